@@ -1,0 +1,46 @@
+# The README's commands. Everything runs from the project's own virtualenv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+STAMP := $(VENV)/.installed
+TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run install test test-sqlite test-postgres test-js lint bench check-defs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Start the app with demo data on SQLite (mail kept in instance/outbox/).
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## Every test: SQLite, then PostgreSQL (skipped with a reason when not reachable), then JS.
+test: install
+	$(BIN)/ruff check .
+	$(FLASK) surveys check
+	$(BIN)/pytest
+	$(BIN)/pytest --db $(TEST_PG_URL) -m "not sqlite_only"
+	node --test tests/js/
+
+test-sqlite: install
+	$(BIN)/pytest
+
+test-postgres: install
+	$(BIN)/pytest --db $(TEST_PG_URL) -m "not sqlite_only"
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,113 @@
+"""Application factory: ``flask --app app run`` or ``gunicorn 'app:create_app()'``.
+
+There is deliberately no module-level ``app``: every import (tests, CLI) builds its own.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request, session
+from flask_babel import Babel
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import Config
+from extensions import csrf, db, mail, migrate
+from forms.problems import DefinitionError
+from forms.registry import SurveyRegistry
+
+SUPPORTED_LOCALES = ("pl", "en")
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Create and configure the application.
+
+    :param overrides: settings applied last; tests pass a dict here.
+    :raise DefinitionError: when a questionnaire in ``SURVEY_DEFS_DIR`` is broken (the app
+        refuses to start and lists every problem).
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("ESMON")
+    if overrides:
+        app.config.update(overrides)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path) / 'esmon.sqlite'}")
+    register_extensions(app)
+    register_surveys(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
+                     render_as_batch=True)
+    mail.init_app(app)
+    csrf.init_app(app)
+    Babel(app, locale_selector=_select_locale)
+
+
+def _select_locale() -> str:
+    chosen = session.get("lang") if request else None
+    return chosen if chosen in SUPPORTED_LOCALES else app_default_locale()
+
+
+def app_default_locale() -> str:
+    return "pl"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """SQLite: enforce foreign keys and use WAL so readers do not block the writer."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+def register_surveys(app: Flask) -> None:
+    """Load and check every definition; refuse to start on any problem.
+
+    Management commands other than ``flask run`` still start, so that
+    ``flask surveys check`` can report the problems.
+    """
+    try:
+        registry = SurveyRegistry.from_directory(app.config["SURVEY_DEFS_DIR"])
+    except DefinitionError as err:
+        if not _is_management_command():
+            raise
+        app.extensions["esmon_definition_error"] = err
+        registry = SurveyRegistry()
+    app.extensions["esmon_surveys"] = registry
+
+
+def _is_management_command() -> bool:
+    return os.environ.get("FLASK_RUN_FROM_CLI") == "true" and "run" not in sys.argv[1:]
+
+
+def register_blueprints(app: Flask) -> None:
+    from views import errors, filters, pages, respond
+
+    filters.register(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(respond.bp)
+    errors.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from commands import demo, surveys, territory
+
+    app.cli.add_command(surveys.group)
+    app.cli.add_command(territory.group)
+    app.cli.add_command(demo.demo_command)

@@ -1,0 +1,1 @@
+"""``flask`` management commands, one module per topic."""

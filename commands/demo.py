@@ -1,0 +1,88 @@
+"""``flask demo``: a register, one open round per questionnaire and clickable links."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from commands.surveys import require_valid_definitions
+from extensions import db
+from models import Invitation, Round, Territory, Unit
+from services.questionnaires import sync_questionnaires
+from services.rounds import create_round, invite, reissue_token
+from services.teryt import import_terc_file
+
+BASE = Path(__file__).resolve().parent.parent
+SHARED_TERC = BASE.parent / "shared" / "data" / "teryt" / "TERC_Urzedowy_2025-01-01.xml"
+SAMPLE_TERC = BASE / "demo" / "terc_sample.csv"
+
+#: (kind, name, teryt, e-mail) — a small register in województwo opolskie
+DEMO_UNITS = [
+    ("cis", "Centrum Integracji Społecznej w Kluczborku", "160402", "cis@kluczbork.example.pl"),
+    ("cis", "Centrum Integracji Społecznej „Szansa” w Opolu", "166101", "cis@opole.example.pl"),
+    ("kis", "Klub Integracji Społecznej przy MOPS w Byczynie", "160401", "kis@byczyna.example.pl"),
+    ("kis", "Klub Integracji Społecznej w Dobrzeniu Wielkim", "160903",
+     "kis@dobrzen.example.pl"),
+    ("owes", "Ośrodek Wsparcia Ekonomii Społecznej Subregionu Opolskiego", "166101",
+     "owes@owes-opole.example.pl"),
+    ("gmina", "Gmina Kluczbork", "160402", "es@kluczbork.example.pl"),
+    ("gmina", "Gmina Lasowice Wielkie", "160403", "ug@lasowice.example.pl"),
+    ("gmina", "Gmina Wołczyn", "160404", "ug@wolczyn.example.pl"),
+    ("gmina", "Miasto Opole", "166101", "es@um.opole.example.pl"),
+    ("powiat", "Powiat Kluczborski", "1604", "starostwo@powiat-kluczbork.example.pl"),
+    ("powiat", "Powiat Opolski", "1609", "starostwo@powiat.opole.example.pl"),
+]
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Wczytaj dane pokazowe i wypisz osobiste linki respondentów."""
+    require_valid_definitions()
+    source = SHARED_TERC if SHARED_TERC.exists() else SAMPLE_TERC
+    if db.session.scalar(select(Territory).limit(1)) is None:
+        summary = import_terc_file(source)
+        click.echo(f"Rejestr TERC z {source.name}: {summary.created} jednostek terytorialnych.")
+    units = _demo_units()
+    questionnaires = sync_questionnaires()
+    today = date.today()
+    links = []
+    for questionnaire in questionnaires:
+        survey = current_app.extensions["esmon_surveys"].by_key[questionnaire.key].survey
+        round_ = db.session.scalar(select(Round).filter_by(questionnaire_id=questionnaire.id,
+                                                           period="2025"))
+        if round_ is None:
+            round_ = create_round(questionnaire, period="2025", reporting_year=2025,
+                                  opens_on=today, deadline=today + timedelta(days=30),
+                                  status="open")
+        for unit in units:
+            if unit.kind not in survey.unit_kinds:
+                continue
+            invitation = db.session.scalar(select(Invitation).filter_by(round_id=round_.id,
+                                                                        unit_id=unit.id))
+            if invitation is None:
+                invitation, token = invite(round_, unit)
+            else:
+                token = reissue_token(invitation)  # only hashes are kept: a fresh link
+            links.append((unit, questionnaire, token))
+    db.session.commit()
+    base = current_app.config["ESMON_BASE_URL"]
+    click.echo("\nOsobiste linki respondentów (runda 2025):")
+    for unit, questionnaire, token in links:
+        click.echo(f"  {questionnaire.key:12} {unit.name}\n      {base}/r/{token}")
+
+
+def _demo_units() -> list[Unit]:
+    units = []
+    for kind, name, teryt, email in DEMO_UNITS:
+        unit = db.session.scalar(select(Unit).filter_by(name=name))
+        if unit is None:
+            unit = Unit(kind=kind, name=name, teryt=teryt, emails=email,
+                        contact_person="Anna Nowak")
+            db.session.add(unit)
+        units.append(unit)
+    db.session.flush()
+    return units

@@ -1,0 +1,72 @@
+"""``flask surveys …``: check, list and load questionnaire definitions."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from extensions import db
+from forms.loader import definition_files, load_survey_file
+from services.questionnaires import VersionConflict, sync_questionnaires
+
+group = AppGroup("surveys", help="Definicje ankiet: sprawdzanie, lista, wczytanie do bazy.")
+
+
+@group.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def check(paths: tuple[Path, ...]) -> None:
+    """Sprawdź definicje (domyślnie cały folder survey_defs/) i wypisz wszystkie problemy."""
+    started = time.perf_counter()
+    files: list[Path] = []
+    for path in paths or (Path(current_app.config["SURVEY_DEFS_DIR"]),):
+        files += definition_files(path) if path.is_dir() else [path]
+    problems = []
+    for path in files:
+        survey, found = load_survey_file(path)
+        problems += found
+        if survey is not None:
+            answers = sum(1 for q in survey.questions if q.has_answer)
+            click.echo(f"OK   {path.name}: {survey.key} v{survey.version}, "
+                       f"{len(survey.sections)} sekcji, {answers} pytań")
+        else:
+            click.secho(f"BŁĄD {path.name}: {len(found)} problem(ów)", fg="red")
+    for problem in problems:
+        click.echo(str(problem))
+    elapsed = time.perf_counter() - started
+    click.echo(f"Sprawdzono {len(files)} plik(ów) w {elapsed:.3f} s; problemów: {len(problems)}.")
+    if problems or not files:
+        sys.exit(1)
+
+
+@group.command("list")
+def list_surveys() -> None:
+    """Wypisz ankiety wczytane z survey_defs/."""
+    for loaded in current_app.extensions["esmon_surveys"]:
+        survey = loaded.survey
+        click.echo(f"{survey.key}\tv{survey.version}\t{survey.title}")
+
+
+@group.command("load")
+def load() -> None:
+    """Zapisz bieżące wersje definicji w bazie (nowa wersja = nowy wiersz)."""
+    require_valid_definitions()
+    try:
+        rows = sync_questionnaires()
+    except VersionConflict as err:
+        db.session.rollback()
+        raise click.ClickException(str(err)) from err
+    db.session.commit()
+    for row in rows:
+        click.echo(f"{row.key} v{row.version}: zapisano (id {row.id})")
+
+
+def require_valid_definitions() -> None:
+    """Stop a command when the definitions did not load (the app started leniently)."""
+    error = current_app.extensions.get("esmon_definition_error")
+    if error is not None:
+        raise click.ClickException(f"Definicje ankiet mają błędy:\n{error}")

@@ -1,0 +1,59 @@
+"""Configuration defaults, read from the environment.
+
+Layering (flaskr): these defaults, then ``instance/config.py``, then ``ESMON_*``/``FLASK_*``
+environment variables, then the overrides a test passes to ``create_app``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEV_SECRET_KEY = "dev-only-secret-key-change-me"
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "tak"}
+
+
+class Config:
+    """Defaults for a development machine: SQLite in ``instance/``, mail into an outbox folder."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    #: ``None`` means the SQLite file ``instance/esmon.sqlite`` (set in ``create_app``).
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    #: where questionnaire definitions are loaded from
+    SURVEY_DEFS_DIR = os.environ.get("SURVEY_DEFS_DIR", str(BASE_DIR / "survey_defs"))
+    #: two-digit TERYT code of the województwo this deployment serves (16 = opolskie)
+    ESMON_WOJEWODZTWO = os.environ.get("ESMON_WOJEWODZTWO", "16")
+    #: base URL used in e-mailed links (no trailing slash)
+    ESMON_BASE_URL = os.environ.get("ESMON_BASE_URL", "http://127.0.0.1:5000")
+    #: name of the organisation running the survey, shown on pages and in e-mails
+    ESMON_ORGANISATION = os.environ.get(
+        "ESMON_ORGANISATION", "Regionalny Ośrodek Polityki Społecznej w Opolu"
+    )
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "esmon@rops.example.pl")
+    #: folder for .eml files when no MAIL_SERVER is set (``instance/outbox`` by default)
+    MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+
+    BABEL_DEFAULT_LOCALE = "pl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Warsaw"

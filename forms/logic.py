@@ -1,0 +1,129 @@
+"""Questionnaire logic over a whole response: visibility, calculated values and soft warnings.
+
+The same rules run for every save, at submit time and in tests; the browser evaluates the same
+expression trees (``static/js/expressions.js``) only to show and hide things as people type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from forms.expressions import EvalContext, Expression, evaluate, truthy
+from forms.fields import question_type
+from forms.model import Question, Survey
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What expressions may know besides the answers: the round and last year's response."""
+
+    reporting_year: int | None = None
+    today: str | None = None
+    #: stored answers of the unit's response in the previous round of the same questionnaire
+    previous: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Resolution:
+    """Answers after applying relevance and calculations."""
+
+    #: stored (JSON) answers of visible questions only, calculated values included
+    answers: dict[str, Any]
+    #: typed answers, as expressions see them
+    typed: dict[str, Any]
+    visible: set[str]
+    situation: Situation
+    #: typed answers of the previous round
+    previous: dict[str, Any]
+
+    def context(self, self_value: Any = None) -> EvalContext:
+        return EvalContext(answers=self.typed, self_value=self_value, previous=self.previous,
+                           reporting_year=self.situation.reporting_year,
+                           today=self.situation.today)
+
+    def holds(self, expr: Expression, self_value: Any = None) -> bool:
+        return truthy(evaluate(expr, self.context(self_value)))
+
+    def is_required(self, question: Question) -> bool:
+        if question.required_if is not None:
+            return self.holds(question.required_if)
+        return question.required
+
+
+def typed_answers(survey: Survey, stored: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored JSON answers → the values expressions compare (numbers as Decimal)."""
+    result = {}
+    for qid, value in stored.items():
+        if survey.has_question(qid):
+            question = survey.question(qid)
+            result[qid] = question_type(question).typed(value, question)
+    return result
+
+
+def resolve(survey: Survey, stored: Mapping[str, Any], situation: Situation,
+            overrides: Mapping[str, Any] | None = None) -> Resolution:
+    """Work out which questions are visible and compute calculated values.
+
+    :param stored: the saved answers (JSON values)
+    :param overrides: typed values just typed into the current section; ``None`` clears
+    Answers of hidden questions are dropped, so they are never stored.
+    """
+    typed = typed_answers(survey, stored)
+    for qid, value in (overrides or {}).items():
+        typed[qid] = value
+    previous = typed_answers(survey, situation.previous)
+    resolution = Resolution({}, typed, set(), situation, previous)
+    section_visible: dict[str, bool] = {}
+    for qid in survey.evaluation_order:
+        question = survey.question(qid)
+        section = survey.section(question.section_id)
+        if section.id not in section_visible:
+            section_visible[section.id] = section.relevant is None or resolution.holds(
+                section.relevant)
+        shown = section_visible[section.id] and (
+            question.relevant is None or resolution.holds(question.relevant))
+        if not shown:
+            typed.pop(qid, None)
+            continue
+        resolution.visible.add(qid)
+        kind = question_type(question)
+        if question.type == "calculated":
+            value = evaluate(question.calculation, resolution.context())
+            stored_value = kind.stored(value, question)
+            typed[qid] = kind.typed(stored_value, question)
+        else:
+            if typed.get(qid) is None:
+                typed.pop(qid, None)
+                continue
+            stored_value = kind.stored(typed[qid], question)
+        if not kind.is_empty(stored_value):
+            resolution.answers[qid] = stored_value
+        else:
+            typed.pop(qid, None)
+    return resolution
+
+
+def warnings_for(survey: Survey, resolution: Resolution,
+                 question_ids: set[str] | None = None) -> dict[str, list[str]]:
+    """Soft checks that do not hold, by question: ``{id: [message, …]}``."""
+    result: dict[str, list[str]] = {}
+    for question in survey.questions:
+        if question_ids is not None and question.id not in question_ids:
+            continue
+        if not question.warnings or question.id not in resolution.answers:
+            continue
+        value = resolution.typed.get(question.id)
+        messages = [w.message for w in question.warnings if not resolution.holds(w.rule, value)]
+        if messages:
+            result[question.id] = messages
+    return result
+
+
+def constraint_failures(question: Question, resolution: Resolution) -> list[str]:
+    """Messages of hard constraints that do not hold for an answered question."""
+    if question.id not in resolution.answers or question.type == "calculated":
+        return []
+    value = resolution.typed.get(question.id)
+    return [c.message for c in question.constraints if not resolution.holds(c.rule, value)]

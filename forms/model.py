@@ -1,0 +1,153 @@
+"""A loaded questionnaire: immutable dataclasses built from a checked YAML definition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from forms.expressions import Expression
+
+#: types whose answer is a number
+NUMERIC_TYPES = frozenset({"integer", "decimal", "money", "percent"})
+#: types that hold no answer of their own
+DISPLAY_ONLY_TYPES = frozenset({"note"})
+CHOICE_TYPES = frozenset({"single_choice", "multiple_choice", "yes_no"})
+
+@dataclass(frozen=True)
+class Choice:
+    """One option: ``value`` is stored, ``label`` is shown."""
+
+    value: str
+    label: str
+
+
+YES_NO_CHOICES = (Choice("yes", "Tak"), Choice("no", "Nie"))
+
+
+@dataclass(frozen=True)
+class Check:
+    """A rule that must hold (``constraint``) or should hold (``warning``), with its message."""
+
+    rule: Expression
+    message: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Axis:
+    """A row or column of a table question."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question (or note) of a section."""
+
+    id: str
+    type: str
+    label: str
+    section_id: str
+    line: int
+    hint: str = ""
+    required: bool = False
+    #: ``required`` given as an expression: required only while it is true
+    required_if: Expression | None = None
+    relevant: Expression | None = None
+    constraints: tuple[Check, ...] = ()
+    warnings: tuple[Check, ...] = ()
+    calculation: Expression | None = None
+    #: for calculated questions: how to show and store the value (integer, decimal, money, …)
+    format: str = "decimal"
+    choices: tuple[Choice, ...] = ()
+    #: territory lookups: which levels may be chosen ('gmina', 'powiat')
+    levels: tuple[str, ...] = ()
+    multiple: bool = False
+    rows: tuple[Axis, ...] = ()
+    columns: tuple[Axis, ...] = ()
+    cell_type: str = "integer"
+    places: int = 2
+    max_length: int | None = None
+    #: 'last_round' or 'unit.<attribute>'
+    prefill: str | None = None
+    read_only: bool = False
+
+    @property
+    def has_answer(self) -> bool:
+        return self.type not in DISPLAY_ONLY_TYPES
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.type in NUMERIC_TYPES
+
+    @property
+    def is_input(self) -> bool:
+        """True when the respondent types or picks the value."""
+        return self.has_answer and self.type != "calculated" and not self.read_only
+
+    def choice_label(self, value: str) -> str:
+        for choice in self.choices:
+            if choice.value == value:
+                return choice.label
+        return value
+
+    def cell_ids(self) -> list[tuple[str, str]]:
+        return [(r.id, c.id) for r in self.rows for c in self.columns]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A page of the questionnaire."""
+
+    id: str
+    title: str
+    line: int
+    help: str = ""
+    relevant: Expression | None = None
+    questions: tuple[Question, ...] = ()
+
+
+@dataclass(frozen=True)
+class Survey:
+    """A whole questionnaire definition."""
+
+    key: str
+    version: str
+    title: str
+    unit_kinds: tuple[str, ...]
+    period: str
+    sections: tuple[Section, ...]
+    source_name: str
+    checksum: str
+    description: str = ""
+    #: question ids in the order relevance and calculations must be evaluated
+    evaluation_order: tuple[str, ...] = field(default=(), compare=False)
+
+    @cached_property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for s in self.sections for q in s.questions)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    @cached_property
+    def _sections_by_id(self) -> dict[str, Section]:
+        return {s.id: s for s in self.sections}
+
+    def question(self, question_id: str) -> Question:
+        return self._by_id[question_id]
+
+    def has_question(self, question_id: str) -> bool:
+        return question_id in self._by_id
+
+    def section(self, section_id: str) -> Section:
+        return self._sections_by_id[section_id]
+
+    def section_index(self, section_id: str) -> int:
+        return [s.id for s in self.sections].index(section_id)
+
+    @property
+    def answer_questions(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.has_answer)

@@ -1,0 +1,100 @@
+"""Polish number input: ``1 234,50``, ``1234,5`` and ``1234.50`` are read; ``1.234`` is refused.
+
+A dot followed by exactly three digits is how Poles write thousands (``1.234`` = 1234) and
+how other software writes decimals (1,234): we cannot know which, so we ask.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import format_decimal
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
+_GROUPED = re.compile(r"^\d{1,3}( \d{3})+$")
+_DOT_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_AMBIGUOUS = re.compile(r"^[1-9]\d{0,2}\.\d{3}$")
+_PLAIN = re.compile(r"^\d+([.,]\d+)?$")
+MAX_INPUT_LENGTH = 40
+#: the largest absolute value any numeric answer may take (a budget in złoty fits easily)
+MAX_ABS_VALUE = Decimal("1e13")
+
+
+class NumberFormatError(ValueError):
+    """The text is not a number we accept; ``message`` is shown to the respondent."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def parse_number(text: str, *, places: int | None = None, integer: bool = False) -> Decimal:
+    """Read a number as a Polish respondent types it.
+
+    :param places: the most decimal places allowed (money: 2); ``None`` for no limit
+    :param integer: refuse any fractional part
+    :raise NumberFormatError: with a Polish message saying what to type instead
+    """
+    raw = (text or "").strip()
+    if len(raw) > MAX_INPUT_LENGTH:
+        raise NumberFormatError("Liczba jest za długa.")
+    negative = raw[:1] in ("-", "\u2212")
+    if negative:
+        raw = raw[1:].strip()
+    if not raw:
+        raise NumberFormatError("Wpisz liczbę.")
+    if _AMBIGUOUS.match(raw):
+        raise NumberFormatError(
+            f"Zapis „{raw}” jest niejednoznaczny: wpisz {raw.replace('.', '')} "
+            f"(bez kropki) albo {raw.replace('.', ',')} (z przecinkiem)."
+        )
+    integer_part, _, fraction = raw.partition(",")
+    if "," in fraction:
+        raise NumberFormatError("Liczba może mieć tylko jeden przecinek.")
+    if _SPACES.search(integer_part):
+        spaced = re.sub(r"[\u00a0\u202f\u2009']", " ", integer_part)
+        if not _GROUPED.match(spaced):
+            raise NumberFormatError("Odstępy wolno stawiać tylko co trzy cyfry, np. 1 234 567.")
+        integer_part = spaced.replace(" ", "")
+    elif fraction and _DOT_GROUPED.match(integer_part):
+        integer_part = integer_part.replace(".", "")  # 1.234,50: dots group thousands
+    candidate = f"{integer_part},{fraction}" if "," in raw else integer_part
+    if not _PLAIN.match(candidate):
+        raise NumberFormatError("To nie jest liczba. Wpisz cyfry, np. 1234 albo 1234,50.")
+    try:
+        value = Decimal(candidate.replace(",", "."))
+    except InvalidOperation as err:  # pragma: no cover - the pattern above rules this out
+        raise NumberFormatError("To nie jest liczba.") from err
+    if negative:
+        value = -value
+    if abs(value) >= MAX_ABS_VALUE:
+        raise NumberFormatError("Liczba jest za duża.")
+    decimals = -value.as_tuple().exponent if value.as_tuple().exponent < 0 else 0
+    if integer and value != value.to_integral_value():
+        raise NumberFormatError("Wpisz liczbę całkowitą (bez części ułamkowej).")
+    if integer:
+        return value.quantize(Decimal(1))
+    if places is not None and decimals > places:
+        unit = {0: "bez miejsc po przecinku", 1: "najwyżej 1 miejsce po przecinku"}.get(
+            places, f"najwyżej {places} miejsca po przecinku")
+        raise NumberFormatError(f"Wpisz liczbę z dokładnością: {unit}.")
+    return value
+
+
+def format_number(value: Decimal | int | float | None, places: int | None = None,
+                  locale: str = "pl_PL") -> str:
+    """Show a number the Polish way (``1 234,50``); empty for no value."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(str(value))
+    if places is None:
+        exponent = number.normalize().as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(number, format=pattern, locale=locale)
+
+
+def format_money(value: Decimal | int | float | None, locale: str = "pl_PL") -> str:
+    """``1 234,50 zł``; empty for no value."""
+    return f"{format_number(value, 2, locale)} zł" if value not in (None, "") else ""

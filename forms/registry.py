@@ -1,0 +1,72 @@
+"""The questionnaires the application knows: loaded from files, or from a stored version text."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from forms.builder import SectionForm, build_forms
+from forms.loader import definition_files, load_survey_file, load_survey_text
+from forms.model import Survey
+from forms.problems import DefinitionError, Problem
+
+
+@dataclass(frozen=True)
+class LoadedSurvey:
+    """A checked definition with its section forms, built once."""
+
+    survey: Survey
+    forms: dict[str, type[SectionForm]]
+    source_text: str
+
+
+class SurveyRegistry:
+    """Definitions by key (from ``survey_defs/``) and by checksum (any stored version)."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, LoadedSurvey] = {}
+        self._by_checksum: dict[str, LoadedSurvey] = {}
+
+    @classmethod
+    def from_directory(cls, directory: Path | str) -> SurveyRegistry:
+        """Load every definition in a folder.
+
+        :raise DefinitionError: listing every problem in every file; nothing is loaded then.
+        """
+        registry = cls()
+        problems: list[Problem] = []
+        for path in definition_files(Path(directory)):
+            survey, found = load_survey_file(path)
+            problems += found
+            if survey is None:
+                continue
+            if survey.key in registry.by_key:
+                problems.append(Problem(path.name, 1, "duplicate_key",
+                                        f"Ankieta '{survey.key}' jest już w innym pliku."))
+                continue
+            registry.add(survey, path.read_text(encoding="utf-8"))
+        if problems:
+            raise DefinitionError(problems)
+        return registry
+
+    def add(self, survey: Survey, source_text: str) -> LoadedSurvey:
+        loaded = LoadedSurvey(survey, build_forms(survey), source_text)
+        self.by_key.setdefault(survey.key, loaded)
+        self._by_checksum[survey.checksum] = loaded
+        return loaded
+
+    def from_source(self, source_text: str, name: str) -> LoadedSurvey:
+        """The definition stored with a questionnaire version (parsed once per checksum)."""
+        checksum = hashlib.sha256(source_text.encode()).hexdigest()
+        if checksum in self._by_checksum:
+            return self._by_checksum[checksum]
+        survey, problems = load_survey_text(source_text, name)
+        if survey is None:
+            raise DefinitionError(problems)
+        loaded = LoadedSurvey(survey, build_forms(survey), source_text)
+        self._by_checksum[checksum] = loaded
+        return loaded
+
+    def __iter__(self):
+        return iter(self.by_key.values())

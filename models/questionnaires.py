@@ -1,0 +1,75 @@
+"""Questionnaire versions as loaded from ``survey_defs/`` and the rounds that use them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from extensions import db
+from models.types import UTCDateTime, utcnow
+
+
+class Questionnaire(db.Model):
+    """One version of a questionnaire definition, kept verbatim.
+
+    A version is immutable once a round uses it: editing the file without changing its
+    ``version`` is refused, so a round always renders the text it was launched with.
+    """
+
+    __tablename__ = "questionnaires"
+    __table_args__ = (UniqueConstraint("key", "version", name="key_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: stable across years (``jst-annual``); rounds of one key are compared year over year
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(300))
+    #: the YAML text exactly as loaded
+    source_text: Mapped[str] = mapped_column(Text)
+    #: SHA-256 of ``source_text``
+    checksum: Mapped[str] = mapped_column(String(64))
+    #: file name the version came from, for messages
+    source_name: Mapped[str] = mapped_column(String(200))
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    rounds: Mapped[list[Round]] = relationship(back_populates="questionnaire")
+
+    def __repr__(self) -> str:
+        return f"<Questionnaire {self.key} v{self.version}>"
+
+
+class Round(db.Model):
+    """A survey round: one questionnaire version sent to a set of units for a reporting period."""
+
+    __tablename__ = "rounds"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    #: reporting period as shown to people: "2025" or "2025-H1"
+    period: Mapped[str] = mapped_column(String(16))
+    #: the year N that labels and expressions refer to ({rok}, reporting-year())
+    reporting_year: Mapped[int] = mapped_column(Integer)
+    opens_on: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date] = mapped_column(Date)
+    #: 'draft' (being prepared), 'open' (links work), 'closed'
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    #: after closing, may units that have not submitted still do so?
+    allow_late: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    questionnaire: Mapped[Questionnaire] = relationship(back_populates="rounds", lazy="joined")
+    invitations: Mapped[list[Invitation]] = relationship(back_populates="round")  # noqa: F821
+
+    @property
+    def accepts_answers(self) -> bool:
+        return self.status == "open" or (self.status == "closed" and self.allow_late)
+
+    def __repr__(self) -> str:
+        return f"<Round {self.id} {self.questionnaire.key} {self.period}>"

@@ -1,0 +1,245 @@
+"""The respondent's pages: personal link, sections, review, submit, confirmation. No login.
+
+The link token is exchanged for a session on first use and the address bar drops it, so it
+does not linger in history, referrers or screenshots.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+
+from extensions import db
+from forms.fields import question_type
+from forms.logic import resolve
+from models import Invitation, Response, RevokedToken
+from models.types import utcnow
+from services.questionnaires import survey_for_round
+from services.responses import (
+    bind_form,
+    open_response,
+    save_section,
+    situation_for,
+    submission_issues,
+    submit,
+)
+from services.territory import territory_labels
+from services.tokens import hash_token
+from views.errors import GonePage
+
+bp = Blueprint("respond", __name__)
+SESSION_KEY = "invitation_id"
+
+
+@bp.get("/r/<token>")
+def open_link(token: str):
+    """Exchange a personal link for a session and redirect to a clean address."""
+    if len(token) > 200:
+        abort(404)
+    token_hash = hash_token(token)
+    invitation = db.session.scalar(select(Invitation).filter_by(token_hash=token_hash))
+    if invitation is None:
+        if db.session.get(RevokedToken, token_hash) is not None:
+            raise GonePage("Ten link został zastąpiony nowym",
+                           "Wysłaliśmy Państwa jednostce nowy link do ankiety. Użyj linku z "
+                           "najnowszej wiadomości e-mail albo poproś ROPS o ponowne wysłanie.")
+        abort(404)
+    _check_round_open(invitation)
+    session.clear()
+    session[SESSION_KEY] = invitation.id
+    session.permanent = True
+    if invitation.opened_at is None:
+        invitation.opened_at = utcnow()
+    db.session.commit()
+    return redirect(url_for("respond.start"), code=303)
+
+
+def _check_round_open(invitation: Invitation) -> None:
+    round_ = invitation.round
+    if round_.status == "draft":
+        raise GonePage("Badanie jeszcze się nie rozpoczęło",
+                       f"Ankieta będzie dostępna od {round_.opens_on.strftime('%d.%m.%Y')}.",
+                       status=403)
+    response = invitation.response
+    done = response is not None and response.status in ("submitted", "accepted")
+    if not round_.accepts_answers and not done:
+        raise GonePage("Badanie zostało zakończone",
+                       "Termin przyjmowania odpowiedzi w tej rundzie minął. W razie pytań "
+                       "skontaktuj się z ROPS.")
+
+
+def _current() -> tuple[Invitation, Any, Response]:
+    invitation_id = session.get(SESSION_KEY)
+    invitation = db.session.get(Invitation, invitation_id) if invitation_id else None
+    if invitation is None:
+        raise GonePage("Sesja wygasła lub link nie został otwarty",
+                       "Otwórz ankietę ponownie, klikając osobisty link z wiadomości e-mail.",
+                       status=401)
+    _check_round_open(invitation)
+    loaded = survey_for_round(invitation.round)
+    response = open_response(invitation, loaded)
+    return invitation, loaded, response
+
+
+def _template_context(invitation: Invitation, loaded: Any, response: Response) -> dict:
+    year = invitation.round.reporting_year
+    return {
+        "invitation": invitation,
+        "round": invitation.round,
+        "unit": invitation.unit,
+        "survey": loaded.survey,
+        "response": response,
+        "placeholders": {"rok": year, "rok_nastepny": year + 1, "rok_poprzedni": year - 1},
+    }
+
+
+@bp.get("/ankieta")
+def start():
+    invitation, loaded, response = _current()
+    db.session.commit()
+    return render_template("respond/start.html",
+                           **_template_context(invitation, loaded, response))
+
+
+@bp.route("/ankieta/sekcja/<section_id>", methods=["GET", "POST"])
+def section(section_id: str):
+    invitation, loaded, response = _current()
+    survey = loaded.survey
+    if not any(s.id == section_id for s in survey.sections):
+        abort(404)
+    if not response.is_editable:
+        if request.method == "POST":
+            raise GonePage("Sprawozdanie zostało już wysłane",
+                           "Wysłanej odpowiedzi nie można zmieniać. Jeśli trzeba coś poprawić, "
+                           "skontaktuj się z ROPS — może zwrócić sprawozdanie do korekty.",
+                           status=409)
+        return redirect(url_for("respond.review"))
+    form_class = loaded.forms[section_id]
+    sec = survey.section(section_id)
+    index = survey.section_index(section_id)
+    unexplained: dict[str, list[str]] = {}
+    if request.method == "POST":
+        action = request.form.get("action", "next")
+        form = form_class()
+        outcome = save_section(response, loaded, form, enforce_required=action != "draft")
+        if outcome.saved:
+            db.session.commit()
+            if outcome.unexplained:
+                flash("Zapisano. Niektóre wartości budzą wątpliwości — dodaj krótkie "
+                      "wyjaśnienie albo popraw wartość.", "warning")
+                return redirect(url_for("respond.section", section_id=section_id))
+            return _after_save(survey, index, action)
+        db.session.rollback()
+    else:
+        data = _formdata_for(loaded, sec, response)
+        form = form_class(formdata=None, data=data)
+        resolution = resolve(survey, response.answers, situation_for(invitation))
+        bind_form(form, resolution, enforce_required=False)
+        unexplained = {qid: w["messages"] for qid, w in response.warnings.items()
+                       if survey.question(qid).section_id == section_id}
+    return render_template(
+        "respond/section.html", form=form, section=sec, index=index,
+        unexplained=unexplained, logic=_logic_payload(loaded, response, invitation),
+        **_template_context(invitation, loaded, response))
+
+
+def _after_save(survey, index: int, action: str):
+    if action == "draft":
+        flash("Zapisano wersję roboczą.", "success")
+        return redirect(url_for("respond.section", section_id=survey.sections[index].id))
+    if action == "back" and index > 0:
+        return redirect(url_for("respond.section", section_id=survey.sections[index - 1].id))
+    if index + 1 < len(survey.sections):
+        return redirect(url_for("respond.section", section_id=survey.sections[index + 1].id))
+    return redirect(url_for("respond.review"))
+
+
+def _formdata_for(loaded: Any, sec: Any, response: Response) -> dict[str, Any]:
+    """Stored answers → initial field data (typed), plus warning explanations."""
+    data: dict[str, Any] = {}
+    for question in sec.questions:
+        if not question.is_input or question.id not in response.answers:
+            continue
+        kind = question_type(question)
+        stored = response.answers[question.id]
+        if question.type == "table":
+            for row, cols in stored.items():
+                for col, value in cols.items():
+                    data[f"q_{question.id}__{row}__{col}"] = kind.typed(stored, question)[row][col]
+        else:
+            data[f"q_{question.id}"] = kind.typed(stored, question)
+    for qid, warning in response.warnings.items():
+        if warning.get("comment"):
+            data[f"w_{qid}"] = warning["comment"]
+    return data
+
+
+def _logic_payload(loaded: Any, response: Response, invitation: Invitation) -> dict:
+    """What the browser needs to show and hide questions live (JSON-serialisable)."""
+    from forms.expressions import to_json
+
+    survey = loaded.survey
+    situation = situation_for(invitation)
+    questions = {}
+    for q in survey.questions:
+        entry: dict[str, Any] = {"type": q.type, "section": q.section_id}
+        if q.relevant is not None:
+            entry["relevant"] = to_json(q.relevant)
+        if q.calculation is not None:
+            entry["calculation"] = to_json(q.calculation)
+            entry["format"] = q.format
+        if q.type == "table":
+            entry["rows"] = [r.id for r in q.rows]
+            entry["columns"] = [c.id for c in q.columns]
+        questions[q.id] = entry
+    return {
+        "order": list(survey.evaluation_order),
+        "questions": questions,
+        "sections": {s.id: to_json(s.relevant) for s in survey.sections if s.relevant},
+        "answers": response.answers,
+        "previous": situation.previous,
+        "reportingYear": situation.reporting_year,
+        "today": situation.today,
+    }
+
+
+@bp.get("/ankieta/przeglad")
+def review():
+    invitation, loaded, response = _current()
+    issues = submission_issues(response, loaded) if response.is_editable else []
+    db.session.commit()
+    codes: set[str] = set()
+    for q in loaded.survey.questions:
+        if q.type == "territory" and q.id in response.answers:
+            value = response.answers[q.id]
+            codes.update(value if isinstance(value, list) else [value])
+    return render_template("respond/review.html", issues=issues,
+                           territory_names=territory_labels(codes),
+                           **_template_context(invitation, loaded, response))
+
+
+@bp.post("/ankieta/wyslij")
+def send():
+    invitation, loaded, response = _current()
+    if not response.is_editable:
+        raise GonePage("Sprawozdanie zostało już wysłane",
+                       "Wysłanej odpowiedzi nie można zmieniać.", status=409)
+    issues = submit(response, loaded)
+    if issues:
+        db.session.rollback()
+        flash("Nie można jeszcze wysłać: popraw wskazane pola.", "error")
+        return redirect(url_for("respond.review"))
+    db.session.commit()
+    return redirect(url_for("respond.confirmation"), code=303)
+
+
+@bp.get("/ankieta/potwierdzenie")
+def confirmation():
+    invitation, loaded, response = _current()
+    if response.status not in ("submitted", "accepted"):
+        return redirect(url_for("respond.review"))
+    db.session.commit()
+    return render_template("respond/confirmation.html",
+                           **_template_context(invitation, loaded, response))
