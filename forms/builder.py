@@ -67,6 +67,8 @@ class _AnswerRules:
             raise ValidationError(
                 f"Tekst jest za długi: najwyżej {question.max_length} znaków "
                 f"(wpisano {len(field.data)}).")
+        if question.type == "table" and field.data < 0:
+            raise ValidationError("Liczba w tabeli nie może być ujemna.")
         if self.check_constraints:
             failures = constraint_failures(question, resolution)
             if failures:

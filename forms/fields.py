@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import TextInput
 
 from forms.model import Question
@@ -124,7 +125,7 @@ class ChoiceField(RadioField):
     """One option of a list; a value outside the list is refused in Polish."""
 
     def pre_validate(self, form) -> None:
-        if self.data is not None and self.data not in {v for v, _ in self.choices or ()}:
+        if self.data is not None and self.data not in {c.value for c in self.choices or ()}:
             raise ValueError("Wybierz jedną z podanych odpowiedzi.")
 
     def process_formdata(self, valuelist: list[str]) -> None:
@@ -135,7 +136,7 @@ class ChoicesField(SelectMultipleField):
     """Several options of a list, as checkboxes."""
 
     def pre_validate(self, form) -> None:
-        allowed = {v for v, _ in self.choices or ()}
+        allowed = {c.value for c in self.choices or ()}
         if any(v not in allowed for v in self.data or ()):
             raise ValueError("Zaznacz odpowiedzi spośród podanych.")
 
@@ -145,6 +146,10 @@ class ChoicesField(SelectMultipleField):
             if value not in seen:
                 seen.append(value)
         self.data = seen
+
+
+def select_choices(question: Question) -> list[SelectChoice]:
+    return [SelectChoice(c.value, c.label) for c in question.choices]
 
 
 def display_date(value: str | None) -> str:
@@ -258,7 +263,7 @@ class DateType(QuestionType):
 class SingleChoiceType(QuestionType):
     def make_field(self, question: Question) -> Field:
         return ChoiceField(question.label, description=question.hint,
-                           choices=[(c.value, c.label) for c in question.choices],
+                           choices=select_choices(question),
                            validate_choice=False)
 
     def display(self, stored: Any, question: Question) -> str:
@@ -268,7 +273,7 @@ class SingleChoiceType(QuestionType):
 class MultipleChoiceType(QuestionType):
     def make_field(self, question: Question) -> Field:
         return ChoicesField(question.label, description=question.hint,
-                            choices=[(c.value, c.label) for c in question.choices],
+                            choices=select_choices(question),
                             validate_choice=False)
 
     def value_from_form(self, form: Any, question: Question) -> Any:

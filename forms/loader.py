@@ -403,7 +403,7 @@ class _Reader:
             axis_id = str(item["id"])
             if not ID_PATTERN.match(axis_id) or "__" in axis_id or axis_id in seen:
                 self.problem(line, "bad_table",
-                             f"Identyfikator '{axis_id}' w '{key}' jest niepoprawny lub powtórzony.",
+                             f"Identyfikator '{axis_id}' w '{key}': niepoprawny lub powtórzony.",
                              qid)
             seen.add(axis_id)
             result.append(Axis(axis_id, str(item["label"])))

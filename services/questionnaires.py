@@ -33,11 +33,10 @@ def sync_questionnaires() -> list[Questionnaire]:
         if row is None:
             row = Questionnaire(key=survey.key, version=survey.version)
             db.session.add(row)
-        elif row.checksum != survey.checksum:
-            if row.rounds:
-                raise VersionConflict(
-                    f"{survey.source_name}: treść zmieniono, a wersja {survey.version} jest "
-                    f"już używana w rundzie — podnieś 'version'.")
+        elif row.checksum != survey.checksum and row.rounds:
+            raise VersionConflict(
+                f"{survey.source_name}: treść zmieniono, a wersja {survey.version} jest "
+                f"już używana w rundzie — podnieś 'version'.")
         row.title, row.source_text = survey.title, loaded.source_text
         row.checksum, row.source_name = survey.checksum, survey.source_name
         rows.append(row)

@@ -100,7 +100,7 @@ def open_response(invitation: Invitation, loaded: LoadedSurvey) -> Response:
 def bind_form(form: SectionForm, resolution: Resolution, *, enforce_required: bool) -> None:
     """Give territory questions their choices and the validators the whole response."""
     for question in form.section.questions:
-        if question.type == "territory":
+        if question.type == "territory" and question.is_input:
             name = f"q_{question.id}"
             form[name].choices = territory_choices(question.levels)
     form.bind(resolution, enforce_required=enforce_required)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, g
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from extensions import db
 from models import Territory
@@ -19,11 +20,12 @@ def territories_of_region(levels: tuple[str, ...]) -> list[Territory]:
     return sorted(rows, key=lambda t: polish_sort_key(t.display_name))
 
 
-def territory_choices(levels: tuple[str, ...]) -> list[tuple[str, str]]:
-    """(code, label) pairs, cached for the request."""
+def territory_choices(levels: tuple[str, ...]) -> list[SelectChoice]:
+    """Choices (value = code), cached for the request."""
     cache = g.setdefault("territory_choices", {})
     if levels not in cache:
-        cache[levels] = [(t.code, t.display_name) for t in territories_of_region(levels)]
+        cache[levels] = [SelectChoice(t.code, t.display_name)
+                         for t in territories_of_region(levels)]
     return cache[levels]
 
 

@@ -166,7 +166,7 @@ def _formdata_for(loaded: Any, sec: Any, response: Response) -> dict[str, Any]:
         stored = response.answers[question.id]
         if question.type == "table":
             for row, cols in stored.items():
-                for col, value in cols.items():
+                for col, _value in cols.items():
                     data[f"q_{question.id}__{row}__{col}"] = kind.typed(stored, question)[row][col]
         else:
             data[f"q_{question.id}"] = kind.typed(stored, question)

@@ -1,0 +1,32 @@
+"""Alembic migrations build the same schema as the models, on the test database."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from app import create_app
+from extensions import db
+
+
+@pytest.fixture
+def migrated_app(app_config, tmp_path, request):
+    url = app_config["SQLALCHEMY_DATABASE_URI"]
+    if url == "sqlite://":
+        url = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
+    application = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": url})
+    with application.app_context():
+        db.drop_all()
+        yield application
+        db.session.remove()
+        downgrade(revision="base")
+        db.engine.dispose()
+
+
+def test_migrations_match_models(migrated_app):
+    upgrade()
+    with db.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert diff == []
