@@ -17,7 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from config import Config
-from extensions import csrf, db, mail, migrate
+from extensions import csrf, db, login_manager, mail, migrate
 from forms.problems import DefinitionError
 from forms.registry import SurveyRegistry
 
@@ -54,6 +54,7 @@ def register_extensions(app: Flask) -> None:
                      render_as_batch=True)
     mail.init_app(app)
     csrf.init_app(app)
+    login_manager.init_app(app)
     Babel(app, locale_selector=_select_locale)
 
 
@@ -97,17 +98,22 @@ def _is_management_command() -> bool:
 
 
 def register_blueprints(app: Flask) -> None:
-    from views import errors, filters, pages, respond
+    from views import admin, auth, errors, filters, pages, respond, rounds, units
 
     filters.register(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(units.bp)
+    app.register_blueprint(rounds.bp)
     app.register_blueprint(respond.bp)
     errors.register(app)
 
 
 def register_commands(app: Flask) -> None:
-    from commands import demo, surveys, territory
+    from commands import demo, surveys, territory, users
 
     app.cli.add_command(surveys.group)
     app.cli.add_command(territory.group)
     app.cli.add_command(demo.demo_command)
+    app.cli.add_command(users.group)

@@ -48,6 +48,19 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "esmon@rops.example.pl")
     #: folder for .eml files when no MAIL_SERVER is set (``instance/outbox`` by default)
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR")
+    #: messages a second the worker sends over SMTP at most (0: no limit); relays throttle
+    MAIL_RATE_PER_SECOND = float(os.environ.get("MAIL_RATE_PER_SECOND", "10"))
+    #: messages claimed at once and sent over one SMTP connection
+    MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", "50"))
+    #: tries before a message the server keeps refusing is marked failed
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+    #: first retry delay; each further failure doubles it (at most an hour)
+    MAIL_RETRY_BASE_SECONDS = int(os.environ.get("MAIL_RETRY_BASE_SECONDS", "60"))
+    #: a claim older than this belongs to a worker that died; its messages are queued again
+    MAIL_CLAIM_TIMEOUT_SECONDS = int(os.environ.get("MAIL_CLAIM_TIMEOUT_SECONDS", "600"))
+    #: send queued mail in-process right after a commit; ``None``: only when MAIL_SERVER is empty
+    MAIL_SEND_INLINE = (_bool("MAIL_SEND_INLINE", False)
+                        if "MAIL_SEND_INLINE" in os.environ else None)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -13,7 +13,7 @@ from commands.surveys import require_valid_definitions
 from extensions import db
 from models import Invitation, Round, Territory, Unit
 from services.questionnaires import sync_questionnaires
-from services.rounds import create_round, invite, reissue_token
+from services.rounds import create_round, invite, issue_token
 from services.teryt import import_terc_file
 
 BASE = Path(__file__).resolve().parent.parent
@@ -66,7 +66,7 @@ def demo_command() -> None:
             if invitation is None:
                 invitation, token = invite(round_, unit)
             else:
-                token = reissue_token(invitation)  # only hashes are kept: a fresh link
+                token = issue_token(invitation)  # only hashes are kept: a fresh link
             links.append((unit, questionnaire, token))
     db.session.commit()
     base = current_app.config["ESMON_BASE_URL"]

@@ -1,16 +1,26 @@
 """SQLAlchemy models. Import from here: ``from models import Unit, Round``."""
 
-from models.questionnaires import Questionnaire, Round
-from models.responses import Invitation, Response, RevokedToken
+from models.outbox import OutboxMessage
+from models.questionnaires import Questionnaire, Round, RoundReminder
+from models.responses import Invitation, InvitationToken, Response
+from models.subregions import SubregionAssignment
 from models.territory import Territory
+from models.territory_history import TerritoryVersion
 from models.units import Unit
+from models.users import LoginAttempt, User
 
 __all__ = [
     "Invitation",
+    "InvitationToken",
+    "OutboxMessage",
     "Questionnaire",
     "Response",
-    "RevokedToken",
     "Round",
+    "RoundReminder",
+    "SubregionAssignment",
     "Territory",
+    "TerritoryVersion",
     "Unit",
+    "User",
+    "LoginAttempt",
 ]

@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
-from models.types import UTCDateTime, utcnow
+from models.types import JSONDocument, UTCDateTime, utcnow
 
 
 class Questionnaire(db.Model):
@@ -70,7 +70,11 @@ class Round(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="draft")
     #: after closing, may units that have not submitted still do so?
     allow_late: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: days before the deadline on which the worker reminds units that have not submitted
+    reminder_days: Mapped[list] = mapped_column(JSONDocument, default=lambda: [7, 2])
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    launched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     questionnaire: Mapped[Questionnaire] = relationship(back_populates="rounds", lazy="joined")
     invitations: Mapped[list[Invitation]] = relationship(back_populates="round")  # noqa: F821
@@ -81,3 +85,17 @@ class Round(db.Model):
 
     def __repr__(self) -> str:
         return f"<Round {self.id} {self.questionnaire.key} {self.period}>"
+
+
+class RoundReminder(db.Model):
+    """A scheduled reminder that has gone out, so the worker sends each one once."""
+
+    __tablename__ = "round_reminders"
+    __table_args__ = (UniqueConstraint("round_id", "days_before", name="round_days"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    days_before: Mapped[int] = mapped_column(Integer)
+    #: how many units were reminded
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

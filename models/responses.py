@@ -16,7 +16,7 @@ RESPONSE_STATUSES = ("draft", "submitted", "returned", "accepted")
 
 
 class Invitation(db.Model):
-    """A unit's place in a round. Only the SHA-256 of its link token is stored."""
+    """A unit's place in a round: the unit's personal links point here."""
 
     __tablename__ = "invitations"
     __table_args__ = (UniqueConstraint("round_id", "unit_id", name="round_unit"),)
@@ -24,29 +24,36 @@ class Invitation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    #: hex SHA-256 of the current link token; the token itself is only ever e-mailed
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    token_issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    #: first time the unit opened its link
+    #: first time the unit opened any of its links
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     round: Mapped[Round] = relationship(back_populates="invitations", lazy="joined")
     unit: Mapped[Unit] = relationship(lazy="joined")
     response: Mapped[Response | None] = relationship(back_populates="invitation")
+    tokens: Mapped[list[InvitationToken]] = relationship(back_populates="invitation")
 
     def __repr__(self) -> str:
         return f"<Invitation {self.id} round={self.round_id} unit={self.unit_id}>"
 
 
-class RevokedToken(db.Model):
-    """Hashes of links replaced by a reissue, so an old link gets "link wymieniony" not 404."""
+class InvitationToken(db.Model):
+    """One personal link. Only the SHA-256 of the token is stored; the token is only e-mailed.
 
-    __tablename__ = "revoked_tokens"
+    Every e-mail carries a fresh token (we cannot resend one we do not keep); earlier links
+    keep working until staff reissue the link, which revokes them all.
+    """
 
+    __tablename__ = "invitation_tokens"
+
+    #: hex SHA-256 of the token
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id"), index=True)
-    revoked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: set when staff reissued the link: the page then says the link was replaced
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    invitation: Mapped[Invitation] = relationship(back_populates="tokens", lazy="joined")
 
 
 class Response(db.Model):

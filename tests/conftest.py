@@ -191,3 +191,36 @@ def world(app: Flask) -> World:
     w = World(app)
     w.territories()
     return w
+
+
+STAFF_PASSWORD = "bardzo-tajne-haslo-123"
+
+
+@pytest.fixture
+def staff_user(app: Flask):
+    """Create a staff account; returns a function ``(email, role) -> id``."""
+    from models import User
+
+    def make(email: str = "admin@rops.example.pl", role: str = "admin") -> int:
+        with app.app_context():
+            user = User(email=email, role=role)
+            user.set_password(STAFF_PASSWORD)
+            db.session.add(user)
+            db.session.commit()
+            return user.id
+
+    return make
+
+
+@pytest.fixture
+def login(client: FlaskClient, staff_user):
+    """Log the test client in as a new staff member of the given role."""
+
+    def do(role: str = "admin", email: str | None = None) -> FlaskClient:
+        email = email or f"{role}@rops.example.pl"
+        staff_user(email, role)
+        page = client.post("/logowanie", data={"email": email, "password": STAFF_PASSWORD})
+        assert page.status_code == 302, page.text
+        return client
+
+    return do

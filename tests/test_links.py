@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from extensions import db
-from models import Invitation, Round
+from models import Invitation, InvitationToken, Round
 from services.rounds import reissue_token
 from services.tokens import hash_token
 
@@ -28,7 +28,8 @@ def test_replaced_token_is_410_and_new_one_works(app, client, world):
         invitation = db.session.scalars(select(Invitation)).one()
         new = reissue_token(invitation)
         db.session.commit()
-        assert invitation.token_hash == hash_token(new)
+        assert db.session.get(InvitationToken, hash_token(new)).revoked_at is None
+        assert db.session.get(InvitationToken, hash_token(old)).revoked_at is not None
     page = client.get(f"/r/{old}")
     assert page.status_code == 410
     assert "zastąpiony nowym" in page.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
@@ -10,7 +11,7 @@ from respondent import expected_stored, section_post
 from sqlalchemy import select
 
 from extensions import db
-from models import Invitation, Response
+from models import Invitation, InvitationToken, Response
 from services.questionnaires import registry
 
 
@@ -75,8 +76,12 @@ def test_link_is_exchanged_for_session_and_token_never_stored(app, world, client
     token = _start(world, client)
     with app.app_context():
         invitation = db.session.scalars(select(Invitation)).one()
-        assert token not in invitation.token_hash
+        (link,) = invitation.tokens
+        assert link.token_hash == hashlib.sha256(token.encode()).hexdigest()
         assert len(token) >= 22  # ≥ 128 bits in URL-safe base64
+        stored = " ".join(str(v) for row in db.session.execute(
+            select(InvitationToken.__table__)).all() for v in row)
+        assert token not in stored
         assert invitation.opened_at is not None
     page = client.get("/ankieta")
     assert token not in page.text

@@ -13,15 +13,22 @@ from flask import Flask
 from forms.fields import question_type
 from forms.model import Question
 from forms.numbers import format_number
+from models.users import ROLES
 from polish import long_date
 
 _PLACEHOLDER = re.compile(r"\{(rok|rok_nastepny|rok_poprzedni)\}")
+ROUND_STATUSES = {"draft": "szkic", "open": "otwarta", "closed": "zamknięta"}
 STATUS_LABELS = {
     "draft": "wersja robocza",
     "submitted": "wysłane",
     "returned": "zwrócone do korekty",
     "accepted": "przyjęte",
 }
+
+
+def percent(share: float) -> str:
+    """0.123 → ``12,3%`` (one decimal, Polish comma)."""
+    return f"{share * 100:.1f}%".replace(".", ",")
 
 
 def polish_plural(n: int, one: str, few: str, many: str) -> str:
@@ -83,3 +90,10 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda n, *forms: polish_plural(n, *forms), "plural")
     app.add_template_filter(lambda s: STATUS_LABELS.get(s, s), "status_label")
     app.add_template_filter(lambda code, names: names.get(code, code), "territory_name")
+    app.add_template_filter(lambda r: ROLES.get(r, r), "role_label")
+    app.add_template_filter(lambda s: ROUND_STATUSES.get(s, s), "round_status")
+    app.add_template_filter(percent, "percent")
+
+    @app.context_processor
+    def endpoints() -> dict:
+        return {"url_endpoints": set(app.view_functions)}

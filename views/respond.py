@@ -9,12 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from sqlalchemy import select
 
 from extensions import db
 from forms.fields import question_type
 from forms.logic import resolve
-from models import Invitation, Response, RevokedToken
+from models import Invitation, InvitationToken, Response
 from models.types import utcnow
 from services.questionnaires import survey_for_round
 from services.responses import (
@@ -38,14 +37,14 @@ def open_link(token: str):
     """Exchange a personal link for a session and redirect to a clean address."""
     if len(token) > 200:
         abort(404)
-    token_hash = hash_token(token)
-    invitation = db.session.scalar(select(Invitation).filter_by(token_hash=token_hash))
-    if invitation is None:
-        if db.session.get(RevokedToken, token_hash) is not None:
-            raise GonePage("Ten link został zastąpiony nowym",
-                           "Wysłaliśmy Państwa jednostce nowy link do ankiety. Użyj linku z "
-                           "najnowszej wiadomości e-mail albo poproś ROPS o ponowne wysłanie.")
+    link = db.session.get(InvitationToken, hash_token(token))
+    if link is None:
         abort(404)
+    if link.revoked_at is not None:
+        raise GonePage("Ten link został zastąpiony nowym",
+                       "Wysłaliśmy Państwa jednostce nowy link do ankiety. Użyj linku z "
+                       "najnowszej wiadomości e-mail albo poproś ROPS o ponowne wysłanie.")
+    invitation = link.invitation
     _check_round_open(invitation)
     session.clear()
     session[SESSION_KEY] = invitation.id

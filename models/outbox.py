@@ -1,0 +1,68 @@
+"""The outbox: every e-mail is stored here, in the sender's transaction, before it is sent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from extensions import db
+from models.types import JSONDocument, UTCDateTime, utcnow
+
+OUTBOX_STATUSES = ("queued", "sending", "sent", "failed")
+OUTBOX_KINDS = ("invitation", "reminder", "confirmation", "other")
+
+
+class OutboxMessage(db.Model):
+    """One e-mail on its way out.
+
+    A message moves ``queued`` → ``sending`` (claimed by a worker) → ``sent``; a message the
+    server keeps refusing ends ``failed``. A claim older than ``MAIL_CLAIM_TIMEOUT_SECONDS``
+    belongs to a worker that died, so it goes back to ``queued``.
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'sending', 'sent', 'failed')", name="status"),
+        CheckConstraint("kind IN ('invitation', 'reminder', 'confirmation', 'other')",
+                        name="kind"),
+        # the worker's query: queued messages that are due, oldest first
+        Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: 'invitation', 'reminder', 'confirmation' or 'other'
+    kind: Mapped[str] = mapped_column(String(16), default="other")
+    #: addresses the message goes to (a JSON list of strings)
+    recipients: Mapped[list] = mapped_column(JSONDocument)
+    #: subject line, already in its final (Polish) wording
+    subject: Mapped[str] = mapped_column(String(500))
+    #: plain-text part
+    body_text: Mapped[str] = mapped_column(Text)
+    #: HTML part (escaped when rendered); ``None`` for text-only messages
+    body_html: Mapped[str | None] = mapped_column(Text)
+    #: 'queued', 'sending', 'sent' or 'failed'
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    #: how many times sending was tried and did not succeed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: a queued message is not tried before this moment (backoff after a failure)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the last failure, as the SMTP server or the operating system worded it
+    last_error: Mapped[str | None] = mapped_column(Text)
+    #: the worker that holds the message while it is ``sending``
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    #: when the worker claimed it; old claims are taken back
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: when the SMTP server (or the outbox folder) accepted the message
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the invitation the message is about (invitations and reminders, confirmations)
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL"), index=True)
+    #: the round the message belongs to, for the round's mail progress
+    round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rounds.id", ondelete="SET NULL"), index=True)
+
+    def __repr__(self) -> str:
+        return f"<OutboxMessage {self.id} {self.kind} {self.status}>"

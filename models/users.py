@@ -1,0 +1,64 @@
+"""Staff accounts (ROPS admins and coordinators) and the login attempts used for throttling."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from extensions import db
+from models.types import UTCDateTime, utcnow
+
+#: role → Polish name; admins can do everything, coordinators read responses and export
+ROLES = {"admin": "administrator (ROPS)", "coordinator": "koordynator"}
+
+
+class User(UserMixin, db.Model):
+    """A member of staff who logs in with e-mail and password."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('admin', 'coordinator')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: login, stored lower-case
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: werkzeug scrypt hash; the password itself is never stored
+    password_hash: Mapped[str] = mapped_column(String(255))
+    #: 'admin' or 'coordinator'
+    role: Mapped[str] = mapped_column(String(16))
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses disabled accounts
+        return self.is_enabled
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+
+class LoginAttempt(db.Model):
+    """A login attempt; recent failures per account and per address slow down guessing."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    remote_addr: Mapped[str] = mapped_column(String(64), index=True)
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

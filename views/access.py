@@ -1,0 +1,44 @@
+"""Who may open a staff page: every staff view declares the roles it admits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort
+from flask_login import current_user
+
+from extensions import db, login_manager
+from models import User
+
+#: endpoint → roles; filled by ``roles_required`` so a test can prove every staff route is guarded
+GUARDED: dict[str, tuple[str, ...]] = {}
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.is_enabled else None
+
+
+def roles_required(*roles: str) -> Callable:
+    """Require a logged-in staff member with one of ``roles`` (401 → login page, else 403)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_roles = roles  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+admin_only = roles_required("admin")
+staff = roles_required("admin", "coordinator")

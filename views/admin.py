@@ -1,0 +1,21 @@
+"""The staff start page: rounds and their response rates."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from sqlalchemy import select
+
+from extensions import db
+from models import Round
+from services.progress import round_progress
+from views.access import staff
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/")
+@staff
+def index():
+    rounds = db.session.scalars(select(Round).order_by(Round.created_at.desc())).unique().all()
+    return render_template("admin/index.html", rounds=rounds,
+                           progress={r.id: round_progress(r).overall for r in rounds})

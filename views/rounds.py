@@ -1,0 +1,171 @@
+"""Survey rounds for staff: create, launch, watch response rates, remind, close."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from extensions import db
+from forms.staff import ActionForm, CloseForm, RoundForm
+from models import Invitation, Questionnaire, Round, Territory
+from models.units import UNIT_KINDS
+from polish import polish_sort_key
+from services.progress import STAGE_LABELS, STAGES, round_progress, stage_of
+from services.questionnaires import registry, survey_for_round, sync_questionnaires
+from services.rounds import (
+    close_round,
+    create_round,
+    launch_round,
+    pending_invitations,
+    reopen_round,
+    resend_link,
+    send_reminders,
+    units_for_round,
+)
+from views.access import admin_only, staff
+
+bp = Blueprint("rounds", __name__, url_prefix="/admin/rundy")
+
+
+def _round_or_404(round_id: int) -> Round:
+    return db.session.get(Round, round_id) or abort(404)
+
+
+def _fill_choices(form: RoundForm) -> None:
+    versions = db.session.scalars(select(Questionnaire).order_by(Questionnaire.key,
+                                                                 Questionnaire.version))
+    form.questionnaire_id.choices = [(q.id, f"{q.title} (v{q.version})") for q in versions]
+    form.kinds.choices = list(UNIT_KINDS.items())
+    powiats = db.session.scalars(select(Territory).where(Territory.level == "powiat")).all()
+    form.powiats.choices = sorted(((p.code, p.display_name) for p in powiats),
+                                  key=lambda c: polish_sort_key(c[1]))
+
+
+@bp.route("/nowa", methods=["GET", "POST"])
+@admin_only
+def new():
+    sync_questionnaires()  # the versions on disk are offered; storing them is harmless
+    db.session.commit()
+    form = RoundForm()
+    _fill_choices(form)
+    if request.method == "GET":
+        form.reporting_year.data = date.today().year - 1
+    if form.validate_on_submit():
+        questionnaire = db.session.get(Questionnaire, form.questionnaire_id.data)
+        round_ = create_round(questionnaire, period=form.period,
+                              reporting_year=form.reporting_year.data,
+                              opens_on=form.opens_on.data, deadline=form.deadline.data,
+                              title=form.title.data or None)
+        round_.reminder_days = form.reminder_list
+        round_.allow_late = form.allow_late.data
+        survey = registry().from_source(questionnaire.source_text,
+                                        questionnaire.source_name).survey
+        units = units_for_round(survey.unit_kinds, kinds=form.kinds.data,
+                                powiats=form.powiats.data)
+        if not units:
+            db.session.rollback()
+            form.kinds.errors = ["Żadna jednostka z rejestru nie spełnia tych warunków."]
+        else:
+            count = launch_round(round_, units) if request.form.get("launch") else 0
+            db.session.commit()
+            flash(f"Utworzono rundę. Wysłano {count} zaproszeń." if count else
+                  f"Utworzono rundę (szkic). Jednostek do zaproszenia: {len(units)}.", "success")
+            return redirect(url_for("rounds.detail", round_id=round_.id))
+    return render_template("rounds/new.html", form=form)
+
+
+@bp.get("/<int:round_id>")
+@staff
+def detail(round_id: int):
+    round_ = _round_or_404(round_id)
+    invitations = db.session.scalars(
+        select(Invitation).where(Invitation.round_id == round_.id)).unique().all()
+    pending = sorted(pending_invitations(round_), key=lambda i: polish_sort_key(i.unit.name))
+    survey = survey_for_round(round_).survey
+    candidates = units_for_round(survey.unit_kinds) if round_.status == "draft" else []
+    return render_template(
+        "rounds/detail.html", round=round_, progress=round_progress(round_),
+        stages=STAGES, stage_labels=STAGE_LABELS, pending=pending, stage_of=stage_of,
+        invitations=invitations, candidates=candidates, action_form=ActionForm(),
+        close_form=CloseForm(), mail_status=_mail_status(round_))
+
+
+def _mail_status(round_: Round) -> dict:
+    """Last e-mail state per invitation and the round's sending progress (sent/queued/failed)."""
+    try:
+        from mailing.status import round_mail_status
+    except ImportError:  # pragma: no cover - the mail module is part of every installation
+        return {"per_invitation": {}, "totals": {}}
+    return round_mail_status(round_)
+
+
+@bp.post("/<int:round_id>/uruchom")
+@admin_only
+def launch(round_id: int):
+    round_ = _round_or_404(round_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if round_.status == "closed":
+        flash("Runda jest zamknięta.", "error")
+        return redirect(url_for("rounds.detail", round_id=round_id))
+    survey = survey_for_round(round_).survey
+    count = launch_round(round_, units_for_round(survey.unit_kinds))
+    db.session.commit()
+    flash(f"Runda otwarta. Wysłano {count} zaproszeń.", "success")
+    return redirect(url_for("rounds.detail", round_id=round_id))
+
+
+@bp.post("/<int:round_id>/przypomnij")
+@admin_only
+def remind(round_id: int):
+    round_ = _round_or_404(round_id)
+    if not ActionForm().validate_on_submit() or round_.status != "open":
+        abort(400)
+    count = send_reminders(round_)
+    db.session.commit()
+    flash(f"Wysłano przypomnienia: {count}.", "success")
+    return redirect(url_for("rounds.detail", round_id=round_id))
+
+
+@bp.post("/<int:round_id>/zaproszenia/<int:invitation_id>/<any(wyslij, wymien):mode>")
+@admin_only
+def resend(round_id: int, invitation_id: int, mode: str):
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.round_id != round_id:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    resend_link(invitation, revoke_old=mode == "wymien")
+    db.session.commit()
+    flash(f"{invitation.unit.name}: " + ("wymieniono link (stare linki przestały działać) i "
+                                          "wysłano nowy." if mode == "wymien" else
+                                          "wysłano link ponownie."), "success")
+    return redirect(url_for("rounds.detail", round_id=round_id))
+
+
+@bp.post("/<int:round_id>/zamknij")
+@admin_only
+def close(round_id: int):
+    round_ = _round_or_404(round_id)
+    form = CloseForm()
+    if not form.validate_on_submit():
+        abort(400)
+    close_round(round_, allow_late=form.allow_late.data)
+    db.session.commit()
+    flash("Runda zamknięta." + (" Spóźnione odpowiedzi są nadal przyjmowane."
+                                if form.allow_late.data else ""), "success")
+    return redirect(url_for("rounds.detail", round_id=round_id))
+
+
+@bp.post("/<int:round_id>/otworz")
+@admin_only
+def reopen(round_id: int):
+    round_ = _round_or_404(round_id)
+    if not ActionForm().validate_on_submit() or round_.status != "closed":
+        abort(400)
+    reopen_round(round_)
+    db.session.commit()
+    flash("Runda ponownie otwarta.", "success")
+    return redirect(url_for("rounds.detail", round_id=round_id))
