@@ -1,0 +1,229 @@
+"""Aggregates of a round by one level (województwo, podregion, powiat, type of JST, unit kind).
+
+The result is a long table, one row per (column, measure) and one column per group plus
+``Ogółem`` — the shape of the tables in ROPS monitoring reports, which list indicators down
+the page and areas across. Figures are final here: exact sums become ``Decimal``, shares are
+fractions (0–1) the xlsx shows as percentages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import pandas as pd
+
+from polish import polish_sort_key
+from reports.frame import GMINA_TYPE_ORDER, NO_PODREGION, NO_POWIAT, Column, ReportFrame
+
+#: level → how a sheet or a heading names it
+LEVELS = {
+    "wojewodztwo": "Województwo",
+    "podregion": "Podregion",
+    "powiat": "Powiat",
+    "gmina_type": "Rodzaj JST",
+    "unit_kind": "Rodzaj jednostki",
+}
+TOTAL = "Ogółem"
+#: leading columns of an aggregate table; the group columns follow
+META = ("kolumna", "pytanie", "etykieta", "miara", "format")
+
+INVITED, SUBMITTED, ACCEPTED, RATE = ("zaproszone", "złożone", "przyjęte",
+                                      "odsetek odpowiedzi")
+COUNT, SUM, MEAN, MEDIAN, MIN, MAX = ("liczba odpowiedzi", "suma", "średnia", "mediana",
+                                      "minimum", "maksimum")
+CHOSEN, SHARE, YES_SHARE = "liczba wskazań", "odsetek wskazań", "odsetek „tak”"
+#: response-rate rows sit under this pseudo column
+RESPONSE_RATE = "_odpowiedzi"
+_NUMBER_FORMATS = {"count": "count", "PLN": "money", "%": "pct", "": "decimal"}
+
+
+@dataclass
+class Aggregate:
+    """One level's aggregate table."""
+
+    level: str
+    groups: list[str]
+    table: pd.DataFrame
+
+    def value(self, column: str, measure: str, group: str = TOTAL) -> Any:
+        """One figure, e.g. ``agg.value("zam_ogolem_wartosc", "suma", "1604 kluczborski")``."""
+        rows = self.table[(self.table["kolumna"] == column) & (self.table["miara"] == measure)]
+        if rows.empty:
+            raise KeyError(f"{column} / {measure}")
+        value = rows.iloc[0][group]
+        return None if _missing(value) else value
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def order_groups(level: str, values: Iterable[Any]) -> list[str]:
+    """Groups in the order reports list them: codes ascending, names alphabetically (Polish)."""
+    found = {str(v) for v in values if v is not None and not _missing(v)}
+    if level == "gmina_type":
+        known = [g for g in GMINA_TYPE_ORDER if g in found]
+        return known + sorted(found - set(known), key=polish_sort_key)
+    last = [g for g in (NO_PODREGION, NO_POWIAT) if g in found]
+    return sorted(found - set(last), key=polish_sort_key) + last
+
+
+def aggregate(frame: ReportFrame, level: str) -> Aggregate:
+    """Counts, sums, means, medians, extremes, option shares and response rates by ``level``."""
+    if level not in LEVELS:
+        raise ValueError(f"Nieznany poziom agregacji: {level}")
+    data = frame.data
+    groups = order_groups(level, data[level].unique())
+    submitted = data[frame.submitted]
+    rows = _response_rows(data, submitted, level)
+    key = submitted[level]
+    numbers = frame.of_kind("number")
+    if numbers:
+        rows += _number_rows(submitted, key, numbers)
+    for column in frame.columns:
+        if column.kind == "single":
+            rows += _single_rows(submitted, key, column, frame)
+        elif column.kind == "option":
+            rows += _option_rows(submitted, key, column)
+    table = pd.DataFrame(
+        [meta + tuple(values.get(g, _absent(meta[3])) for g in [*groups, TOTAL])
+         for meta, values in rows],
+        columns=[*META, *groups, TOTAL], dtype=object)
+    return Aggregate(level, groups, table)
+
+
+def _absent(measure: str) -> Any:
+    """What a group with no submitted response shows: 0 for counts, nothing for the rest."""
+    return 0 if measure in (COUNT, CHOSEN, SUBMITTED, ACCEPTED) else None
+
+
+_Row = tuple[tuple[str, str, str, str, str], dict[str, Any]]
+
+
+def _values(per_group: pd.Series, total: Any, convert=lambda v: v) -> dict[str, Any]:
+    values = {str(g): (None if pd.isna(v) else convert(v)) for g, v in per_group.items()}
+    values[TOTAL] = None if total is None or pd.isna(total) else convert(total)
+    return values
+
+
+def _response_rows(data: pd.DataFrame, submitted: pd.DataFrame, level: str) -> list[_Row]:
+    invited = data.groupby(level).size()
+    done = submitted.groupby(level).size().reindex(invited.index, fill_value=0)
+    accepted = (data["status"] == "accepted").groupby(data[level]).sum()
+    rate = done / invited
+
+    def meta(measure: str, fmt: str) -> tuple[str, str, str, str, str]:
+        return (RESPONSE_RATE, "", "Odpowiedzi na ankietę", measure, fmt)
+
+    n_invited, n_done = len(data), len(submitted)
+    return [
+        (meta(INVITED, "count"), _values(invited, n_invited, int)),
+        (meta(SUBMITTED, "count"), _values(done, n_done, int)),
+        (meta(ACCEPTED, "count"), _values(accepted, int((data["status"] == "accepted").sum()),
+                                          int)),
+        (meta(RATE, "share"), _values(rate, n_done / n_invited if n_invited else None, float)),
+    ]
+
+
+def _number_rows(submitted: pd.DataFrame, key: pd.Series, columns: list[Column]
+                 ) -> list[_Row]:
+    names = [c.name for c in columns]
+    values = submitted[names]
+    grouped = values.groupby(key)
+    stats = {
+        "count": (grouped.count(), values.count()),
+        "sum": (grouped.sum(min_count=1), values.sum(min_count=1)),
+        "min": (grouped.min(), values.min()),
+        "max": (grouped.max(), values.max()),
+        "median": (grouped.median(), values.median()),
+    }
+    rows: list[_Row] = []
+    for column in columns:
+        name = column.name
+        fmt = _NUMBER_FORMATS[column.unit]
+        mean_fmt = "decimal" if fmt == "count" else fmt
+
+        def meta(measure: str, fmt: str, c: Column = column) -> tuple[str, str, str, str, str]:
+            return (c.name, c.question_id, c.label, measure, fmt)
+
+        def pick(stat: str, name: str = name) -> tuple[pd.Series, Any]:
+            per_group, total = stats[stat]
+            return per_group[name], total[name]
+
+        counts, total_count = pick("count")
+        sums, total_sum = pick("sum")
+        rows += [
+            (meta(COUNT, "count"), _values(counts, total_count, int)),
+            (meta(SUM, fmt), _values(sums, total_sum, column.to_decimal)),
+            (meta(MEAN, mean_fmt), _means(sums, counts, total_sum, total_count, column)),
+            (meta(MEDIAN, mean_fmt), _values(*pick("median"), column.to_decimal)),
+            (meta(MIN, fmt), _values(*pick("min"), column.to_decimal)),
+            (meta(MAX, fmt), _values(*pick("max"), column.to_decimal)),
+        ]
+    return rows
+
+
+def mean(total: Any, count: Any, column: Column) -> Decimal | None:
+    """Exact sum ÷ count, rounded to the grosz (two places, or the column's own if more)."""
+    if total is None or pd.isna(total) or not count:
+        return None
+    quantum = Decimal(1).scaleb(-max(2, column.places))
+    return (Decimal(int(total)) / Decimal(int(count))).scaleb(-column.places).quantize(
+        quantum, ROUND_HALF_UP)
+
+
+def _means(sums: pd.Series, counts: pd.Series, total_sum: Any, total_count: Any,
+           column: Column) -> dict[str, Any]:
+    values = {str(g): mean(sums[g], counts[g], column) for g in sums.index}
+    values[TOTAL] = mean(total_sum, total_count, column)
+    return values
+
+
+def _single_rows(submitted: pd.DataFrame, key: pd.Series, column: Column,
+                 frame: ReportFrame) -> list[_Row]:
+    answers = submitted[column.name]
+    answered = answers.notna()
+    n_group = answered.groupby(key).sum()
+    n_total = int(answered.sum())
+    counts = pd.crosstab(key[answered], answers[answered]) if n_total else pd.DataFrame()
+    question = frame.survey.question(column.question_id)
+    rows: list[_Row] = [((column.name, column.question_id, column.label, COUNT, "count"),
+                         _values(n_group, n_total, int))]
+    for choice in question.choices:
+        per_group = (counts[choice.value] if choice.value in counts.columns
+                     else pd.Series(0, index=counts.index, dtype="int64"))
+        per_group = per_group.reindex(n_group.index, fill_value=0)
+        total = int(per_group.sum())
+        share = per_group / n_group.where(n_group > 0)
+        total_share = total / n_total if n_total else None
+        label = f"{column.label} — {choice.label}"
+        name = f"{column.name}__{choice.value}"
+        if question.type == "yes_no":
+            if choice.value != "yes":
+                continue
+            rows.append(((column.name, column.question_id, column.label, YES_SHARE, "share"),
+                         _values(share, total_share, float)))
+            continue
+        rows += [
+            ((name, column.question_id, label, CHOSEN, "count"), _values(per_group, total, int)),
+            ((name, column.question_id, label, SHARE, "share"),
+             _values(share, total_share, float)),
+        ]
+    return rows
+
+
+def _option_rows(submitted: pd.DataFrame, key: pd.Series, column: Column) -> list[_Row]:
+    ticks = submitted[column.name]
+    grouped = ticks.groupby(key)
+    chosen, answered = grouped.sum(min_count=1), grouped.count()
+    share = chosen.astype("Float64") / answered.where(answered > 0).astype("Float64")
+    n_total = int(ticks.count())
+    total = int(ticks.sum()) if n_total else None
+    meta = (column.name, column.question_id, column.label)
+    return [
+        ((*meta, CHOSEN, "count"), _values(chosen, total, int)),
+        ((*meta, SHARE, "share"), _values(share, total / n_total if n_total else None, float)),
+    ]

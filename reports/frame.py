@@ -1,0 +1,330 @@
+"""A round's responses as one wide pandas frame: a row per unit, a column per answer.
+
+Every report (regional, municipal, year over year, indicators, raw data) is a view of this one
+table, so the stored JSON is decoded once. Numbers are kept as exact integers in their smallest
+unit (grosze for money, 10**-places for decimals) in nullable ``Int64`` columns, so sums never
+lose a grosz; they become ``Decimal`` only in the final figures (``Column.to_decimal``).
+
+Input is plain data, one mapping per invitation (``reports.source`` makes them from the
+database; tests write them by hand)::
+
+    {"unit_id": 7, "unit_name": "Gmina Kluczbork", "unit_kind": "gmina",
+     "territory": "160402", "rodz": "3", "powiat_name": "kluczborski",
+     "wojewodztwo_name": "OPOLSKIE", "status": "submitted", "answers": {...}}
+
+``status`` is the response status, or ``"invited"`` when the unit has not opened its link;
+answers count only for ``submitted`` and ``accepted`` responses, the other rows are there for
+response rates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+import pandas as pd
+
+from forms.model import Question, Survey
+
+#: response statuses whose answers count in reports
+SUBMITTED_STATUSES = ("submitted", "accepted")
+NO_PODREGION = "(brak podregionu)"
+NO_POWIAT = "(brak powiatu)"
+CITY = "miasto na prawach powiatu"
+POWIAT = "powiat"
+GMINA_TYPES = {"1": "miejska", "2": "wiejska", "3": "miejsko-wiejska"}
+#: the order in which types of gmina are listed
+GMINA_TYPE_ORDER = ("miejska", "wiejska", "miejsko-wiejska", CITY, POWIAT)
+#: unit attribute columns, in the order the raw sheet shows them
+ATTRIBUTES = ("unit_id", "unit_name", "unit_kind", "teryt", "gmina_type", "powiat", "podregion",
+              "wojewodztwo", "status")
+#: tables counting persons by art. 1 ust. 2 u.z.s. groups (RODO art. 9): small-cell suppression
+SENSITIVE_QUESTIONS = frozenset({"uczestnicy_wg_przeslanki"})
+#: multiple-choice values joined in the raw value column
+MULTI_SEPARATOR = ";"
+_JST_KINDS = frozenset({"gmina", "powiat"})
+_STATUS_RANK = {"accepted": 4, "submitted": 3, "returned": 2, "draft": 1}
+_NUMBER_UNITS = {"integer": "count", "money": "PLN", "decimal": "", "percent": "%"}
+_TEXT_TYPES = frozenset({"text", "textarea", "email", "phone", "date", "territory"})
+_PLACEHOLDER = re.compile(r"\{(rok|rok_nastepny|rok_poprzedni)\}")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One answer column of the frame: where it comes from and how to read it.
+
+    ``kind`` is ``number`` (exact integer × 10**-places), ``single`` (one value: single choice
+    or yes/no), ``multi`` (the raw joined values of a multiple choice), ``option`` (0/1: was
+    ``option`` ticked in a multiple choice) or ``text``.
+    """
+
+    name: str
+    question_id: str
+    kind: str
+    label: str
+    section: str
+    question_type: str
+    places: int = 0
+    #: numbers: ``count``, ``PLN``, ``%`` or ``""`` (a plain decimal)
+    unit: str = ""
+    option: str | None = None
+    sensitive: bool = False
+
+    def to_decimal(self, minor: Any) -> Decimal | None:
+        """An exact stored integer (or a median ending in .5) → the figure it stands for."""
+        if minor is None or pd.isna(minor):
+            return None
+        return Decimal(str(minor)).scaleb(-self.places)
+
+
+@dataclass
+class ReportFrame:
+    """The frame with the description of its answer columns."""
+
+    data: pd.DataFrame
+    columns: tuple[Column, ...]
+    survey: Survey
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    def of_kind(self, *kinds: str) -> list[Column]:
+        return [c for c in self.columns if c.kind in kinds]
+
+    @property
+    def submitted(self) -> pd.Series:
+        """Rows whose answers count."""
+        return self.data["status"].isin(SUBMITTED_STATUSES)
+
+    def subset(self, mask: pd.Series) -> ReportFrame:
+        return ReportFrame(self.data[mask], self.columns, self.survey)
+
+
+def to_minor_units(value: Any, places: int) -> int | None:
+    """A stored number (int, or exact decimal text like ``"1234.50"``) → integer × 10**places.
+
+    The fast path reads the canonical text the answer store writes; anything else goes through
+    ``Decimal``, rounding half up, so no stored value is ever read through a float.
+    """
+    if value is None or isinstance(value, bool) or value == "":
+        return None
+    if isinstance(value, int):
+        return value * 10 ** places
+    if isinstance(value, str):
+        head, _, tail = value.partition(".")
+        digits = head[1:] if head.startswith("-") else head
+        if digits.isdigit() and len(tail) <= places and (not tail or tail.isdigit()):
+            return int(head + tail.ljust(places, "0"))
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None
+    return int(number.scaleb(places).to_integral_value(ROUND_HALF_UP))
+
+
+def gmina_type(territory: str, rodz: str | None) -> str:
+    """Type of the unit's JST, as ROPS reports split them (TERC RODZ; powiat codes 61+ = city)."""
+    if len(territory) >= 4 and territory[2:4].isdigit() and int(territory[2:4]) >= 61:
+        return CITY
+    if len(territory) < 6:
+        return POWIAT
+    return GMINA_TYPES.get(rodz or "", "(nieznany)")
+
+
+def fill_year(text: str, year: int | None) -> str:
+    """Labels say ``{rok}`` (N), ``{rok_nastepny}`` and ``{rok_poprzedni}``; reports show years."""
+    if year is None:
+        return text
+    values = {"rok": year, "rok_nastepny": year + 1, "rok_poprzedni": year - 1}
+    return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), text)
+
+
+def answer_columns(survey: Survey, sensitive: Collection[str] = SENSITIVE_QUESTIONS,
+                   reporting_year: int | None = None) -> tuple[Column, ...]:
+    """The frame's answer columns for a questionnaire, in question order."""
+    found: list[Column] = []
+    for section in survey.sections:
+        for question in section.questions:
+            found += _question_columns(question, fill_year(section.title, reporting_year),
+                                       question.id in sensitive, reporting_year)
+    return tuple(found)
+
+
+def _question_columns(q: Question, section: str, sensitive: bool, year: int | None
+                      ) -> list[Column]:
+    def col(name: str, kind: str, label: str, **extra: Any) -> Column:
+        return Column(name, q.id, kind, fill_year(label, year), section, q.type,
+                      sensitive=sensitive, **extra)
+
+    number_kind = q.format if q.type == "calculated" else q.type
+    if number_kind in _NUMBER_UNITS and (q.type != "calculated" or q.format != "text"):
+        return [col(q.id, "number", q.label, places=_places(number_kind, q.places),
+                    unit=_NUMBER_UNITS[number_kind])]
+    if q.type in ("single_choice", "yes_no"):
+        return [col(q.id, "single", q.label)]
+    if q.type == "multiple_choice":
+        return [col(q.id, "multi", q.label)] + [
+            col(f"{q.id}__{c.value}", "option", f"{q.label} — {c.label}", option=c.value)
+            for c in q.choices]
+    if q.type == "table":
+        places = _places(q.cell_type, q.places)
+        return [col(f"{q.id}__{r.id}__{c.id}", "number", f"{q.label} — {r.label} — {c.label}",
+                    places=places, unit=_NUMBER_UNITS.get(q.cell_type, ""))
+                for r in q.rows for c in q.columns]
+    if q.type in _TEXT_TYPES or q.type == "calculated":
+        return [col(q.id, "text", q.label)]
+    return []
+
+
+def _places(kind: str, places: int) -> int:
+    return {"integer": 0, "money": 2}.get(kind, places)
+
+
+def build_frame(records: Iterable[Mapping[str, Any]], survey: Survey,
+                podregiony: Mapping[str, str] | None = None, *,
+                reporting_year: int | None = None,
+                sensitive: Collection[str] = SENSITIVE_QUESTIONS,
+                chunk_size: int = 5000) -> ReportFrame:
+    """Decode a round's records into the report frame.
+
+    Records are consumed in chunks and their answer dicts dropped as soon as their values are
+    in the column lists, so a stream from the database never sits in memory whole.
+
+    :param podregiony: powiat code (WWPP) → podregion name; unmapped powiats get
+        ``NO_PODREGION``.
+    :param reporting_year: fills ``{rok}`` in labels.
+    """
+    columns = answer_columns(survey, sensitive, reporting_year)
+    collector = _Collector(survey, columns)
+    chunk: list[Mapping[str, Any]] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= chunk_size:
+            collector.add(chunk)
+            chunk = []
+    collector.add(chunk)
+    data = collector.frame(podregiony or {})
+    return ReportFrame(_count_cities_once(data), columns, survey)
+
+
+class _Collector:
+    """Column lists filled chunk by chunk."""
+
+    def __init__(self, survey: Survey, columns: tuple[Column, ...]):
+        self.columns = columns
+        self.questions = [q for q in survey.questions if q.has_answer]
+        self.values: dict[str, list[Any]] = {c.name: [] for c in columns}
+        self.attrs: dict[str, list[Any]] = {k: [] for k in (
+            "unit_id", "unit_name", "unit_kind", "territory", "rodz", "powiat_name",
+            "wojewodztwo_name", "status")}
+        self.by_question: dict[str, list[Column]] = {}
+        for column in columns:
+            self.by_question.setdefault(column.question_id, []).append(column)
+
+    def add(self, chunk: list[Mapping[str, Any]]) -> None:
+        for key, values in self.attrs.items():
+            values.extend(r.get(key) for r in chunk)
+        answers = [(r.get("answers") or {}) if r.get("status") in SUBMITTED_STATUSES else {}
+                   for r in chunk]
+        for question in self.questions:
+            raw = [a.get(question.id) for a in answers]
+            for column in self.by_question.get(question.id, ()):
+                self.values[column.name].extend(_decode(column, raw))
+
+    def frame(self, podregiony: Mapping[str, str]) -> pd.DataFrame:
+        attrs = self.attrs
+        territory = [str(t or "") for t in attrs["territory"]]
+        powiat_codes = [t[:4] if len(t) >= 4 else "" for t in territory]
+        data: dict[str, Any] = {
+            "unit_id": pd.array(attrs["unit_id"], dtype="Int64"),
+            "unit_name": pd.Series(attrs["unit_name"], dtype=object),
+            "unit_kind": pd.Series(attrs["unit_kind"], dtype=object),
+            "teryt": pd.Series([t + (r or "") if len(t) == 6 else t
+                                for t, r in zip(territory, attrs["rodz"], strict=True)],
+                               dtype=object),
+            "gmina_type": pd.Series([gmina_type(t, r) for t, r in
+                                     zip(territory, attrs["rodz"], strict=True)], dtype=object),
+            "powiat": pd.Series([f"{code} {name}" if code else NO_POWIAT for code, name in
+                                 zip(powiat_codes, attrs["powiat_name"], strict=True)],
+                                dtype=object),
+            "podregion": pd.Series([podregiony.get(code, NO_PODREGION) for code in powiat_codes],
+                                   dtype=object),
+            "wojewodztwo": pd.Series([f"{t[:2]} {(name or '').lower()}".strip() for t, name in
+                                      zip(territory, attrs["wojewodztwo_name"], strict=True)],
+                                     dtype=object),
+            "status": pd.Series([s or "invited" for s in attrs["status"]], dtype=object),
+            "territory": pd.Series(territory, dtype=object),
+        }
+        for column in self.columns:
+            values = self.values.pop(column.name)
+            if column.kind == "number":
+                data[column.name] = pd.array(values, dtype="Int64")
+            elif column.kind == "option":
+                data[column.name] = pd.array(values, dtype="Int8")
+            else:
+                data[column.name] = pd.Series(values, dtype=object)
+        return pd.DataFrame(data, copy=False)
+
+
+def _decode(column: Column, raw: list[Any]) -> list[Any]:
+    """Stored JSON values of one question → the values of one of its columns."""
+    if column.kind == "number":
+        if column.name == column.question_id:
+            places = column.places
+            return [to_minor_units(v, places) for v in raw]
+        _, row, col = column.name.split("__")
+        return [to_minor_units(_cell(v, row, col), column.places) for v in raw]
+    if column.kind == "single":
+        return [v if isinstance(v, str) and v else None for v in raw]
+    if column.kind == "multi":
+        return [MULTI_SEPARATOR.join(map(str, v)) if isinstance(v, list) and v else None
+                for v in raw]
+    if column.kind == "option":
+        option = column.option
+        return [(1 if option in v else 0) if isinstance(v, list) and v else None for v in raw]
+    return [_text(v) for v in raw]
+
+
+def _cell(table: Any, row: str, col: str) -> Any:
+    if not isinstance(table, dict):
+        return None
+    cells = table.get(row)
+    return cells.get(col) if isinstance(cells, dict) else None
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, list):
+        return MULTI_SEPARATOR.join(map(str, value))
+    return value if isinstance(value, str) else str(value)
+
+
+def _count_cities_once(data: pd.DataFrame) -> pd.DataFrame:
+    """A city with powiat rights answers once for both levels of its JST.
+
+    When the register has it both as a gmina unit (WWPPGG) and as a powiat unit (WWPP) in the
+    same round, only the level with the further-advanced response stays (ties: the gmina).
+    """
+    city = (data["gmina_type"] == CITY) & data["unit_kind"].isin(_JST_KINDS)
+    if not city.any():
+        return data
+    cities = data[city]
+    level = cities["territory"].str.len().map({6: "gmina", 4: "powiat"})
+    rank = cities["status"].map(_STATUS_RANK).fillna(0)
+    best = pd.DataFrame({"code": cities["territory"].str[:4], "level": level, "rank": rank})
+    per_level = best.groupby(["code", "level"])["rank"].max().unstack("level")
+    if not {"gmina", "powiat"} <= set(per_level.columns):
+        return data
+    both = per_level.dropna()
+    drop_level = pd.Series(
+        ["gmina" if row.powiat > row.gmina else "powiat" for row in both.itertuples()],
+        index=both.index, dtype=object)
+    doomed = best["code"].map(drop_level)
+    dropped = doomed.notna() & (doomed == best["level"])
+    return data.drop(index=dropped[dropped].index).reset_index(drop=True)

@@ -1,0 +1,339 @@
+"""Indicators of local and regional plans (LPRES, RPRES, KPRES): formula, baseline, target.
+
+An indicator is a formula in the questionnaire expression language over a group's aggregated
+answers (``${klauzule_wartosc_od_130k} div ${zam_ogolem_wartosc} * 100`` on the region's
+sums), so ROPS staff write them the way they write questionnaire rules. They live beside the
+questionnaire in ``survey_defs/<key>.indicators.yaml`` and are checked when loaded, every
+problem with its file and line, in Polish (like questionnaire definitions).
+
+What a formula can name (``${…}``), computed over the submitted responses of the group:
+
+* a number question or a table cell (``tabela__wiersz__kolumna``): the sum of the answers;
+  a table question: the sum of all its cells;
+* ``pytanie__wartosc`` for a choice or yes/no question (``klauzule_stosowane__yes``): how many
+  units chose that value;
+* ``liczba_odpowiedzi`` (submitted responses) and ``liczba_zaproszonych`` (invited units).
+
+A name no unit answered is empty; if every name a formula uses is empty, or the result is
+(division by zero), the indicator has no data ("brak danych").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from forms.expressions import (
+    EvalContext,
+    Expression,
+    ExpressionError,
+    check_references,
+    evaluate,
+    functions_used,
+    parse,
+    references,
+    uses_self,
+)
+from forms.loader import ID_PATTERN
+from forms.model import Survey
+from forms.problems import Problem
+from forms.yamlsource import LineDict, LineList, load_yaml
+from reports.frame import ReportFrame, answer_columns
+
+FORMAT_VERSION = 1
+UNITS = {"count": "liczba", "PLN": "zł", "%": "%"}
+DIRECTIONS = {"increase": "wzrost", "decrease": "spadek"}
+ACHIEVED, NOT_ACHIEVED, NO_DATA = "osiągnięty", "nieosiągnięty", "brak danych"
+RESPONSES, INVITED = "liczba_odpowiedzi", "liczba_zaproszonych"
+_TOP_KEYS = {"format", "key", "indicators"}
+_REQUIRED = {"id", "name", "formula", "unit", "target", "target_year", "direction"}
+_OPTIONAL = {"source", "baseline", "baseline_year", "description"}
+#: functions that make no sense over a region's sums
+_NOT_IN_INDICATORS = {"prev", "today", "reporting-year"}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator of a plan, as written in the indicators file."""
+
+    id: str
+    name: str
+    formula: Expression
+    unit: str
+    direction: str
+    target: Decimal
+    target_year: int
+    baseline: Decimal | None = None
+    baseline_year: int | None = None
+    source: str = ""
+    description: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """An indicator's achieved value for one group of units, against its target."""
+
+    indicator: Indicator
+    achieved: Decimal | None
+    status: str
+
+    @property
+    def progress(self) -> float | None:
+        """Share of the way from baseline to target (without a baseline: achieved ÷ target)."""
+        ind, value = self.indicator, self.achieved
+        if value is None:
+            return None
+        if ind.baseline is not None and ind.target != ind.baseline:
+            return float((value - ind.baseline) / (ind.target - ind.baseline))
+        if ind.direction == "decrease":
+            return float(ind.target / value) if value else None
+        return float(value / ind.target) if ind.target else None
+
+
+def indicators_path(defs_dir: Path | str, key: str) -> Path:
+    """Where a questionnaire's indicators live."""
+    return Path(defs_dir) / f"{key}.indicators.yaml"
+
+
+def load_indicators_file(path: Path, survey: Survey) -> tuple[list[Indicator], list[Problem]]:
+    """Read and check an indicators file; indicators are returned only when there is no problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        return [], [Problem(path.name, 1, "unreadable", f"Nie można odczytać pliku: {err}")]
+    return load_indicators_text(text, path.name, survey)
+
+
+def load_indicators_text(text: str, name: str, survey: Survey
+                         ) -> tuple[list[Indicator], list[Problem]]:
+    reader = _Reader(name, survey)
+    indicators = reader.read(text)
+    problems = sorted(reader.problems)
+    return ([] if problems else indicators), problems
+
+
+def known_names(survey: Survey) -> set[str]:
+    """Every name an indicator formula of this questionnaire may use."""
+    names = {RESPONSES, INVITED}
+    for column in answer_columns(survey):
+        if column.kind in ("number", "option"):
+            names.add(column.name)
+    for question in survey.questions:
+        if question.type == "table":
+            names.add(question.id)
+        elif question.type in ("single_choice", "yes_no"):
+            names.update(f"{question.id}__{c.value}" for c in question.choices)
+    return names
+
+
+class _Reader:
+    """Collects every problem of a file at once, like the questionnaire loader."""
+
+    def __init__(self, name: str, survey: Survey):
+        self.name, self.survey = name, survey
+        self.problems: list[Problem] = []
+        self.known = known_names(survey)
+
+    def problem(self, line: int, code: str, message: str, subject: str | None = None,
+                column: int | None = None) -> None:
+        self.problems.append(Problem(self.name, line, code, message, subject, column))
+
+    def read(self, text: str) -> list[Indicator]:
+        try:
+            document = load_yaml(text)
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            self.problem(mark.line + 1 if mark else 1, "yaml_syntax",
+                         f"Plik nie jest poprawnym YAML: {getattr(err, 'problem', err)}",
+                         column=mark.column + 1 if mark else None)
+            return []
+        if not isinstance(document, LineDict):
+            self.problem(1, "not_a_mapping", "Plik nie zawiera opisu wskaźników (format, key, "
+                                             "indicators).")
+            return []
+        self.keys(document, _TOP_KEYS, _TOP_KEYS, None)
+        if "format" in document and document["format"] != FORMAT_VERSION:
+            self.problem(document.line_of("format"), "bad_format_version",
+                         f"Nieobsługiwany format {document['format']!r}; obsługiwany: "
+                         f"{FORMAT_VERSION}.")
+        if "key" in document and document["key"] != self.survey.key:
+            self.problem(document.line_of("key"), "key_mismatch",
+                         f"Wskaźniki są dla ankiety '{document['key']}', a nie "
+                         f"'{self.survey.key}'.")
+        items = document.get("indicators")
+        if "indicators" in document and not (isinstance(items, LineList) and items):
+            self.problem(document.line_of("indicators"), "bad_value",
+                         "'indicators' musi być niepustą listą wskaźników.")
+            return []
+        found: list[Indicator] = []
+        seen: set[str] = set()
+        for item, line in zip(items or (), getattr(items, "item_lines", ()), strict=False):
+            indicator = self.indicator(item, line, seen)
+            if indicator is not None:
+                found.append(indicator)
+        return found
+
+    def keys(self, raw: LineDict, allowed: set[str], required: set[str],
+             subject: str | None) -> None:
+        for key, line in raw.duplicate_keys:
+            self.problem(line, "duplicate_key", f"Pole '{key}' podano dwa razy.", subject)
+        for key in raw:
+            if key not in allowed:
+                self.problem(raw.key_lines[key], "unknown_key",
+                             f"Nieznane pole '{key}' (literówka?). Dozwolone: "
+                             f"{', '.join(sorted(allowed))}.", subject)
+        for key in sorted(required - set(raw)):
+            self.problem(raw.line, "missing_key", f"Brak wymaganego pola '{key}'.", subject)
+
+    def indicator(self, raw: Any, line: int, seen: set[str]) -> Indicator | None:
+        if not isinstance(raw, LineDict):
+            self.problem(line, "not_a_mapping", "Wskaźnik musi być opisem z polami id, name, "
+                                                "formula, unit, target, target_year, direction.")
+            return None
+        iid = raw.get("id")
+        subject = iid if isinstance(iid, str) else None
+        self.keys(raw, _REQUIRED | _OPTIONAL, _REQUIRED, subject)
+        if "id" in raw:
+            if not isinstance(iid, str) or not ID_PATTERN.match(iid):
+                self.problem(raw.line_of("id"), "bad_id", f"Niepoprawny identyfikator {iid!r}: "
+                             "małe litery, cyfry i '_', od litery.", subject)
+            elif iid in seen:
+                self.problem(raw.line_of("id"), "duplicate_id",
+                             f"Wskaźnik '{iid}' jest już w tym pliku.", subject)
+            seen.add(str(iid))
+        formula = self.formula(raw, subject)
+        unit = self.choice(raw, "unit", UNITS, subject)
+        direction = self.choice(raw, "direction", DIRECTIONS, subject)
+        target = self.number(raw, "target", subject)
+        baseline = self.number(raw, "baseline", subject)
+        target_year = self.year(raw, "target_year", subject)
+        baseline_year = self.year(raw, "baseline_year", subject)
+        name = raw.get("name")
+        if "name" in raw and not (isinstance(name, str) and name.strip()):
+            self.problem(raw.line_of("name"), "bad_value", "Nazwa wskaźnika nie może być pusta.",
+                         subject)
+        if None in (formula, unit, direction, target, target_year) or not subject:
+            return None
+        return Indicator(subject, str(name), formula, unit, direction, target, target_year,
+                         baseline, baseline_year, str(raw.get("source") or ""),
+                         str(raw.get("description") or ""), raw.line)
+
+    def formula(self, raw: LineDict, subject: str | None) -> Expression | None:
+        if "formula" not in raw:
+            return None
+        line, source = raw.line_of("formula"), raw["formula"]
+        if not isinstance(source, str):
+            source = str(source)
+        try:
+            expr = parse(source)
+            check_references(expr, self.known)
+        except ExpressionError as err:
+            code = "unknown_name" if err.message.startswith("Nieznane") else "expr_syntax"
+            message = err.message
+            if code == "unknown_name":
+                message += (" — wskaźnik może używać pytań liczbowych, komórek tabel "
+                            "(pytanie__wiersz__kolumna), odpowiedzi wyboru "
+                            "(pytanie__wartosc), liczba_odpowiedzi, liczba_zaproszonych")
+            self.problem(line, code, message, subject, err.column)
+            return None
+        banned = functions_used(expr) & _NOT_IN_INDICATORS
+        if banned or uses_self(expr):
+            what = ", ".join(f"{f}()" for f in sorted(banned)) or "'.'"
+            self.problem(line, "bad_value", f"We wzorze wskaźnika nie można użyć {what}: "
+                         "wskaźnik liczy się z sum odpowiedzi jednej rundy.", subject)
+            return None
+        return expr
+
+    def choice(self, raw: LineDict, key: str, allowed: dict[str, str],
+               subject: str | None) -> str | None:
+        if key not in raw:
+            return None
+        value = raw[key]
+        if value not in allowed:
+            self.problem(raw.line_of(key), "bad_value", f"'{key}' musi być jednym z: "
+                         f"{', '.join(allowed)} (jest {value!r}).", subject)
+            return None
+        return str(value)
+
+    def number(self, raw: LineDict, key: str, subject: str | None) -> Decimal | None:
+        value = raw.get(key)
+        if value is None:
+            return None
+        try:
+            if isinstance(value, bool):
+                raise InvalidOperation
+            number = Decimal(str(value).strip())
+            if not number.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            self.problem(raw.line_of(key), "bad_value", f"'{key}' musi być liczbą, np. 12 albo "
+                         f"12.5 (jest {value!r}).", subject)
+            return None
+        return number
+
+    def year(self, raw: LineDict, key: str, subject: str | None) -> int | None:
+        value = raw.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 2000 <= value <= 2100:
+            self.problem(raw.line_of(key), "bad_value",
+                         f"'{key}' musi być rokiem 2000–2100 (jest {value!r}).", subject)
+            return None
+        return value
+
+
+def group_values(frame: ReportFrame) -> dict[str, Decimal | None]:
+    """The names a formula can use, computed over the frame's submitted responses."""
+    data = frame.data
+    submitted = data[frame.submitted]
+    values: dict[str, Decimal | None] = {RESPONSES: Decimal(len(submitted)),
+                                         INVITED: Decimal(len(data))}
+    tables: dict[str, list[Decimal]] = {}
+    for column in frame.of_kind("number", "option", "single"):
+        answers = submitted[column.name]
+        answered = int(answers.count())
+        if column.kind == "single":
+            counts = answers.value_counts()
+            for choice in frame.survey.question(column.question_id).choices:
+                values[f"{column.name}__{choice.value}"] = (
+                    Decimal(int(counts.get(choice.value, 0))) if answered else None)
+            continue
+        total = int(answers.sum()) if answered else None
+        value = None if total is None else (
+            column.to_decimal(total) if column.kind == "number" else Decimal(total))
+        values[column.name] = value
+        if column.kind == "number" and column.name != column.question_id:
+            cells = tables.setdefault(column.question_id, [])
+            if value is not None:
+                cells.append(value)
+    for question_id, cells in tables.items():
+        values[question_id] = sum(cells, Decimal(0)) if cells else None
+    return values
+
+
+def evaluate_indicators(indicators: Iterable[Indicator], frame: ReportFrame
+                        ) -> list[IndicatorResult]:
+    """Each indicator's achieved value over the frame's submitted responses, with its status."""
+    values = group_values(frame)
+    return [evaluate_indicator(ind, values) for ind in indicators]
+
+
+def evaluate_indicator(indicator: Indicator, values: dict[str, Decimal | None]
+                       ) -> IndicatorResult:
+    names = references(indicator.formula) - {RESPONSES, INVITED}
+    no_data = not values.get(RESPONSES) or (names and all(values.get(n) is None
+                                                         for n in names))
+    result = None if no_data else evaluate(indicator.formula, EvalContext(answers=values))
+    if not isinstance(result, Decimal):
+        return IndicatorResult(indicator, None, NO_DATA)
+    if indicator.direction == "increase":
+        achieved = result >= indicator.target
+    else:
+        achieved = result <= indicator.target
+    return IndicatorResult(indicator, result, ACHIEVED if achieved else NOT_ACHIEVED)
