@@ -117,3 +117,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(territory.group)
     app.cli.add_command(demo.demo_command)
     app.cli.add_command(users.group)
+    from commands import reports
+
+    app.cli.add_command(reports.group)

@@ -1,0 +1,94 @@
+"""Which tables make up each kind of report: the one place the CLI and a web view share.
+
+Given frames (this round's and, when there is one, the previous round's) and the indicators,
+it assembles the ``ReportContent`` the xlsx writer draws. No database, no Flask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reports.aggregate import aggregate
+from reports.frame import ReportFrame
+from reports.indicators import Indicator, evaluate_indicators
+from reports.municipal import gmina_keys, municipal_report
+from reports.suppression import NOTE as SUPPRESSION_NOTE
+from reports.suppression import suppress
+from reports.xlsx import ReportContent, ReportInfo
+from reports.yoy import year_over_year
+
+KINDS = ("regional", "municipal", "raw", "indicators")
+NOTES = [
+    "Liczone są ankiety złożone i przyjęte; wersje robocze i ankiety zwrócone do korekty "
+    "tylko w liczbie zaproszonych.",
+    "Miasto na prawach powiatu wypełnia jedną ankietę za gminę i powiat i jest liczone raz.",
+    "Średnie, mediany i odsetki liczone z udzielonych odpowiedzi (puste pominięte); kwoty "
+    "w zł; dzielenie przez zero daje pustą komórkę.",
+]
+
+
+def regional(info: ReportInfo, frame: ReportFrame, levels: Sequence[str], *,
+             previous: ReportFrame | None = None, indicators: Sequence[Indicator] = (),
+             small_cells: bool = False) -> ReportContent:
+    """Aggregates per level (with year over year when a previous round is given)."""
+    tables = [aggregate(frame, level) for level in levels]
+    yoy = {}
+    if previous is not None:
+        current_ids = {q.id for q in frame.survey.questions}
+        previous_ids = {q.id for q in previous.survey.questions}
+        for level, table in zip(levels, tables, strict=True):
+            before = aggregate(previous, level)
+            if small_cells:
+                before = suppress(before, previous.columns)
+            yoy[level] = year_over_year(suppress(table, frame.columns) if small_cells else table,
+                                        before, current_ids, previous_ids)
+    if small_cells:
+        tables = [suppress(t, frame.columns) for t in tables]
+    _notes(info, small_cells, previous is not None)
+    return ReportContent(info, frame, tables, yoy, evaluate_indicators(indicators, frame),
+                         raw=True, suppressed=small_cells)
+
+
+def municipal(info: ReportInfo, frame: ReportFrame, teryt: str, *,
+              previous: ReportFrame | None = None, indicators: Sequence[Indicator] = (),
+              small_cells: bool = False) -> ReportContent:
+    """One gmina against its areas and its past; indicators and raw data of the gmina only.
+
+    :raise LookupError: when no unit of the round lies in that gmina.
+    """
+    report = municipal_report(frame, teryt, previous, exclude_sensitive=small_cells)
+    own = of_gmina(frame, teryt)
+    info.filters.append(f"gmina {report.code} ({report.name})")
+    info.notes += [f"Porównanie z gminami: {label} — {n} gmin z odpowiedziami."
+                   for label, n in report.areas.values()]
+    _notes(info, small_cells, previous is not None)
+    return ReportContent(info, own, (), {}, evaluate_indicators(indicators, own),
+                         municipal=report, raw=True, suppressed=small_cells)
+
+
+def raw(info: ReportInfo, frame: ReportFrame, *, small_cells: bool = False) -> ReportContent:
+    _notes(info, small_cells)
+    return ReportContent(info, frame, raw=True, suppressed=small_cells)
+
+
+def indicators_only(info: ReportInfo, frame: ReportFrame, indicators: Sequence[Indicator]
+                    ) -> ReportContent:
+    _notes(info, False)
+    return ReportContent(info, frame, indicators=evaluate_indicators(indicators, frame),
+                         raw=False)
+
+
+def of_gmina(frame: ReportFrame, teryt: str) -> ReportFrame:
+    """The rows of the units lying in one gmina."""
+    return frame.subset(gmina_keys(frame) == teryt[:6])
+
+
+def _notes(info: ReportInfo, small_cells: bool, with_previous: bool | None = None) -> None:
+    """Notes for the information sheet; ``with_previous`` None: no comparison in this kind."""
+    info.notes += NOTES
+    if small_cells:
+        info.notes.append(SUPPRESSION_NOTE)
+        info.notes.append("Arkusz „Dane” nie zawiera kolumn z danymi wrażliwymi.")
+    if with_previous is False:
+        info.notes.append("Brak poprzedniej rundy tej ankiety — bez porównania rok do roku.")
+

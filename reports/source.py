@@ -1,0 +1,127 @@
+"""A round from the database as the plain records ``reports.frame`` reads.
+
+The only module of ``reports`` that touches the database: it takes an SQLAlchemy session
+(``db.session`` in the app, a plain ``Session`` in the benchmark) and streams the round's
+invitations with their responses in chunks (``yield_per``; a server-side cursor on
+PostgreSQL), so memory does not grow with the number of responses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from forms.loader import load_survey_text
+from forms.model import Survey
+from forms.problems import DefinitionError
+from models import (
+    Invitation,
+    Questionnaire,
+    Response,
+    Round,
+    SubregionAssignment,
+    Territory,
+    Unit,
+)
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    """What reports say about a round."""
+
+    id: int
+    title: str
+    period: str
+    reporting_year: int
+    key: str
+    version: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} (runda nr {self.id})"
+
+
+def round_info(session: Session, round_id: int) -> RoundInfo:
+    """:raise LookupError: when there is no such round."""
+    round_ = session.get(Round, round_id)
+    if round_ is None:
+        raise LookupError(f"Nie ma rundy o numerze {round_id}.")
+    q = round_.questionnaire
+    return RoundInfo(round_.id, round_.title, round_.period, round_.reporting_year, q.key,
+                     q.version)
+
+
+def round_survey(session: Session, round_id: int) -> Survey:
+    """The definition the round was launched with (its stored text, not today's file)."""
+    questionnaire = session.scalars(
+        select(Questionnaire).join(Round).where(Round.id == round_id)).one()
+    survey, problems = load_survey_text(questionnaire.source_text, questionnaire.source_name)
+    if survey is None:
+        raise DefinitionError(problems)
+    return survey
+
+
+def previous_round_id(session: Session, round_id: int) -> int | None:
+    """The latest round of the same questionnaire key with an earlier reporting year."""
+    info = round_info(session, round_id)
+    return session.scalar(
+        select(Round.id).join(Questionnaire)
+        .where(Questionnaire.key == info.key, Round.reporting_year < info.reporting_year)
+        .order_by(Round.reporting_year.desc(), Round.id.desc()).limit(1))
+
+
+def invitation_count(session: Session, round_id: int) -> int:
+    """How many records ``round_records`` will yield (for a progress bar)."""
+    return session.scalar(select(func.count(Invitation.id))
+                          .where(Invitation.round_id == round_id)) or 0
+
+
+def territory_names(session: Session) -> dict[str, str]:
+    """Powiat and województwo code → register name."""
+    rows = session.execute(select(Territory.code, Territory.name)
+                           .where(Territory.level.in_(("powiat", "wojewodztwo"))))
+    return {code: name for code, name in rows}
+
+
+def round_records(session: Session, round_id: int, chunk_size: int = 2000
+                  ) -> Iterator[dict[str, Any]]:
+    """One record per invitation of the round, streamed ``chunk_size`` rows at a time."""
+    names = territory_names(session)
+    statement = (
+        select(Invitation.unit_id, Unit.name, Unit.kind, Unit.teryt, Territory.rodz,
+               Response.status, Response.answers)
+        .select_from(Invitation)
+        .join(Unit, Unit.id == Invitation.unit_id)
+        .outerjoin(Territory, Territory.code == Unit.teryt)
+        .outerjoin(Response, Response.invitation_id == Invitation.id)
+        .where(Invitation.round_id == round_id)
+        .order_by(Invitation.id)
+        .execution_options(yield_per=chunk_size)
+    )
+    result = session.execute(statement)
+    for partition in result.partitions():
+        for unit_id, name, kind, teryt, rodz, status, answers in partition:
+            yield {
+                "unit_id": unit_id, "unit_name": name, "unit_kind": kind,
+                "territory": teryt, "rodz": rodz,
+                "powiat_name": names.get(teryt[:4], ""),
+                "wojewodztwo_name": names.get(teryt[:2], ""),
+                "status": status or "invited", "answers": answers,
+            }
+
+
+def subregion_schemes(session: Session) -> list[str]:
+    return list(session.scalars(select(SubregionAssignment.scheme).distinct()
+                                .order_by(SubregionAssignment.scheme)))
+
+
+def podregion_mapping(session: Session, scheme: str) -> dict[str, str]:
+    """Powiat code → subregion name under one division (``nuts3``, a ROPS's own areas …)."""
+    rows = session.execute(select(SubregionAssignment.powiat_code,
+                                  SubregionAssignment.subregion_name)
+                           .where(SubregionAssignment.scheme == scheme))
+    return {code: name for code, name in rows}

@@ -1,0 +1,355 @@
+"""The report workbook (xlsxwriter): a real spreadsheet for coordinators, not a dump.
+
+Sheets: "Informacje" (what the file is), "Wskaźniki" (targets with a native chart), "Gmina"
+(municipal report), one sheet per level (and its year-over-year sheet), "Dane" (one row per
+unit, one header row of column ids) and "Słownik" (codebook). Numbers are numeric cells with
+Polish formats, every table has one frozen header row and an autofilter, no merged cells.
+
+Safety: the workbook is opened with ``strings_to_formulas``, ``strings_to_numbers`` and
+``strings_to_urls`` off, and answers are written with ``write_string``/``write_number`` only,
+so ``=HYPERLINK(…)`` typed into a questionnaire stays text; such text also gets Excel's quote
+prefix so editing the cell later does not turn it into a formula.
+
+Memory: ``constant_memory`` writes each row to disk as it is finished, so a 60 000-row "Dane"
+sheet never sits in memory; every sheet is therefore written strictly top to bottom.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+from reports.aggregate import LEVELS, TOTAL, Aggregate
+from reports.frame import ATTRIBUTES, Column, ReportFrame
+from reports.indicators import DIRECTIONS, UNITS, IndicatorResult
+from reports.municipal import COLUMNS as MUNICIPAL_COLUMNS
+from reports.municipal import MunicipalReport
+from reports.yoy import COLUMNS as YOY_COLUMNS
+
+MONEY = '#,##0.00 "zł"'
+COUNT = "#,##0"
+DECIMAL = "#,##0.00"
+PERCENT = "0.0%"
+#: first characters that make spreadsheet programs read text as a formula
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_MAX_WIDTH, _MIN_WIDTH = 60, 8
+ATTRIBUTE_LABELS = {
+    "unit_id": "Identyfikator jednostki w rejestrze",
+    "unit_name": "Nazwa jednostki",
+    "unit_kind": "Rodzaj jednostki (cis, kis, owes, gmina, powiat, …)",
+    "teryt": "Kod TERYT (TERC) jednostki: gmina 7 cyfr (z RODZ), powiat 4 cyfry",
+    "gmina_type": "Rodzaj JST: miejska, wiejska, miejsko-wiejska, powiat, miasto na prawach "
+                  "powiatu",
+    "powiat": "Powiat (kod i nazwa)",
+    "podregion": "Podregion",
+    "wojewodztwo": "Województwo (kod i nazwa)",
+    "status": "Status odpowiedzi: invited, draft, submitted, returned, accepted",
+}
+
+
+@dataclass
+class ReportInfo:
+    """What the information sheet says about the file."""
+
+    title: str
+    round_label: str
+    period: str
+    questionnaire: str
+    generated_at: datetime
+    filters: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReportContent:
+    """Everything one workbook shows; parts left empty are left out."""
+
+    info: ReportInfo
+    frame: ReportFrame
+    levels: Sequence[Aggregate] = ()
+    yoy: dict[str, pd.DataFrame] = field(default_factory=dict)
+    indicators: Sequence[IndicatorResult] = ()
+    municipal: MunicipalReport | None = None
+    raw: bool = True
+    #: small-cell suppression is on: sensitive columns are left out of "Dane"
+    suppressed: bool = False
+
+
+def write_report(out: IO[bytes] | str | Path, content: ReportContent) -> None:
+    """Write the workbook to a path or a binary file-like object (a web view streams it)."""
+    book = _Book(out)
+    try:
+        _information(book, content)
+        if content.indicators:
+            _indicators(book, content.indicators)
+        if content.municipal is not None:
+            _municipal(book, content.municipal)
+        for agg in content.levels:
+            _level(book, agg)
+            if agg.level in content.yoy:
+                _yoy(book, agg.level, content.yoy[agg.level])
+        if content.raw:
+            _raw(book, content.frame, content.suppressed)
+        _codebook(book, content.frame)
+    finally:
+        book.close()
+
+
+class _Book:
+    """The workbook with its formats and a writer that never lets text become a formula."""
+
+    def __init__(self, out: IO[bytes] | str | Path):
+        self.wb = xlsxwriter.Workbook(out if not isinstance(out, Path) else str(out), {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        })
+        add = self.wb.add_format
+        self.header = add({"bold": True, "text_wrap": True, "valign": "top",
+                           "bg_color": "#DDEBF7", "border": 1})
+        self.text = add({"valign": "top"})
+        self.wrapped = add({"valign": "top", "text_wrap": True})
+        self.quoted = add({"quote_prefix": True, "valign": "top"})
+        self.formats = {
+            "money": add({"num_format": MONEY}),
+            "count": add({"num_format": COUNT}),
+            "decimal": add({"num_format": DECIMAL}),
+            "share": add({"num_format": PERCENT}),
+            "pct": add({"num_format": PERCENT}),
+            "date": add({"num_format": "dd.mm.yyyy hh:mm"}),
+        }
+
+    def sheet(self, name: str) -> Worksheet:
+        return self.wb.add_worksheet(name[:31])
+
+    def value(self, ws: Worksheet, row: int, col: int, value: Any, fmt: str | None = None
+              ) -> None:
+        """One cell: numbers as numbers (``pct`` values 0–100 become fractions), text as text."""
+        if value is None or (isinstance(value, float) and value != value):
+            return
+        if isinstance(value, str):
+            self.string(ws, row, col, value)
+        elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            number = float(value) / 100 if fmt == "pct" else float(value)
+            ws.write_number(row, col, number, self.formats.get(fmt or "decimal"))
+        elif isinstance(value, datetime):
+            ws.write_datetime(row, col, value.replace(tzinfo=None), self.formats["date"])
+        else:
+            self.string(ws, row, col, str(value))
+
+    def string(self, ws: Worksheet, row: int, col: int, text: str) -> None:
+        ws.write_string(row, col, text, self.quoted if text[:1] in FORMULA_START else self.text)
+
+    def header_row(self, ws: Worksheet, names: Sequence[str], widths: Sequence[float],
+                   last_row: int, freeze_cols: int = 0) -> None:
+        """Header in row 0, frozen; autofilter over the table; column widths."""
+        for col, (name, width) in enumerate(zip(names, widths, strict=True)):
+            ws.write_string(0, col, name, self.header)
+            ws.set_column(col, col, width)
+        ws.freeze_panes(1, freeze_cols)
+        ws.autofilter(0, 0, max(last_row, 1), len(names) - 1)
+
+    def close(self) -> None:
+        self.wb.close()
+
+
+def _width(texts: Iterable[Any], floor: int = _MIN_WIDTH) -> float:
+    longest = max((len(str(t)) for t in texts if t is not None), default=0)
+    return float(min(_MAX_WIDTH, max(floor, longest + 2)))
+
+
+def _information(book: _Book, content: ReportContent) -> None:
+    info, frame = content.info, content.frame
+    invited = len(frame.data)
+    submitted = int(frame.submitted.sum())
+    rows: list[tuple[str, Any, str | None]] = [
+        ("Raport", info.title, None),
+        ("Runda", info.round_label, None),
+        ("Okres sprawozdawczy", info.period, None),
+        ("Ankieta", info.questionnaire, None),
+        ("Filtry", "; ".join(info.filters) or "brak (wszystkie jednostki rundy)", None),
+        ("Wygenerowano", info.generated_at, None),
+        ("Zaproszone jednostki", invited, "count"),
+        ("Złożone ankiety", submitted, "count"),
+        ("Odsetek odpowiedzi", submitted / invited if invited else None, "share"),
+    ]
+    rows += [("Uwaga", note, None) for note in info.notes]
+    ws = book.sheet("Informacje")
+    book.header_row(ws, ["Pole", "Wartość"], [24, 100], len(rows))
+    for r, (name, value, fmt) in enumerate(rows, start=1):
+        book.string(ws, r, 0, name)
+        if isinstance(value, str):
+            ws.write_string(r, 1, value, book.wrapped)
+        else:
+            book.value(ws, r, 1, value, fmt)
+
+
+_INDICATOR_HEADER = ["id", "Wskaźnik", "Źródło", "Jednostka", "Wartość bazowa", "Rok bazowy",
+                     "Wartość docelowa", "Rok docelowy", "Kierunek", "Osiągnięto", "Status",
+                     "Realizacja celu"]
+
+
+def _indicators(book: _Book, results: Sequence[IndicatorResult]) -> None:
+    ws = book.sheet("Wskaźniki")
+    names = [r.indicator.name for r in results]
+    widths = [_width([r.indicator.id for r in results]), _width(names, 30),
+              _width([r.indicator.source for r in results], 14), 10, 14, 11, 14, 12, 10, 14,
+              14, 14]
+    book.header_row(ws, _INDICATOR_HEADER, widths, len(results), freeze_cols=2)
+    for r, result in enumerate(results, start=1):
+        ind = result.indicator
+        fmt = {"count": "decimal", "PLN": "money", "%": "pct"}[ind.unit]
+        cells = [ind.id, ind.name, ind.source, UNITS[ind.unit], ind.baseline, ind.baseline_year,
+                 ind.target, ind.target_year, DIRECTIONS[ind.direction], result.achieved,
+                 result.status, result.progress]
+        formats = [None] * 4 + [fmt, "count", fmt, "count", None, fmt, None, "share"]
+        for c, (value, cell_fmt) in enumerate(zip(cells, formats, strict=True)):
+            if c == 1:
+                ws.write_string(r, c, value, book.wrapped)
+            else:
+                book.value(ws, r, c, value, cell_fmt)
+    chart = book.wb.add_chart({"type": "bar"})
+    chart.add_series({
+        "name": "Realizacja celu",
+        "categories": ["Wskaźniki", 1, 1, len(results), 1],
+        "values": ["Wskaźniki", 1, 11, len(results), 11],
+        "data_labels": {"value": True, "num_format": PERCENT},
+    })
+    chart.set_title({"name": "Stopień realizacji celu (100% = cel osiągnięty)"})
+    chart.set_x_axis({"num_format": "0%"})
+    chart.set_y_axis({"reverse": True})
+    chart.set_legend({"none": True})
+    chart.set_size({"width": 900, "height": 60 + 28 * len(results)})
+    ws.insert_chart(len(results) + 3, 1, chart)
+
+
+def _municipal(book: _Book, report: MunicipalReport) -> None:
+    ws = book.sheet("Gmina")
+    table = report.table
+    header = [c for c in MUNICIPAL_COLUMNS if c != "format"]
+    widths = [_width(table["kolumna"]), _width(table["pytanie"]), 50] + [14] * (len(header) - 3)
+    book.header_row(ws, header, widths, len(table), freeze_cols=3)
+    formats = table["format"].tolist()
+    for r, record in enumerate(table[header].itertuples(index=False), start=1):
+        fmt = formats[r - 1]
+        for c, value in enumerate(record):
+            name = header[c]
+            if c < 3:
+                book.value(ws, r, c, value)
+                continue
+            cell_fmt = "share" if name == "zmiana %" else fmt
+            if fmt == "count" and ("mediana" in name or "średnia" in name):
+                cell_fmt = "decimal"
+            book.value(ws, r, c, value, cell_fmt)
+
+
+def _level(book: _Book, agg: Aggregate) -> None:
+    ws = book.sheet(LEVELS[agg.level])
+    table = agg.table
+    header = ["kolumna", "pytanie", "etykieta", "miara", *agg.groups, TOTAL]
+    widths = [_width(table["kolumna"]), _width(table["pytanie"]), 50, 18] + [
+        _width([g], 12) for g in [*agg.groups, TOTAL]]
+    book.header_row(ws, header, widths, len(table), freeze_cols=4)
+    formats = table["format"].tolist()
+    for r, record in enumerate(table[header].itertuples(index=False), start=1):
+        fmt = formats[r - 1]
+        for c, value in enumerate(record):
+            book.value(ws, r, c, value, fmt if c >= 4 else None)
+
+
+def _yoy(book: _Book, level: str, table: pd.DataFrame) -> None:
+    ws = book.sheet(f"{LEVELS[level]} rok do roku")
+    header = [c for c in YOY_COLUMNS if c != "format"]
+    widths = [_width(table["kolumna"]), _width(table["pytanie"]), 40, 18, 18, 14, 14, 14, 12,
+              16]
+    book.header_row(ws, header, widths, len(table), freeze_cols=4)
+    formats = table["format"].tolist()
+    for r, record in enumerate(table[header].itertuples(index=False), start=1):
+        fmt = formats[r - 1]
+        for c, value in enumerate(record):
+            name = header[c]
+            cell_fmt = "share" if name == "zmiana %" else fmt
+            book.value(ws, r, c, value, cell_fmt if 5 <= c <= 8 else None)
+
+
+def raw_columns(frame: ReportFrame, exclude_sensitive: bool = False) -> list[Column]:
+    """Columns of the raw sheet: every answer, multiple choices as their joined values."""
+    return [c for c in frame.columns
+            if c.kind != "option" and not (exclude_sensitive and c.sensitive)]
+
+
+def raw_values(frame: ReportFrame, column: Column) -> list[Any]:
+    """A column's final cell values: numbers as floats in their own unit, text as text."""
+    series = frame.data[column.name]
+    if column.kind == "number":
+        scaled = series.astype("Float64") / 10 ** column.places if column.places else series
+        return scaled.to_numpy(dtype=object, na_value=None).tolist()
+    return series.to_numpy(dtype=object, na_value=None).tolist()
+
+
+def _raw(book: _Book, frame: ReportFrame, exclude_sensitive: bool) -> None:
+    ws = book.sheet("Dane")
+    data = frame.data[frame.submitted]
+    columns = raw_columns(frame, exclude_sensitive)
+    subset = ReportFrame(data, frame.columns, frame.survey)
+    header = [*ATTRIBUTES, *(c.name for c in columns)]
+    n = len(data)
+    writers: list[tuple[list[Any], Any, bool]] = []
+    for name in ATTRIBUTES:
+        values = data[name].to_numpy(dtype=object, na_value=None).tolist()
+        writers.append((values, book.formats["count"] if name == "unit_id" else None,
+                        name == "unit_id"))
+    for column in columns:
+        fmt = {"PLN": "money", "count": "count"}.get(column.unit, "decimal")
+        is_number = column.kind == "number"
+        writers.append((raw_values(subset, column), book.formats[fmt] if is_number else None,
+                        is_number))
+    widths = [_width([name, *values[:200]], 10) for name, (values, _, _) in
+              zip(header, writers, strict=True)]
+    book.header_row(ws, header, widths, n, freeze_cols=2)
+    write_number, write_string = ws.write_number, ws.write_string
+    text, quoted = book.text, book.quoted
+    for r in range(n):
+        row = r + 1
+        for c, (values, fmt, is_number) in enumerate(writers):
+            value = values[r]
+            if value is None:
+                continue
+            if is_number:
+                write_number(row, c, value, fmt)
+            else:
+                value = value if isinstance(value, str) else str(value)
+                write_string(row, c, value, quoted if value[:1] in FORMULA_START else text)
+
+
+def _codebook(book: _Book, frame: ReportFrame) -> None:
+    ws = book.sheet("Słownik")
+    rows: list[tuple[str, str, str, str, str]] = [
+        (name, label, "atrybut jednostki", "", "") for name, label in ATTRIBUTE_LABELS.items()]
+    for column in raw_columns(frame):
+        question = frame.survey.question(column.question_id)
+        kind = question.type + (f" ({column.unit})" if column.unit else "")
+        choices = "; ".join(f"{c.value} = {c.label}" for c in question.choices)
+        if column.kind == "multi":
+            choices = f"wartości rozdzielone „;”: {choices}"
+        rows.append((column.name, column.label, kind, choices, column.section))
+    header = ["id", "etykieta", "typ", "odpowiedzi", "sekcja"]
+    widths = [_width([r[0] for r in rows]), 60, 22, 50, 30]
+    book.header_row(ws, header, widths, len(rows))
+    for r, record in enumerate(rows, start=1):
+        for c, value in enumerate(record):
+            if value:
+                if c in (1, 3):
+                    ws.write_string(r, c, value, book.wrapped)
+                else:
+                    book.string(ws, r, c, value)
+

@@ -1,0 +1,175 @@
+"""``flask reports export`` on a database made with the ``world`` fixture."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from extensions import db
+
+
+def jst_answers(value: str, clauses: str = "yes", **extra) -> dict:
+    answers = {"zam_ogolem_wartosc": value, "zam_ogolem_liczba": 4,
+               "klauzule_stosowane": clauses, "lpres_status": "odrebny",
+               "klauzule_liczba_ponizej_130k": 1, "klauzule_liczba_od_130k": 1,
+               "klauzule_wartosc_ponizej_130k": "1000.00",
+               "klauzule_wartosc_od_130k": "150000.00", "pracownicy_przeszkoleni": 3,
+               "jednostka_wypelniajaca": ["urzad"], "uwagi": "=HYPERLINK(\"http://x\")"}
+    answers.update(extra)
+    return answers
+
+
+def respond(world, round_id: int, unit_id: int, answers: dict | None,
+            status: str = "submitted") -> None:
+    from models import Invitation, Response
+
+    world.invite(round_id, unit_id)
+    if answers is None:
+        return
+    with world.app.app_context():
+        invitation = db.session.scalars(db.select(Invitation).filter_by(
+            round_id=round_id, unit_id=unit_id)).one()
+        db.session.add(Response(invitation=invitation, answers=answers, status=status))
+        db.session.commit()
+
+
+@pytest.fixture
+def rounds(world):
+    """Two years of the JST questionnaire in powiat kluczborski, nyski and Opole."""
+    units = {
+        "kluczbork": world.unit("gmina", "160402", "Gmina Kluczbork"),
+        "byczyna": world.unit("gmina", "160401", "=Byczyna"),
+        "glucholazy": world.unit("gmina", "160701", "Gmina Głuchołazy"),
+        "opole": world.unit("gmina", "166101", "Miasto Opole"),
+        "kamiennik": world.unit("gmina", "160702", "Gmina Kamiennik"),
+    }
+    before = world.round("jst-annual", year=2024, status="closed")
+    respond(world, before, units["kluczbork"], jst_answers("800000.00"))
+    respond(world, before, units["byczyna"], jst_answers("100000.00", "no"))
+    now = world.round("jst-annual", year=2025)
+    respond(world, now, units["kluczbork"], jst_answers("1000000.00"))
+    respond(world, now, units["byczyna"], jst_answers("200000.50", "no"))
+    respond(world, now, units["glucholazy"], jst_answers("300000.00"))
+    respond(world, now, units["opole"], jst_answers("5000000.00"), status="accepted")
+    respond(world, now, units["kamiennik"], None)
+    return before, now
+
+
+def export(runner, *args: str):
+    result = runner.invoke(args=["reports", "export", *args])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return result
+
+
+def test_regional_report_by_powiat(runner, rounds, tmp_path):
+    out = tmp_path / "regional.xlsx"
+    result = export(runner, "--round", str(rounds[1]), "--kind", "regional", "--level",
+                    "powiat", "--level", "gmina_type", "-o", str(out))
+    assert "złożonych ankiet: 4" in result.output
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Informacje", "Wskaźniki", "Powiat", "Powiat rok do roku",
+                               "Rodzaj JST", "Rodzaj JST rok do roku", "Dane", "Słownik"]
+    sheet = book["Powiat"]
+    header = [c.value for c in sheet[1]]
+    assert header == ["kolumna", "pytanie", "etykieta", "miara", "1604 kluczborski",
+                      "1607 nyski", "1661 Opole", "Ogółem"]
+    rows = {(r[0].value, r[3].value): r for r in sheet.iter_rows(min_row=2)}
+    total = rows[("zam_ogolem_wartosc", "suma")]
+    assert total[4].value == pytest.approx(1200000.50)
+    assert total[7].value == pytest.approx(6500000.50)
+    assert total[4].number_format == '#,##0.00 "zł"'
+    assert rows[("_odpowiedzi", "zaproszone")][5].value == 2
+    assert rows[("_odpowiedzi", "odsetek odpowiedzi")][5].value == pytest.approx(0.5)
+    yoy = {(r[0].value, r[3].value, r[4].value): r for r in
+           book["Powiat rok do roku"].iter_rows(min_row=2)}
+    kluczborski = yoy[("zam_ogolem_wartosc", "suma", "1604 kluczborski")]
+    assert [c.value for c in kluczborski[5:9]] == [pytest.approx(1200000.50),
+                                                  pytest.approx(900000.0),
+                                                  pytest.approx(300000.50),
+                                                  pytest.approx(300000.50 / 900000)]
+    raw = book["Dane"]
+    assert raw["D1"].value == "teryt"
+    assert {raw.cell(r, 4).value for r in range(2, 6)} == {"1604023", "1604013", "1607013",
+                                                          "1661011"}
+    assert all(raw.cell(r, 4).data_type == "s" for r in range(2, 6))
+
+
+def test_municipal_report(runner, rounds, tmp_path):
+    out = tmp_path / "gmina.xlsx"
+    export(runner, "--round", str(rounds[1]), "--kind", "municipal", "--teryt", "160402",
+           "-o", str(out))
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Informacje", "Wskaźniki", "Gmina", "Dane", "Słownik"]
+    rows = {r[0].value: [c.value for c in r] for r in book["Gmina"].iter_rows(min_row=2)}
+    header = [c.value for c in book["Gmina"][1]]
+    row = dict(zip(header, rows["zam_ogolem_wartosc"], strict=True))
+    assert row["gmina"] == pytest.approx(1000000.0)
+    assert row["poprzednia runda"] == pytest.approx(800000.0)
+    assert row["powiat — mediana"] == pytest.approx((1000000 + 200000.50) / 2)
+    assert book["Dane"].max_row == 2
+    indicators = {r[0].value: r for r in book["Wskaźniki"].iter_rows(min_row=2)}
+    assert indicators["zamowienia_z_klauzulami"][9].value == 2
+    assert indicators["zamowienia_z_klauzulami"][10].value == "nieosiągnięty"
+    assert indicators["pracownicy_przeszkoleni_klauzule"][9].value == 3
+
+
+def test_raw_csv_and_indicators(runner, rounds, tmp_path):
+    out = tmp_path / "dane.csv"
+    export(runner, "--round", str(rounds[1]), "--kind", "raw", "--format", "csv", "-o",
+           str(out))
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("\ufeffunit_id;unit_name;unit_kind;teryt;")
+    assert ";'=Byczyna;" in text
+    assert "200000,50" in text
+    out = tmp_path / "wskazniki.xlsx"
+    export(runner, "--round", str(rounds[1]), "--kind", "indicators", "-o", str(out))
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Informacje", "Wskaźniki", "Słownik"]
+    status = {r[0].value: r[10].value for r in book["Wskaźniki"].iter_rows(min_row=2)}
+    # (4 × 1000 + 4 × 150000) / 6 500 000.50 ≈ 9.3% ≥ 5%
+    assert status["kpres_zamowienia_spolecznie_odpowiedzialne"] == "osiągnięty"
+    assert status["kpres_uslugi_spoleczne_pes"] == "brak danych"
+
+
+def test_podregiony_from_the_database(runner, rounds, world, tmp_path):
+    from models import SubregionAssignment
+
+    with world.app.app_context():
+        for code, name in (("1604", "opolski"), ("1661", "opolski"), ("1607", "nyski")):
+            db.session.add(SubregionAssignment(scheme="nuts3", powiat_code=code,
+                                               subregion_name=name))
+        db.session.commit()
+    out = tmp_path / "podregiony.xlsx"
+    export(runner, "--round", str(rounds[1]), "--level", "podregion", "-o", str(out))
+    header = [c.value for c in openpyxl.load_workbook(out)["Podregion"][1]]
+    assert header[4:] == ["nyski", "opolski", "Ogółem"]
+
+
+def test_errors_are_reported_in_polish(runner, rounds, tmp_path):
+    out = str(tmp_path / "x.xlsx")
+    result = runner.invoke(args=["reports", "export", "--round", "999", "-o", out])
+    assert result.exit_code != 0
+    assert "Nie ma rundy o numerze 999" in result.output
+    result = runner.invoke(args=["reports", "export", "--round", str(rounds[1]), "--kind",
+                                 "municipal", "-o", out])
+    assert "wymaga --teryt" in result.output
+    result = runner.invoke(args=["reports", "export", "--round", str(rounds[1]), "--kind",
+                                 "municipal", "--teryt", "160901", "-o", out])
+    assert "nie ma jednostek z gminy" in result.output
+    result = runner.invoke(args=["reports", "export", "--round", str(rounds[1]), "--format",
+                                 "csv", "-o", out])
+    assert "tylko dla --kind raw" in result.output
+
+
+def test_money_stays_exact_through_the_database(world, rounds):
+    from reports.aggregate import SUM, aggregate
+    from reports.frame import build_frame
+    from reports.source import round_records, round_survey
+
+    with world.app.app_context():
+        frame = build_frame(round_records(db.session, rounds[1], chunk_size=2),
+                            round_survey(db.session, rounds[1]))
+    assert aggregate(frame, "wojewodztwo").value("zam_ogolem_wartosc", SUM) == Decimal(
+        "6500000.50")
