@@ -99,6 +99,27 @@ def export(round_id: int, kind: str, levels: tuple[str, ...], teryt: str | None,
                f"({info.period}), złożonych ankiet: {rows}.")
 
 
+@group.command("check-indicators")
+def check_indicators() -> None:
+    """Sprawdź pliki wskaźników (survey_defs/*.indicators.yaml) i wypisz wszystkie problemy."""
+    defs_dir = current_app.config["SURVEY_DEFS_DIR"]
+    problems, checked = [], 0
+    for loaded in current_app.extensions["esmon_surveys"]:
+        path = indicators_path(defs_dir, loaded.survey.key)
+        if not path.exists():
+            continue
+        checked += 1
+        indicators, found = load_indicators_file(path, loaded.survey)
+        problems += found
+        if not found:
+            click.echo(f"OK   {path.name}: {len(indicators)} wskaźników")
+    for problem in problems:
+        click.echo(str(problem))
+    click.echo(f"Sprawdzono {checked} plik(ów) wskaźników; problemów: {len(problems)}.")
+    if problems:
+        raise SystemExit(1)
+
+
 def _content(kind: str, info: ReportInfo, frame: ReportFrame, levels: tuple[str, ...],
              teryt: str | None, previous: ReportFrame | None, indicators: list[Indicator],
              small_cells: bool) -> build.ReportContent:

@@ -207,7 +207,7 @@ def _indicators(book: _Book, results: Sequence[IndicatorResult]) -> None:
     book.header_row(ws, _INDICATOR_HEADER, widths, len(results), freeze_cols=2)
     for r, result in enumerate(results, start=1):
         ind = result.indicator
-        fmt = {"count": "decimal", "PLN": "money", "%": "pct"}[ind.unit]
+        fmt = {"count": "count", "PLN": "money", "%": "pct"}[ind.unit]
         cells = [ind.id, ind.name, ind.source, UNITS[ind.unit], ind.baseline, ind.baseline_year,
                  ind.target, ind.target_year, DIRECTIONS[ind.direction], result.achieved,
                  result.status, result.progress]

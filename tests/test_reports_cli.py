@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -173,3 +175,25 @@ def test_money_stays_exact_through_the_database(world, rounds):
                             round_survey(db.session, rounds[1]))
     assert aggregate(frame, "wojewodztwo").value("zam_ogolem_wartosc", SUM) == Decimal(
         "6500000.50")
+
+
+def test_check_indicators(runner):
+    result = runner.invoke(args=["reports", "check-indicators"])
+    assert result.exit_code == 0, result.output
+    assert "OK   jst-annual.indicators.yaml: 13 wskaźników" in result.output
+
+
+def test_check_indicators_lists_problems(tmp_path):
+    from app import create_app
+
+    defs = tmp_path / "defs"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "survey_defs", defs)
+    path = defs / "jst-annual.indicators.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "${pracownicy_przeszkoleni}", "${pracownicy_przeszkolen}"), encoding="utf-8")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                      "SURVEY_DEFS_DIR": str(defs)})
+    result = app.test_cli_runner().invoke(args=["reports", "check-indicators"])
+    assert result.exit_code == 1
+    assert "jst-annual.indicators.yaml:" in result.output
+    assert "unknown_name: Nieznane pytanie 'pracownicy_przeszkolen'" in result.output
