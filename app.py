@@ -53,6 +53,9 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
                      render_as_batch=True)
     mail.init_app(app)
+    from mailing import inline  # after db.init_app: its teardown must run before the session's
+
+    inline.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     Babel(app, locale_selector=_select_locale)
@@ -116,6 +119,10 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(surveys.group)
     app.cli.add_command(territory.group)
     app.cli.add_command(demo.demo_command)
+    from commands.mail import mail_test_command, mail_worker_command
+
+    app.cli.add_command(mail_worker_command)
+    app.cli.add_command(mail_test_command)
     app.cli.add_command(users.group)
     from commands import reports
 

@@ -1,0 +1,84 @@
+"""``flask mail-worker`` drains the outbox; ``flask mail-test ADDRESS`` checks the mail settings."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_mail import Message
+
+from mailing.outbox import due_count
+from mailing.transport import FolderTransport, Transport, transport_for
+from mailing.worker import BatchResult, MailWorker, describe, worker_for
+from models.types import utcnow
+
+
+@click.command("mail-worker")
+@click.option("--once", is_flag=True, help="Wyślij to, co czeka, i zakończ.")
+@click.option("--batch-size", type=click.IntRange(min=1),
+              help="Wiadomości w jednej partii, przez jedno połączenie (MAIL_BATCH_SIZE).")
+@click.option("--idle", type=click.FloatRange(min=0.1), default=5.0, show_default=True,
+              help="Sekundy przerwy, gdy w kolejce nie ma nic do wysłania.")
+@with_appcontext
+def mail_worker_command(once: bool, batch_size: int | None, idle: float) -> None:
+    """Wysyłaj pocztę z kolejki: partiami, z limitem tempa i ponawianiem po błędach.
+
+    Można uruchomić kilka naraz (na PostgreSQL); ``--once`` kończy, gdy kolejka jest pusta,
+    z kodem 1, jeśli serwer poczty był niedostępny.
+    """
+    worker = worker_for(current_app, batch_size=batch_size)
+    click.echo(f"Worker {worker.worker_id}: {_where(worker.transport)}")
+    total = BatchResult()
+    try:
+        while True:
+            result = _drain_with_progress(worker)
+            total.add(result)
+            if result.connection_error:
+                click.secho(result.connection_error, fg="red", err=True)
+            if once:
+                break
+            time.sleep(idle)
+    except KeyboardInterrupt:
+        click.echo("Zatrzymano; niewysłane wiadomości czekają w kolejce.")
+    click.echo(f"Wysłano: {total.sent}, do ponowienia: {total.retried}, "
+               f"nieudane: {total.failed}.")
+    if once and total.connection_error:
+        sys.exit(1)
+
+
+def _where(transport: Transport) -> str:
+    if isinstance(transport, FolderTransport):
+        return f"pliki .eml w {transport.folder}"
+    config = current_app.config
+    return f"SMTP {config['MAIL_SERVER']}:{config['MAIL_PORT']}"
+
+
+def _drain_with_progress(worker: MailWorker) -> BatchResult:
+    due = due_count(now=utcnow())
+    if not due:
+        return worker.drain()
+    with click.progressbar(length=due, label="Wysyłanie poczty",
+                           show_pos=True) as bar:
+        return worker.drain(on_progress=bar.update)
+
+
+@click.command("mail-test")
+@click.argument("address")
+@with_appcontext
+def mail_test_command(address: str) -> None:
+    """Wyślij od razu (z pominięciem kolejki) wiadomość testową, aby sprawdzić ustawienia MAIL_*."""
+    config = current_app.config
+    message = Message(
+        subject="esmon: wiadomość testowa", recipients=[address],
+        body=(f"To jest wiadomość testowa systemu esmon ({config['ESMON_ORGANISATION']}).\n"
+              "Jeśli ją widzisz, wysyłka poczty działa.\n"))
+    transport = transport_for(current_app)
+    try:
+        with transport.connect() as send:
+            send(message)
+    except Exception as err:  # noqa: BLE001 - report any failure in plain words
+        raise click.ClickException(f"Nie udało się wysłać: {describe(err)}") from err
+    click.echo(f"Wysłano wiadomość testową do {address} ({_where(transport)}).")

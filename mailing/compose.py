@@ -1,0 +1,156 @@
+"""The e-mails esmon sends, in Polish, written into the outbox in the caller's transaction.
+
+Each ``queue_*`` function renders ``templates/email/<name>.txt`` and ``.html`` and adds an
+outbox row (flush, never commit): the message exists from the moment the invitation or the
+submission does, and goes out after the commit. HTML parts are autoescaped by Jinja, so a
+unit called ``<script>…`` arrives as text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+
+from forms.fields import QUESTION_TYPES, question_type
+from forms.model import Question, Survey
+from mailing.outbox import add_message
+from models import Invitation, OutboxMessage, Response
+from polish import long_date
+from services.questionnaires import survey_for_round
+from services.territory import territory_labels
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    """One answered question in the copy of a response: label, value, table cells, comment."""
+
+    label: str
+    value: str
+    #: ``(row — column, value)`` for table questions
+    cells: tuple[tuple[str, str], ...] = ()
+    #: the unit's explanation of a soft warning
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class AnswerSection:
+    title: str
+    lines: tuple[AnswerLine, ...]
+
+
+def personal_link(token: str) -> str:
+    """The unit's link: ``{ESMON_BASE_URL}/r/{token}``."""
+    return f"{current_app.config['ESMON_BASE_URL'].rstrip('/')}/r/{token}"
+
+
+def queue_invitation(invitation: Invitation, token: str) -> OutboxMessage:
+    """Invite a unit to fill the round's questionnaire through its personal link."""
+    context = _invitation_context(invitation, token)
+    subject = (f"{context['title']} ({context['period']}) — prośba o wypełnienie ankiety "
+               f"do {context['deadline']}")
+    return _queue("invitation", subject, context, invitation)
+
+
+def queue_reminder(invitation: Invitation, token: str) -> OutboxMessage:
+    """Remind a unit that has not submitted yet; carries a fresh link (tokens are not kept)."""
+    context = _invitation_context(invitation, token)
+    subject = (f"Przypomnienie: {context['title']} ({context['period']}) — termin "
+               f"{context['deadline']}")
+    return _queue("reminder", subject, context, invitation)
+
+
+def queue_confirmation(response: Response, survey: Survey) -> OutboxMessage:
+    """Confirm a submission to the unit, with a copy of every answer it gave."""
+    invitation = response.invitation
+    context = _round_context(invitation)
+    context.update(response=response, sections=answer_copy(response, survey, invitation))
+    subject = f"Potwierdzenie: {context['title']} ({context['period']}) — sprawozdanie wysłane"
+    return _queue("confirmation", subject, context, invitation)
+
+
+def queue_return(invitation: Invitation, token: str, response: Response) -> OutboxMessage:
+    """Tell a unit its response came back for correction: the reviewer's words and a link."""
+    context = _invitation_context(invitation, token)
+    notes = response.question_notes or {}
+    survey = survey_for_round(invitation.round).survey
+    context.update(comment=response.review_comment or "",
+                   notes=[(q.label, notes[q.id]) for q in survey.questions if notes.get(q.id)])
+    subject = f"Sprawozdanie do poprawy: {context['title']} ({context['period']})"
+    return _queue("returned", subject, context, invitation, kind="other")
+
+
+def answer_copy(response: Response, survey: Survey,
+                invitation: Invitation) -> list[AnswerSection]:
+    """The answers as the unit would read them on the review page: labels and shown values."""
+    answers = response.answers or {}
+    territory_names = territory_labels(_territory_codes(survey, answers))
+    sections = []
+    for section in survey.sections:
+        lines = tuple(_answer_line(q, answers[q.id], territory_names,
+                                   (response.warnings or {}).get(q.id) or {})
+                      for q in section.questions
+                      if q.has_answer and not question_type(q).is_empty(answers.get(q.id)))
+        if lines:
+            sections.append(AnswerSection(section.title, lines))
+    return sections
+
+
+def _answer_line(question: Question, value: Any, territory_names: dict[str, str],
+                 warning: dict) -> AnswerLine:
+    kind = question_type(question)
+    comment = warning.get("comment") or ""
+    if question.type == "territory":
+        codes = value if isinstance(value, list) else [value]
+        return AnswerLine(question.label, "; ".join(territory_names.get(c, c) for c in codes),
+                          comment=comment)
+    if question.type == "table":
+        cell_kind = QUESTION_TYPES[question.cell_type]
+        cells = tuple((f"{row.label} — {column.label}",
+                       cell_kind.display(value.get(row.id, {}).get(column.id), question))
+                      for row in question.rows for column in question.columns
+                      if value.get(row.id, {}).get(column.id) is not None)
+        return AnswerLine(question.label, kind.display(value, question), cells, comment)
+    return AnswerLine(question.label, kind.display(value, question), comment=comment)
+
+
+def _territory_codes(survey: Survey, answers: dict) -> set[str]:
+    codes: set[str] = set()
+    for question in survey.questions:
+        value = answers.get(question.id) if question.type == "territory" else None
+        if value:
+            codes.update(value if isinstance(value, list) else [value])
+    return codes
+
+
+def _round_context(invitation: Invitation) -> dict[str, Any]:
+    round_ = invitation.round
+    year = round_.reporting_year
+    return {
+        "organisation": current_app.config["ESMON_ORGANISATION"],
+        "unit": invitation.unit,
+        "round": round_,
+        "title": round_.questionnaire.title,
+        "period": round_.period,
+        "deadline": long_date(round_.deadline),
+        "placeholders": {"rok": year, "rok_nastepny": year + 1, "rok_poprzedni": year - 1},
+    }
+
+
+def _invitation_context(invitation: Invitation, token: str) -> dict[str, Any]:
+    context = _round_context(invitation)
+    context["link"] = personal_link(token)
+    return context
+
+
+def _queue(name: str, subject: str, context: dict[str, Any], invitation: Invitation, *,
+           kind: str | None = None) -> OutboxMessage:
+    env = current_app.jinja_env
+    context = {**context, "subject": subject}
+    return add_message(
+        kind=kind or name, recipients=invitation.unit.email_list, subject=subject,
+        body_text=env.get_template(f"email/{name}.txt").render(context),
+        body_html=env.get_template(f"email/{name}.html").render(context),
+        invitation_id=invitation.id, round_id=invitation.round_id)
+

@@ -1,0 +1,112 @@
+"""Two ways out for a message, behind one interface: an SMTP server, or ``.eml`` files.
+
+The folder is what ``make run`` uses (no ``MAIL_SERVER``): every message lands in
+``instance/outbox/`` where a developer or an admin can open it in any mail reader.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from email.utils import parseaddr
+from pathlib import Path
+from typing import Protocol
+
+from flask import Flask, current_app
+from flask_mail import Message
+
+from extensions import mail
+from mailing.outbox import Claimed
+
+#: an SMTP server that stops answering mid-conversation is given up after this long
+SMTP_TIMEOUT_SECONDS = 60
+
+Send = Callable[[Message], None]
+
+
+class Transport(Protocol):
+    """Something that opens a connection and sends messages over it, one batch at a time."""
+
+    #: whether ``MAIL_RATE_PER_SECOND`` applies (it protects a relay, not a local folder)
+    rate_limited: bool
+
+    def connect(self) -> AbstractContextManager[Send]:
+        """Open one connection for a batch; yields the function that sends one message."""
+        ...
+
+
+class SmtpTransport:
+    """Any SMTP server, through Flask-Mail's ``MAIL_*`` settings; one session per batch."""
+
+    rate_limited = True
+
+    @contextmanager
+    def connect(self) -> Iterator[Send]:
+        with mail.connect() as connection:
+            host = connection.host
+            if host is not None and host.sock is not None:
+                host.sock.settimeout(SMTP_TIMEOUT_SECONDS)
+            try:
+                yield connection.send
+            except BaseException:
+                # The server may be gone: a polite QUIT would fail and hide the real error.
+                if connection.host is not None:
+                    connection.host.close()
+                    connection.host = None
+                raise
+
+
+class FolderTransport:
+    """Writes each message as ``<created>.<id>.esmon.eml`` into a folder.
+
+    The name comes from the outbox row, so a message sent again after a crash replaces its
+    file instead of adding a second one; writing goes through a temporary file and a rename, so
+    a reader never sees half a message.
+    """
+
+    rate_limited = False
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    @contextmanager
+    def connect(self) -> Iterator[Send]:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        yield self._write
+
+    def _write(self, message: Message) -> None:
+        message.date = message.date or time.time()
+        name = message.msgId.strip("<>").split("@")[0] + ".eml"
+        partial = self.folder / f".{name}.part"
+        partial.write_bytes(message.as_bytes())
+        os.replace(partial, self.folder / name)
+
+
+def outbox_folder(app: Flask) -> Path:
+    """``MAIL_OUTBOX_DIR``, or ``instance/outbox`` next to the SQLite database."""
+    return Path(app.config.get("MAIL_OUTBOX_DIR") or Path(app.instance_path) / "outbox")
+
+
+def transport_for(app: Flask) -> Transport:
+    """SMTP when ``MAIL_SERVER`` is set, otherwise the outbox folder."""
+    if app.config.get("MAIL_SERVER"):
+        return SmtpTransport()
+    return FolderTransport(outbox_folder(app))
+
+
+def build_message(claimed: Claimed) -> Message:
+    """A Flask-Mail message for an outbox row (text part, HTML alternative when there is one).
+
+    The Message-ID is derived from the row, so a copy sent again after a crash carries the
+    same ID and mail programs can recognise it as the same message.
+    """
+    sender = current_app.config.get("MAIL_DEFAULT_SENDER") or "esmon@localhost"
+    domain = parseaddr(sender if isinstance(sender, str) else sender[1])[1].rpartition("@")[2]
+    message = Message(subject=claimed.subject, recipients=list(claimed.recipients),
+                      body=claimed.body_text, html=claimed.body_html,
+                      extra_headers={"Auto-Submitted": "auto-generated"})
+    message.msgId = (f"<{claimed.created_at:%Y%m%d%H%M%S}.{claimed.id:07d}.esmon"
+                     f"@{domain or 'localhost'}>")
+    return message

@@ -1,0 +1,242 @@
+"""The mail worker: drains the outbox in batches, one connection per batch, at a bounded rate.
+
+Each message goes claim → send → mark sent, and every step is committed on its own, so a
+worker killed at any point leaves at most one message whose fate is unknown (the one on the
+wire), and its batch returns to the queue once the claim times out. An unreachable server
+never fails a message; only a server that refuses *that* message does, after
+``MAIL_MAX_ATTEMPTS`` tries (or at once for a permanent 5xx refusal).
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import socket
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Flask
+from flask_mail import BadHeaderError
+from sqlalchemy.orm import Session
+
+from extensions import db
+from mailing.outbox import (
+    Claimed,
+    claim_batch,
+    mark_sent,
+    record_failure,
+    release,
+    requeue_stale,
+)
+from mailing.transport import Send, Transport, build_message, transport_for
+from models.types import utcnow
+
+#: SMTP replies that mean "this server is going away", not "this message is wrong"
+CLOSING_CODES = {421}
+
+
+class ServerUnavailable(Exception):
+    """The server cannot be reached or hung up: the rest of the batch must wait."""
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    """The knobs of the worker, read from ``MAIL_*`` settings."""
+
+    batch_size: int = 50
+    rate_per_second: float = 10.0
+    max_attempts: int = 8
+    retry_base: timedelta = timedelta(seconds=60)
+    claim_timeout: timedelta = timedelta(seconds=600)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], **overrides: Any) -> WorkerSettings:
+        settings = cls(
+            batch_size=int(config.get("MAIL_BATCH_SIZE", cls.batch_size)),
+            rate_per_second=float(config.get("MAIL_RATE_PER_SECOND", cls.rate_per_second)),
+            max_attempts=int(config.get("MAIL_MAX_ATTEMPTS", cls.max_attempts)),
+            retry_base=timedelta(seconds=float(config.get("MAIL_RETRY_BASE_SECONDS", 60))),
+            claim_timeout=timedelta(
+                seconds=float(config.get("MAIL_CLAIM_TIMEOUT_SECONDS", 600))),
+        )
+        return cls(**{**settings.__dict__,
+                      **{k: v for k, v in overrides.items() if v is not None}})
+
+
+@dataclass
+class BatchResult:
+    """What one batch (or a whole drain) did."""
+
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    #: why the server could not be used, when it could not
+    connection_error: str | None = None
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: BatchResult) -> None:
+        self.claimed += other.claimed
+        self.sent += other.sent
+        self.retried += other.retried
+        self.failed += other.failed
+        self.connection_error = other.connection_error or self.connection_error
+        self.errors += other.errors
+
+
+class RateLimiter:
+    """At most ``rate`` calls of ``wait()`` a second, evenly spaced (0 means no limit)."""
+
+    def __init__(self, rate: float, *, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep):
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.clock, self.sleep = clock, sleep
+        self._next = 0.0
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        now = self.clock()
+        if self._next > now:
+            self.sleep(self._next - now)
+            now = self._next
+        self._next = now + self.interval
+
+
+def describe(error: BaseException) -> str:
+    """An error as staff should read it in the outbox: the server's own words where possible."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(f"{address}: {code} {_text(reply)}"
+                         for address, (code, reply) in error.recipients.items())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{error.smtp_code} {_text(error.smtp_error)}"
+    if isinstance(error, OSError) and error.strerror:
+        return f"{type(error).__name__}: {error.strerror}"
+    return f"{type(error).__name__}: {error}"
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
+def is_permanent(error: BaseException) -> bool:
+    """A 5xx refusal (unknown mailbox, rejected content): trying again will not help."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return isinstance(error, BadHeaderError)
+
+
+def _is_server_problem(error: BaseException) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return False
+    if isinstance(error, smtplib.SMTPResponseException):
+        return (error.smtp_code in CLOSING_CODES
+                or isinstance(error, (smtplib.SMTPConnectError, smtplib.SMTPHeloError,
+                                      smtplib.SMTPAuthenticationError)))
+    return isinstance(error, OSError)
+
+
+def new_worker_id() -> str:
+    """Host, process and a random part: unique even for two workers in one process."""
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+class MailWorker:
+    """Sends what the outbox holds, batch by batch, through one transport."""
+
+    def __init__(self, transport: Transport, settings: WorkerSettings, *,
+                 session: Session | None = None, worker_id: str | None = None,
+                 clock: Callable[[], datetime] = utcnow):
+        self.transport = transport
+        self.settings = settings
+        self.session = session if session is not None else db.session
+        self.worker_id = worker_id or new_worker_id()
+        self.clock = clock
+        self.limiter = RateLimiter(settings.rate_per_second if transport.rate_limited else 0)
+
+    def run_batch(self, on_progress: Callable[[int], None] | None = None) -> BatchResult:
+        """Claim one batch and send it over one connection.
+
+        :param on_progress: called with 1 for each message that left the queue (sent or failed)
+        """
+        session, settings = self.session, self.settings
+        requeue_stale(session, now=self.clock(), timeout=settings.claim_timeout)
+        claimed = claim_batch(session, worker_id=self.worker_id, size=settings.batch_size,
+                              now=self.clock())
+        session.commit()
+        result = BatchResult(claimed=len(claimed))
+        if not claimed:
+            return result
+        pending = list(claimed)
+        # Stop well before the claim could be taken back, so no one else sends these too.
+        deadline = time.monotonic() + settings.claim_timeout.total_seconds() / 2
+        try:
+            with self.transport.connect() as send:
+                while pending and time.monotonic() < deadline:
+                    self.limiter.wait()
+                    left_queue = self._send_one(send, pending[0], result)
+                    pending.pop(0)
+                    if left_queue and on_progress:
+                        on_progress(1)
+        except (ServerUnavailable, OSError) as err:
+            cause = err.__cause__ if isinstance(err, ServerUnavailable) else err
+            session.rollback()
+            if pending:
+                result.connection_error = f"Serwer poczty niedostępny: {describe(cause)}"
+                release(session, pending, now=self.clock(), error=result.connection_error,
+                        retry_base=settings.retry_base)
+                session.commit()
+            return result
+        if pending:
+            release(session, pending, now=self.clock())
+            session.commit()
+        return result
+
+    def _send_one(self, send: Send, message: Claimed, result: BatchResult) -> bool:
+        """Send and settle one message, committing its new state before the next one.
+
+        :return: whether the message left the queue (sent, or failed for good)
+        :raise ServerUnavailable: the server is gone; the message was not settled
+        """
+        try:
+            send(build_message(message))
+        except Exception as err:  # noqa: BLE001 - every failure is recorded on the message
+            if _is_server_problem(err):
+                raise ServerUnavailable from err
+            self.session.rollback()
+            status = record_failure(
+                self.session, message, describe(err), now=self.clock(),
+                permanent=is_permanent(err), max_attempts=self.settings.max_attempts,
+                retry_base=self.settings.retry_base)
+            self.session.commit()
+            result.errors.append(f"#{message.id}: {describe(err)}")
+            if status == "failed":
+                result.failed += 1
+                return True
+            result.retried += 1
+            return False
+        mark_sent(self.session, message, now=self.clock())
+        self.session.commit()
+        result.sent += 1
+        return True
+
+    def drain(self, on_progress: Callable[[int], None] | None = None) -> BatchResult:
+        """Send batches until nothing is due or the server cannot be reached."""
+        total = BatchResult()
+        while True:
+            batch = self.run_batch(on_progress)
+            total.add(batch)
+            if not batch.claimed or batch.connection_error:
+                return total
+
+
+def worker_for(app: Flask, *, session: Session | None = None, **overrides: Any) -> MailWorker:
+    """A worker configured from the app's ``MAIL_*`` settings and its transport."""
+    return MailWorker(transport_for(app), WorkerSettings.from_config(app.config, **overrides),
+                      session=session)
