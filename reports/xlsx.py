@@ -119,6 +119,7 @@ class _Book:
         self.text = add({"valign": "top"})
         self.wrapped = add({"valign": "top", "text_wrap": True})
         self.quoted = add({"quote_prefix": True, "valign": "top"})
+        self.quoted_wrapped = add({"quote_prefix": True, "valign": "top", "text_wrap": True})
         self.formats = {
             "money": add({"num_format": MONEY}),
             "count": add({"num_format": COUNT}),
@@ -146,8 +147,12 @@ class _Book:
         else:
             self.string(ws, row, col, str(value))
 
-    def string(self, ws: Worksheet, row: int, col: int, text: str) -> None:
-        ws.write_string(row, col, text, self.quoted if text[:1] in FORMULA_START else self.text)
+    def string(self, ws: Worksheet, row: int, col: int, text: str, wrap: bool = False) -> None:
+        if text[:1] in FORMULA_START:
+            fmt = self.quoted_wrapped if wrap else self.quoted
+        else:
+            fmt = self.wrapped if wrap else self.text
+        ws.write_string(row, col, text, fmt)
 
     def header_row(self, ws: Worksheet, names: Sequence[str], widths: Sequence[float],
                    last_row: int, freeze_cols: int = 0) -> None:
@@ -188,7 +193,7 @@ def _information(book: _Book, content: ReportContent) -> None:
     for r, (name, value, fmt) in enumerate(rows, start=1):
         book.string(ws, r, 0, name)
         if isinstance(value, str):
-            ws.write_string(r, 1, value, book.wrapped)
+            book.string(ws, r, 1, value, wrap=True)
         else:
             book.value(ws, r, 1, value, fmt)
 
@@ -214,7 +219,7 @@ def _indicators(book: _Book, results: Sequence[IndicatorResult]) -> None:
         formats = [None] * 4 + [fmt, "count", fmt, "count", None, fmt, None, "share"]
         for c, (value, cell_fmt) in enumerate(zip(cells, formats, strict=True)):
             if c == 1:
-                ws.write_string(r, c, value, book.wrapped)
+                book.string(ws, r, c, value, wrap=True)
             else:
                 book.value(ws, r, c, value, cell_fmt)
     chart = book.wb.add_chart({"type": "bar"})
@@ -348,8 +353,5 @@ def _codebook(book: _Book, frame: ReportFrame) -> None:
     for r, record in enumerate(rows, start=1):
         for c, value in enumerate(record):
             if value:
-                if c in (1, 3):
-                    ws.write_string(r, c, value, book.wrapped)
-                else:
-                    book.string(ws, r, c, value)
+                book.string(ws, r, c, value, wrap=c in (1, 3))
 

@@ -41,7 +41,7 @@ def records() -> list[dict]:
 
 
 def info() -> ReportInfo:
-    return ReportInfo("Raport regionalny", "Ankieta JST — 2025 (runda nr 1)", "2025",
+    return ReportInfo(EVIL[4], "Ankieta JST — 2025 (runda nr 1)", "2025",
                       "jst-annual wersja 2025.1", datetime(2026, 3, 31, 12, 0))
 
 
@@ -99,6 +99,8 @@ def test_numbers_are_numbers_with_formats(workbook):
     assert info_sheet["Odsetek odpowiedzi"].value == 1
     assert info_sheet["Odsetek odpowiedzi"].number_format == PERCENT
     assert info_sheet["Okres sprawozdawczy"].value == "2025"
+    assert info_sheet["Raport"].value == "=1+1"
+    assert info_sheet["Raport"].quotePrefix
 
 
 def test_user_text_never_becomes_a_formula(workbook):
