@@ -127,3 +127,7 @@ def register_commands(app: Flask) -> None:
     from commands import reports
 
     app.cli.add_command(reports.group)
+    from commands import subregions, units
+
+    app.cli.add_command(subregions.group)
+    app.cli.add_command(units.group)

@@ -32,6 +32,8 @@ class Config:
     SURVEY_DEFS_DIR = os.environ.get("SURVEY_DEFS_DIR", str(BASE_DIR / "survey_defs"))
     #: two-digit TERYT code of the województwo this deployment serves (16 = opolskie)
     ESMON_WOJEWODZTWO = os.environ.get("ESMON_WOJEWODZTWO", "16")
+    #: subregion scheme reports use when none is named (``flask subregions list``)
+    ESMON_SUBREGION_SCHEME = os.environ.get("ESMON_SUBREGION_SCHEME", "nuts3")
     #: base URL used in e-mailed links (no trailing slash)
     ESMON_BASE_URL = os.environ.get("ESMON_BASE_URL", "http://127.0.0.1:5000")
     #: name of the organisation running the survey, shown on pages and in e-mails

@@ -26,3 +26,6 @@ def import_command(path: Path, region: str | None) -> None:
     db.session.commit()
     click.echo(f"TERC stan na {summary.valid_on}: nowych {summary.created}, zmienionych "
                f"{summary.updated}, bez zmian {summary.unchanged}.")
+    if summary.older:
+        click.echo(f"Pominięto {summary.older} jednostek: baza ma je z nowszego rejestru "
+                   "(zapisano je tylko w historii).")

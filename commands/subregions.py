@@ -1,0 +1,56 @@
+"""``flask subregions``: load and show the powiat → subregion mapping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from extensions import db
+from services.subregions import (
+    assignments,
+    default_scheme,
+    import_subregions_file,
+    schemes,
+    unassigned_powiats,
+)
+
+group = AppGroup("subregions", help="Podregiony: przypisanie powiatów (NUTS-3 albo własne).")
+
+
+@group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--scheme", help="Nazwa schematu (domyślnie z pliku YAML albo "
+                               "ESMON_SUBREGION_SCHEME).")
+def import_command(path: Path, scheme: str | None) -> None:
+    """Wczytaj przypisanie z pliku YAML, CSV (powiat;podregion) albo XLSX."""
+    result = import_subregions_file(path, scheme)
+    if result.problems:
+        db.session.rollback()
+        for problem in result.problems:
+            click.echo(f"{path.name}: {problem}", err=True)
+        click.echo(f"Nic nie zmieniono w schemacie „{result.scheme}”.", err=True)
+        raise SystemExit(1)
+    db.session.commit()
+    click.echo(f"Schemat „{result.scheme}”: przypisano powiatów {result.assigned}.")
+    if result.unassigned:
+        click.echo(f"Powiaty województwa bez podregionu: {', '.join(result.unassigned)}.")
+
+
+@group.command("list")
+@click.option("--scheme", help="Pokaż ten schemat (domyślnie ESMON_SUBREGION_SCHEME).")
+def list_command(scheme: str | None) -> None:
+    """Pokaż schematy i przypisanie powiatów do podregionów."""
+    scheme = scheme or default_scheme()
+    click.echo(f"Schematy: {', '.join(schemes()) or '(brak)'}; domyślny: {default_scheme()}.")
+    rows = assignments(scheme)
+    if not rows:
+        click.echo(f"Schemat „{scheme}” nie ma przypisań.")
+        return
+    for row in rows:
+        code = f" ({row.subregion_code})" if row.subregion_code else ""
+        click.echo(f"{row.subregion_name}{code}\t{row.powiat_code}")
+    missing = unassigned_powiats(scheme)
+    if missing:
+        click.echo(f"Powiaty województwa bez podregionu: {', '.join(missing)}.")

@@ -1,0 +1,193 @@
+"""Reading a register list (CSV or XLSX) into rows numbered as the spreadsheet numbers them.
+
+ROPS staff keep their lists in Excel and export them in whatever way the machine offers, so the
+reader accepts ``;``, ``,`` or tab separated CSV in UTF-8 (with or without BOM) and XLSX, and
+maps the header through aliases (Polish names are accepted). Every problem it can attribute to a
+place is a ``RowProblem`` carrying the row number the person sees in their spreadsheet and the
+column header as they wrote it, so the message can be acted on without guessing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True, order=True)
+class RowProblem:
+    """One problem in an imported file: row as in the spreadsheet (header = 1), column, message.
+
+    ``row`` is ``None`` for a problem with the file as a whole (not readable, no data).
+    """
+
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return self.message
+        where = f"wiersz {self.row}"
+        if self.column:
+            where += f", kolumna {self.column}"
+        return f"{where}: {self.message}"
+
+
+class TableFormatError(ValueError):
+    """The file cannot be read as a table at all (the message is Polish)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: canonical column → text, and which cells were numbers in the sheet.
+
+    Excel drops leading zeros of numeric cells (TERYT 020101 → 20101, KRS 0000123456 → 123456);
+    knowing which cells were numeric lets the importer restore them without guessing on text.
+    """
+
+    number: int
+    values: dict[str, str]
+    numeric: frozenset[str] = frozenset()
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "")
+
+
+@dataclass
+class Table:
+    #: canonical column → header as written in the file (for messages)
+    headers: dict[str, str]
+    rows: list[Row]
+    #: headers that matched no known column; reported, not imported
+    ignored_columns: list[str] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+    def require(self, *columns: str) -> list[RowProblem]:
+        """Problems for required columns missing from the header (row 1)."""
+        return [RowProblem(1, column, "brak wymaganej kolumny w nagłówku")
+                for column in columns if column not in self.headers]
+
+    def header(self, column: str) -> str:
+        """The column's header as written in the file (falls back to the canonical name)."""
+        return self.headers.get(column, column)
+
+
+def normalise_header(text: str) -> str:
+    """``" Kod TERYT "`` → ``"kod_teryt"``: case and spacing as people type them."""
+    return re.sub(r"\s+", "_", text.strip().lower())
+
+
+def read_table(data: bytes, filename: str, aliases: Mapping[str, str]) -> Table:
+    """Read CSV or XLSX bytes; header row 1 mapped through ``aliases`` (normalised → canonical).
+
+    :raise TableFormatError: the file is neither readable CSV (UTF-8) nor XLSX, or is empty.
+    """
+    if data.startswith(XLSX_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm")):
+        records = _xlsx_records(data)
+    else:
+        records = _csv_records(data)
+    if not records or not any(value for value, _ in records[0]):
+        raise TableFormatError("Plik jest pusty albo nie ma nagłówka w pierwszym wierszu.")
+    table, positions = _map_header([value for value, _ in records[0]], aliases)
+    for number, record in enumerate(records[1:], start=2):
+        if not any(value for value, _ in record):
+            continue
+        values: dict[str, str] = {}
+        numeric = set()
+        for index, (value, is_number) in enumerate(record):
+            canonical = positions.get(index)
+            if canonical is None:
+                continue
+            values[canonical] = value
+            if is_number:
+                numeric.add(canonical)
+        table.rows.append(Row(number, values, frozenset(numeric)))
+    if not table.rows:
+        raise TableFormatError("W pliku nie ma żadnego wiersza danych pod nagłówkiem.")
+    return table
+
+
+def _map_header(header: list[str], aliases: Mapping[str, str]) -> tuple[Table, dict[int, str]]:
+    """The table with its header mapped, and column position → canonical name."""
+    table = Table(headers={}, rows=[])
+    positions: dict[int, str] = {}
+    for index, written in enumerate(header):
+        written = written.strip()
+        if not written:
+            continue
+        canonical = aliases.get(normalise_header(written))
+        if canonical is None:
+            table.ignored_columns.append(written)
+        elif canonical in table.headers:
+            table.problems.append(RowProblem(
+                1, written, f"kolumna powtarza kolumnę „{table.headers[canonical]}”"))
+        else:
+            positions[index] = canonical
+            table.headers[canonical] = written
+    return table, positions
+
+
+Cell = tuple[str, bool]  # text, was a number in the sheet
+
+
+def _csv_records(data: bytes) -> list[list[Cell]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise TableFormatError(
+            f"Plik nie jest zapisany w kodowaniu UTF-8 (niepoprawny bajt na pozycji {err.start})."
+            " W Excelu wybierz „Zapisz jako” → „CSV UTF-8 (rozdzielany przecinkami)”.") from err
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(";,\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [[(cell.strip(), False) for cell in record] for record in reader]
+
+
+def _xlsx_records(data: bytes) -> list[list[Cell]]:
+    from openpyxl import load_workbook  # imported here: only XLSX uploads need it
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as err:  # noqa: BLE001 - openpyxl raises many types for a broken file
+        raise TableFormatError(f"Nie można odczytać pliku XLSX: {err}.") from err
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_xlsx_cell(value) for value in record]
+                for record in sheet.iter_rows(min_row=1, values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _xlsx_cell(value: object) -> Cell:
+    if value is None:
+        return "", False
+    if isinstance(value, bool):
+        return str(value), False
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not value.is_integer():
+            return repr(value), True
+        return str(int(value)), True
+    if isinstance(value, datetime | date):
+        return value.isoformat(), False
+    return str(value).strip(), False
+
+
+def restore_zeros(row: Row, column: str, widths: tuple[int, ...]) -> str:
+    """A numeric cell's digits padded with leading zeros to the nearest allowed width.
+
+    Only numeric cells are padded: text the person typed is taken as written, so a code with a
+    missing digit is reported, not silently repaired.
+    """
+    value = row.get(column)
+    if column not in row.numeric or not value.isdigit():
+        return value
+    for width in sorted(widths):
+        if len(value) <= width:
+            return value.zfill(width)
+    return value
