@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 STAMP := $(VENV)/.installed
 TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run install test test-sqlite test-postgres test-js lint bench check-defs clean
+.PHONY: run serve install test test-sqlite test-postgres test-js lint bench check-defs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## Production server: gunicorn (gunicorn.conf.py; ESMON_BIND, ESMON_WORKERS, SECRET_KEY …).
+serve: install
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py 'app:create_app()'
 
 ## Every test: SQLite, then PostgreSQL (skipped with a reason when not reachable), then JS.
 test: install

@@ -16,6 +16,8 @@ from flask_babel import Babel
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+import logging_setup
+import security
 from config import Config
 from extensions import csrf, db, login_manager, mail, migrate
 from forms.problems import DefinitionError
@@ -30,6 +32,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     :param overrides: settings applied last; tests pass a dict here.
     :raise DefinitionError: when a questionnaire in ``SURVEY_DEFS_DIR`` is broken (the app
         refuses to start and lists every problem).
+    :raise security.InsecureConfiguration: in production (``ESMON_ENV=production``) with the
+        development ``SECRET_KEY``.
     """
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(Config)
@@ -41,9 +45,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             f"sqlite:///{Path(app.instance_path) / 'esmon.sqlite'}")
+    security.check_production(app)
+    logging_setup.init_app(app)
     register_extensions(app)
     register_surveys(app)
     register_blueprints(app)
+    security.init_app(app)
     register_commands(app)
     return app
 
@@ -110,6 +117,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(units.bp)
     app.register_blueprint(rounds.bp)
     app.register_blueprint(respond.bp)
+    from views import health
+
+    app.register_blueprint(health.bp)
     errors.register(app)
 
 

@@ -72,3 +72,19 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "pl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Warsaw"
+
+    # Production (security.py, logging_setup.py, gunicorn.conf.py)
+    #: "production": create_app refuses insecure settings (the development SECRET_KEY)
+    ESMON_ENV = os.environ.get("ESMON_ENV", "development")
+    #: served over HTTPS (directly or behind a proxy): Secure cookies, HSTS, https links
+    ESMON_HTTPS = _bool("ESMON_HTTPS", False)
+    #: proxies in front whose X-Forwarded-For/-Proto/-Host are trusted (0: none, ProxyFix off)
+    ESMON_PROXY_FIX = int(os.environ.get("ESMON_PROXY_FIX", "0"))
+    #: "kv" (key=value, one line an event) or "json" (one JSON object a line)
+    ESMON_LOG_FORMAT = os.environ.get("ESMON_LOG_FORMAT", "kv")
+    ESMON_LOG_LEVEL = os.environ.get("ESMON_LOG_LEVEL", "INFO")
+    #: Flask-Limiter storage: memory:// counts per process; redis://host:6379 shares the counts
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    #: personal links opened per client address (guessing tokens), and login attempts
+    ESMON_RATELIMIT_LINK = os.environ.get("ESMON_RATELIMIT_LINK", "20/minute")
+    ESMON_RATELIMIT_LOGIN = os.environ.get("ESMON_RATELIMIT_LOGIN", "10/minute")

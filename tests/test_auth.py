@@ -11,7 +11,7 @@ from extensions import db
 from models import User
 
 #: endpoints anyone may open: the respondent's pages (guarded by the link), login, static
-PUBLIC = {"static", "pages.home", "auth.login", "auth.logout"}
+PUBLIC = {"static", "pages.home", "auth.login", "auth.logout", "health.healthz"}
 
 
 def _staff_endpoints(app):

@@ -1,0 +1,37 @@
+"""gunicorn settings for ``make serve``: ``gunicorn -c gunicorn.conf.py 'app:create_app()'``.
+
+Everything comes from the environment, so one file serves every host:
+
+* ``ESMON_BIND`` (default ``127.0.0.1:8000``): where to listen; behind a reverse proxy keep it
+  on loopback and set ``ESMON_PROXY_FIX=1``.
+* ``ESMON_WORKERS`` (default 2): processes; about 2 × CPU cores is usual. The app keeps no
+  state in memory that matters (sessions are signed cookies, everything else is in the
+  database), so processes and hosts can be added freely.
+* ``ESMON_THREADS`` (default 1): threads a process; above 1 gunicorn uses the gthread worker.
+* ``ESMON_TIMEOUT`` (default 60 s): a request running longer is killed (large exports run as
+  ``flask reports export``, not in a request).
+
+gunicorn is the production server, so ``ESMON_ENV`` defaults to ``production`` here: the app
+then refuses to start with the development ``SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("ESMON_ENV", "production")
+
+bind = os.environ.get("ESMON_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("ESMON_WORKERS", "2"))
+threads = int(os.environ.get("ESMON_THREADS", "1"))
+timeout = int(os.environ.get("ESMON_TIMEOUT", "60"))
+graceful_timeout = 30
+# the app writes one structured line a request itself (logging_setup.py)
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("ESMON_LOG_LEVEL", "info").lower()
+# X-Forwarded-* are handled by the app (ESMON_PROXY_FIX), not by gunicorn
+forwarded_allow_ips = "127.0.0.1,::1"
+# a worker that leaks is replaced now and then (jitter: not all at once)
+max_requests = 5000
+max_requests_jitter = 500

@@ -1,0 +1,121 @@
+"""Hardening that applies to every response: headers, cookies, proxies, rate limits, secrets.
+
+* Security headers on every response, a strict Content-Security-Policy among them: the pages
+  load their one stylesheet and two scripts from ``static/`` and have no inline script, no
+  ``style=`` attribute and no ``on…=`` handler (``tests/test_security.py`` checks the
+  templates). The questionnaire logic is embedded as ``<script type="application/json">``,
+  which is data the browser never executes, so CSP allows it.
+* ``ESMON_HTTPS=1``: cookies are Secure and HSTS is sent. ``ESMON_PROXY_FIX=N`` trusts the
+  ``X-Forwarded-*`` headers of N proxies in front (the client address then is the real one,
+  which the rate limits need).
+* Rate limits (Flask-Limiter) on the two doors an attacker would knock on: personal links
+  (guessing tokens) and the login form. Counts are kept in memory per process unless
+  ``RATELIMIT_STORAGE_URI`` names a shared store (``redis://…``); a refused request gets the
+  Polish 429 page (``views/errors.py``). Tests run without limits (``TESTING``) unless a test
+  sets ``RATELIMIT_ENABLED``.
+* ``ESMON_ENV=production``: the app refuses to start with the development secret key.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import DEV_SECRET_KEY
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+)
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+#: endpoint → (config key of the limit, HTTP methods it counts; None: all)
+RATE_LIMITS: dict[str, tuple[str, list[str] | None]] = {
+    "respond.open_link": ("ESMON_RATELIMIT_LINK", None),
+    "auth.login": ("ESMON_RATELIMIT_LOGIN", ["POST"]),
+}
+MIN_SECRET_LENGTH = 16
+
+
+class InsecureConfiguration(RuntimeError):
+    """Production settings that must not go live; the message says what to change."""
+
+
+def is_production(app: Flask) -> bool:
+    """Production is declared, never guessed: ``ESMON_ENV=production`` (``make serve`` sets it)."""
+    return str(app.config.get("ESMON_ENV", "")).strip().lower() == "production"
+
+
+def check_production(app: Flask) -> None:
+    """Refuse to run a production instance with a secret anybody can read in the repository.
+
+    :raise InsecureConfiguration: with the reason in Polish.
+    """
+    if not is_production(app):
+        return
+    key = app.config.get("SECRET_KEY") or ""
+    if key == DEV_SECRET_KEY or len(str(key)) < MIN_SECRET_LENGTH:
+        raise InsecureConfiguration(
+            "esmon nie uruchomi się w trybie produkcyjnym (ESMON_ENV=production) z "
+            "deweloperskim albo zbyt krótkim kluczem SECRET_KEY: każdy, kto zna ten klucz, "
+            "może podrobić sesję respondenta lub pracownika. Ustaw zmienną środowiskową "
+            f"SECRET_KEY na losowy ciąg (co najmniej {MIN_SECRET_LENGTH} znaków), np. wynik "
+            "polecenia: python -c \"import secrets; print(secrets.token_hex(32))\".")
+
+
+def init_app(app: Flask) -> Limiter:
+    """Install headers, cookie settings, the proxy fix and the rate limits.
+
+    Call it after the blueprints are registered: the limits wrap their view functions.
+    """
+    if app.config.get("ESMON_HTTPS"):
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+        app.config["PREFERRED_URL_SCHEME"] = "https"
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
+    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+
+    proxies = int(app.config.get("ESMON_PROXY_FIX") or 0)
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
+                                x_host=proxies)  # type: ignore[method-assign]
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        if app.config.get("SESSION_COOKIE_SECURE") or request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        return response
+
+    return _init_limiter(app)
+
+
+def _init_limiter(app: Flask) -> Limiter:
+    """One limiter per app (tests build many apps), limiting only the endpoints listed."""
+    app.config.setdefault("RATELIMIT_ENABLED", not app.testing)
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    if (is_production(app) and app.config["RATELIMIT_ENABLED"]
+            and str(app.config.get("RATELIMIT_STORAGE_URI", "memory://")).startswith("memory")):
+        app.logger.warning(
+            "Limity zapytań liczone osobno w każdym procesie (RATELIMIT_STORAGE_URI=memory://); "
+            "przy kilku procesach lub serwerach ustaw redis://…", extra={"event": "config"})
+    limiter = Limiter(key_func=get_remote_address, app=app)
+    app.extensions["esmon_limiter"] = limiter  # the limit decorators hold it only weakly
+    for endpoint, (setting, methods) in RATE_LIMITS.items():
+        view = app.view_functions.get(endpoint)
+        limit = app.config.get(setting)
+        if view is not None and limit:
+            app.view_functions[endpoint] = limiter.limit(limit, methods=methods)(view)
+    return limiter

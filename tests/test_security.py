@@ -1,0 +1,305 @@
+"""Production hardening: headers, cookies, rate limits, error pages, secrets, health, logs."""
+
+from __future__ import annotations
+
+import json
+import re
+import runpy
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from config import DEV_SECRET_KEY
+from extensions import db
+from security import CONTENT_SECURITY_POLICY, InsecureConfiguration
+
+from conftest import ROOT, World
+
+TEMPLATES = ROOT / "templates"
+
+
+def _build(app_config: dict, **overrides):
+    return create_app({**app_config, **overrides})
+
+
+@pytest.fixture
+def build(app_config):
+    """Build an app with its own settings and an empty schema; cleaned up like ``app``."""
+    built = []
+
+    def make(**overrides):
+        application = _build(app_config, **overrides)
+        with application.app_context():
+            db.create_all()
+        built.append(application)
+        return application
+
+    yield make
+    for application in built:
+        with application.app_context():
+            db.session.remove()
+            if db.engine.dialect.name == "postgresql":
+                tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+                with db.engine.begin() as connection:
+                    connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.engine.dispose()
+
+
+def _world(application) -> World:
+    world = World(application)
+    world.territories()
+    return world
+
+
+# --- headers and cookies -------------------------------------------------------------------
+
+def test_security_headers_on_every_kind_of_response(app, client, world):
+    token = world.invite(world.round("jst-annual"), world.unit())
+    responses = {
+        "page": client.get("/"),
+        "login": client.get("/logowanie"),
+        "static": client.get("/static/css/esmon.css"),
+        "not found": client.get("/nie-ma-takiej-strony"),
+        "link": client.get(f"/r/{token}"),
+        "respondent": client.get("/ankieta"),
+        "health": client.get("/healthz"),
+    }
+    for name, response in responses.items():
+        headers = response.headers
+        assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, name
+        assert "script-src 'self';" in headers["Content-Security-Policy"]
+        assert "unsafe-inline" not in headers["Content-Security-Policy"]
+        assert headers["Referrer-Policy"] == "no-referrer", name
+        assert headers["X-Content-Type-Options"] == "nosniff", name
+        assert headers["X-Frame-Options"] == "DENY", name
+        assert "camera=()" in headers["Permissions-Policy"], name
+        assert "Strict-Transport-Security" not in headers, name  # plain HTTP: no HSTS
+
+
+def test_https_deployment_gets_hsts_and_secure_cookies(build):
+    app = build(ESMON_HTTPS=True)
+    world = _world(app)
+    token = world.invite(world.round("jst-annual"), world.unit())
+    page = app.test_client().get(f"/r/{token}")
+    assert page.status_code == 303
+    assert page.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    cookie = page.headers["Set-Cookie"]
+    assert "Secure" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_session_cookie_is_httponly_lax_and_not_secure_on_plain_http(client, world):
+    token = world.invite(world.round("jst-annual"), world.unit())
+    cookie = client.get(f"/r/{token}").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Secure" not in cookie
+
+
+def _page_templates():
+    """Templates rendered as web pages (e-mails are not under the site's CSP)."""
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        if path.relative_to(TEMPLATES).parts[0] != "email":
+            yield path
+
+
+def test_templates_have_nothing_the_csp_would_block():
+    checked = 0
+    for path in _page_templates():
+        text = path.read_text(encoding="utf-8")
+        checked += 1
+        for tag in re.findall(r"<script\b[^>]*>", text, re.I):
+            assert "src=" in tag or 'type="application/json"' in tag, (
+                f"{path.name}: inline executable script {tag}")
+        assert not re.search(r"\sstyle\s*=", text, re.I), f"{path.name}: style= attribute"
+        assert not re.search(r"<style\b", text, re.I), f"{path.name}: <style> element"
+        assert not re.search(r"\son[a-z]+\s*=", text, re.I), f"{path.name}: on…= handler"
+        assert "javascript:" not in text.lower(), f"{path.name}: javascript: URL"
+    assert checked >= 10
+
+
+def test_section_page_embeds_logic_as_data_only(client, world):
+    token = world.invite(world.round("jst-annual"), world.unit())
+    client.get(f"/r/{token}")
+    from services.questionnaires import registry
+
+    with client.application.app_context():
+        first = registry().by_key["jst-annual"].survey.sections[0].id
+    page = client.get(f"/ankieta/sekcja/{first}").text
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", page, re.S)
+    inline = [(attrs, body) for attrs, body in scripts if body.strip()]
+    assert inline, "the section page carries its logic as JSON"
+    for attrs, body in inline:
+        assert 'type="application/json"' in attrs
+        json.loads(body)
+    assert all("src=" in attrs for attrs, body in scripts if not body.strip())
+
+
+# --- rate limits ---------------------------------------------------------------------------
+
+def test_limits_are_off_in_tests_by_default(client):
+    for _ in range(30):
+        assert client.get("/r/zly-token").status_code == 404
+
+
+def test_personal_link_is_rate_limited_per_address_with_polish_page(build):
+    app = build(RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    for _ in range(20):
+        assert client.get("/r/zgadywany-token").status_code == 404
+    refused = client.get("/r/zgadywany-token")
+    assert refused.status_code == 429
+    assert "Zbyt wiele prób" in refused.text
+    assert "Retry-After" in refused.headers
+    assert refused.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    other = client.get("/r/zgadywany-token", environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert other.status_code == 404, "another address has its own count"
+
+
+def test_login_posts_are_rate_limited_but_the_form_still_opens(build):
+    app = build(RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    for attempt in range(10):  # other accounts: the per-account throttle stays out of it
+        page = client.post("/logowanie", data={"email": f"x{attempt}@example.pl",
+                                               "password": "zle"})
+        assert page.status_code == 200
+    refused = client.post("/logowanie", data={"email": "y@example.pl", "password": "zle"})
+    assert refused.status_code == 429
+    assert "Zbyt wiele prób" in refused.text
+    assert "Spróbuj ponownie za kilka minut" in refused.text
+    assert "Retry-After" in refused.headers
+    assert client.get("/logowanie").status_code == 200
+
+
+def test_proxy_fix_makes_the_forwarded_address_the_one_counted(build):
+    app = build(RATELIMIT_ENABLED=True, ESMON_PROXY_FIX=1, ESMON_RATELIMIT_LINK="2/minute")
+    client = app.test_client()
+
+    def get(address):
+        return client.get("/r/x", headers={"X-Forwarded-For": address}).status_code
+
+    assert [get("198.51.100.1") for _ in range(3)] == [404, 404, 429]
+    assert get("198.51.100.2") == 404
+
+
+# --- error pages ---------------------------------------------------------------------------
+
+def test_too_large_request_gets_the_polish_413_page(client):
+    page = client.post("/logowanie", data={"email": "a" * (6 * 1024 * 1024), "password": "x"})
+    assert page.status_code == 413
+    assert "Plik jest za duży" in page.text
+    assert page.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+
+
+def test_unexpected_error_shows_polish_page_without_traceback(app_config, capsys):
+    app = _build(app_config, TESTING=False, PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/_boom")
+    def boom():
+        raise RuntimeError("tajny-szczegol-bledu")
+
+    page = app.test_client().get("/_boom")
+    assert page.status_code == 500
+    assert "Błąd serwera" in page.text
+    assert "Traceback" not in page.text
+    assert "tajny-szczegol-bledu" not in page.text
+    assert page.headers["X-Request-ID"]
+    logged = [line for line in capsys.readouterr().err.splitlines()
+              if "tajny-szczegol-bledu" in line]
+    assert logged, "the error is logged for staff"
+    assert all(line.startswith("ts=") for line in logged), "one structured line an event"
+    assert any("level=error" in line and "Traceback" in line for line in logged)
+
+
+# --- secrets -------------------------------------------------------------------------------
+
+def test_production_refuses_the_development_secret_key(app_config):
+    with pytest.raises(InsecureConfiguration, match="SECRET_KEY") as refused:
+        _build(app_config, ESMON_ENV="production", SECRET_KEY=DEV_SECRET_KEY)
+    assert "trybie produkcyjnym" in str(refused.value)
+    with pytest.raises(InsecureConfiguration):
+        _build(app_config, ESMON_ENV="production", SECRET_KEY="krotki")
+    started = _build(app_config, ESMON_ENV="production", SECRET_KEY="x" * 40)
+    assert started.config["ESMON_ENV"] == "production"
+
+
+def test_development_mode_still_starts_with_the_development_key(app_config):
+    assert _build(app_config, SECRET_KEY=DEV_SECRET_KEY, ESMON_ENV="development")
+
+
+def test_gunicorn_settings_come_from_the_environment(monkeypatch):
+    monkeypatch.delenv("ESMON_ENV", raising=False)
+    monkeypatch.delenv("ESMON_BIND", raising=False)
+    monkeypatch.setenv("ESMON_WORKERS", "3")
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert settings["workers"] == 3
+    assert settings["bind"] == "127.0.0.1:8000"
+    import os
+
+    assert os.environ["ESMON_ENV"] == "production", "gunicorn is the production server"
+    monkeypatch.delenv("ESMON_ENV")
+
+
+# --- health --------------------------------------------------------------------------------
+
+def test_healthz_answers_ok_without_login(client):
+    page = client.get("/healthz")
+    assert page.status_code == 200
+    assert page.get_json() == {"status": "ok"}
+    assert page.headers["Cache-Control"] == "no-store"
+
+
+def test_healthz_answers_503_in_polish_when_the_database_is_down(app_config, tmp_path):
+    missing = tmp_path / "nie-ma" / "takiego" / "folderu" / "baza.sqlite"
+    app = _build(app_config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{missing}", TESTING=False)
+    page = app.test_client().get("/healthz")
+    assert page.status_code == 503
+    body = page.get_json()
+    assert body["status"] == "error"
+    assert "Baza danych nie odpowiada" in body["message"]
+
+
+# --- structured logs -----------------------------------------------------------------------
+
+def _request_lines(capsys) -> list[str]:
+    return [line for line in capsys.readouterr().err.splitlines()
+            if "logger=esmon.request" in line]
+
+
+def test_each_request_is_one_line_with_id_method_path_status_and_duration(build, capsys):
+    app = build()
+    world = _world(app)
+    token = world.invite(world.round("jst-annual"), world.unit())
+    capsys.readouterr()
+    client = app.test_client()
+    page = client.get(f"/r/{token}", headers={"X-Request-ID": "zgloszenie-42"})
+    client.get("/logowanie", headers={"X-Request-ID": "zły identyfikator ze spacją"})
+    lines = _request_lines(capsys)
+    assert len(lines) == 2
+    link, login_page = lines
+    assert token not in link
+    fields = dict(re.findall(r'(\w+)=("(?:[^"\\]|\\.)*"|\S+)', link))
+    assert fields["event"] == "request"
+    assert fields["request_id"] == "zgloszenie-42" == page.headers["X-Request-ID"]
+    assert fields["method"] == "GET"
+    assert fields["path"] == "/r/<redacted>"
+    assert fields["status"] == "303"
+    assert float(fields["duration_ms"]) >= 0
+    assert "path=/logowanie" in login_page
+    assert "status=200" in login_page
+    assert "zły" not in login_page, "an unsafe incoming id is replaced"
+    assert re.search(r"request_id=[0-9a-f]{32}\b", login_page)
+
+
+def test_json_log_format(build, capsys):
+    app = build(ESMON_LOG_FORMAT="json")
+    capsys.readouterr()
+    app.test_client().get("/r/sekretny-token-123")
+    (line,) = [line for line in capsys.readouterr().err.splitlines()
+               if '"logger": "esmon.request"' in line]
+    record = json.loads(line)
+    assert record["path"] == "/r/<redacted>"
+    assert record["status"] == 404
+    assert "sekretny-token-123" not in line
