@@ -108,7 +108,19 @@ def _is_management_command() -> bool:
 
 
 def register_blueprints(app: Flask) -> None:
-    from views import admin, auth, errors, filters, pages, respond, rounds, units
+    from views import (
+        admin,
+        audit,
+        auth,
+        errors,
+        filters,
+        pages,
+        register,
+        respond,
+        review,
+        rounds,
+        units,
+    )
 
     filters.register(app)
     app.register_blueprint(pages.bp)
@@ -116,7 +128,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(units.bp)
     app.register_blueprint(rounds.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(audit.bp)
+    app.register_blueprint(register.bp)
     app.register_blueprint(respond.bp)
+    from views import autosave
+
+    app.register_blueprint(autosave.bp)
     from views import health
 
     app.register_blueprint(health.bp)

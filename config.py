@@ -7,6 +7,7 @@ environment variables, then the overrides a test passes to ``create_app``.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -40,6 +41,49 @@ class Config:
     ESMON_ORGANISATION = os.environ.get(
         "ESMON_ORGANISATION", "Regionalny Ośrodek Polityki Społecznej w Opolu"
     )
+    #: postal address of the organisation (accessibility declaration)
+    ESMON_ORGANISATION_ADDRESS = os.environ.get(
+        "ESMON_ORGANISATION_ADDRESS", "ul. Przykładowa 1, 45-001 Opole")
+
+    # Deklaracja dostępności (ustawa z 4 kwietnia 2019 r.; structure: "Warunki techniczne
+    # publikacji…" v2.0). Review it every year by 31 March and update the dates.
+    ESMON_ACCESSIBILITY_CONTACT_NAME = os.environ.get(
+        "ESMON_ACCESSIBILITY_CONTACT_NAME", "Koordynator do spraw dostępności")
+    ESMON_ACCESSIBILITY_CONTACT_EMAIL = os.environ.get(
+        "ESMON_ACCESSIBILITY_CONTACT_EMAIL", "dostepnosc@rops.example.pl")
+    ESMON_ACCESSIBILITY_CONTACT_PHONE = os.environ.get(
+        "ESMON_ACCESSIBILITY_CONTACT_PHONE", "+48 77 000 00 00")
+    #: ISO dates: first publication, last significant update, declaration prepared, last review
+    ESMON_DECLARATION_DATES: dict = {"published": "2026-11-24", "updated": "2026-11-24",
+                                     "prepared": "2026-11-24", "reviewed": "2026-11-24"}
+    #: "zgodna", "częściowo zgodna" or "niezgodna"
+    ESMON_ACCESSIBILITY_STATUS = os.environ.get("ESMON_ACCESSIBILITY_STATUS",
+                                                "częściowo zgodna")
+    #: content that is not accessible, each with the reason and the alternative
+    ESMON_ACCESSIBILITY_INACCESSIBLE: list = [
+        "Wykres na arkuszu „Wskaźniki” w plikach XLSX z zestawieniami dla pracowników ROPS nie "
+        "ma opisu alternatywnego. Te same liczby są w tabeli nad wykresem.",
+    ]
+    ESMON_ACCESSIBILITY_ARCHITECTURE = os.environ.get(
+        "ESMON_ACCESSIBILITY_ARCHITECTURE",
+        "Informacje o dostępności architektonicznej siedziby podmiotu (wejścia, windy, "
+        "toalety, miejsca parkingowe, pętla indukcyjna, tłumacz języka migowego) są dostępne "
+        "na stronie podmiotu i pod numerem telefonu podanym wyżej.")
+    ESMON_ACCESSIBILITY_MOBILE_APPS = os.environ.get(
+        "ESMON_ACCESSIBILITY_MOBILE_APPS", "Podmiot nie udostępnia aplikacji mobilnych.")
+
+    # RODO art. 13 information clause on every respondent page (templates/respond/_rodo.html)
+    #: ``None``: the organisation (ESMON_ORGANISATION) is the controller
+    ESMON_RODO_ADMINISTRATOR = os.environ.get("ESMON_RODO_ADMINISTRATOR")
+    ESMON_RODO_IOD_CONTACT = os.environ.get(
+        "ESMON_RODO_IOD_CONTACT", "iod@rops.example.pl")
+    ESMON_RODO_PURPOSE = os.environ.get(
+        "ESMON_RODO_PURPOSE", "w celu monitorowania ekonomii społecznej w województwie")
+    ESMON_RODO_LEGAL_BASIS = os.environ.get(
+        "ESMON_RODO_LEGAL_BASIS",
+        "art. 6 ust. 1 lit. e RODO w związku z art. 21 i 21a ustawy o pomocy społecznej")
+    ESMON_RODO_RETENTION = os.environ.get(
+        "ESMON_RODO_RETENTION", "przez 5 lat od zakończenia badania")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -67,6 +111,11 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    #: a respondent's session (the link exchanged for a cookie) ends after this much idleness;
+    #: every request, autosave included, starts the time again
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=2)
+    #: the page warns this many seconds before the session ends and offers to extend it
+    ESMON_SESSION_WARNING_SECONDS = 300
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
 

@@ -15,12 +15,25 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.validators import Regexp, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from models.units import UNIT_KINDS
 
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}$")
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class ActionForm(FlaskForm):
@@ -38,8 +51,8 @@ class RoundForm(FlaskForm):
         "Rok sprawozdawczy (N)",
         validators=[InputRequired("Podaj rok."),
                     NumberRange(2000, 2100, "Rok musi być między 2000 a 2100.")])
-    half = SelectField("Okres", choices=[("", "cały rok"), ("H1", "I półrocze"),
-                                         ("H2", "II półrocze")], default="")
+    half = SelectField("Okres", choices=choices([("", "cały rok"), ("H1", "I półrocze"),
+                                                 ("H2", "II półrocze")]), default="")
     opens_on = DateField("Otwarcie", validators=[InputRequired("Podaj datę otwarcia.")])
     deadline = DateField("Termin odpowiedzi", validators=[InputRequired("Podaj termin.")])
     reminder_days = StringField(
@@ -49,7 +62,9 @@ class RoundForm(FlaskForm):
     kinds = SelectMultipleField("Rodzaje jednostek", choices=[],
                                 description="Puste: wszystkie, dla których jest ankieta.")
     powiats = SelectMultipleField("Powiaty", choices=[], description="Puste: całe województwo.")
-    subregion = SelectField("Podregion", choices=[("", "— wszystkie —")], default="")
+    subregion = SelectField("Podregion", choices=choices([("", "— wszystkie —")]), default="")
+    unit_ids = SelectMultipleField("Wybrane jednostki", choices=[], coerce=int,
+                                   description="Puste: wszystkie spełniające powyższe warunki.")
     allow_late = BooleanField("Przyjmować odpowiedzi po zamknięciu rundy")
 
     def validate_deadline(self, field) -> None:
@@ -74,7 +89,7 @@ class CloseForm(FlaskForm):
 class UnitForm(FlaskForm):
     """Editing a unit of the register."""
 
-    kind = SelectField("Rodzaj", choices=list(UNIT_KINDS.items()))
+    kind = SelectField("Rodzaj", choices=choices(UNIT_KINDS.items()))
     name = StringField("Nazwa", validators=[DataRequired("Podaj nazwę."), Length(max=300)])
     teryt = StringField("Kod TERYT (gmina 6 cyfr, powiat 4 cyfry)",
                         validators=[DataRequired("Podaj kod TERYT."),
@@ -108,3 +123,53 @@ class RegisterFileForm(FlaskForm):
     file = FileField("Plik", validators=[
         FileRequired("Wybierz plik."),
         FileAllowed(["csv", "xml", "yaml", "yml"], "Dozwolone pliki: CSV, XML, YAML.")])
+
+
+class ContactChangeForm(FlaskForm):
+    """A unit proposes a new contact person or e-mail; staff confirm it before the register."""
+
+    contact_person = StringField("Nowa osoba do kontaktu",
+                                 validators=[Optional(), Length(max=200)])
+    emails = StringField("Nowy adres e-mail (albo kilka, po przecinku)",
+                         validators=[Optional(), Length(max=1000)])
+    note = TextAreaField("Uwagi dla ROPS", validators=[Optional(), Length(max=1000)])
+
+    def validate_emails(self, field) -> None:
+        if not field.data:
+            if not self.contact_person.data:
+                raise ValidationError("Podaj nową osobę do kontaktu albo adres e-mail.")
+            return
+        addresses = [a.strip() for a in re.split(r"[,;\s]+", field.data) if a.strip()]
+        bad = [a for a in addresses if not _EMAIL.match(a)]
+        if bad:
+            raise ValidationError(f"Niepoprawny adres e-mail: {bad[0]}")
+        field.data = ", ".join(addresses)
+
+
+class ReturnForm(FlaskForm):
+    comment = TextAreaField("Co jednostka ma poprawić?",
+                            validators=[DataRequired("Napisz, co jednostka ma poprawić."),
+                                        Length(max=4000)])
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField("Powód", validators=[DataRequired("Podaj powód."),
+                                                Length(max=2000)])
+
+
+class JstUnitsForm(FlaskForm):
+    """Create gmina or powiat units straight from the TERYT register."""
+
+    kind = SelectField("Rodzaj", choices=choices([("gmina", "gminy"), ("powiat", "powiaty")]))
+    file = FileField("Plik z adresami e-mail (CSV: teryt;email) — opcjonalnie", validators=[
+        FileAllowed(["csv", "xlsx"], "Dozwolone pliki: CSV albo XLSX.")])
+
+
+class SubregionsForm(FlaskForm):
+    scheme = StringField("Nazwa podziału", default="nuts3",
+                         validators=[DataRequired("Podaj nazwę podziału."), Length(max=40),
+                                     Regexp(r"^[a-z0-9_-]+$",
+                                            message="Nazwa: małe litery, cyfry, '-' i '_'.")])
+    file = FileField("Plik CSV (kod_powiatu;podregion) albo YAML", validators=[
+        FileRequired("Wybierz plik."),
+        FileAllowed(["csv", "yaml", "yml"], "Dozwolone pliki: CSV albo YAML.")])

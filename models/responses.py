@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -79,12 +79,20 @@ class Response(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
     #: ids of sections the unit has saved at least once
     sections_saved: Mapped[list] = mapped_column(JSONDocument, default=list)
+    #: question ids whose value was carried over from the previous round and not yet saved
+    carried_over: Mapped[list] = mapped_column(JSONDocument, default=list)
+    #: the reviewer's comment when the response was returned for correction
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    #: question id → the reviewer's comment on that answer
+    question_notes: Mapped[dict] = mapped_column(JSONDocument, default=dict)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     invitation: Mapped[Invitation] = relationship(back_populates="response")
+    versions: Mapped[list[ResponseVersion]] = relationship(  # noqa: F821
+        "ResponseVersion", order_by="ResponseVersion.number", uselist=True)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -80,6 +80,7 @@ def open_response(invitation: Invitation, loaded: LoadedSurvey) -> Response:
         return invitation.response
     survey = loaded.survey
     answers: dict[str, Any] = {}
+    carried_over: list[str] = []
     situation = situation_for(invitation)
     for question in survey.questions:
         if question.prefill == "last_round":
@@ -90,8 +91,11 @@ def open_response(invitation: Invitation, loaded: LoadedSurvey) -> Response:
             continue
         if value not in (None, "", [], {}):
             answers[question.id] = value
+            if question.prefill == "last_round":
+                carried_over.append(question.id)
     response = Response(invitation=invitation, answers=answers, warnings={},
-                        sections_saved=[], status="draft")
+                        sections_saved=[], carried_over=carried_over, status="draft",
+                        question_notes={})
     db.session.add(response)
     db.session.flush()
     return response
@@ -134,6 +138,9 @@ def save_section(response: Response, loaded: LoadedSurvey, form: SectionForm,
     response.warnings = _updated_warnings(survey, section, resolution, response.warnings, form)
     if section.id not in response.sections_saved:
         response.sections_saved = [*response.sections_saved, section.id]
+    in_section = {q.id for q in section.questions}
+    if set(response.carried_over or ()) & in_section:
+        response.carried_over = [q for q in response.carried_over if q not in in_section]
     db.session.flush()
     unexplained = {qid: w["messages"] for qid, w in response.warnings.items()
                    if survey.question(qid).section_id == section.id and not w.get("comment")}

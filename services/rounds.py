@@ -78,8 +78,8 @@ def launch_round(round_: Round, units: list[Unit]) -> int:
     invited = {inv.unit_id for inv in round_.invitations}
     count = 0
     for unit in units:
-        if unit.id in invited:
-            continue
+        if unit.id in invited or not unit.email_list:
+            continue  # a unit with no address cannot get its link: staff see it as not invited
         invitation, token = invite(round_, unit)
         queue_invitation(invitation, token)
         count += 1

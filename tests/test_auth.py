@@ -6,17 +6,21 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
-from conftest import STAFF_PASSWORD
 from extensions import db
 from models import User
 
-#: endpoints anyone may open: the respondent's pages (guarded by the link), login, static
-PUBLIC = {"static", "pages.home", "auth.login", "auth.logout", "health.healthz"}
+from conftest import STAFF_PASSWORD
+
+#: endpoints anyone may open: login, logout and static files
+PUBLIC = {"static", "auth.login", "auth.logout"}
+#: blueprints anyone may open: public pages, the health check, and the respondent's pages
+#: (guarded by the personal link)
+PUBLIC_BLUEPRINTS = {"pages", "respond", "autosave", "health"}
 
 
 def _staff_endpoints(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in PUBLIC or rule.endpoint.startswith("respond."):
+        if rule.endpoint in PUBLIC or rule.endpoint.split(".")[0] in PUBLIC_BLUEPRINTS:
             continue
         yield rule
 

@@ -6,13 +6,14 @@ import hashlib
 import re
 
 import pytest
-from fixtures.valid_answers import JST, VALID
-from respondent import expected_stored, section_post
 from sqlalchemy import select
 
 from extensions import db
 from models import Invitation, InvitationToken, Response
 from services.questionnaires import registry
+
+from fixtures.valid_answers import JST, VALID
+from respondent import expected_stored, section_post
 
 
 def _survey(app, key):

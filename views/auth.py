@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length
 from extensions import db
 from models import LoginAttempt, User
 from models.types import utcnow
+from services.audit import record
 from views.errors import GonePage
 
 bp = Blueprint("auth", __name__)
@@ -62,6 +63,7 @@ def login():
         user = db.session.scalar(select(User).filter_by(email=email))
         ok = user is not None and user.is_enabled and user.check_password(form.password.data)
         db.session.add(LoginAttempt(email=email, remote_addr=address, succeeded=ok))
+        record("login" if ok else "login_failed", user, summary=email, actor=user if ok else None)
         if ok:
             user.last_login_at = utcnow()
             db.session.commit()

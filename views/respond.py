@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
 from forms.fields import question_type
 from forms.logic import resolve
-from models import Invitation, InvitationToken, Response
+from forms.staff import ContactChangeForm
+from mailing.compose import queue_confirmation
+from models import ContactChange, Invitation, InvitationToken, Response, User
 from models.types import utcnow
+from services.audit import record
 from services.questionnaires import survey_for_round
 from services.responses import (
     bind_form,
@@ -24,12 +29,15 @@ from services.responses import (
     submission_issues,
     submit,
 )
+from services.review import add_version
 from services.territory import territory_labels
 from services.tokens import hash_token
 from views.errors import GonePage
 
 bp = Blueprint("respond", __name__)
 SESSION_KEY = "invitation_id"
+#: session key of a staff member entering answers on a unit's behalf
+STAFF_ENTRY_KEY = "staff_entry"
 
 
 @bp.get("/r/<token>")
@@ -69,6 +77,18 @@ def _check_round_open(invitation: Invitation) -> None:
                        "skontaktuj się z ROPS.")
 
 
+def staff_author() -> User | None:
+    """The staff member entering answers on the unit's behalf, if this session is one."""
+    user_id = session.get(STAFF_ENTRY_KEY)
+    if user_id is None:
+        return None
+    if not current_user.is_authenticated or current_user.id != user_id:
+        session.clear()
+        raise GonePage("Sesja wygasła", "Zaloguj się ponownie i otwórz odpowiedź jednostki.",
+                       status=401)
+    return current_user
+
+
 def _current() -> tuple[Invitation, Any, Response]:
     invitation_id = session.get(SESSION_KEY)
     invitation = db.session.get(Invitation, invitation_id) if invitation_id else None
@@ -76,7 +96,9 @@ def _current() -> tuple[Invitation, Any, Response]:
         raise GonePage("Sesja wygasła lub link nie został otwarty",
                        "Otwórz ankietę ponownie, klikając osobisty link z wiadomości e-mail.",
                        status=401)
-    _check_round_open(invitation)
+    g.staff_author = staff_author()
+    if g.staff_author is None:
+        _check_round_open(invitation)
     loaded = survey_for_round(invitation.round)
     response = open_response(invitation, loaded)
     return invitation, loaded, response
@@ -85,6 +107,7 @@ def _current() -> tuple[Invitation, Any, Response]:
 def _template_context(invitation: Invitation, loaded: Any, response: Response) -> dict:
     year = invitation.round.reporting_year
     return {
+        "staff_author": g.get("staff_author"),
         "invitation": invitation,
         "round": invitation.round,
         "unit": invitation.unit,
@@ -98,8 +121,25 @@ def _template_context(invitation: Invitation, loaded: Any, response: Response) -
 def start():
     invitation, loaded, response = _current()
     db.session.commit()
-    return render_template("respond/start.html",
+    return render_template("respond/start.html", contact_form=ContactChangeForm(),
                            **_template_context(invitation, loaded, response))
+
+
+@bp.post("/ankieta/kontakt")
+def contact():
+    """The unit proposes new contact details; staff review them before the register changes."""
+    invitation, loaded, response = _current()
+    form = ContactChangeForm()
+    if not form.validate_on_submit():
+        db.session.rollback()
+        return render_template("respond/start.html", contact_form=form,
+                               **_template_context(invitation, loaded, response)), 400
+    db.session.add(ContactChange(unit_id=invitation.unit_id, invitation_id=invitation.id,
+                                 contact_person=form.contact_person.data or None,
+                                 emails=form.emails.data or None, note=form.note.data or None))
+    db.session.commit()
+    flash("Dziękujemy. ROPS sprawdzi zgłoszenie i zaktualizuje rejestr.", "success")
+    return redirect(url_for("respond.start"))
 
 
 @bp.route("/ankieta/sekcja/<section_id>", methods=["GET", "POST"])
@@ -122,9 +162,17 @@ def section(section_id: str):
     if request.method == "POST":
         action = request.form.get("action", "next")
         form = form_class()
+        posted_version = request.form.get("version", type=int)
+        if posted_version is not None and posted_version != response.version:
+            return _conflict(loaded, sec, response, form, invitation)
         outcome = save_section(response, loaded, form, enforce_required=action != "draft")
         if outcome.saved:
-            db.session.commit()
+            try:
+                db.session.commit()
+            except StaleDataError:
+                db.session.rollback()
+                return _conflict(loaded, sec, db.session.get(Response, response.id), form,
+                                 invitation)
             if outcome.unexplained:
                 flash("Zapisano. Niektóre wartości budzą wątpliwości — dodaj krótkie "
                       "wyjaśnienie albo popraw wartość.", "warning")
@@ -138,10 +186,38 @@ def section(section_id: str):
         bind_form(form, resolution, enforce_required=False)
         unexplained = {qid: w["messages"] for qid, w in response.warnings.items()
                        if survey.question(qid).section_id == section_id}
+        db.session.commit()  # keeps a response created by this visit
     return render_template(
         "respond/section.html", form=form, section=sec, index=index,
         unexplained=unexplained, logic=_logic_payload(loaded, response, invitation),
         **_template_context(invitation, loaded, response))
+
+
+def _conflict(loaded: Any, sec: Any, response: Response, form: Any, invitation: Invitation):
+    """Someone saved this response after this page was opened: show both, lose nothing."""
+    rows = []
+    for question in sec.questions:
+        if not question.is_input:
+            continue
+        kind = question_type(question)
+        stored = response.answers.get(question.id)
+        mine = kind.value_from_form(form, question)
+        try:
+            mine_text = kind.display(kind.stored(mine, question), question) if mine else ""
+        except (ArithmeticError, ValueError, TypeError):
+            mine_text = ""
+        if not mine_text and question.type != "table":
+            raw = request.form.getlist(f"q_{question.id}")
+            mine_text = ", ".join(raw)
+        stored_text = kind.display(stored, question) if stored is not None else ""
+        if stored_text != mine_text:
+            rows.append((question, stored_text or "—", mine_text or "—"))
+    posted = [(k, v) for k, values in request.form.lists() for v in values
+              if k not in ("csrf_token", "version", "action")]
+    db.session.rollback()
+    return render_template("respond/conflict.html", section=sec, rows=rows, posted=posted,
+                           current_version=response.version,
+                           **_template_context(invitation, loaded, response)), 409
 
 
 def _after_save(survey, index: int, action: str):
@@ -230,6 +306,13 @@ def send():
         db.session.rollback()
         flash("Nie można jeszcze wysłać: popraw wskazane pola.", "error")
         return redirect(url_for("respond.review"))
+    author = g.get("staff_author")
+    add_version(response, entered_by=author)
+    queue_confirmation(response, loaded.survey)
+    if author is not None:
+        record("response_staff_entry", response,
+               summary=f"{invitation.unit.name} — {invitation.round.title}",
+               after={"status": response.status, "version": len(response.versions)})
     db.session.commit()
     return redirect(url_for("respond.confirmation"), code=303)
 

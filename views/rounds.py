@@ -8,11 +8,18 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import select
 
 from extensions import db
-from forms.staff import ActionForm, CloseForm, RoundForm
-from models import Invitation, Questionnaire, Round, Territory
+from forms.staff import ActionForm, CloseForm, RoundForm, choices
+from models import Invitation, Questionnaire, Round, Territory, Unit
 from models.units import UNIT_KINDS
 from polish import polish_sort_key
-from services.progress import STAGE_LABELS, STAGES, round_progress, stage_of
+from services.audit import record
+from services.progress import (
+    STAGE_LABELS,
+    STAGES,
+    round_mail_status,
+    round_progress,
+    stage_of,
+)
 from services.questionnaires import registry, survey_for_round, sync_questionnaires
 from services.rounds import (
     close_round,
@@ -24,6 +31,7 @@ from services.rounds import (
     send_reminders,
     units_for_round,
 )
+from services.subregions import mapping as subregion_mapping
 from views.access import admin_only, staff
 
 bp = Blueprint("rounds", __name__, url_prefix="/admin/rundy")
@@ -36,11 +44,16 @@ def _round_or_404(round_id: int) -> Round:
 def _fill_choices(form: RoundForm) -> None:
     versions = db.session.scalars(select(Questionnaire).order_by(Questionnaire.key,
                                                                  Questionnaire.version))
-    form.questionnaire_id.choices = [(q.id, f"{q.title} (v{q.version})") for q in versions]
-    form.kinds.choices = list(UNIT_KINDS.items())
+    form.questionnaire_id.choices = choices((q.id, f"{q.title} (v{q.version})") for q in versions)
+    form.kinds.choices = choices(UNIT_KINDS.items())
     powiats = db.session.scalars(select(Territory).where(Territory.level == "powiat")).all()
-    form.powiats.choices = sorted(((p.code, p.display_name) for p in powiats),
-                                  key=lambda c: polish_sort_key(c[1]))
+    form.powiats.choices = choices(sorted(((p.code, p.display_name) for p in powiats),
+                                          key=lambda c: polish_sort_key(c[1])))
+    units = db.session.scalars(select(Unit).where(Unit.is_active.is_(True))).unique().all()
+    form.unit_ids.choices = choices(sorted(((u.id, f"{u.name} ({u.kind_name})") for u in units),
+                                           key=lambda c: polish_sort_key(c[1])))
+    names = sorted(set(subregion_mapping().values()), key=polish_sort_key)
+    form.subregion.choices = choices([("", "— wszystkie —"), *((n, n) for n in names)])
 
 
 @bp.route("/nowa", methods=["GET", "POST"])
@@ -62,13 +75,22 @@ def new():
         round_.allow_late = form.allow_late.data
         survey = registry().from_source(questionnaire.source_text,
                                         questionnaire.source_name).survey
-        units = units_for_round(survey.unit_kinds, kinds=form.kinds.data,
-                                powiats=form.powiats.data)
+        chosen = form.subregion.data
+        units = units_for_round(
+            survey.unit_kinds, kinds=form.kinds.data, powiats=form.powiats.data,
+            powiats_of_subregion=[code for code, name in subregion_mapping().items()
+                                  if name == chosen] if chosen else None,
+            unit_ids=form.unit_ids.data or None)
         if not units:
             db.session.rollback()
             form.kinds.errors = ["Żadna jednostka z rejestru nie spełnia tych warunków."]
         else:
             count = launch_round(round_, units) if request.form.get("launch") else 0
+            record("round_create", round_, summary=round_.title,
+                   after={"period": round_.period, "deadline": round_.deadline.isoformat(),
+                          "units": len(units), "launched": bool(count)})
+            if count:
+                record("round_launch", round_, summary=round_.title, after={"invited": count})
             db.session.commit()
             flash(f"Utworzono rundę. Wysłano {count} zaproszeń." if count else
                   f"Utworzono rundę (szkic). Jednostek do zaproszenia: {len(units)}.", "success")
@@ -89,16 +111,7 @@ def detail(round_id: int):
         "rounds/detail.html", round=round_, progress=round_progress(round_),
         stages=STAGES, stage_labels=STAGE_LABELS, pending=pending, stage_of=stage_of,
         invitations=invitations, candidates=candidates, action_form=ActionForm(),
-        close_form=CloseForm(), mail_status=_mail_status(round_))
-
-
-def _mail_status(round_: Round) -> dict:
-    """Last e-mail state per invitation and the round's sending progress (sent/queued/failed)."""
-    try:
-        from mailing.status import round_mail_status
-    except ImportError:  # pragma: no cover - the mail module is part of every installation
-        return {"per_invitation": {}, "totals": {}}
-    return round_mail_status(round_)
+        close_form=CloseForm(), mail_status=round_mail_status(round_))
 
 
 @bp.post("/<int:round_id>/uruchom")
@@ -112,6 +125,7 @@ def launch(round_id: int):
         return redirect(url_for("rounds.detail", round_id=round_id))
     survey = survey_for_round(round_).survey
     count = launch_round(round_, units_for_round(survey.unit_kinds))
+    record("round_launch", round_, summary=round_.title, after={"invited": count})
     db.session.commit()
     flash(f"Runda otwarta. Wysłano {count} zaproszeń.", "success")
     return redirect(url_for("rounds.detail", round_id=round_id))
@@ -124,6 +138,7 @@ def remind(round_id: int):
     if not ActionForm().validate_on_submit() or round_.status != "open":
         abort(400)
     count = send_reminders(round_)
+    record("reminders", round_, summary=round_.title, after={"units": count})
     db.session.commit()
     flash(f"Wysłano przypomnienia: {count}.", "success")
     return redirect(url_for("rounds.detail", round_id=round_id))
@@ -138,6 +153,8 @@ def resend(round_id: int, invitation_id: int, mode: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     resend_link(invitation, revoke_old=mode == "wymien")
+    record("link_reissue" if mode == "wymien" else "link_resend", invitation,
+           summary=f"{invitation.unit.name} — {invitation.round.title}")
     db.session.commit()
     flash(f"{invitation.unit.name}: " + ("wymieniono link (stare linki przestały działać) i "
                                           "wysłano nowy." if mode == "wymien" else
@@ -153,6 +170,8 @@ def close(round_id: int):
     if not form.validate_on_submit():
         abort(400)
     close_round(round_, allow_late=form.allow_late.data)
+    record("round_close", round_, summary=round_.title, before={"status": "open"},
+           after={"status": "closed", "allow_late": round_.allow_late})
     db.session.commit()
     flash("Runda zamknięta." + (" Spóźnione odpowiedzi są nadal przyjmowane."
                                 if form.allow_late.data else ""), "success")
@@ -166,6 +185,8 @@ def reopen(round_id: int):
     if not ActionForm().validate_on_submit() or round_.status != "closed":
         abort(400)
     reopen_round(round_)
+    record("round_reopen", round_, summary=round_.title, before={"status": "closed"},
+           after={"status": "open"})
     db.session.commit()
     flash("Runda ponownie otwarta.", "success")
     return redirect(url_for("rounds.detail", round_id=round_id))

@@ -10,10 +10,12 @@ from forms.staff import UnitForm
 from models import Territory, Unit
 from models.units import UNIT_KINDS
 from polish import polish_sort_key
+from services.audit import record, snapshot
 from views.access import admin_only, staff
 
 bp = Blueprint("units", __name__, url_prefix="/admin/jednostki")
 PAGE_SIZE = 100
+UNIT_FIELDS = ("kind", "name", "teryt", "emails", "regon", "krs", "contact_person", "is_active")
 
 
 @bp.get("/")
@@ -62,6 +64,8 @@ def new():
         unit = Unit()
         if _save(form, unit):
             db.session.add(unit)
+            db.session.flush()
+            record("unit_create", unit, summary=unit.name, after=snapshot(unit, UNIT_FIELDS))
             db.session.commit()
             flash(f"Dodano jednostkę: {unit.name}.", "success")
             return redirect(url_for("units.index"))
@@ -73,7 +77,10 @@ def new():
 def edit(unit_id: int):
     unit = db.session.get(Unit, unit_id) or abort(404)
     form = UnitForm(obj=unit)
+    before = snapshot(unit, UNIT_FIELDS)
     if form.validate_on_submit() and _save(form, unit):
+        record("unit_edit", unit, summary=unit.name, before=before,
+               after=snapshot(unit, UNIT_FIELDS))
         db.session.commit()
         flash(f"Zapisano: {unit.name}.", "success")
         return redirect(url_for("units.index"))

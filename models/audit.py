@@ -1,0 +1,58 @@
+"""The audit log: every staff action, who did it, when, and what changed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from extensions import db
+from models.types import JSONDocument, UTCDateTime, utcnow
+
+#: action code → Polish description, for the log page and its filter
+ACTIONS = {
+    "login": "logowanie",
+    "login_failed": "nieudane logowanie",
+    "round_create": "utworzenie rundy",
+    "round_launch": "uruchomienie rundy",
+    "round_close": "zamknięcie rundy",
+    "round_reopen": "ponowne otwarcie rundy",
+    "reminders": "wysłanie przypomnień",
+    "link_resend": "ponowne wysłanie linku",
+    "link_reissue": "wymiana linku",
+    "response_accept": "przyjęcie odpowiedzi",
+    "response_return": "zwrot do korekty",
+    "response_reopen": "ponowne otwarcie odpowiedzi",
+    "response_staff_entry": "wpis w imieniu jednostki",
+    "unit_create": "dodanie jednostki",
+    "unit_edit": "zmiana jednostki",
+    "units_import": "import jednostek",
+    "contact_approve": "zatwierdzenie zmiany kontaktu",
+    "contact_reject": "odrzucenie zmiany kontaktu",
+    "export": "pobranie zestawienia",
+}
+
+
+class AuditEvent(db.Model):
+    """One staff action with its before/after state."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    #: the actor's e-mail at the time (kept if the account is removed)
+    actor: Mapped[str] = mapped_column(String(254))
+    #: one of ``ACTIONS``
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    object_type: Mapped[str | None] = mapped_column(String(32))
+    object_id: Mapped[int | None]
+    #: a short human description of the object ("Gmina Kluczbork, runda 2025")
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    before: Mapped[dict | None] = mapped_column(JSONDocument)
+    after: Mapped[dict | None] = mapped_column(JSONDocument)
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+
+    user = relationship("User")

@@ -1,0 +1,284 @@
+"""Browser tests: the app on a live server, driven by Debian's Chromium through Playwright.
+
+One server a session (werkzeug in a thread, 127.0.0.1, a free port) on a SQLite *file*: the
+in-memory database of the ``app`` fixture is not shared across threads. It holds demo-like
+data: the sample TERC territories, a unit of each kind, an open round of each questionnaire
+and an admin. Each test gets its own browser context (cookies) and its own units and links, so
+tests do not depend on each other.
+
+Playwright cannot download a browser here; it drives ``/usr/bin/chromium``. Without it (or
+without the ``playwright`` package) every browser test is skipped, saying why.
+Screenshots go to ``test-artifacts/screenshots/``; the run prints the folder at the end.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from app import create_app
+from extensions import db
+
+from fixtures.valid_answers import VALID
+from respondent import section_post
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_TERC = ROOT / "demo" / "terc_sample.csv"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+#: the accessibility standard the law asks for: WCAG 2.1, levels A and AA
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+ADMIN_EMAIL = "admin@rops.example.pl"
+ADMIN_PASSWORD = "bardzo-tajne-haslo-123"
+
+
+def _missing() -> str | None:
+    if not CHROMIUM.exists():
+        return (f"brak przeglądarki {CHROMIUM}: zainstaluj pakiet Debiana `chromium` "
+                "(.ci/run robi to sam)")
+    try:
+        import axe_playwright_python  # noqa: F401
+        import playwright  # noqa: F401
+    except ImportError as err:
+        return f"brak pakietu {err.name}: pip install -e '.[dev]'"
+    return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives a real Chromium (tests/browser)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    problem = _missing()
+    if problem:
+        for item in items:
+            if item.get_closest_marker("browser"):
+                item.add_marker(pytest.mark.skip(reason=problem))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    shots = sorted(SCREENSHOTS.glob("*.png")) if SCREENSHOTS.exists() else []
+    if shots:
+        terminalreporter.write_sep("-", "esmon: zrzuty ekranu")
+        terminalreporter.write_line(f"{len(shots)} zrzutów ekranu w {SCREENSHOTS}")
+
+
+@dataclass
+class Site:
+    """The live server and what it holds; helpers add units, links and answers."""
+
+    app: Flask
+    seeder: Flask
+    base_url: str
+    rounds: dict[str, int]
+    counter: Any = field(default_factory=lambda: itertools.count(1))
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def respondent(self, key: str, name: str | None = None) -> str:
+        """A new unit invited to the round of ``key``; returns its personal link path."""
+        from models import Round, Unit
+        from services.rounds import invite
+
+        kind, teryt, _answers = VALID[key]
+        with self.app.app_context():
+            unit = Unit(kind=kind, teryt=teryt, emails="jednostka@example.pl",
+                        name=name or f"Jednostka testowa {next(self.counter)} ({kind})",
+                        regon="531234567", contact_person="Anna Nowak")
+            db.session.add(unit)
+            db.session.flush()
+            invitation, token = invite(db.session.get(Round, self.rounds[key]), unit)
+            db.session.commit()
+            self.last_invitation_id = invitation.id
+            return f"/r/{token}"
+
+    def fill(self, link: str, key: str, sections: int | None = None) -> None:
+        """Answer sections (all by default) with the valid answers, as a client without JS."""
+        from services.questionnaires import registry
+
+        client = self.seeder.test_client()
+        assert client.get(link).status_code == 303
+        with self.seeder.app_context():
+            survey = registry().by_key[key].survey
+        for section in survey.sections[:sections]:
+            page = client.post(f"/ankieta/sekcja/{section.id}",
+                               data=section_post(survey, section.id, VALID[key][2]))
+            assert page.status_code == 302, re.findall(r'error-message"[^>]*>(.*?)</', page.text)
+
+    def submit(self, link: str, key: str) -> int:
+        """A complete, submitted response; returns its id."""
+        from models import Invitation, InvitationToken
+        from services.tokens import hash_token
+
+        self.fill(link, key)
+        client = self.seeder.test_client()
+        client.get(link)
+        assert client.post("/ankieta/wyslij").status_code == 303
+        with self.app.app_context():
+            token = db.session.get(InvitationToken, hash_token(link.rsplit("/", 1)[1]))
+            return db.session.get(Invitation, token.invitation_id).response.id
+
+    def answers(self, invitation_id: int | None = None) -> dict:
+        from models import Invitation
+
+        with self.app.app_context():
+            invitation = db.session.get(Invitation, invitation_id or self.last_invitation_id)
+            db.session.refresh(invitation)
+            response = invitation.response
+            return dict(response.answers) if response else {}
+
+    def response(self, invitation_id: int | None = None):
+        from models import Invitation
+
+        with self.app.app_context():
+            invitation = db.session.get(Invitation, invitation_id or self.last_invitation_id)
+            response = invitation.response
+            if response is not None:
+                db.session.refresh(response)
+                db.session.expunge(response)
+            return response
+
+
+def _seed(app: Flask) -> dict[str, int]:
+    from commands.demo import DEMO_UNITS
+    from models import Unit, User
+    from services.questionnaires import sync_questionnaires
+    from services.rounds import create_round, invite
+    from services.teryt import import_terc_file
+
+    with app.app_context():
+        db.create_all()
+        import_terc_file(SAMPLE_TERC)
+        units = [Unit(kind=kind, name=name, teryt=teryt, emails=email, contact_person="Anna Nowak")
+                 for kind, name, teryt, email in DEMO_UNITS]
+        db.session.add_all(units)
+        admin = User(email=ADMIN_EMAIL, role="admin")
+        admin.set_password(ADMIN_PASSWORD)
+        db.session.add(admin)
+        today = date.today()
+        rounds = {}
+        for questionnaire in sync_questionnaires():
+            round_ = create_round(questionnaire, period="2025", reporting_year=2025,
+                                  opens_on=today - timedelta(days=1),
+                                  deadline=today + timedelta(days=30), status="open")
+            survey = app.extensions["esmon_surveys"].by_key[questionnaire.key].survey
+            for unit in units:
+                if unit.kind in survey.unit_kinds:
+                    invite(round_, unit)
+            rounds[questionnaire.key] = round_.id
+        db.session.commit()
+        return rounds
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    problem = _missing()
+    if problem:
+        pytest.skip(problem)
+    folder = tmp_path_factory.mktemp("live")
+    url = f"sqlite:///{folder / 'esmon.sqlite'}"
+    config = {
+        "TESTING": True, "SECRET_KEY": "browser-test-secret", "SQLALCHEMY_DATABASE_URI": url,
+        "SURVEY_DEFS_DIR": str(ROOT / "survey_defs"), "ESMON_WOJEWODZTWO": "16",
+        "MAIL_SUPPRESS_SEND": True, "MAIL_OUTBOX_DIR": str(folder / "outbox"),
+        "ESMON_BASE_URL": "http://127.0.0.1", "RATELIMIT_ENABLED": False,
+    }
+    app = create_app(config)
+    rounds = _seed(app)
+    # the same database, for preparing answers through the test client (no CSRF tokens there)
+    seeder = create_app({**config, "WTF_CSRF_ENABLED": False})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="esmon-live", daemon=True)
+    thread.start()
+    try:
+        yield Site(app=app, seeder=seeder, rounds=rounds,
+                   base_url=f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        for application in (app, seeder):
+            with application.app_context():
+                db.session.remove()
+                db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser(site: Site):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, site: Site):
+    """A fresh context (no cookies) and page; a script error anywhere fails the test."""
+    context = browser.new_context(base_url=site.base_url, locale="pl-PL",
+                                  timezone_id="Europe/Warsaw",
+                                  viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda err: errors.append(str(err)))
+    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error"
+           and "Failed to load resource" not in msg.text else None)
+    yield tab
+    context.close()
+    assert not errors, f"błędy JavaScript na stronie: {errors}"
+
+
+@pytest.fixture
+def staff_page(page, site: Site):
+    """The page, logged in as the admin through the login form."""
+    page.goto("/logowanie")
+    page.fill("#email", ADMIN_EMAIL)
+    page.fill("#password", ADMIN_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/"))
+    return page
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's WCAG 2.1 A and AA violations on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    return Axe().run(page, options=options).response["violations"]
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
+        for node in v["nodes"][:5]:
+            lines.append(f"    {', '.join(map(str, node['target']))}: {node['html'][:160]}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page, name: str) -> None:
+    """Screenshot the page, then fail with a readable list if axe finds anything."""
+    screenshot(page, name)
+    violations = axe_violations(page)
+    assert not violations, f"{name} ({page.url}):\n{describe(violations)}"

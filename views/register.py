@@ -1,0 +1,94 @@
+"""Loading the register from files: units (CSV/XLSX), gminas/powiats from TERYT, subregions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from extensions import db
+from forms.staff import JstUnitsForm, SubregionsForm, UnitImportForm
+from services.audit import record
+from services.subregions import assignments, default_scheme, import_subregions, schemes
+from services.units_import import create_jst_units, import_units
+from views.access import admin_only, staff
+
+bp = Blueprint("register", __name__, url_prefix="/admin/rejestr")
+
+
+def _read(field) -> tuple[bytes, str]:
+    upload = field.data
+    return upload.read(), upload.filename or ""
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@admin_only
+def import_units_file():
+    """Upload a units list; any bad row means nothing is imported, and every row is listed."""
+    form, jst_form = UnitImportForm(prefix="units"), JstUnitsForm(prefix="jst")
+    result = None
+    if form.validate_on_submit():
+        data, name = _read(form.file)
+        result = import_units(data, name)
+        if result.ok:
+            record("units_import", None, summary=name,
+                   after={"created": result.created, "updated": result.updated})
+            db.session.commit()
+            flash(f"Wczytano plik {name}: nowych {result.created}, zmienionych "
+                  f"{result.updated}, bez zmian {result.unchanged}.", "success")
+            return redirect(url_for("units.index"))
+        db.session.rollback()
+    return render_template("register/import.html", form=form, jst_form=jst_form,
+                           result=result)
+
+
+@bp.post("/jst")
+@admin_only
+def create_jst():
+    form, jst_form = UnitImportForm(prefix="units"), JstUnitsForm(prefix="jst")
+    result = None
+    if jst_form.validate_on_submit():
+        data, name = _read(jst_form.file) if jst_form.file.data else (None, "")
+        result = create_jst_units(jst_form.kind.data, data, name)
+        if result.ok:
+            record("units_import", None, summary=f"JST z rejestru TERYT ({jst_form.kind.data})",
+                   after={"created": result.created, "updated": result.updated})
+            db.session.commit()
+            message = (f"Utworzono {result.created}, zaktualizowano {result.updated} "
+                       f"jednostek.")
+            if result.without_email:
+                message += f" Bez adresu e-mail: {len(result.without_email)} — uzupełnij je."
+            flash(message, "success" if not result.without_email else "warning")
+            return redirect(url_for("units.index"))
+        db.session.rollback()
+    return render_template("register/import.html", form=form, jst_form=jst_form,
+                           result=result)
+
+
+@bp.get("/podregiony")
+@staff
+def subregions():
+    return _subregions_page(SubregionsForm(), None)
+
+
+@bp.post("/podregiony")
+@admin_only
+def upload_subregions():
+    form = SubregionsForm()
+    result = None
+    if form.validate_on_submit():
+        data, name = _read(form.file)
+        result = import_subregions(data, name, form.scheme.data)
+        if result.ok:
+            record("units_import", None, summary=f"podregiony {form.scheme.data} z {name}",
+                   after={"assigned": result.assigned})
+            db.session.commit()
+            flash(f"Zapisano podział „{form.scheme.data}”: {result.assigned} powiatów.",
+                  "success")
+            return redirect(url_for("register.subregions", podzial=form.scheme.data))
+        db.session.rollback()
+    return _subregions_page(form, result)
+
+
+def _subregions_page(form: SubregionsForm, result):
+    chosen = request.args.get("podzial") or default_scheme()
+    return render_template("register/subregions.html", form=form, result=result,
+                           schemes=schemes(), chosen=chosen, rows=assignments(chosen))

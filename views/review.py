@@ -1,0 +1,185 @@
+"""Staff review of responses: read, accept, return for correction, reopen, enter on behalf."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from extensions import db
+from forms.staff import ActionForm, ReasonForm, ReturnForm
+from models import ContactChange, Invitation, Response, Round
+from models.types import utcnow
+from polish import polish_sort_key
+from services.audit import record, snapshot
+from services.progress import STAGE_LABELS, stage_of
+from services.questionnaires import survey_for_round
+from services.review import ReviewError, accept, diff, reopen, return_for_correction
+from services.territory import territory_labels
+from views.access import admin_only, staff
+from views.respond import SESSION_KEY, STAFF_ENTRY_KEY
+
+bp = Blueprint("review", __name__, url_prefix="/admin/odpowiedzi")
+
+
+@bp.get("/runda/<int:round_id>")
+@staff
+def round_responses(round_id: int):
+    round_ = db.session.get(Round, round_id) or abort(404)
+    status = request.args.get("stan", "")
+    invitations = db.session.scalars(
+        select(Invitation).where(Invitation.round_id == round_id)).unique().all()
+    if status:
+        invitations = [i for i in invitations if stage_of(i) == status]
+    invitations.sort(key=lambda i: polish_sort_key(i.unit.name))
+    return render_template("review/round.html", round=round_, invitations=invitations,
+                           stage_of=stage_of, stage_labels=STAGE_LABELS, status=status,
+                           action_form=ActionForm())
+
+
+def _response_or_404(response_id: int) -> Response:
+    return db.session.get(Response, response_id) or abort(404)
+
+
+@bp.get("/<int:response_id>")
+@staff
+def detail(response_id: int):
+    response = _response_or_404(response_id)
+    invitation = response.invitation
+    survey = survey_for_round(invitation.round).survey
+    versions = list(response.versions)
+    history = []
+    previous: dict = {}
+    for version in versions:
+        history.append((version, diff(survey, previous, version.answers) if previous else []))
+        previous = version.answers
+    if versions and response.answers != versions[-1].answers:
+        history.append((None, diff(survey, versions[-1].answers, response.answers)))
+    codes = set()
+    for q in survey.questions:
+        value = response.answers.get(q.id) if q.type == "territory" else None
+        if value:
+            codes.update(value if isinstance(value, list) else [value])
+    record_contacts = db.session.scalars(
+        select(ContactChange).filter_by(unit_id=invitation.unit_id, status="pending")).all()
+    return render_template(
+        "review/detail.html", response=response, invitation=invitation, survey=survey,
+        round=invitation.round, unit=invitation.unit, history=list(reversed(history)),
+        territory_names=territory_labels(codes), return_form=ReturnForm(),
+        reason_form=ReasonForm(), action_form=ActionForm(), contacts=record_contacts,
+        placeholders=_placeholders(invitation.round))
+
+
+def _placeholders(round_: Round) -> dict:
+    year = round_.reporting_year
+    return {"rok": year, "rok_nastepny": year + 1, "rok_poprzedni": year - 1}
+
+
+def _back(response: Response):
+    return redirect(url_for("review.detail", response_id=response.id))
+
+
+@bp.post("/<int:response_id>/przyjmij")
+@admin_only
+def accept_response(response_id: int):
+    response = _response_or_404(response_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        accept(response)
+    except ReviewError as err:
+        db.session.rollback()
+        flash(str(err), "error")
+        return _back(response)
+    db.session.commit()
+    flash("Odpowiedź przyjęta.", "success")
+    return _back(response)
+
+
+@bp.post("/<int:response_id>/zwroc")
+@admin_only
+def return_response(response_id: int):
+    response = _response_or_404(response_id)
+    form = ReturnForm()
+    if not form.validate_on_submit():
+        flash(form.comment.errors[0] if form.comment.errors else "Formularz wygasł.", "error")
+        return _back(response)
+    notes = {key[2:]: value for key, value in request.form.items()
+             if key.startswith("n_") and len(value) <= 2000}
+    try:
+        return_for_correction(response, form.comment.data, notes)
+    except ReviewError as err:
+        db.session.rollback()
+        flash(str(err), "error")
+        return _back(response)
+    db.session.commit()
+    flash("Odpowiedź zwrócona do korekty; jednostka dostanie e-mail z uwagami.", "success")
+    return _back(response)
+
+
+@bp.post("/<int:response_id>/otworz")
+@admin_only
+def reopen_response(response_id: int):
+    response = _response_or_404(response_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash("Podaj powód ponownego otwarcia.", "error")
+        return _back(response)
+    try:
+        reopen(response, form.reason.data)
+    except ReviewError as err:
+        db.session.rollback()
+        flash(str(err), "error")
+        return _back(response)
+    db.session.commit()
+    flash("Odpowiedź ponownie otwarta do korekty.", "success")
+    return _back(response)
+
+
+@bp.post("/zaproszenie/<int:invitation_id>/wpis")
+@admin_only
+def enter_on_behalf(invitation_id: int):
+    """Fill or complete a unit's response (phone interview, paper form) as that unit."""
+    invitation = db.session.get(Invitation, invitation_id) or abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    response = invitation.response
+    if response is not None and not response.is_editable:
+        flash("Odpowiedź jest wysłana lub przyjęta — najpierw zwróć ją do korekty.", "error")
+        return redirect(url_for("review.round_responses", round_id=invitation.round_id))
+    session[SESSION_KEY] = invitation.id
+    session[STAFF_ENTRY_KEY] = current_user.id
+    return redirect(url_for("respond.start"))
+
+
+@bp.get("/kontakty")
+@staff
+def contacts():
+    pending = db.session.scalars(select(ContactChange).filter_by(status="pending")
+                                 .order_by(ContactChange.created_at)).unique().all()
+    return render_template("review/contacts.html", pending=pending, action_form=ActionForm())
+
+
+@bp.post("/kontakty/<int:change_id>/<any(zatwierdz, odrzuc):decision>")
+@admin_only
+def decide_contact(change_id: int, decision: str):
+    change = db.session.get(ContactChange, change_id) or abort(404)
+    if not ActionForm().validate_on_submit() or change.status != "pending":
+        abort(400)
+    unit = change.unit
+    before = snapshot(unit, ("contact_person", "emails"))
+    if decision == "zatwierdz":
+        if change.contact_person:
+            unit.contact_person = change.contact_person
+        if change.emails:
+            unit.emails = change.emails
+        change.status = "approved"
+    else:
+        change.status = "rejected"
+    change.decided_at, change.decided_by_id = utcnow(), current_user.id
+    record("contact_approve" if decision == "zatwierdz" else "contact_reject", unit,
+           summary=unit.name, before=before, after=snapshot(unit, ("contact_person", "emails")))
+    db.session.commit()
+    flash("Zmiana kontaktu zatwierdzona." if decision == "zatwierdz" else "Zgłoszenie odrzucone.",
+          "success")
+    return redirect(url_for("review.contacts"))
