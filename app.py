@@ -113,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
         audit,
         auth,
         errors,
+        exports,
         filters,
         pages,
         register,
@@ -131,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(review.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(register.bp)
+    app.register_blueprint(exports.bp)
     app.register_blueprint(respond.bp)
     from views import autosave
 
@@ -159,3 +161,7 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(subregions.group)
     app.cli.add_command(units.group)
+    from commands.backup import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import json
+import uuid
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,6 +33,7 @@ from typing import Any
 
 import click
 import sqlalchemy as sa
+from flask.cli import with_appcontext
 from sqlalchemy.engine import Connection, Engine
 
 from extensions import db
@@ -53,8 +54,7 @@ def _kind(column: sa.Column) -> str:
     """How a column's values are written to JSON and read back."""
     col_type = column.type
     if isinstance(col_type, sa.TypeDecorator):
-        col_type = col_type.impl if isinstance(col_type.impl, sa.types.TypeEngine) else (
-            col_type.impl())
+        col_type = col_type.impl_instance
     for kind, types in (("json", (sa.JSON,)), ("datetime", (sa.DateTime,)),
                         ("date", (sa.Date,)), ("time", (sa.Time,)),
                         ("float", (sa.Float,)), ("decimal", (sa.Numeric,)),
@@ -84,7 +84,9 @@ def encode(value: Any, kind: str) -> Any:
 def decode(value: Any, kind: str, column: sa.Column) -> Any:
     """A JSON value back as what the column takes."""
     if value is None:
-        return sa.null() if kind == "json" else None
+        if kind == "json":  # SQL NULL where allowed, else the JSON null it must have been
+            return sa.null() if column.nullable else sa.JSON.NULL
+        return None
     if kind == "datetime":
         return datetime.fromisoformat(value)
     if kind == "date":
@@ -96,8 +98,6 @@ def decode(value: Any, kind: str, column: sa.Column) -> Any:
     if kind == "binary":
         return base64.b64decode(value)
     if kind == "uuid":
-        import uuid
-
         return uuid.UUID(value)
     return value
 
@@ -106,8 +106,8 @@ def table_rows(connection: Connection, table: sa.Table) -> Iterator[dict[str, An
     """Every row of a table as a JSON-ready dict, in primary-key order."""
     kinds = {c.name: _kind(c) for c in table.columns}
     order = list(table.primary_key.columns) or list(table.columns)
-    result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(
-        sa.select(table).order_by(*order))
+    result = connection.execute(sa.select(table).order_by(*order),
+                                execution_options={"stream_results": True, "yield_per": BATCH})
     for row in result.mappings():
         yield {name: encode(row[name], kinds[name]) for name in kinds}
 
@@ -122,7 +122,8 @@ def _snapshot(engine: Engine) -> Connection:
         connection.begin()
         return connection
     connection = engine.connect()
-    if engine.dialect.name == "sqlite":
+    raw = connection.connection.dbapi_connection
+    if engine.dialect.name == "sqlite" and not raw.in_transaction:
         # pysqlite opens transactions only before writes; a read snapshot needs an explicit one
         connection.exec_driver_sql("BEGIN")
     return connection
@@ -220,10 +221,11 @@ def _reset_sequences(connection: Connection) -> None:
     if connection.dialect.name != "postgresql":
         return
     for table in db.metadata.sorted_tables:
-        for column in table.primary_key.columns:
-            if column.autoincrement is True or (
-                    column.autoincrement == "auto" and isinstance(column.type, sa.Integer)
-                    and len(table.primary_key.columns) == 1):
+        keys = list(table.primary_key.columns)
+        if len(keys) != 1 or not isinstance(keys[0].type, sa.Integer):
+            continue
+        for column in keys:
+            if column.autoincrement in (True, "auto"):
                 connection.execute(sa.text(
                     f"SELECT setval(pg_get_serial_sequence(:table, :column), "
                     f'COALESCE((SELECT MAX("{column.name}") FROM "{table.name}"), 1), '
@@ -233,8 +235,8 @@ def _reset_sequences(connection: Connection) -> None:
 
 def _rows_of(archive: zipfile.ZipFile, entry: dict[str, Any]) -> Iterator[dict[str, Any]]:
     digest, count = hashlib.sha256(), 0
-    with archive.open(entry["file"]) as raw:
-        for line in io.BufferedReader(raw):
+    with archive.open(entry["file"]) as lines:
+        for line in lines:
             digest.update(line)
             count += 1
             yield json.loads(line)
@@ -283,6 +285,7 @@ def restore(engine: Engine, source: Path, *, replace: bool = False) -> RestoreRe
 # --- commands -------------------------------------------------------------------------------
 
 @click.command("backup")
+@with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 def backup_command(path: Path) -> None:
     """Zapisz całą bazę do pliku PATH (zip: manifest.json i tabele w JSON Lines)."""
@@ -300,6 +303,7 @@ def backup_command(path: Path) -> None:
 
 
 @click.command("restore")
+@with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--replace", is_flag=True,
               help="Usuń dane z bazy docelowej przed przywróceniem (domyślnie tylko do pustej).")

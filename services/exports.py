@@ -1,0 +1,150 @@
+"""Preparing a round's report: the one path the CLI and the exports page share.
+
+It loads the round (and the previous round of the same questionnaire), builds the frames and
+assembles the ``ReportContent`` that ``reports.xlsx`` draws; callers only choose and write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from extensions import db
+from forms.model import Survey
+from reports import build
+from reports.frame import ReportFrame, build_frame
+from reports.indicators import Indicator, indicators_path, load_indicators_file
+from reports.source import (
+    RoundInfo,
+    invitation_count,
+    podregion_mapping,
+    previous_round_id,
+    round_info,
+    round_records,
+    round_survey,
+    subregion_schemes,
+)
+from reports.xlsx import ReportContent, ReportInfo
+
+TITLES = {
+    "regional": "Raport regionalny",
+    "municipal": "Raport gminny",
+    "raw": "Dane surowe",
+    "indicators": "Wskaźniki",
+}
+#: wraps the stream of records (a progress bar on the command line); gets a label and a length
+Progress = Callable[[Iterable[dict[str, Any]], int, str], Iterator[dict[str, Any]]]
+
+
+class ExportError(Exception):
+    """The report cannot be made as asked; the message says why, in Polish."""
+
+
+@dataclass
+class ReportRequest:
+    round_id: int
+    kind: str = "regional"
+    levels: tuple[str, ...] = ("powiat",)
+    teryt: str | None = None
+    small_cells: bool = False
+    #: a subregion division stored in the database; ``None``: the only one there
+    scheme: str | None = None
+    #: powiat code → podregion given directly (a CSV file on the command line)
+    podregiony: dict[str, str] | None = None
+    filters: list[str] = field(default_factory=list)
+
+
+def _plain(records: Iterable[dict[str, Any]], length: int, label: str
+           ) -> Iterator[dict[str, Any]]:
+    yield from records
+
+
+def podregiony_for(scheme: str | None) -> dict[str, str]:
+    """Powiat code → podregion under a stored division (the only one when none is named)."""
+    schemes = subregion_schemes(db.session)
+    if scheme is None:
+        if len(schemes) > 1:
+            raise ExportError("W bazie jest kilka podziałów na podregiony ("
+                              f"{', '.join(schemes)}) — wybierz jeden.")
+        return podregion_mapping(db.session, schemes[0]) if schemes else {}
+    if scheme not in schemes:
+        raise ExportError(f"Nie ma podziału na podregiony „{scheme}” (w bazie: "
+                          f"{', '.join(schemes) or 'brak'}).")
+    return podregion_mapping(db.session, scheme)
+
+
+def indicators_for(survey: Survey) -> list[Indicator]:
+    path = indicators_path(current_app.config["SURVEY_DEFS_DIR"], survey.key)
+    if not path.exists():
+        return []
+    indicators, problems = load_indicators_file(path, survey)
+    if problems:
+        raise ExportError("Błędy w pliku wskaźników:\n" + "\n".join(str(p) for p in problems))
+    return indicators
+
+
+def _frame(round_id: int, info: RoundInfo, survey: Survey, podregiony: dict[str, str],
+           label: str, progress: Progress) -> ReportFrame:
+    records = round_records(db.session, round_id)
+    stream = progress(records, invitation_count(db.session, round_id), label)
+    return build_frame(stream, survey, podregiony, reporting_year=info.reporting_year)
+
+
+def prepare_report(request: ReportRequest, progress: Progress = _plain
+                   ) -> tuple[ReportContent, RoundInfo]:
+    """Everything the workbook (or the CSV of raw data) of a request shows.
+
+    :raise ExportError: unknown round, a gmina without units, broken indicators file, …
+    """
+    if request.kind not in TITLES:
+        raise ExportError(f"Nieznany rodzaj raportu „{request.kind}”.")
+    if request.kind == "municipal" and not request.teryt:
+        raise ExportError("Raport gminny wymaga kodu gminy (TERYT, np. 160402).")
+    try:
+        info = round_info(db.session, request.round_id)
+    except LookupError as err:
+        raise ExportError(str(err)) from err
+    survey = round_survey(db.session, request.round_id)
+    podregiony = (request.podregiony if request.podregiony is not None
+                  else podregiony_for(request.scheme))
+    frame = _frame(request.round_id, info, survey, podregiony, "Odpowiedzi", progress)
+    previous, before = None, None
+    if request.kind in ("regional", "municipal"):
+        previous_id = previous_round_id(db.session, request.round_id)
+        if previous_id is not None:
+            before = round_info(db.session, previous_id)
+            previous = _frame(previous_id, before, round_survey(db.session, previous_id),
+                              podregiony, f"Poprzednia runda ({before.period})", progress)
+    report_info = ReportInfo(TITLES[request.kind], info.label, info.period,
+                             f"{info.key} wersja {info.version}",
+                             datetime.now(ZoneInfo("Europe/Warsaw")),
+                             filters=list(request.filters))
+    if before is not None:
+        report_info.notes.append(f"Rok do roku: porównanie z rundą „{before.label}”.")
+    with_indicators = request.kind in ("regional", "municipal", "indicators")
+    indicators = indicators_for(survey) if with_indicators else []
+    try:
+        return _content(request, report_info, frame, previous, indicators), info
+    except LookupError as err:
+        raise ExportError(str(err)) from err
+
+
+def _content(request: ReportRequest, info: ReportInfo, frame: ReportFrame,
+             previous: ReportFrame | None, indicators: list[Indicator]) -> ReportContent:
+    if request.kind == "regional":
+        return build.regional(info, frame, request.levels or ("powiat",), previous=previous,
+                              indicators=indicators, small_cells=request.small_cells)
+    if request.kind == "municipal":
+        return build.municipal(info, frame, request.teryt or "", previous=previous,
+                               indicators=indicators, small_cells=request.small_cells)
+    if request.teryt:
+        frame = build.of_gmina(frame, request.teryt)
+        info.filters.append(f"gmina {request.teryt[:6]}")
+    if request.kind == "raw":
+        return build.raw(info, frame, small_cells=request.small_cells)
+    return build.indicators_only(info, frame, indicators)

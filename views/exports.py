@@ -1,0 +1,125 @@
+"""Coordinators' exports: choose a report of a round, see its tables, download the file."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, render_template, request, send_file
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from extensions import db
+from forms.numbers import format_money, format_number
+from models import Round, Territory
+from polish import polish_sort_key
+from reports.aggregate import LEVELS
+from reports.csv import write_raw_csv
+from reports.source import subregion_schemes
+from reports.xlsx import write_report
+from services.audit import record
+from services.exports import TITLES, ExportError, ReportRequest, prepare_report
+from views.access import staff
+from views.filters import percent
+
+bp = Blueprint("exports", __name__, url_prefix="/admin/zestawienia")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _request_from(args: MultiDict) -> tuple[ReportRequest | None, list[str]]:
+    """The report asked for in the query string, or the reasons it cannot be made."""
+    errors = []
+    round_id = args.get("runda", type=int)
+    if round_id is None or db.session.get(Round, round_id) is None:
+        errors.append("Wybierz rundę.")
+    kind = args.get("rodzaj", "regional")
+    if kind not in TITLES:
+        errors.append("Wybierz rodzaj raportu.")
+    levels = tuple(v for v in args.getlist("poziom") if v in LEVELS) or ("powiat",)
+    teryt = (args.get("gmina") or "").strip() or None
+    if teryt and not (teryt.isdigit() and len(teryt) in (6, 7)):
+        errors.append("Kod gminy to 6 cyfr TERYT (np. 160402).")
+    if kind == "municipal" and not teryt:
+        errors.append("Raport gminny: wybierz gminę.")
+    scheme = args.get("podzial") or None
+    if errors:
+        return None, errors
+    return ReportRequest(round_id, kind, levels, teryt, args.get("male") == "1", scheme), []
+
+
+def _page(errors: list[str], content=None, info=None, status: int = 200):
+    rounds = db.session.scalars(select(Round).order_by(Round.created_at.desc())).unique().all()
+    gminas = sorted(db.session.scalars(select(Territory).where(Territory.level == "gmina")),
+                    key=lambda t: polish_sort_key(t.display_name))
+    return render_template("exports/index.html", rounds=rounds, gminas=gminas, levels=LEVELS,
+                           titles=TITLES, schemes=subregion_schemes(db.session),
+                           args=request.args, errors=errors, content=content, info=info,
+                           cell=_cell), status
+
+
+@bp.get("/")
+@staff
+def index():
+    """The choice of report; with ``pokaz`` the same tables the file has, on screen."""
+    if "pokaz" not in request.args:
+        return _page([])
+    report, errors = _request_from(request.args)
+    if report is None:
+        return _page(errors, status=400)
+    try:
+        content, info = prepare_report(report)
+    except ExportError as err:
+        return _page([str(err)], status=400)
+    return _page([], content, info)
+
+
+@bp.get("/plik")
+@staff
+def download():
+    """The workbook (or raw data as CSV), streamed from a temporary file."""
+    report, errors = _request_from(request.args)
+    if report is None:
+        return _page(errors, status=400)
+    try:
+        content, info = prepare_report(report)
+    except ExportError as err:
+        return _page([str(err)], status=400)
+    as_csv = request.args.get("format") == "csv" and report.kind == "raw"
+    record("export", None, summary=f"{TITLES[report.kind]} — {info.label}",
+           after={"round": report.round_id, "kind": report.kind, "levels": list(report.levels),
+                  "teryt": report.teryt, "small_cells": report.small_cells,
+                  "format": "csv" if as_csv else "xlsx"})
+    db.session.commit()
+    name = f"esmon-{report.kind}-runda{report.round_id}-{info.period}"
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - sent
+    if as_csv:
+        text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
+        write_raw_csv(text, content.frame, exclude_sensitive=report.small_cells)
+        text.flush()
+        text.detach()
+        mimetype, name = "text/csv; charset=utf-8", name + ".csv"
+    else:
+        write_report(spool, content)
+        mimetype, name = XLSX, name + ".xlsx"
+    spool.seek(0)
+    return send_file(spool, mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+def _cell(value: Any, fmt: str) -> str:
+    """A figure of an aggregate table as the workbook shows it, in Polish notation."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    if isinstance(value, str):
+        return value
+    if fmt == "pct":
+        return percent(float(value))
+    if fmt == "money":
+        return format_money(Decimal(str(value)))
+    if fmt == "count":
+        return format_number(Decimal(str(value)), 0)
+    number = Decimal(str(value))
+    return format_number(number, 2 if number != number.to_integral_value() else 0)
+
+
