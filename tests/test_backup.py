@@ -1,0 +1,216 @@
+"""``flask backup`` / ``flask restore``: a round trip keeps every row of every table."""
+
+from __future__ import annotations
+
+import json
+import uuid
+import zipfile
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from commands.backup import FORMAT, FORMAT_VERSION, table_rows
+from extensions import db
+from models import Response, Unit
+from services.questionnaires import registry
+
+from conftest import World, make_config
+from fixtures.valid_answers import VALID
+from respondent import section_post
+
+
+@pytest.fixture
+def other_database(request, tmp_path):
+    """A second, empty database of the same kind as the test database."""
+    url = request.config.getoption("--db")
+    if not url.startswith("postgresql"):
+        yield "sqlite://"
+        return
+    schema = f"esmon_restore_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    with engine.begin() as connection:
+        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture
+def fresh_app(other_database, tmp_path):
+    application = create_app(make_config(other_database, tmp_path / "fresh"))
+    with application.app_context():
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _submitted_world(app, world, login) -> None:
+    """Register data, a launched round, a submitted JST response, a staff login."""
+    kind, teryt, answers = VALID["jst-annual"]
+    unit_id = world.unit(kind, teryt, name="Gmina „Testowa” <b>", regon="531234567")
+    round_id = world.round("jst-annual")
+    token = world.invite(round_id, unit_id)
+    world.invite(round_id, world.unit("gmina", "160401", name="Druga gmina"))
+    client = app.test_client()
+    assert client.get(f"/r/{token}").status_code == 303
+    with app.app_context():
+        survey = registry().by_key["jst-annual"].survey
+    for section in survey.sections:
+        page = client.post(f"/ankieta/sekcja/{section.id}",
+                           data=section_post(survey, section.id, answers))
+        assert page.status_code == 302, section.id
+    assert client.post("/ankieta/wyslij").status_code == 303
+    login("admin")
+
+
+def _all_rows(application) -> dict[str, list[dict]]:
+    with application.app_context():
+        db.session.remove()
+        with db.engine.connect() as connection:
+            return {t.name: list(table_rows(connection, t)) for t in db.metadata.sorted_tables}
+
+
+def test_backup_and_restore_round_trip_keeps_every_row(app, world, login, runner, fresh_app,
+                                                       tmp_path):
+    _submitted_world(app, world, login)
+    path = tmp_path / "kopia.zip"
+    result = runner.invoke(args=["backup", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Zapisano kopię" in result.output
+
+    with zipfile.ZipFile(path) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        names = set(archive.namelist())
+    assert manifest["format"] == FORMAT
+    assert manifest["format_version"] == FORMAT_VERSION
+    assert manifest["created_at"]
+    assert "alembic_revision" in manifest
+    original = _all_rows(app)
+    assert {t["name"]: t["rows"] for t in manifest["tables"]} == {
+        name: len(rows) for name, rows in original.items()}
+    assert all(t["file"] in names for t in manifest["tables"])
+    order = [t["name"] for t in manifest["tables"]]
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            for key in table.foreign_keys:
+                if key.column.table is not table:
+                    assert order.index(key.column.table.name) < order.index(table.name)
+    for table in ("units", "invitations", "invitation_tokens", "responses", "users",
+                  "territories"):
+        assert original[table], f"the world should have {table} rows"
+    assert original["responses"][0]["status"] == "submitted"
+
+    result = fresh_app.test_cli_runner().invoke(args=["restore", str(path)])
+    assert result.exit_code == 0, result.output
+    assert _all_rows(fresh_app) == original
+
+    with fresh_app.app_context():  # ids keep counting after the restored ones
+        response = db.session.scalars(sa.select(Response)).one()
+        assert response.answers["jst_teryt"] == "160402"
+        unit = Unit(kind="gmina", teryt="160402", name="Nowa", emails="n@example.pl")
+        db.session.add(unit)
+        db.session.commit()
+        assert unit.id > max(row["id"] for row in original["units"])
+
+
+def test_restore_refuses_a_database_with_data_unless_replace(app, world, runner, fresh_app,
+                                                             tmp_path):
+    world.unit(name="Jednostka z kopii")
+    path = tmp_path / "kopia.zip"
+    assert runner.invoke(args=["backup", str(path)]).exit_code == 0
+    fresh_runner = fresh_app.test_cli_runner()
+    with fresh_app.app_context():
+        from services.teryt import import_terc_file
+
+        from conftest import SAMPLE_TERC
+
+        import_terc_file(SAMPLE_TERC)
+        db.session.add(Unit(kind="cis", teryt="160402", name="Jednostka, która zniknie",
+                            emails="x@example.pl"))
+        db.session.commit()
+    refused = fresh_runner.invoke(args=["restore", str(path)])
+    assert refused.exit_code != 0
+    assert "nie jest pusta" in refused.output
+    assert "--replace" in refused.output
+    assert any(u["name"] == "Jednostka, która zniknie" for u in _all_rows(fresh_app)["units"])
+
+    replaced = fresh_runner.invoke(args=["restore", str(path), "--replace"])
+    assert replaced.exit_code == 0, replaced.output
+    assert "poprzednie dane usunięto" in replaced.output
+    assert _all_rows(fresh_app) == _all_rows(app)
+
+
+def test_damaged_backup_is_refused_and_changes_nothing(app, world, runner, fresh_app, tmp_path):
+    world.unit(name="Jednostka")
+    path = tmp_path / "kopia.zip"
+    assert runner.invoke(args=["backup", str(path)]).exit_code == 0
+    damaged = tmp_path / "uszkodzona.zip"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "tables/units.jsonl":
+                data = data.replace(b"Jednostka", b"Podmieniona")
+            target.writestr(item, data)
+    result = fresh_app.test_cli_runner().invoke(args=["restore", str(damaged)])
+    assert result.exit_code != 0
+    assert "uszkodzony" in result.output
+    assert all(not rows for rows in _all_rows(fresh_app).values()), "all or nothing"
+
+    not_zip = tmp_path / "notatki.txt"
+    not_zip.write_text("to nie jest kopia")
+    result = fresh_app.test_cli_runner().invoke(args=["restore", str(not_zip)])
+    assert result.exit_code != 0
+    assert "nie jest plikiem kopii" in result.output
+
+
+def test_restore_refuses_another_schema_revision(app, world, runner, fresh_app, tmp_path):
+    world.unit(name="Jednostka")
+    path = tmp_path / "kopia.zip"
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(sa.text(
+            "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+        connection.execute(sa.text("INSERT INTO alembic_version VALUES ('aaaa1111')"))
+    try:
+        assert runner.invoke(args=["backup", str(path)]).exit_code == 0
+        with zipfile.ZipFile(path) as archive:
+            assert json.loads(archive.read("manifest.json"))["alembic_revision"] == "aaaa1111"
+        with fresh_app.app_context(), db.engine.begin() as connection:
+            connection.execute(sa.text(
+                "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            connection.execute(sa.text("INSERT INTO alembic_version VALUES ('bbbb2222')"))
+        result = fresh_app.test_cli_runner().invoke(args=["restore", str(path)])
+        assert result.exit_code != 0
+        assert "aaaa1111" in result.output
+        assert "bbbb2222" in result.output
+    finally:
+        for application in (app, fresh_app):
+            with application.app_context(), db.engine.begin() as connection:
+                connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def test_backup_does_not_overwrite_an_existing_file(app, runner, tmp_path):
+    path = tmp_path / "kopia.zip"
+    path.write_text("ważny plik")
+    result = runner.invoke(args=["backup", str(path)])
+    assert result.exit_code != 0
+    assert "już istnieje" in result.output
+    assert path.read_text() == "ważny plik"
+
+
+@pytest.mark.postgres_only
+def test_a_sqlite_backup_restores_into_postgresql(fresh_app, tmp_path):
+    source = create_app(make_config("sqlite://", tmp_path / "sqlite"))
+    with source.app_context():
+        db.create_all()
+    world = World(source)
+    world.territories()
+    world.invite(world.round("kis-annual"), world.unit("kis", "160402", name="KIS"))
+    path = tmp_path / "z-sqlite.zip"
+    assert source.test_cli_runner().invoke(args=["backup", str(path)]).exit_code == 0
+    result = fresh_app.test_cli_runner().invoke(args=["restore", str(path)])
+    assert result.exit_code == 0, result.output
+    assert _all_rows(fresh_app) == _all_rows(source)
