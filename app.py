@@ -115,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
         errors,
         exports,
         filters,
+        outbox,
         pages,
         register,
         respond,
@@ -133,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit.bp)
     app.register_blueprint(register.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(outbox.bp)
     app.register_blueprint(respond.bp)
     from views import autosave
 

@@ -1,0 +1,54 @@
+"""The outbox for admins: every message with its state; in the embedded default, the .eml files."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+from sqlalchemy import func, select
+
+from extensions import db
+from mailing.outbox import status_counts
+from mailing.transport import outbox_folder
+from models import OutboxMessage
+from services.progress import MAIL_KIND_LABELS, MAIL_STATUS_LABELS
+from views.access import admin_only
+
+bp = Blueprint("outbox", __name__, url_prefix="/admin/poczta")
+PAGE_SIZE = 100
+
+
+@bp.get("/")
+@admin_only
+def index():
+    status = request.args.get("stan", "")
+    query = select(OutboxMessage)
+    if status in MAIL_STATUS_LABELS:
+        query = query.where(OutboxMessage.status == status)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page = max(1, request.args.get("strona", 1, type=int))
+    messages = db.session.scalars(query.order_by(OutboxMessage.id.desc())
+                                  .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    folder = None if current_app.config.get("MAIL_SERVER") else outbox_folder(current_app)
+    files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True)[:50] \
+        if folder and folder.is_dir() else []
+    return render_template("outbox/index.html", messages=messages, totals=status_counts(),
+                           status=status, statuses=MAIL_STATUS_LABELS, kinds=MAIL_KIND_LABELS,
+                           total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)),
+                           folder=folder, files=files)
+
+
+@bp.get("/<int:message_id>")
+@admin_only
+def detail(message_id: int):
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    return render_template("outbox/detail.html", message=message, statuses=MAIL_STATUS_LABELS,
+                           kinds=MAIL_KIND_LABELS)
+
+
+@bp.get("/pliki/<name>")
+@admin_only
+def eml(name: str):
+    """One .eml file of the embedded outbox folder, to open in a mail program."""
+    if current_app.config.get("MAIL_SERVER") or not name.endswith(".eml") or "/" in name:
+        abort(404)
+    return send_from_directory(outbox_folder(current_app), name, mimetype="message/rfc822",
+                               as_attachment=True)
