@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, timedelta
 from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from commands.surveys import require_valid_definitions
 from extensions import db
-from models import Invitation, Round, Territory, Unit
+from models import Invitation, Round, Territory, Unit, User
 from services.questionnaires import sync_questionnaires
 from services.rounds import create_round, invite, issue_token
 from services.teryt import import_terc_file
@@ -19,6 +21,7 @@ from services.teryt import import_terc_file
 BASE = Path(__file__).resolve().parent.parent
 SHARED_TERC = BASE.parent / "shared" / "data" / "teryt" / "TERC_Urzedowy_2025-01-01.xml"
 SAMPLE_TERC = BASE / "demo" / "terc_sample.csv"
+DEMO_ADMIN = "admin@rops.example.pl"
 
 #: (kind, name, teryt, e-mail) — a small register in województwo opolskie
 DEMO_UNITS = [
@@ -39,6 +42,7 @@ DEMO_UNITS = [
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Wczytaj dane pokazowe i wypisz osobiste linki respondentów."""
     require_valid_definitions()
@@ -68,11 +72,28 @@ def demo_command() -> None:
             else:
                 token = issue_token(invitation)  # only hashes are kept: a fresh link
             links.append((unit, questionnaire, token))
+    password = _demo_admin()
     db.session.commit()
     base = current_app.config["ESMON_BASE_URL"]
+    if password:
+        click.echo(f"\nKonto pracownika ROPS (demo): {DEMO_ADMIN} / {password}\n"
+                   f"      {base}/logowanie")
     click.echo("\nOsobiste linki respondentów (runda 2025):")
     for unit, questionnaire, token in links:
         click.echo(f"  {questionnaire.key:12} {unit.name}\n      {base}/r/{token}")
+
+
+def _demo_admin() -> str | None:
+    """A demo admin with a fresh random password (printed once), unless it already exists."""
+    if db.session.scalar(select(User).filter_by(email=DEMO_ADMIN)) is not None:
+        click.echo(f"\nKonto pracownika ROPS (demo): {DEMO_ADMIN} — hasło jak przy pierwszym "
+                   f"uruchomieniu; nowe: flask users create {DEMO_ADMIN} --role admin")
+        return None
+    password = secrets.token_urlsafe(12)
+    user = User(email=DEMO_ADMIN, role="admin", full_name="Administrator demo")
+    user.set_password(password)
+    db.session.add(user)
+    return password
 
 
 def _demo_units() -> list[Unit]:
