@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 import sys
-import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 
 import click
 from flask import current_app
@@ -32,21 +35,37 @@ def mail_worker_command(once: bool, batch_size: int | None, idle: float) -> None
     worker = worker_for(current_app, batch_size=batch_size)
     click.echo(f"Worker {worker.worker_id}: {_where(worker.transport)}")
     total = BatchResult()
-    try:
-        while True:
+    with _stop_on_signals(worker):
+        while not worker.stopping.is_set():
             result = _drain_with_progress(worker)
             total.add(result)
             if result.connection_error:
                 click.secho(result.connection_error, fg="red", err=True)
             if once:
                 break
-            time.sleep(idle)
-    except KeyboardInterrupt:
-        click.echo("Zatrzymano; niewysłane wiadomości czekają w kolejce.")
+            worker.stopping.wait(idle)
     click.echo(f"Wysłano: {total.sent}, do ponowienia: {total.retried}, "
                f"nieudane: {total.failed}.")
     if once and total.connection_error:
         sys.exit(1)
+
+
+@contextmanager
+def _stop_on_signals(worker: MailWorker) -> Iterator[None]:
+    """SIGTERM or Ctrl+C: finish the message on the wire, give the batch back, then exit.
+
+    Without this a restart would leave the claimed batch waiting ``MAIL_CLAIM_TIMEOUT_SECONDS``.
+    """
+    def stop(signum: int, frame: FrameType | None) -> None:
+        click.echo("Zatrzymuję: kończę bieżącą wiadomość, resztę zwracam do kolejki.", err=True)
+        worker.stopping.set()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _where(transport: Transport) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import smtplib
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -159,6 +160,8 @@ class MailWorker:
         self.worker_id = worker_id or new_worker_id()
         self.clock = clock
         self.limiter = RateLimiter(settings.rate_per_second if transport.rate_limited else 0)
+        #: set (e.g. from a SIGTERM handler) to finish the message on the wire and stop
+        self.stopping = threading.Event()
 
     def run_batch(self, on_progress: Callable[[int], None] | None = None) -> BatchResult:
         """Claim one batch and send it over one connection.
@@ -178,7 +181,7 @@ class MailWorker:
         deadline = time.monotonic() + settings.claim_timeout.total_seconds() / 2
         try:
             with self.transport.connect() as send:
-                while pending and time.monotonic() < deadline:
+                while pending and time.monotonic() < deadline and not self.stopping.is_set():
                     self.limiter.wait()
                     left_queue = self._send_one(send, pending[0], result)
                     pending.pop(0)
@@ -193,7 +196,7 @@ class MailWorker:
                         retry_base=settings.retry_base)
                 session.commit()
             return result
-        if pending:
+        if pending:  # out of time, or asked to stop: due again for whoever comes next
             release(session, pending, now=self.clock())
             session.commit()
         return result
@@ -232,7 +235,7 @@ class MailWorker:
         while True:
             batch = self.run_batch(on_progress)
             total.add(batch)
-            if not batch.claimed or batch.connection_error:
+            if not batch.claimed or batch.connection_error or self.stopping.is_set():
                 return total
 
 

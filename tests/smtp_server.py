@@ -134,14 +134,16 @@ def smtp_settings(server: SmtpServer) -> dict:
 
 
 class Gate:
-    """Holds the n-th message in ``DATA`` until the test opens the gate, then refuses it.
+    """Holds the n-th message in ``DATA`` until the test opens the gate, then answers ``reply``.
 
     While held, the client waits for the server's answer: exactly the moment a worker can be
-    killed with a message on the wire that the server never accepted.
+    killed, or told to stop, with a message on the wire. The default reply refuses it (a
+    killed client never hears back); ``reply=None`` accepts it.
     """
 
-    def __init__(self, hold_at: int):
+    def __init__(self, hold_at: int, reply: str | None = "451 4.3.0 Przerwano; spróbuj ponownie"):
         self.hold_at = hold_at
+        self.reply = reply
         self.seen = 0
         self.holding = threading.Event()
         self.opened = threading.Event()
@@ -153,7 +155,7 @@ class Gate:
         self.holding.set()
         while not self.opened.is_set():
             await asyncio.sleep(0.01)
-        return "451 4.3.0 Przerwano; spróbuj ponownie"
+        return self.reply
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""A ``flask mail-worker`` process killed mid-batch: after a restart every message arrives once."""
+"""A ``flask mail-worker`` process killed or stopped mid-batch: every message arrives once."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def app_config(app_config, database_url, tmp_path):
     return app_config
 
 
-def _worker(app, server, *args: str) -> subprocess.Popen:
+def _worker(app, server, *args: str, claim_timeout: int = CLAIM_TIMEOUT) -> subprocess.Popen:
     flask = Path(sys.executable).with_name("flask")
     command = [str(flask)] if flask.exists() else [sys.executable, "-m", "flask"]
     env = {
@@ -42,7 +42,7 @@ def _worker(app, server, *args: str) -> subprocess.Popen:
         "ESMON_MAIL_SUPPRESS_SEND": "false",
         "ESMON_MAIL_RATE_PER_SECOND": "0",
         "ESMON_MAIL_BATCH_SIZE": "10",
-        "ESMON_MAIL_CLAIM_TIMEOUT_SECONDS": str(CLAIM_TIMEOUT),
+        "ESMON_MAIL_CLAIM_TIMEOUT_SECONDS": str(claim_timeout),
     }
     return subprocess.Popen([*command, "--app", "app", "mail-worker", *args], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -83,3 +83,32 @@ def test_killed_worker_loses_nothing_and_sends_nothing_twice(app, world, smtp_se
     delivered = Counter(address for mail in smtp_server.received for address in mail.rcpt_tos)
     assert delivered == Counter(dict.fromkeys(tokens, 1))
     assert len({mail.message_id for mail in smtp_server.received}) == 30
+
+
+def test_sigterm_finishes_the_message_on_the_wire_and_gives_the_batch_back(
+        app, world, smtp_server):  # noqa: F811
+    tokens = queue_invitations(app, world, 30)
+    gate = Gate(hold_at=5, reply=None)
+    smtp_server.handler.before_data = gate
+    # a claim timeout of an hour: only the worker itself can give its batch back in time
+    worker = _worker(app, smtp_server, claim_timeout=3600)
+    try:
+        assert gate.holding.wait(60), "the worker never reached message 5"
+        worker.send_signal(signal.SIGTERM)
+        time.sleep(0.2)
+        gate.opened.set()
+        output, _ = worker.communicate(timeout=30)
+    finally:
+        gate.opened.set()
+        if worker.poll() is None:
+            worker.kill()
+    assert worker.returncode == 0, output
+    assert "Zatrzymuję" in output
+    assert "Wysłano: 5," in output
+    assert _by_status(app) == {"sent": 5, "queued": 25}
+
+    rest = _worker(app, smtp_server, "--once", claim_timeout=3600)
+    output, _ = rest.communicate(timeout=120)
+    assert rest.returncode == 0, output
+    delivered = Counter(address for mail in smtp_server.received for address in mail.rcpt_tos)
+    assert delivered == Counter(dict.fromkeys(tokens, 1))
