@@ -14,13 +14,16 @@
   Polish 429 page (``views/errors.py``). Tests run without limits (``TESTING``) unless a test
   sets ``RATELIMIT_ENABLED``.
 * ``ESMON_ENV=production``: the app refuses to start with the development secret key.
+* NUL characters are removed from every form field and query parameter as the request is
+  parsed: nobody types one, PostgreSQL cannot store one, and a query with one fails.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Request, Response, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import DEV_SECRET_KEY
@@ -44,6 +47,24 @@ RATE_LIMITS: dict[str, tuple[str, list[str] | None]] = {
     "auth.login": ("ESMON_RATELIMIT_LOGIN", ["POST"]),
 }
 MIN_SECRET_LENGTH = 16
+
+
+class NulFreeMultiDict(ImmutableMultiDict):
+    """Parsed form fields and query parameters, with NUL characters taken out."""
+
+    def __init__(self, mapping=None):
+        if mapping is not None:
+            mapping = [(_without_nul(key), _without_nul(value))
+                       for key, value in iter_multi_items(mapping)]
+        super().__init__(mapping)
+
+
+def _without_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class NulFreeRequest(Request):
+    parameter_storage_class = NulFreeMultiDict
 
 
 class InsecureConfiguration(RuntimeError):
@@ -82,6 +103,7 @@ def init_app(app: Flask) -> Limiter:
         app.config["REMEMBER_COOKIE_SECURE"] = True
         app.config["PREFERRED_URL_SCHEME"] = "https"
     app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.request_class = NulFreeRequest
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")

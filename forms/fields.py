@@ -13,6 +13,7 @@ from typing import Any
 
 from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
 from forms.model import Question
@@ -126,7 +127,7 @@ class ChoiceField(RadioField):
 
     def pre_validate(self, form) -> None:
         if self.data is not None and self.data not in {c.value for c in self.choices or ()}:
-            raise ValueError("Wybierz jedną z podanych odpowiedzi.")
+            raise ValidationError("Wybierz jedną z podanych odpowiedzi.")
 
     def process_formdata(self, valuelist: list[str]) -> None:
         self.data = valuelist[0] if valuelist and valuelist[0] != "" else None
@@ -138,7 +139,7 @@ class ChoicesField(SelectMultipleField):
     def pre_validate(self, form) -> None:
         allowed = {c.value for c in self.choices or ()}
         if any(v not in allowed for v in self.data or ()):
-            raise ValueError("Zaznacz odpowiedzi spośród podanych.")
+            raise ValidationError("Zaznacz odpowiedzi spośród podanych.")
 
     def process_formdata(self, valuelist: list[str]) -> None:
         seen: list[str] = []

@@ -303,3 +303,15 @@ def test_json_log_format(build, capsys):
     assert record["path"] == "/r/<redacted>"
     assert record["status"] == 404
     assert "sekretny-token-123" not in line
+
+
+def test_nul_characters_never_reach_forms_or_queries(app, login):
+    from flask import request
+
+    with app.test_request_context("/?szukaj=a%00b", method="POST",
+                                  data={"pole\x00": "1\x002", "inne": "bez zmian"}):
+        assert request.args["szukaj"] == "ab"
+        assert request.form["pole"] == "12"
+        assert request.form["inne"] == "bez zmian"
+    client = login("admin")
+    assert client.get("/admin/jednostki/?szukaj=a%00b").status_code == 200
