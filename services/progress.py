@@ -88,27 +88,3 @@ def round_progress(round_: Round) -> Progress:
         sorted(kinds.values(), key=lambda t: polish_sort_key(t.label)),
     )
 
-
-MAIL_STATUS_LABELS = {"queued": "w kolejce", "sending": "wysyłanie", "sent": "wysłany",
-                      "failed": "błąd"}
-MAIL_KIND_LABELS = {"invitation": "zaproszenie", "reminder": "przypomnienie",
-                    "confirmation": "potwierdzenie", "other": "wiadomość"}
-
-
-def round_mail_status(round_: Round) -> dict:
-    """The round's sending progress and each invitation's latest e-mail, as shown to staff."""
-    from mailing.outbox import status_counts
-    from models import OutboxMessage
-
-    latest: dict[int, str] = {}
-    rows = db.session.execute(
-        select(OutboxMessage.invitation_id, OutboxMessage.kind, OutboxMessage.status,
-               OutboxMessage.last_error)
-        .where(OutboxMessage.round_id == round_.id, OutboxMessage.invitation_id.is_not(None))
-        .order_by(OutboxMessage.id))
-    for invitation_id, kind, status, error in rows:
-        text = f"{MAIL_KIND_LABELS.get(kind, kind)}: {MAIL_STATUS_LABELS.get(status, status)}"
-        if status in ("queued", "failed") and error:
-            text += f" ({error[:80]})"
-        latest[invitation_id] = text
-    return {"per_invitation": latest, "totals": status_counts(round_.id)}

@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from extensions import db
 from mailing.outbox import status_counts
+from mailing.status import KIND_LABELS, STATUS_LABELS
 from mailing.transport import outbox_folder
 from models import OutboxMessage
-from services.progress import MAIL_KIND_LABELS, MAIL_STATUS_LABELS
 from views.access import admin_only
 
 bp = Blueprint("outbox", __name__, url_prefix="/admin/poczta")
@@ -21,7 +21,7 @@ PAGE_SIZE = 100
 def index():
     status = request.args.get("stan", "")
     query = select(OutboxMessage)
-    if status in MAIL_STATUS_LABELS:
+    if status in STATUS_LABELS:
         query = query.where(OutboxMessage.status == status)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     page = max(1, request.args.get("strona", 1, type=int))
@@ -31,7 +31,7 @@ def index():
     files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True)[:50] \
         if folder and folder.is_dir() else []
     return render_template("outbox/index.html", messages=messages, totals=status_counts(),
-                           status=status, statuses=MAIL_STATUS_LABELS, kinds=MAIL_KIND_LABELS,
+                           status=status, statuses=STATUS_LABELS, kinds=KIND_LABELS,
                            total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)),
                            folder=folder, files=files)
 
@@ -40,8 +40,8 @@ def index():
 @admin_only
 def detail(message_id: int):
     message = db.session.get(OutboxMessage, message_id) or abort(404)
-    return render_template("outbox/detail.html", message=message, statuses=MAIL_STATUS_LABELS,
-                           kinds=MAIL_KIND_LABELS)
+    return render_template("outbox/detail.html", message=message, statuses=STATUS_LABELS,
+                           kinds=KIND_LABELS)
 
 
 @bp.get("/pliki/<name>")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from extensions import db
 from forms.staff import ActionForm, CloseForm, RoundForm, choices
+from mailing.status import round_mail_status
 from models import Invitation, Questionnaire, Round, Territory, Unit
 from models.units import UNIT_KINDS
 from polish import polish_sort_key
@@ -16,7 +17,6 @@ from services.audit import record
 from services.progress import (
     STAGE_LABELS,
     STAGES,
-    round_mail_status,
     round_progress,
     stage_of,
 )
