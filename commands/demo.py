@@ -15,7 +15,7 @@ from commands.surveys import require_valid_definitions
 from extensions import db
 from models import Invitation, Round, Territory, Unit, User
 from services.questionnaires import sync_questionnaires
-from services.rounds import create_round, invite, issue_token
+from services.rounds import create_round, issue_token, launch_round
 from services.teryt import import_terc_file
 
 BASE = Path(__file__).resolve().parent.parent
@@ -60,18 +60,12 @@ def demo_command() -> None:
                                                            period="2025"))
         if round_ is None:
             round_ = create_round(questionnaire, period="2025", reporting_year=2025,
-                                  opens_on=today, deadline=today + timedelta(days=30),
-                                  status="open")
-        for unit in units:
-            if unit.kind not in survey.unit_kinds:
-                continue
-            invitation = db.session.scalar(select(Invitation).filter_by(round_id=round_.id,
-                                                                        unit_id=unit.id))
-            if invitation is None:
-                invitation, token = invite(round_, unit)
-            else:
-                token = issue_token(invitation)  # only hashes are kept: a fresh link
-            links.append((unit, questionnaire, token))
+                                  opens_on=today, deadline=today + timedelta(days=30))
+            # the invitation e-mails land in the outbox (instance/outbox/ by default)
+            launch_round(round_, [u for u in units if u.kind in survey.unit_kinds])
+        for invitation in db.session.scalars(select(Invitation).filter_by(round_id=round_.id)):
+            token = issue_token(invitation)  # only hashes are kept: a fresh link to print
+            links.append((invitation.unit, questionnaire, token))
     password = _demo_admin()
     db.session.commit()
     base = current_app.config["ESMON_BASE_URL"]

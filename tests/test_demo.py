@@ -7,7 +7,7 @@ import re
 from sqlalchemy import func, select
 
 from extensions import db
-from models import Invitation, Round, User
+from models import Invitation, OutboxMessage, Round, User
 
 
 def test_demo_prints_working_links_and_an_admin_login(app, runner):
@@ -18,6 +18,9 @@ def test_demo_prints_working_links_and_an_admin_login(app, runner):
         assert db.session.scalar(select(func.count()).select_from(Round)) == 4
         assert len(links) == db.session.scalar(select(func.count()).select_from(Invitation))
         assert db.session.scalar(select(User)).role == "admin"
+        invitations = db.session.scalar(select(func.count()).select_from(Invitation))
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage).filter_by(
+            kind="invitation")) == invitations
     client = app.test_client()
     for token in links:
         assert client.get(f"/r/{token}").status_code == 303
