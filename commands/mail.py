@@ -12,11 +12,15 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_mail import Message
+from sqlalchemy.exc import IntegrityError
 
+from extensions import db
 from mailing.outbox import due_count
 from mailing.transport import FolderTransport, Transport, transport_for
 from mailing.worker import BatchResult, MailWorker, describe, worker_for
 from models.types import utcnow
+from services.responses import today_in_poland_date
+from services.rounds import queue_due_reminders
 
 
 @click.command("mail-worker")
@@ -37,6 +41,7 @@ def mail_worker_command(once: bool, batch_size: int | None, idle: float) -> None
     total = BatchResult()
     with _stop_on_signals(worker):
         while not worker.stopping.is_set():
+            _queue_scheduled_reminders()
             result = _drain_with_progress(worker)
             total.add(result)
             if result.connection_error:
@@ -48,6 +53,21 @@ def mail_worker_command(once: bool, batch_size: int | None, idle: float) -> None
                f"nieudane: {total.failed}.")
     if once and total.connection_error:
         sys.exit(1)
+
+
+def _queue_scheduled_reminders() -> None:
+    """Queue the reminders rounds scheduled for today (each threshold once per round).
+
+    Two workers may try at once; the unique (round, days) row lets only one of them commit.
+    """
+    try:
+        count = queue_due_reminders(today_in_poland_date())
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return
+    if count:
+        click.echo(f"Przypomnienia zaplanowane na dziś: {count}.")
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,8 +24,13 @@ WARSAW = ZoneInfo("Europe/Warsaw")
 DONE_STATUSES = ("submitted", "accepted")
 
 
+def today_in_poland_date() -> date:
+    """Deadlines and reminders follow the calendar in Poland, not the server's UTC day."""
+    return datetime.now(WARSAW).date()
+
+
 def today_in_poland() -> str:
-    return datetime.now(WARSAW).date().isoformat()
+    return today_in_poland_date().isoformat()
 
 
 def previous_response(invitation: Invitation) -> Response | None:

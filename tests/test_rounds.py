@@ -183,3 +183,18 @@ def test_round_form_errors_are_polish(app, world, admin):
     assert page.status_code == 200
     assert "Rok musi być między 2000 a 2100." in page.text
     assert "Podaj datę otwarcia." in page.text
+
+
+def test_mail_worker_sends_scheduled_reminders_when_due(app, world, admin, runner,
+                                                        smtp_server, monkeypatch):  # noqa: F811
+    _units(world)
+    round_id = _launch(app, admin)
+    with app.app_context():
+        deadline = db.session.get(Round, round_id).deadline
+    import commands.mail as mail_command
+
+    monkeypatch.setattr(mail_command, "today_in_poland_date", lambda: deadline - timedelta(days=7))
+    _drain(runner)
+    _drain(runner)  # the second run finds the reminder already sent
+    reminders = [m for m in smtp_server.received if m.subject.startswith("Przypomnienie")]
+    assert sorted(m.rcpt_tos[0] for m in reminders) == sorted(g[2] for g in GMINAS)
