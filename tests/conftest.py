@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,9 +20,7 @@ from flask.testing import FlaskClient
 from app import create_app
 from extensions import db
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SAMPLE_TERC = ROOT / "demo" / "terc_sample.csv"
+from support import ROOT, SAMPLE_TERC, STAFF_PASSWORD, World, make_config  # noqa: F401
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -83,22 +79,6 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     engine.dispose()
 
 
-def make_config(database_url: str, tmp_path: Path, **overrides) -> dict:
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "WTF_CSRF_ENABLED": False,
-        "SURVEY_DEFS_DIR": str(ROOT / "survey_defs"),
-        "ESMON_WOJEWODZTWO": "16",
-        "MAIL_SUPPRESS_SEND": True,
-        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
-        "ESMON_BASE_URL": "http://esmon.test",
-    }
-    config.update(overrides)
-    return config
-
-
 @pytest.fixture
 def app_config(database_url: str, tmp_path: Path) -> dict:
     """Settings for ``create_app``; a test may change them before asking for ``app``."""
@@ -131,60 +111,6 @@ def runner(app: Flask):
     return app.test_cli_runner()
 
 
-@dataclass
-class World:
-    """Builds register data and rounds for a test; every call commits."""
-
-    app: Flask
-    tokens: dict[int, str] = field(default_factory=dict)
-
-    def territories(self) -> None:
-        from services.teryt import import_terc_file
-
-        with self.app.app_context():
-            import_terc_file(SAMPLE_TERC)
-            db.session.commit()
-
-    def unit(self, kind: str = "gmina", teryt: str = "160402", name: str | None = None,
-             emails: str = "jednostka@example.pl", **extra) -> int:
-        from models import Unit
-
-        with self.app.app_context():
-            unit = Unit(kind=kind, teryt=teryt, name=name or f"{kind.upper()} {teryt}",
-                        emails=emails, **extra)
-            db.session.add(unit)
-            db.session.commit()
-            return unit.id
-
-    def round(self, key: str, *, year: int = 2025, status: str = "open",
-              period: str | None = None) -> int:
-        from models import Round
-        from services.questionnaires import sync_questionnaires
-        from services.rounds import create_round
-
-        with self.app.app_context():
-            questionnaire = next(q for q in sync_questionnaires() if q.key == key)
-            today = date.today()
-            round_ = create_round(questionnaire, period=period or str(year),
-                                  reporting_year=year, opens_on=today - timedelta(days=1),
-                                  deadline=today + timedelta(days=30), status=status)
-            db.session.commit()
-            assert isinstance(round_, Round)
-            return round_.id
-
-    def invite(self, round_id: int, unit_id: int) -> str:
-        """Invite a unit; returns the personal link token."""
-        from models import Round, Unit
-        from services.rounds import invite
-
-        with self.app.app_context():
-            invitation, token = invite(db.session.get(Round, round_id),
-                                       db.session.get(Unit, unit_id))
-            db.session.commit()
-            self.tokens[invitation.id] = token
-            return token
-
-
 @pytest.fixture
 def world(app: Flask) -> World:
     """Register data with the sample TERC territories already imported."""
@@ -192,8 +118,6 @@ def world(app: Flask) -> World:
     w.territories()
     return w
 
-
-STAFF_PASSWORD = "bardzo-tajne-haslo-123"
 
 
 @pytest.fixture

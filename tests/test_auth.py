@@ -9,7 +9,7 @@ from app import create_app
 from extensions import db
 from models import User
 
-from conftest import STAFF_PASSWORD
+from support import STAFF_PASSWORD
 
 #: endpoints anyone may open: login, logout and static files
 PUBLIC = {"static", "auth.login", "auth.logout"}

@@ -15,9 +15,9 @@ from extensions import db
 from models import Response, Unit
 from services.questionnaires import registry
 
-from conftest import World, make_config
 from fixtures.valid_answers import VALID
 from respondent import section_post
+from support import World, make_config
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ def test_restore_refuses_a_database_with_data_unless_replace(app, world, runner,
     with fresh_app.app_context():
         from services.teryt import import_terc_file
 
-        from conftest import SAMPLE_TERC
+        from support import SAMPLE_TERC
 
         import_terc_file(SAMPLE_TERC)
         db.session.add(Unit(kind="cis", teryt="160402", name="Jednostka, która zniknie",

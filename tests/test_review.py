@@ -13,10 +13,10 @@ from extensions import db
 from models import AuditEvent, ContactChange, Invitation, OutboxMessage, Response, Unit
 from services.questionnaires import registry
 
-from conftest import STAFF_PASSWORD
 from fixtures.valid_answers import JST
 from respondent import section_post
 from smtp_server import smtp_server, smtp_settings  # noqa: F401 - fixture
+from support import STAFF_PASSWORD
 
 UNIT_EMAIL = "es@kluczbork.example.pl"
 

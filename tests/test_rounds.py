@@ -14,10 +14,10 @@ from services.progress import round_progress
 from services.questionnaires import registry
 from services.rounds import queue_due_reminders
 
-from conftest import STAFF_PASSWORD
 from fixtures.valid_answers import JST
 from respondent import section_post
 from smtp_server import smtp_server, smtp_settings  # noqa: F401 - fixture
+from support import STAFF_PASSWORD
 
 GMINAS = [("160402", "Gmina Kluczbork", "kluczbork@example.pl"),
           ("160403", "Gmina Lasowice Wielkie", "lasowice@example.pl"),

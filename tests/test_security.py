@@ -14,7 +14,7 @@ from config import DEV_SECRET_KEY
 from extensions import db
 from security import CONTENT_SECURITY_POLICY, InsecureConfiguration
 
-from conftest import ROOT, World
+from support import ROOT, World
 
 TEMPLATES = ROOT / "templates"
 
