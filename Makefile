@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 STAMP := $(VENV)/.installed
 TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run serve install test test-sqlite test-postgres test-js lint bench check-defs clean
+.PHONY: run serve install test test-browser test-sqlite test-postgres test-js lint bench check-defs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: install
 	$(BIN)/pytest
 	$(BIN)/pytest --db $(TEST_PG_URL) -m "not sqlite_only"
 	node --test tests/js/
+
+## Only the browser tests (Chromium + axe-core); `make test` runs them too.
+test-browser: install
+	$(BIN)/pytest tests/browser
 
 test-sqlite: install
 	$(BIN)/pytest
