@@ -10,11 +10,12 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
 from forms.fields import question_type
-from forms.logic import resolve
+from forms.logic import Situation, resolve
 from forms.staff import ContactChangeForm
 from mailing.compose import queue_confirmation
 from models import ContactChange, Invitation, InvitationToken, Response, User
@@ -91,7 +92,10 @@ def staff_author() -> User | None:
 
 def _current() -> tuple[Invitation, Any, Response]:
     invitation_id = session.get(SESSION_KEY)
-    invitation = db.session.get(Invitation, invitation_id) if invitation_id else None
+    # the response comes in the same query: every page of the flow needs it
+    invitation = db.session.get(Invitation, invitation_id,
+                                options=[joinedload(Invitation.response)]
+                                ) if invitation_id else None
     if invitation is None:
         raise GonePage("Sesja wygasła lub link nie został otwarty",
                        "Otwórz ankietę ponownie, klikając osobisty link z wiadomości e-mail.",
@@ -117,12 +121,22 @@ def _template_context(invitation: Invitation, loaded: Any, response: Response) -
     }
 
 
+def _render_then_commit(template: str, **context: Any) -> str:
+    """Render, then commit what the visit created (a new response).
+
+    In this order the page is built from objects already loaded; a commit first would expire
+    them all and the template would read every one of them again from the database.
+    """
+    page = render_template(template, **context)
+    db.session.commit()
+    return page
+
+
 @bp.get("/ankieta")
 def start():
     invitation, loaded, response = _current()
-    db.session.commit()
-    return render_template("respond/start.html", contact_form=ContactChangeForm(),
-                           **_template_context(invitation, loaded, response))
+    return _render_then_commit("respond/start.html", contact_form=ContactChangeForm(),
+                               **_template_context(invitation, loaded, response))
 
 
 @bp.post("/ankieta/kontakt")
@@ -182,14 +196,19 @@ def section(section_id: str):
     else:
         data = _formdata_for(loaded, sec, response)
         form = form_class(formdata=None, data=data)
-        resolution = resolve(survey, response.answers, situation_for(invitation))
+        situation = situation_for(invitation)
+        resolution = resolve(survey, response.answers, situation)
         bind_form(form, resolution, enforce_required=False)
         unexplained = {qid: w["messages"] for qid, w in response.warnings.items()
                        if survey.question(qid).section_id == section_id}
-        db.session.commit()  # keeps a response created by this visit
+        return _render_then_commit(  # the commit keeps a response created by this visit
+            "respond/section.html", form=form, section=sec, index=index,
+            unexplained=unexplained, logic=_logic_payload(loaded, response, situation),
+            **_template_context(invitation, loaded, response))
     return render_template(
         "respond/section.html", form=form, section=sec, index=index,
-        unexplained=unexplained, logic=_logic_payload(loaded, response, invitation),
+        unexplained=unexplained,
+        logic=_logic_payload(loaded, response, situation_for(invitation)),
         **_template_context(invitation, loaded, response))
 
 
@@ -251,12 +270,28 @@ def _formdata_for(loaded: Any, sec: Any, response: Response) -> dict[str, Any]:
     return data
 
 
-def _logic_payload(loaded: Any, response: Response, invitation: Invitation) -> dict:
+def _logic_payload(loaded: Any, response: Response, situation: Situation) -> dict:
     """What the browser needs to show and hide questions live (JSON-serialisable)."""
+    return {
+        **_survey_logic(loaded.survey),
+        "answers": response.answers,
+        "previous": situation.previous,
+        "reportingYear": situation.reporting_year,
+        "today": situation.today,
+    }
+
+
+#: survey checksum → the part of the logic payload that depends on the definition alone
+_SURVEY_LOGIC: dict[str, dict] = {}
+
+
+def _survey_logic(survey: Any) -> dict:
+    """Expression trees of a definition as JSON, built once per definition version."""
+    cached = _SURVEY_LOGIC.get(survey.checksum)
+    if cached is not None:
+        return cached
     from forms.expressions import to_json
 
-    survey = loaded.survey
-    situation = situation_for(invitation)
     questions = {}
     for q in survey.questions:
         entry: dict[str, Any] = {"type": q.type, "section": q.section_id}
@@ -269,30 +304,25 @@ def _logic_payload(loaded: Any, response: Response, invitation: Invitation) -> d
             entry["rows"] = [r.id for r in q.rows]
             entry["columns"] = [c.id for c in q.columns]
         questions[q.id] = entry
-    return {
+    return _SURVEY_LOGIC.setdefault(survey.checksum, {
         "order": list(survey.evaluation_order),
         "questions": questions,
         "sections": {s.id: to_json(s.relevant) for s in survey.sections if s.relevant},
-        "answers": response.answers,
-        "previous": situation.previous,
-        "reportingYear": situation.reporting_year,
-        "today": situation.today,
-    }
+    })
 
 
 @bp.get("/ankieta/przeglad")
 def review():
     invitation, loaded, response = _current()
     issues = submission_issues(response, loaded) if response.is_editable else []
-    db.session.commit()
     codes: set[str] = set()
     for q in loaded.survey.questions:
         if q.type == "territory" and q.id in response.answers:
             value = response.answers[q.id]
             codes.update(value if isinstance(value, list) else [value])
-    return render_template("respond/review.html", issues=issues,
-                           territory_names=territory_labels(codes),
-                           **_template_context(invitation, loaded, response))
+    return _render_then_commit("respond/review.html", issues=issues,
+                               territory_names=territory_labels(codes),
+                               **_template_context(invitation, loaded, response))
 
 
 @bp.post("/ankieta/wyslij")
@@ -322,6 +352,5 @@ def confirmation():
     invitation, loaded, response = _current()
     if response.status not in ("submitted", "accepted"):
         return redirect(url_for("respond.review"))
-    db.session.commit()
-    return render_template("respond/confirmation.html",
-                           **_template_context(invitation, loaded, response))
+    return _render_then_commit("respond/confirmation.html",
+                               **_template_context(invitation, loaded, response))
