@@ -142,6 +142,18 @@
   form.addEventListener('input', update);
   form.addEventListener('change', update);
   update();
+  /* Error summary (GOV.UK pattern): it takes focus on load; its links focus the field itself
+     and show the whole question, label or legend included, not just the input. */
   var summary = document.getElementById('error-summary');
-  if (summary) { summary.focus(); }
+  if (summary) {
+    summary.addEventListener('click', function (event) {
+      var link = event.target.closest('a[href^="#"]');
+      var input = link && document.getElementById(link.getAttribute('href').slice(1));
+      if (!input) { return; }
+      event.preventDefault();
+      (input.closest('.question') || input).scrollIntoView();
+      input.focus({ preventScroll: true });
+    });
+    summary.focus();
+  }
 })();

@@ -72,6 +72,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
         terminalreporter.write_line(f"{len(shots)} zrzutów ekranu w {SCREENSHOTS}")
 
 
+#: staff routes that send files, or pages with a test of their own
+NOT_PAGES = {"exports.download", "exports.index", "outbox.eml"}
+
+
 @dataclass
 class Site:
     """The live server and what it holds; helpers add units, links and answers."""
@@ -127,6 +131,34 @@ class Site:
         with self.app.app_context():
             token = db.session.get(InvitationToken, hash_token(link.rsplit("/", 1)[1]))
             return db.session.get(Invitation, token.invitation_id).response.id
+
+    def staff_paths(self, response_id: int) -> dict[str, str]:
+        """Every staff page: each GET route under /admin/ (files excepted), with real ids."""
+        from flask import url_for
+        from sqlalchemy import select
+
+        from models import Unit
+
+        ids = {"round_id": self.rounds["jst-annual"], "response_id": response_id}
+        with self.app.app_context():
+            ids["unit_id"] = db.session.scalars(select(Unit.id).limit(1)).one()
+            try:
+                from models import OutboxMessage
+
+                ids["message_id"] = db.session.scalars(select(OutboxMessage.id).limit(1)).first()
+            except ImportError:
+                pass
+        paths = {}
+        with self.app.test_request_context():
+            for rule in self.app.url_map.iter_rules():
+                if (not rule.rule.startswith("/admin/") or "GET" not in rule.methods
+                        or rule.endpoint in NOT_PAGES):
+                    continue
+                if all(ids.get(arg) is not None for arg in rule.arguments):
+                    values = {arg: ids[arg] for arg in rule.arguments}
+                    name = f"staff-{rule.endpoint.replace('.', '-')}"
+                    paths[name] = url_for(rule.endpoint, **values)
+        return paths
 
     def answers(self, invitation_id: int | None = None) -> dict:
         from models import Invitation
@@ -216,6 +248,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 def browser(site: Site):
     from playwright.sync_api import sync_playwright
 
+    for old in SCREENSHOTS.glob("*.png"):  # the folder shows this run only
+        old.unlink()
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium

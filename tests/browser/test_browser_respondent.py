@@ -340,3 +340,44 @@ def test_reflow_at_320_px_with_errors_and_dialog(site, narrow_page):
     assert page.locator("#session-warning").is_visible()
     _no_horizontal_scroll(page, "cis-dialog")
     screenshot(page, "reflow-320-session-warning")
+
+
+DESCRIBED_BY = """() => {
+    const el = document.activeElement;
+    const group = el.closest('fieldset');
+    return (el.getAttribute('aria-describedby') || '') + ' ' +
+           (group ? group.getAttribute('aria-describedby') || '' : '');
+}"""
+
+
+def test_error_summary_takes_focus_and_its_links_focus_each_field(site, page):
+    page.goto(site.respondent("cis-annual"))
+    page.goto("/ankieta/sekcja/a3")  # numbers and a table, all required
+    page.get_by_role("button", name="Zapisz i przejdź dalej").click()
+    page.wait_for_load_state()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    links = page.locator("#error-summary a")
+    assert links.count() >= 5
+    for index in range(links.count()):
+        target = links.nth(index).get_attribute("href").removeprefix("#")
+        links.nth(index).click()
+        assert page.evaluate("document.activeElement.id") == target
+        error_ids = page.evaluate(DESCRIBED_BY).split()
+        errors = [page.locator(f"#{e}").inner_text() for e in error_ids if e.endswith("-error")]
+        assert errors, target
+        assert errors[0].startswith("Błąd:")
+
+
+def test_review_issues_link_to_the_field_in_its_section(site, page):
+    link = site.respondent("jst-annual")
+    site.fill(link, "jst-annual", sections=1)
+    page.goto(link)
+    page.goto("/ankieta/przeglad")
+    issues = page.locator("#error-summary a")
+    assert issues.count() > 3
+    hrefs = [issues.nth(i).get_attribute("href") for i in range(issues.count())]
+    for href in hrefs:
+        path, _, field = href.partition("#")
+        page.goto(href)
+        assert page.url.split("#")[0].endswith(path)
+        assert page.locator(f"[id='{field}']").count() == 1, href

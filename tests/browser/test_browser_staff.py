@@ -89,3 +89,24 @@ def test_focus_indicator_is_drawn(site, staff_page):
         return [s.outlineStyle, s.outlineColor, s.outlineWidth];
     }""")
     assert style == ["solid", "rgb(255, 191, 71)", "3px"]
+
+
+def test_staff_pages_at_200_percent_zoom(site, browser):
+    """A 1280 px window at 200 % zoom is 640 CSS px wide: no page scrolls sideways."""
+    response_id = site.submit(site.respondent("jst-annual"), "jst-annual")
+    context = browser.new_context(base_url=site.base_url, viewport={"width": 640, "height": 800})
+    page = context.new_page()
+    page.goto("/logowanie")
+    page.fill("#email", ADMIN_EMAIL)
+    page.fill("#password", ADMIN_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/"))
+    wide = {}
+    for name, path in site.staff_paths(response_id).items():
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 640:
+            wide[name] = width
+            screenshot(page, f"zoom-200-{name}")
+    context.close()
+    assert not wide, f"strony szersze niż 640 px: {wide}"
