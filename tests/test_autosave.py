@@ -5,6 +5,7 @@ The browser side (status line, debounce, session dialog) is in tests/browser/.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -181,4 +182,11 @@ def test_section_page_carries_what_the_script_needs(app, world, client):
     assert 'data-warn="300"' in page
     assert 'data-keepalive-url="/ankieta/sesja"' in page
     assert '/static/js/autosave.js' in page
-    assert "<script>" not in page  # no inline script: CSP script-src 'self'
+    # no inline script (CSP script-src 'self'): scripts are files, data is JSON
+    for tag in re.findall(r"<script[^>]*>", page):
+        assert "src=" in tag or 'type="application/json"' in tag, tag
+    texts = json.loads(re.search(r'<script type="application/json" id="autosave-texts">(.*?)'
+                                 r"</script>", page, re.S).group(1))
+    assert texts["saved"] == "Zapisano {}"
+    assert {"invalid", "conflict", "failed", "offline", "extended", "extendFailed",
+            "expired"} <= set(texts)

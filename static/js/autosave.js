@@ -22,7 +22,12 @@
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
   var form = document.getElementById('answer-form');
   var statusNode = document.getElementById('autosave-status');
-  if (!window.fetch || !window.FormData) { return; }
+  var textsNode = document.getElementById('autosave-texts');
+  if (!window.fetch || !window.FormData || !textsNode) { return; }
+  /* The words come from the page (templates/respond/_session.html), so they can be translated. */
+  var TEXT = JSON.parse(textsNode.textContent);
+
+  function fill(template, value) { return template.replace('{}', value); }
 
   function say(text, kind) {
     if (!statusNode) { return; }
@@ -69,7 +74,7 @@
       clearTimeout(warnTimer);
       clearTimeout(endTimer);
       if (autosave) { autosave.stop(); }
-      say('Sesja wygasła. Odpowiedzi zapisane wcześniej są bezpieczne.', 'error');
+      say(TEXT.expired, 'error');
       show(true);
     }
     function renewed(seconds) {
@@ -97,9 +102,9 @@
     extendButton.addEventListener('click', function () {
       var done = autosave ? autosave.save(true) : keepAlive();
       done.then(function () {
-        if (!ended) { say('Sesja przedłużona o ' + Math.round(lifetime / 60) + ' min.', ''); }
+        if (!ended) { say(fill(TEXT.extended, Math.round(lifetime / 60)), ''); }
       }, function () {
-        say('Nie udało się przedłużyć sesji — sprawdź połączenie z internetem.', 'error');
+        say(TEXT.extendFailed, 'error');
       });
     });
     renewed();
@@ -134,24 +139,23 @@
           if (reply.status === 200) {
             versionField().value = data.version;
             session.renewed(data.sessionSeconds);
-            say('Zapisano ' + data.savedAt, 'ok');
+            say(fill(TEXT.saved, data.savedAt), 'ok');
           } else if (reply.status === 422) {
             session.renewed(data.sessionSeconds);
             var first = (data.errors || [])[0];
             var where = first ? labelOf(first.field) : '';
-            say('Nie zapisano automatycznie: ' + (first ? (where ? where + ' — ' : '') +
-                first.message : 'popraw zaznaczone wartości') + '.', 'error');
+            say(first ? fill(TEXT.invalid, (where ? where + ' — ' : '') + first.message)
+                : data.message, 'error');
           } else if (reply.status === 409) {
             stopped = true;
-            say(data.message || 'Nie zapisano: odpowiedzi zmieniono w innym oknie.', 'error');
+            say(data.message || TEXT.conflict, 'error');
           } else if (reply.status === 401) {
             stopped = true;
             session.expired();
           } else {
             stopped = stopped || reply.status === 400;
             dirty = true;
-            say(data.message || 'Nie udało się zapisać automatycznie. Spróbujemy ponownie; ' +
-                'możesz też użyć przycisku „Zapisz wersję roboczą”.', 'error');
+            say(data.message || TEXT.failed, 'error');
           }
         });
       }
@@ -166,8 +170,7 @@
           headers: { 'Accept': 'application/json' }
         }).then(handle, function () {
           dirty = true;
-          say('Brak połączenia — odpowiedzi nie zapisano automatycznie. Spróbujemy ponownie.',
-              'error');
+          say(TEXT.offline, 'error');
         }).then(function () {
           inFlight = null;
           if (dirty && !stopped && !submitting) { schedule(); }
