@@ -43,5 +43,8 @@ def describe(violations: list[dict]) -> str:
 def assert_accessible(page, name: str) -> None:
     """Screenshot the page, then fail with a readable list if axe finds anything."""
     screenshot(page, name)
+    title = page.title()  # WCAG 2.4.2: a short title that says what the page is
+    sane = bool(title) and "<" not in title and len(title) < 200
+    assert sane, f"{name}: tytuł strony {title!r}"
     violations = axe_violations(page)
     assert not violations, f"{name} ({page.url}):\n{describe(violations)}"
