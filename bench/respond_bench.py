@@ -366,8 +366,13 @@ def main(argv: list[str] | None = None) -> None:
 
     schema = f"esmon_bench_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(args.db)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError as err:
+        print(f"Pomijam: PostgreSQL nieosiągalny pod {args.db.split('?')[0]} "
+              f"({str(err).splitlines()[0]}).")
+        return
     url = _schema_url(args.db, schema)
     process = None
     try:
