@@ -30,6 +30,19 @@ graceful_timeout = 30
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("ESMON_LOG_LEVEL", "info").lower()
+# gunicorn's own events (boot, worker exits, timeouts) in the app's one-line format
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"esmon": {"()": "logging_setup.JsonFormatter"
+                             if os.environ.get("ESMON_LOG_FORMAT") == "json"
+                             else "logging_setup.KeyValueFormatter"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "esmon",
+                            "stream": "ext://sys.stderr"}},
+    "root": {"level": "WARNING", "handlers": []},  # the app installs its own (no doubles)
+    "loggers": {"gunicorn.error": {"level": loglevel.upper(), "handlers": ["stderr"],
+                                   "propagate": False}},
+}
 # X-Forwarded-* are handled by the app (ESMON_PROXY_FIX), not by gunicorn
 forwarded_allow_ips = "127.0.0.1,::1"
 # a worker that leaks is replaced now and then (jitter: not all at once)

@@ -236,6 +236,8 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch):
     settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert settings["workers"] == 3
     assert settings["bind"] == "127.0.0.1:8000"
+    formatter = settings["logconfig_dict"]["formatters"]["esmon"]["()"]
+    assert formatter == "logging_setup.KeyValueFormatter", "gunicorn logs in the app's format"
     import os
 
     assert os.environ["ESMON_ENV"] == "production", "gunicorn is the production server"
