@@ -6,6 +6,7 @@ environment variables, then the overrides a test passes to ``create_app``.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -19,6 +20,12 @@ def _bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on", "tak"}
+
+
+def _json(name: str, default):
+    """A list or mapping given in the environment as JSON."""
+    value = os.environ.get(name)
+    return default if value is None else json.loads(value)
 
 
 class Config:
@@ -54,8 +61,9 @@ class Config:
     ESMON_ACCESSIBILITY_CONTACT_PHONE = os.environ.get(
         "ESMON_ACCESSIBILITY_CONTACT_PHONE", "+48 77 000 00 00")
     #: ISO dates: first publication, last significant update, declaration prepared, last review
-    ESMON_DECLARATION_DATES: dict = {"published": "2026-11-24", "updated": "2026-11-24",
-                                     "prepared": "2026-11-24", "reviewed": "2026-11-24"}
+    ESMON_DECLARATION_DATES: dict = _json("ESMON_DECLARATION_DATES", {
+        "published": "2026-11-24", "updated": "2026-11-24", "prepared": "2026-11-24",
+        "reviewed": "2026-11-24"})
     #: "zgodna", "częściowo zgodna" or "niezgodna"
     ESMON_ACCESSIBILITY_STATUS = os.environ.get("ESMON_ACCESSIBILITY_STATUS",
                                                 "częściowo zgodna")
@@ -115,7 +123,7 @@ class Config:
     #: every request, autosave included, starts the time again
     PERMANENT_SESSION_LIFETIME = timedelta(hours=2)
     #: the page warns this many seconds before the session ends and offers to extend it
-    ESMON_SESSION_WARNING_SECONDS = 300
+    ESMON_SESSION_WARNING_SECONDS = int(os.environ.get("ESMON_SESSION_WARNING_SECONDS", "300"))
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
 

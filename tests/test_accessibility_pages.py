@@ -116,3 +116,12 @@ def test_no_attribute_is_rendered_as_python_none(app, world, client):
     pages.append(client.get("/logowanie").text)
     for html in pages:
         assert '="None"' not in html
+
+
+def test_declaration_dates_can_come_from_the_environment(monkeypatch):
+    from config import _json
+
+    monkeypatch.setenv("ESMON_DECLARATION_DATES", '{"published": "2025-01-02"}')
+    assert _json("ESMON_DECLARATION_DATES", {}) == {"published": "2025-01-02"}
+    monkeypatch.delenv("ESMON_DECLARATION_DATES")
+    assert _json("ESMON_DECLARATION_DATES", {"x": 1}) == {"x": 1}
