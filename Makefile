@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 STAMP := $(VENV)/.installed
 TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run serve install test test-browser test-sqlite test-postgres test-js lint bench check-defs clean
+.PHONY: run serve install test test-browser test-sqlite test-postgres test-js lint bench check-defs clean translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,16 @@ test-sqlite: install
 
 test-postgres: install
 	$(BIN)/pytest --db $(TEST_PG_URL) -m "not sqlite_only"
+
+## Interface texts: extract the Polish msgids, merge them into translations/*/messages.po, compile.
+## Translate new entries in translations/en/LC_MESSAGES/messages.po (and Polish plural forms in
+## translations/pl/…), then run it again; the .mo files are committed.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -o translations/messages.pot --no-wrap --sort-by-file \
+		--project=esmon --msgid-bugs-address=esmon@rops.example.pl .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-wrap \
+		--ignore-pot-creation-date
+	$(BIN)/pybabel compile -d translations --statistics
 
 lint: install
 	$(BIN)/ruff check .

@@ -11,8 +11,12 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from i18n_markers import N_
+
 BASE_DIR = Path(__file__).resolve().parent
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"
+#: the statuses an accessibility declaration may state (msgids: the page translates them)
+ACCESSIBILITY_STATUSES = (N_("zgodna"), N_("częściowo zgodna"), N_("niezgodna"))
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -55,7 +59,7 @@ class Config:
     # Deklaracja dostępności (ustawa z 4 kwietnia 2019 r.; structure: "Warunki techniczne
     # publikacji…" v2.0). Review it every year by 31 March and update the dates.
     ESMON_ACCESSIBILITY_CONTACT_NAME = os.environ.get(
-        "ESMON_ACCESSIBILITY_CONTACT_NAME", "Koordynator do spraw dostępności")
+        "ESMON_ACCESSIBILITY_CONTACT_NAME", N_("Koordynator do spraw dostępności"))
     ESMON_ACCESSIBILITY_CONTACT_EMAIL = os.environ.get(
         "ESMON_ACCESSIBILITY_CONTACT_EMAIL", "dostepnosc@rops.example.pl")
     ESMON_ACCESSIBILITY_CONTACT_PHONE = os.environ.get(
@@ -69,16 +73,16 @@ class Config:
                                                 "częściowo zgodna")
     #: content that is not accessible, each with the reason and the alternative
     ESMON_ACCESSIBILITY_INACCESSIBLE: list = [
-        "Wykres na arkuszu „Wskaźniki” w plikach XLSX z zestawieniami dla pracowników ROPS nie "
-        "ma opisu alternatywnego. Te same liczby są w tabeli nad wykresem.",
+        N_("Wykres na arkuszu „Wskaźniki” w plikach XLSX z zestawieniami dla pracowników ROPS "
+           "nie ma opisu alternatywnego. Te same liczby są w tabeli nad wykresem."),
     ]
     ESMON_ACCESSIBILITY_ARCHITECTURE = os.environ.get(
         "ESMON_ACCESSIBILITY_ARCHITECTURE",
-        "Informacje o dostępności architektonicznej siedziby podmiotu (wejścia, windy, "
-        "toalety, miejsca parkingowe, pętla indukcyjna, tłumacz języka migowego) są dostępne "
-        "na stronie podmiotu i pod numerem telefonu podanym wyżej.")
+        N_("Informacje o dostępności architektonicznej siedziby podmiotu (wejścia, windy, "
+           "toalety, miejsca parkingowe, pętla indukcyjna, tłumacz języka migowego) są "
+           "dostępne na stronie podmiotu i pod numerem telefonu podanym wyżej."))
     ESMON_ACCESSIBILITY_MOBILE_APPS = os.environ.get(
-        "ESMON_ACCESSIBILITY_MOBILE_APPS", "Podmiot nie udostępnia aplikacji mobilnych.")
+        "ESMON_ACCESSIBILITY_MOBILE_APPS", N_("Podmiot nie udostępnia aplikacji mobilnych."))
 
     # RODO art. 13 information clause on every respondent page (templates/respond/_rodo.html)
     #: ``None``: the organisation (ESMON_ORGANISATION) is the controller
@@ -86,12 +90,12 @@ class Config:
     ESMON_RODO_IOD_CONTACT = os.environ.get(
         "ESMON_RODO_IOD_CONTACT", "iod@rops.example.pl")
     ESMON_RODO_PURPOSE = os.environ.get(
-        "ESMON_RODO_PURPOSE", "w celu monitorowania ekonomii społecznej w województwie")
+        "ESMON_RODO_PURPOSE", N_("w celu monitorowania ekonomii społecznej w województwie"))
     ESMON_RODO_LEGAL_BASIS = os.environ.get(
         "ESMON_RODO_LEGAL_BASIS",
-        "art. 6 ust. 1 lit. e RODO w związku z art. 21 i 21a ustawy o pomocy społecznej")
+        N_("art. 6 ust. 1 lit. e RODO w związku z art. 21 i 21a ustawy o pomocy społecznej"))
     ESMON_RODO_RETENTION = os.environ.get(
-        "ESMON_RODO_RETENTION", "przez 5 lat od zakończenia badania")
+        "ESMON_RODO_RETENTION", N_("przez 5 lat od zakończenia badania"))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -129,6 +133,8 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "pl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Warsaw"
+    #: messages.mo of each language (``make translations`` extracts, updates and compiles)
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
 
     # Production (security.py, logging_setup.py, gunicorn.conf.py)
     #: "production": create_app refuses insecure settings (the development SECRET_KEY)

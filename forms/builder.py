@@ -16,25 +16,27 @@ from wtforms.validators import StopValidation, ValidationError
 from forms.fields import QUESTION_TYPES, TrimmedTextAreaField, field_name, question_type
 from forms.logic import Resolution, constraint_failures
 from forms.model import Question, Section, Survey
+from i18n_markers import N_
 
 COMMENT_PREFIX = "w_"
 
+#: Polish messages marked with ``N_``: the Flask side translates them (``l10n.translate``)
 _REQUIRED_MESSAGES = {
-    "integer": "Wpisz liczbę (0, jeśli nie było).",
-    "decimal": "Wpisz liczbę (0, jeśli nie było).",
-    "money": "Wpisz kwotę (0, jeśli nie było).",
-    "percent": "Wpisz wartość procentową.",
-    "yes_no": "Wybierz „Tak” albo „Nie”.",
-    "single_choice": "Wybierz jedną odpowiedź.",
-    "multiple_choice": "Zaznacz co najmniej jedną odpowiedź.",
-    "territory": "Wybierz z listy.",
-    "date": "Wpisz datę w formacie dd.mm.rrrr.",
-    "table": "Uzupełnij komórkę (0, jeśli nie było).",
+    "integer": N_("Wpisz liczbę (0, jeśli nie było)."),
+    "decimal": N_("Wpisz liczbę (0, jeśli nie było)."),
+    "money": N_("Wpisz kwotę (0, jeśli nie było)."),
+    "percent": N_("Wpisz wartość procentową."),
+    "yes_no": N_("Wybierz „Tak” albo „Nie”."),
+    "single_choice": N_("Wybierz jedną odpowiedź."),
+    "multiple_choice": N_("Zaznacz co najmniej jedną odpowiedź."),
+    "territory": N_("Wybierz z listy."),
+    "date": N_("Wpisz datę w formacie dd.mm.rrrr."),
+    "table": N_("Uzupełnij komórkę (0, jeśli nie było)."),
 }
 
 
 def required_message(question: Question) -> str:
-    return _REQUIRED_MESSAGES.get(question.type, "To pole jest wymagane.")
+    return _REQUIRED_MESSAGES.get(question.type, N_("To pole jest wymagane."))
 
 
 class _AnswerRules:
@@ -64,11 +66,11 @@ class _AnswerRules:
             raise StopValidation()
         if question.type in ("text", "textarea") and question.max_length and len(
                 field.data) > question.max_length:
-            raise ValidationError(
-                f"Tekst jest za długi: najwyżej {question.max_length} znaków "
-                f"(wpisano {len(field.data)}).")
+            raise ValidationError(N_(
+                "Tekst jest za długi: najwyżej %(max)s znaków (wpisano %(length)s).",
+                max=question.max_length, length=len(field.data)))
         if question.type == "table" and field.data < 0:
-            raise ValidationError("Liczba w tabeli nie może być ujemna.")
+            raise ValidationError(N_("Liczba w tabeli nie może być ujemna."))
         if self.check_constraints:
             failures = constraint_failures(question, resolution)
             if failures:

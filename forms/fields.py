@@ -18,6 +18,7 @@ from wtforms.widgets import TextInput
 
 from forms.model import Question
 from forms.numbers import NumberFormatError, format_money, format_number, parse_number
+from i18n_markers import N_
 
 FIELD_PREFIX = "q_"
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}$")
@@ -73,17 +74,17 @@ class PolishDateField(Field):
         match = _DATE_PL.match(text) or _DATE_ISO.match(text)
         if not match:
             self.data = None
-            raise ValueError("Wpisz datę w formacie dd.mm.rrrr, np. 31.12.2025.")
+            raise ValueError(N_("Wpisz datę w formacie dd.mm.rrrr, np. 31.12.2025."))
         parts = [int(x) for x in match.groups()]
         day, month, year = parts if _DATE_PL.match(text) else parts[::-1]
         try:
             self.data = date(year, month, day).isoformat()
         except ValueError as err:
             self.data = None
-            raise ValueError("Taka data nie istnieje — sprawdź dzień i miesiąc.") from err
+            raise ValueError(N_("Taka data nie istnieje — sprawdź dzień i miesiąc.")) from err
         if not 1900 <= year <= 2100:
             self.data = None
-            raise ValueError("Rok musi być między 1900 a 2100.")
+            raise ValueError(N_("Rok musi być między 1900 a 2100."))
 
     def _value(self) -> str:
         if self.raw_data:
@@ -127,7 +128,7 @@ class ChoiceField(RadioField):
 
     def pre_validate(self, form) -> None:
         if self.data is not None and self.data not in {c.value for c in self.choices or ()}:
-            raise ValidationError("Wybierz jedną z podanych odpowiedzi.")
+            raise ValidationError(N_("Wybierz jedną z podanych odpowiedzi."))
 
     def process_formdata(self, valuelist: list[str]) -> None:
         self.data = valuelist[0] if valuelist and valuelist[0] != "" else None
@@ -139,7 +140,7 @@ class ChoicesField(SelectMultipleField):
     def pre_validate(self, form) -> None:
         allowed = {c.value for c in self.choices or ()}
         if any(v not in allowed for v in self.data or ()):
-            raise ValidationError("Zaznacz odpowiedzi spośród podanych.")
+            raise ValidationError(N_("Zaznacz odpowiedzi spośród podanych."))
 
     def process_formdata(self, valuelist: list[str]) -> None:
         seen: list[str] = []
@@ -399,7 +400,7 @@ class TableType(QuestionType):
     def display(self, stored: Any, question: Question) -> str:
         total = sum((Decimal(str(v)) for cols in (stored or {}).values()
                      for v in cols.values()), Decimal(0))
-        return f"suma: {format_number(total)}" if stored else ""
+        return N_("suma: %(total)s", total=format_number(total)) if stored else ""
 
     def cell_display(self, stored: Any, question: Question, row: str, column: str) -> str:
         value = (stored or {}).get(row, {}).get(column)
@@ -419,8 +420,8 @@ QUESTION_TYPES: dict[str, QuestionType] = {
     "percent": NumberType("percent"),
     "text": TextType(),
     "textarea": TextType(long=True),
-    "email": PatternType(_EMAIL, "Wpisz poprawny adres e-mail, np. jan.kowalski@gmina.pl."),
-    "phone": PatternType(_PHONE, "Wpisz numer telefonu: cyfry, spacje, „+”, „-”, nawiasy."),
+    "email": PatternType(_EMAIL, N_("Wpisz poprawny adres e-mail, np. jan.kowalski@gmina.pl.")),
+    "phone": PatternType(_PHONE, N_("Wpisz numer telefonu: cyfry, spacje, „+”, „-”, nawiasy.")),
     "date": DateType(),
     "yes_no": SingleChoiceType(),
     "single_choice": SingleChoiceType(),

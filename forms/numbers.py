@@ -11,6 +11,8 @@ from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_decimal
 
+from i18n_markers import N_
+
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 _GROUPED = re.compile(r"^\d{1,3}( \d{3})+$")
 _DOT_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
@@ -22,7 +24,10 @@ MAX_ABS_VALUE = Decimal("1e13")
 
 
 class NumberFormatError(ValueError):
-    """The text is not a number we accept; ``message`` is shown to the respondent."""
+    """The text is not a number we accept; ``message`` is shown to the respondent.
+
+    The message is Polish, marked with ``N_``; the page translates it (``l10n.translate``).
+    """
 
     def __init__(self, message: str):
         self.message = message
@@ -38,53 +43,62 @@ def parse_number(text: str, *, places: int | None = None, integer: bool = False)
     """
     raw = (text or "").strip()
     if len(raw) > MAX_INPUT_LENGTH:
-        raise NumberFormatError("Liczba jest za długa.")
+        raise NumberFormatError(N_("Liczba jest za długa."))
     negative = raw[:1] in ("-", "\u2212")
     if negative:
         raw = raw[1:].strip()
     if not raw:
-        raise NumberFormatError("Wpisz liczbę.")
+        raise NumberFormatError(N_("Wpisz liczbę."))
     if _AMBIGUOUS.match(raw):
-        raise NumberFormatError(
-            f"Zapis „{raw}” jest niejednoznaczny: wpisz {raw.replace('.', '')} "
-            f"(bez kropki) albo {raw.replace('.', ',')} (z przecinkiem)."
-        )
+        raise NumberFormatError(N_(
+            "Zapis „%(raw)s” jest niejednoznaczny: wpisz %(plain)s (bez kropki) albo "
+            "%(comma)s (z przecinkiem).",
+            raw=raw, plain=raw.replace(".", ""), comma=raw.replace(".", ",")))
     integer_part, _, fraction = raw.partition(",")
     if "," in fraction:
-        raise NumberFormatError("Liczba może mieć tylko jeden przecinek.")
+        raise NumberFormatError(N_("Liczba może mieć tylko jeden przecinek."))
     if _SPACES.search(integer_part):
         spaced = re.sub(r"[\u00a0\u202f\u2009']", " ", integer_part)
         if not _GROUPED.match(spaced):
-            raise NumberFormatError("Odstępy wolno stawiać tylko co trzy cyfry, np. 1 234 567.")
+            raise NumberFormatError(
+                N_("Odstępy wolno stawiać tylko co trzy cyfry, np. 1 234 567."))
         integer_part = spaced.replace(" ", "")
     elif fraction and _DOT_GROUPED.match(integer_part):
         integer_part = integer_part.replace(".", "")  # 1.234,50: dots group thousands
     candidate = f"{integer_part},{fraction}" if "," in raw else integer_part
     if not _PLAIN.match(candidate):
-        raise NumberFormatError("To nie jest liczba. Wpisz cyfry, np. 1234 albo 1234,50.")
+        raise NumberFormatError(N_("To nie jest liczba. Wpisz cyfry, np. 1234 albo 1234,50."))
     try:
         value = Decimal(candidate.replace(",", "."))
     except InvalidOperation as err:  # pragma: no cover - the pattern above rules this out
-        raise NumberFormatError("To nie jest liczba.") from err
+        raise NumberFormatError(N_("To nie jest liczba.")) from err
     if negative:
         value = -value
     if abs(value) >= MAX_ABS_VALUE:
-        raise NumberFormatError("Liczba jest za duża.")
+        raise NumberFormatError(N_("Liczba jest za duża."))
     decimals = -value.as_tuple().exponent if value.as_tuple().exponent < 0 else 0
     if integer and value != value.to_integral_value():
-        raise NumberFormatError("Wpisz liczbę całkowitą (bez części ułamkowej).")
+        raise NumberFormatError(N_("Wpisz liczbę całkowitą (bez części ułamkowej)."))
     if integer:
         return value.quantize(Decimal(1))
     if places is not None and decimals > places:
-        unit = {0: "bez miejsc po przecinku", 1: "najwyżej 1 miejsce po przecinku"}.get(
-            places, f"najwyżej {places} miejsca po przecinku")
-        raise NumberFormatError(f"Wpisz liczbę z dokładnością: {unit}.")
+        if places == 0:
+            raise NumberFormatError(N_("Wpisz liczbę z dokładnością: bez miejsc po przecinku."))
+        if places == 1:
+            raise NumberFormatError(
+                N_("Wpisz liczbę z dokładnością: najwyżej 1 miejsce po przecinku."))
+        raise NumberFormatError(
+            N_("Wpisz liczbę z dokładnością: najwyżej %(places)s miejsca po przecinku.",
+               places=places))
     return value
 
 
 def format_number(value: Decimal | int | float | None, places: int | None = None,
                   locale: str = "pl_PL") -> str:
-    """Show a number the Polish way (``1 234,50``); empty for no value."""
+    """Show a number the Polish way (``1 234,50``); empty for no value.
+
+    ``locale`` other than ``pl_PL`` uses that locale's separators (``en``: ``1,234.50``).
+    """
     if value is None or value == "":
         return ""
     number = Decimal(str(value))

@@ -1,9 +1,14 @@
-"""Static forms of the staff pages (rounds, units). Messages in Polish."""
+"""Static forms of the staff pages (rounds, units) and the respondent's contact form.
+
+Labels and messages are Polish msgids wrapped in ``_l`` (``lazy_gettext``): they are
+translated when a page shows them, in the language of that request.
+"""
 
 from __future__ import annotations
 
 import re
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -26,6 +31,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from l10n import lazy_gettext as _l
 from models.units import UNIT_KINDS
 
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}$")
@@ -43,33 +49,36 @@ class ActionForm(FlaskForm):
 class RoundForm(FlaskForm):
     """A new survey round: which questionnaire, for which period, to whom."""
 
-    questionnaire_id = SelectField("Ankieta (wersja)", coerce=int,
-                                   validators=[InputRequired("Wybierz ankietę.")])
-    title = StringField("Nazwa rundy", validators=[Optional(), Length(max=300)],
-                        description="Puste: nazwa ankiety i okres.")
+    questionnaire_id = SelectField(_l("Ankieta (wersja)"), coerce=int,
+                                   validators=[InputRequired(_l("Wybierz ankietę."))])
+    title = StringField(_l("Nazwa rundy"), validators=[Optional(), Length(max=300)],
+                        description=_l("Puste: nazwa ankiety i okres."))
     reporting_year = IntegerField(
-        "Rok sprawozdawczy (N)",
-        validators=[InputRequired("Podaj rok."),
-                    NumberRange(2000, 2100, "Rok musi być między 2000 a 2100.")])
-    half = SelectField("Okres", choices=choices([("", "cały rok"), ("H1", "I półrocze"),
-                                                 ("H2", "II półrocze")]), default="")
-    opens_on = DateField("Otwarcie", validators=[InputRequired("Podaj datę otwarcia.")])
-    deadline = DateField("Termin odpowiedzi", validators=[InputRequired("Podaj termin.")])
+        _l("Rok sprawozdawczy (N)"),
+        validators=[InputRequired(_l("Podaj rok.")),
+                    NumberRange(2000, 2100, _l("Rok musi być między 2000 a 2100."))])
+    half = SelectField(_l("Okres"), choices=choices([("", _l("cały rok")),
+                                                     ("H1", _l("I półrocze")),
+                                                     ("H2", _l("II półrocze"))]), default="")
+    opens_on = DateField(_l("Otwarcie"), validators=[InputRequired(_l("Podaj datę otwarcia."))])
+    deadline = DateField(_l("Termin odpowiedzi"), validators=[InputRequired(_l("Podaj termin."))])
     reminder_days = StringField(
-        "Przypomnienia (dni przed terminem)", default="7, 2",
+        _l("Przypomnienia (dni przed terminem)"), default="7, 2",
         validators=[Optional(), Regexp(r"^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$",
-                                       message="Wpisz liczby dni oddzielone przecinkami.")])
-    kinds = SelectMultipleField("Rodzaje jednostek", choices=[],
-                                description="Puste: wszystkie, dla których jest ankieta.")
-    powiats = SelectMultipleField("Powiaty", choices=[], description="Puste: całe województwo.")
-    subregion = SelectField("Podregion", choices=choices([("", "— wszystkie —")]), default="")
-    unit_ids = SelectMultipleField("Wybrane jednostki", choices=[], coerce=int,
-                                   description="Puste: wszystkie spełniające powyższe warunki.")
-    allow_late = BooleanField("Przyjmować odpowiedzi po zamknięciu rundy")
+                                       message=_l("Wpisz liczby dni oddzielone przecinkami."))])
+    kinds = SelectMultipleField(_l("Rodzaje jednostek"), choices=[],
+                                description=_l("Puste: wszystkie, dla których jest ankieta."))
+    powiats = SelectMultipleField(_l("Powiaty"), choices=[],
+                                  description=_l("Puste: całe województwo."))
+    subregion = SelectField(_l("Podregion"), choices=choices([("", _l("— wszystkie —"))]),
+                            default="")
+    unit_ids = SelectMultipleField(_l("Wybrane jednostki"), choices=[], coerce=int,
+                                   description=_l("Puste: wszystkie spełniające powyższe warunki."))
+    allow_late = BooleanField(_l("Przyjmować odpowiedzi po zamknięciu rundy"))
 
     def validate_deadline(self, field) -> None:
         if self.opens_on.data and field.data and field.data < self.opens_on.data:
-            raise ValidationError("Termin nie może być wcześniejszy niż otwarcie.")
+            raise ValidationError(_l("Termin nie może być wcześniejszy niż otwarcie."))
 
     @property
     def period(self) -> str:
@@ -83,93 +92,99 @@ class RoundForm(FlaskForm):
 
 
 class CloseForm(FlaskForm):
-    allow_late = BooleanField("Przyjmować spóźnione odpowiedzi")
+    allow_late = BooleanField(_l("Przyjmować spóźnione odpowiedzi"))
 
 
 class UnitForm(FlaskForm):
     """Editing a unit of the register."""
 
-    kind = SelectField("Rodzaj", choices=choices(UNIT_KINDS.items()))
-    name = StringField("Nazwa", validators=[DataRequired("Podaj nazwę."), Length(max=300)])
-    teryt = StringField("Kod TERYT (gmina 6 cyfr, powiat 4 cyfry)",
-                        validators=[DataRequired("Podaj kod TERYT."),
+    kind = SelectField(_l("Rodzaj"), choices=choices((k, _l(v)) for k, v in UNIT_KINDS.items()))
+    name = StringField(_l("Nazwa"),
+                       validators=[DataRequired(_l("Podaj nazwę.")), Length(max=300)])
+    teryt = StringField(_l("Kod TERYT (gmina 6 cyfr, powiat 4 cyfry)"),
+                        validators=[DataRequired(_l("Podaj kod TERYT.")),
                                     Regexp(r"^\d{4}(\d{2})?$",
-                                           message="Kod TERYT: 4 cyfry (powiat) albo 6 (gmina).")])
-    emails = TextAreaField("Adresy e-mail (oddzielone przecinkami)",
-                           validators=[DataRequired("Podaj co najmniej jeden adres e-mail."),
+                                           message=_l("Kod TERYT: 4 cyfry (powiat) albo 6 "
+                                                      "(gmina)."))])
+    emails = TextAreaField(_l("Adresy e-mail (oddzielone przecinkami)"),
+                           validators=[DataRequired(_l("Podaj co najmniej jeden adres e-mail.")),
                                        Length(max=2000)])
-    regon = StringField("REGON", validators=[Optional(), Regexp(r"^(\d{9}|\d{14})$",
-                                                                  message="REGON: 9 lub 14 cyfr.")])
+    regon = StringField("REGON", validators=[
+        Optional(), Regexp(r"^(\d{9}|\d{14})$", message=_l("REGON: 9 lub 14 cyfr."))])
     krs = StringField("KRS", validators=[Optional(), Regexp(r"^\d{10}$",
-                                                              message="KRS: 10 cyfr.")])
-    contact_person = StringField("Osoba do kontaktu", validators=[Optional(), Length(max=200)])
-    is_active = BooleanField("Aktywna (zapraszana do badań)", default=True)
+                                                              message=_l("KRS: 10 cyfr."))])
+    contact_person = StringField(_l("Osoba do kontaktu"),
+                                 validators=[Optional(), Length(max=200)])
+    is_active = BooleanField(_l("Aktywna (zapraszana do badań)"), default=True)
 
     def validate_emails(self, field) -> None:
         addresses = [a.strip() for a in re.split(r"[,;\s]+", field.data or "") if a.strip()]
         bad = [a for a in addresses if not _EMAIL.match(a)]
         if bad:
-            raise ValidationError(f"Niepoprawny adres e-mail: {bad[0]}")
+            raise ValidationError(gettext("Niepoprawny adres e-mail: %(address)s",
+                                          address=bad[0]))
         field.data = ", ".join(addresses)
 
 
 class UnitImportForm(FlaskForm):
-    file = FileField("Plik CSV lub XLSX", validators=[
-        FileRequired("Wybierz plik."),
-        FileAllowed(["csv", "xlsx"], "Dozwolone pliki: CSV albo XLSX.")])
+    file = FileField(_l("Plik CSV lub XLSX"), validators=[
+        FileRequired(_l("Wybierz plik.")),
+        FileAllowed(["csv", "xlsx"], _l("Dozwolone pliki: CSV albo XLSX."))])
 
 
 class RegisterFileForm(FlaskForm):
-    file = FileField("Plik", validators=[
-        FileRequired("Wybierz plik."),
-        FileAllowed(["csv", "xml", "yaml", "yml"], "Dozwolone pliki: CSV, XML, YAML.")])
+    file = FileField(_l("Plik"), validators=[
+        FileRequired(_l("Wybierz plik.")),
+        FileAllowed(["csv", "xml", "yaml", "yml"], _l("Dozwolone pliki: CSV, XML, YAML."))])
 
 
 class ContactChangeForm(FlaskForm):
     """A unit proposes a new contact person or e-mail; staff confirm it before the register."""
 
-    contact_person = StringField("Nowa osoba do kontaktu",
+    contact_person = StringField(_l("Nowa osoba do kontaktu"),
                                  validators=[Optional(), Length(max=200)])
-    emails = StringField("Nowy adres e-mail (albo kilka, po przecinku)",
+    emails = StringField(_l("Nowy adres e-mail (albo kilka, po przecinku)"),
                          validators=[Optional(), Length(max=1000)])
-    note = TextAreaField("Uwagi dla ROPS", validators=[Optional(), Length(max=1000)])
+    note = TextAreaField(_l("Uwagi dla ROPS"), validators=[Optional(), Length(max=1000)])
 
     def validate_emails(self, field) -> None:
         if not field.data:
             if not self.contact_person.data:
-                raise ValidationError("Podaj nową osobę do kontaktu albo adres e-mail.")
+                raise ValidationError(_l("Podaj nową osobę do kontaktu albo adres e-mail."))
             return
         addresses = [a.strip() for a in re.split(r"[,;\s]+", field.data) if a.strip()]
         bad = [a for a in addresses if not _EMAIL.match(a)]
         if bad:
-            raise ValidationError(f"Niepoprawny adres e-mail: {bad[0]}")
+            raise ValidationError(gettext("Niepoprawny adres e-mail: %(address)s",
+                                          address=bad[0]))
         field.data = ", ".join(addresses)
 
 
 class ReturnForm(FlaskForm):
-    comment = TextAreaField("Co jednostka ma poprawić?",
-                            validators=[DataRequired("Napisz, co jednostka ma poprawić."),
+    comment = TextAreaField(_l("Co jednostka ma poprawić?"),
+                            validators=[DataRequired(_l("Napisz, co jednostka ma poprawić.")),
                                         Length(max=4000)])
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField("Powód", validators=[DataRequired("Podaj powód."),
+    reason = TextAreaField(_l("Powód"), validators=[DataRequired(_l("Podaj powód.")),
                                                 Length(max=2000)])
 
 
 class JstUnitsForm(FlaskForm):
     """Create gmina or powiat units straight from the TERYT register."""
 
-    kind = SelectField("Rodzaj", choices=choices([("gmina", "gminy"), ("powiat", "powiaty")]))
-    file = FileField("Plik z adresami e-mail (CSV: teryt;email) — opcjonalnie", validators=[
-        FileAllowed(["csv", "xlsx"], "Dozwolone pliki: CSV albo XLSX.")])
+    kind = SelectField(_l("Rodzaj"), choices=choices([("gmina", _l("gminy")),
+                                                      ("powiat", _l("powiaty"))]))
+    file = FileField(_l("Plik z adresami e-mail (CSV: teryt;email) — opcjonalnie"), validators=[
+        FileAllowed(["csv", "xlsx"], _l("Dozwolone pliki: CSV albo XLSX."))])
 
 
 class SubregionsForm(FlaskForm):
-    scheme = StringField("Nazwa podziału", default="nuts3",
-                         validators=[DataRequired("Podaj nazwę podziału."), Length(max=40),
+    scheme = StringField(_l("Nazwa podziału"), default="nuts3",
+                         validators=[DataRequired(_l("Podaj nazwę podziału.")), Length(max=40),
                                      Regexp(r"^[a-z0-9_-]+$",
-                                            message="Nazwa: małe litery, cyfry, '-' i '_'.")])
-    file = FileField("Plik CSV (kod_powiatu;podregion) albo YAML", validators=[
-        FileRequired("Wybierz plik."),
-        FileAllowed(["csv", "yaml", "yml"], "Dozwolone pliki: CSV albo YAML.")])
+                                            message=_l("Nazwa: małe litery, cyfry, '-' i '_'."))])
+    file = FileField(_l("Plik CSV (kod_powiatu;podregion) albo YAML"), validators=[
+        FileRequired(_l("Wybierz plik.")),
+        FileAllowed(["csv", "yaml", "yml"], _l("Dozwolone pliki: CSV albo YAML."))])

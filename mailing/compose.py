@@ -1,4 +1,7 @@
-"""The e-mails esmon sends, in Polish, written into the outbox in the caller's transaction.
+"""The e-mails esmon sends, written into the outbox in the caller's transaction.
+
+An e-mail is rendered when it is queued, in the language of the request that queues it
+(Polish by default, and always Polish from the mail worker and the command line).
 
 Each ``queue_*`` function renders ``templates/email/<name>.txt`` and ``.html`` and adds an
 outbox row (flush, never commit): the message exists from the moment the invitation or the
@@ -12,12 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 
 from forms.fields import QUESTION_TYPES, question_type
 from forms.model import Question, Survey
+from l10n import current_language, long_date, translate
 from mailing.outbox import add_message
 from models import Invitation, OutboxMessage, Response
-from polish import long_date
 from services.questionnaires import survey_for_round
 from services.territory import territory_labels
 
@@ -48,16 +52,18 @@ def personal_link(token: str) -> str:
 def queue_invitation(invitation: Invitation, token: str) -> OutboxMessage:
     """Invite a unit to fill the round's questionnaire through its personal link."""
     context = _invitation_context(invitation, token)
-    subject = (f"{context['title']} ({context['period']}) — prośba o wypełnienie ankiety "
-               f"do {context['deadline']}")
+    subject = gettext("%(title)s (%(period)s) — prośba o wypełnienie ankiety do %(deadline)s",
+                      title=context["title"], period=context["period"],
+                      deadline=context["deadline"])
     return _queue("invitation", subject, context, invitation)
 
 
 def queue_reminder(invitation: Invitation, token: str) -> OutboxMessage:
     """Remind a unit that has not submitted yet; carries a fresh link (tokens are not kept)."""
     context = _invitation_context(invitation, token)
-    subject = (f"Przypomnienie: {context['title']} ({context['period']}) — termin "
-               f"{context['deadline']}")
+    subject = gettext("Przypomnienie: %(title)s (%(period)s) — termin %(deadline)s",
+                      title=context["title"], period=context["period"],
+                      deadline=context["deadline"])
     return _queue("reminder", subject, context, invitation)
 
 
@@ -66,7 +72,8 @@ def queue_confirmation(response: Response, survey: Survey) -> OutboxMessage:
     invitation = response.invitation
     context = _round_context(invitation)
     context.update(response=response, sections=answer_copy(response, survey, invitation))
-    subject = f"Potwierdzenie: {context['title']} ({context['period']}) — sprawozdanie wysłane"
+    subject = gettext("Potwierdzenie: %(title)s (%(period)s) — sprawozdanie wysłane",
+                      title=context["title"], period=context["period"])
     return _queue("confirmation", subject, context, invitation)
 
 
@@ -77,7 +84,8 @@ def queue_return(invitation: Invitation, token: str, response: Response) -> Outb
     survey = survey_for_round(invitation.round).survey
     context.update(comment=response.review_comment or "",
                    notes=[(q.label, notes[q.id]) for q in survey.questions if notes.get(q.id)])
-    subject = f"Sprawozdanie do poprawy: {context['title']} ({context['period']})"
+    subject = gettext("Sprawozdanie do poprawy: %(title)s (%(period)s)",
+                      title=context["title"], period=context["period"])
     return _queue("returned", subject, context, invitation, kind="other")
 
 
@@ -111,8 +119,9 @@ def _answer_line(question: Question, value: Any, territory_names: dict[str, str]
                        cell_kind.display(value.get(row.id, {}).get(column.id), question))
                       for row in question.rows for column in question.columns
                       if value.get(row.id, {}).get(column.id) is not None)
-        return AnswerLine(question.label, kind.display(value, question), cells, comment)
-    return AnswerLine(question.label, kind.display(value, question), comment=comment)
+        return AnswerLine(question.label, translate(kind.display(value, question)), cells,
+                          comment)
+    return AnswerLine(question.label, translate(kind.display(value, question)), comment=comment)
 
 
 def _territory_codes(survey: Survey, answers: dict) -> set[str]:
@@ -129,6 +138,7 @@ def _round_context(invitation: Invitation) -> dict[str, Any]:
     year = round_.reporting_year
     return {
         "organisation": current_app.config["ESMON_ORGANISATION"],
+        "lang": current_language(),
         "unit": invitation.unit,
         "round": round_,
         "title": round_.questionnaire.title,

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from extensions import db
+from i18n_markers import N_
+from l10n import long_date, translate
 from mailing.outbox import status_counts
 from models import OutboxMessage, Round
-from polish import long_date
 
-STATUS_LABELS = {"queued": "w kolejce", "sending": "w trakcie wysyłki", "sent": "wysłano",
-                 "failed": "nie wysłano"}
-KIND_LABELS = {"invitation": "zaproszenie", "reminder": "przypomnienie",
-               "confirmation": "potwierdzenie", "other": "wiadomość"}
+#: Polish msgids; pages show them through ``translate`` (the ``tr`` filter)
+STATUS_LABELS = {"queued": N_("w kolejce"), "sending": N_("w trakcie wysyłki"),
+                 "sent": N_("wysłano"), "failed": N_("nie wysłano")}
+KIND_LABELS = {"invitation": N_("zaproszenie"), "reminder": N_("przypomnienie"),
+               "confirmation": N_("potwierdzenie"), "other": N_("wiadomość")}
 
 
 def round_mail_status(round_: Round) -> dict[str, Any]:
@@ -34,9 +37,11 @@ def round_mail_status(round_: Round) -> dict[str, Any]:
 
 def describe_message(row: Any) -> str:
     """``zaproszenie: wysłano 3 marca 2026``, ``przypomnienie: w kolejce (próby: 2; …)``."""
-    text = f"{KIND_LABELS.get(row.kind, row.kind)}: {STATUS_LABELS.get(row.status, row.status)}"
+    text = (f"{translate(KIND_LABELS.get(row.kind, row.kind))}: "
+            f"{translate(STATUS_LABELS.get(row.status, row.status))}")
     if row.status == "sent" and row.sent_at is not None:
         return f"{text} {long_date(row.sent_at.date())}"
     if row.last_error:
-        return f"{text} (próby: {row.attempts}; {row.last_error})"
+        return gettext("%(text)s (próby: %(attempts)s; %(error)s)", text=text,
+                       attempts=row.attempts, error=row.last_error)
     return text

@@ -8,29 +8,30 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
+from i18n_markers import N_
 from models.types import JSONDocument, UTCDateTime, utcnow
 
-#: action code → Polish description, for the log page and its filter
+#: action code → Polish description (a msgid), for the log page and its filter
 ACTIONS = {
-    "login": "logowanie",
-    "login_failed": "nieudane logowanie",
-    "round_create": "utworzenie rundy",
-    "round_launch": "uruchomienie rundy",
-    "round_close": "zamknięcie rundy",
-    "round_reopen": "ponowne otwarcie rundy",
-    "reminders": "wysłanie przypomnień",
-    "link_resend": "ponowne wysłanie linku",
-    "link_reissue": "wymiana linku",
-    "response_accept": "przyjęcie odpowiedzi",
-    "response_return": "zwrot do korekty",
-    "response_reopen": "ponowne otwarcie odpowiedzi",
-    "response_staff_entry": "wpis w imieniu jednostki",
-    "unit_create": "dodanie jednostki",
-    "unit_edit": "zmiana jednostki",
-    "units_import": "import jednostek",
-    "contact_approve": "zatwierdzenie zmiany kontaktu",
-    "contact_reject": "odrzucenie zmiany kontaktu",
-    "export": "pobranie zestawienia",
+    "login": N_("logowanie"),
+    "login_failed": N_("nieudane logowanie"),
+    "round_create": N_("utworzenie rundy"),
+    "round_launch": N_("uruchomienie rundy"),
+    "round_close": N_("zamknięcie rundy"),
+    "round_reopen": N_("ponowne otwarcie rundy"),
+    "reminders": N_("wysłanie przypomnień"),
+    "link_resend": N_("ponowne wysłanie linku"),
+    "link_reissue": N_("wymiana linku"),
+    "response_accept": N_("przyjęcie odpowiedzi"),
+    "response_return": N_("zwrot do korekty"),
+    "response_reopen": N_("ponowne otwarcie odpowiedzi"),
+    "response_staff_entry": N_("wpis w imieniu jednostki"),
+    "unit_create": N_("dodanie jednostki"),
+    "unit_edit": N_("zmiana jednostki"),
+    "units_import": N_("import jednostek"),
+    "contact_approve": N_("zatwierdzenie zmiany kontaktu"),
+    "contact_reject": N_("odrzucenie zmiany kontaktu"),
+    "export": N_("pobranie zestawienia"),
 }
 
 

@@ -8,21 +8,23 @@ from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
+from i18n_markers import N_
 from models.territory import Territory
 from models.types import UTCDateTime, utcnow
 
-#: kind code → Polish name; the kinds a questionnaire lists in ``unit_kinds``
+#: kind code → Polish name (a msgid: pages translate it); the kinds a questionnaire lists
+#: in ``unit_kinds``
 UNIT_KINDS = {
-    "cis": "Centrum Integracji Społecznej",
-    "kis": "Klub Integracji Społecznej",
-    "owes": "Ośrodek Wsparcia Ekonomii Społecznej",
-    "gmina": "Gmina",
-    "powiat": "Powiat",
-    "ops": "Ośrodek pomocy społecznej",
-    "pcpr": "Powiatowe centrum pomocy rodzinie",
-    "wtz": "Warsztat terapii zajęciowej",
-    "zaz": "Zakład aktywności zawodowej",
-    "pes": "Podmiot ekonomii społecznej",
+    "cis": N_("Centrum Integracji Społecznej"),
+    "kis": N_("Klub Integracji Społecznej"),
+    "owes": N_("Ośrodek Wsparcia Ekonomii Społecznej"),
+    "gmina": N_("Gmina"),
+    "powiat": N_("Powiat"),
+    "ops": N_("Ośrodek pomocy społecznej"),
+    "pcpr": N_("Powiatowe centrum pomocy rodzinie"),
+    "wtz": N_("Warsztat terapii zajęciowej"),
+    "zaz": N_("Zakład aktywności zawodowej"),
+    "pes": N_("Podmiot ekonomii społecznej"),
 }
 
 

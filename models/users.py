@@ -10,10 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import db
+from i18n_markers import N_
 from models.types import UTCDateTime, utcnow
 
-#: role → Polish name; admins can do everything, coordinators read responses and export
-ROLES = {"admin": "administrator (ROPS)", "coordinator": "koordynator"}
+#: role → Polish name (a msgid: pages translate it); admins can do everything, coordinators
+#: read responses and export
+ROLES = {"admin": N_("administrator (ROPS)"), "coordinator": N_("koordynator")}
 
 
 class User(UserMixin, db.Model):

@@ -15,26 +15,28 @@ from typing import Any
 
 import pandas as pd
 
+from i18n_markers import N_
 from polish import polish_sort_key
 from reports.frame import GMINA_TYPE_ORDER, NO_PODREGION, NO_POWIAT, Column, ReportFrame
 
-#: level → how a sheet or a heading names it
+#: level → how a sheet or a heading names it (Polish msgids: labels are translated where
+#: they are shown, the tables keep these texts as their keys)
 LEVELS = {
-    "wojewodztwo": "Województwo",
-    "podregion": "Podregion",
-    "powiat": "Powiat",
-    "gmina_type": "Rodzaj JST",
-    "unit_kind": "Rodzaj jednostki",
+    "wojewodztwo": N_("Województwo"),
+    "podregion": N_("Podregion"),
+    "powiat": N_("Powiat"),
+    "gmina_type": N_("Rodzaj JST"),
+    "unit_kind": N_("Rodzaj jednostki"),
 }
-TOTAL = "Ogółem"
+TOTAL = N_("Ogółem")
 #: leading columns of an aggregate table; the group columns follow
 META = ("kolumna", "pytanie", "etykieta", "miara", "format")
 
-INVITED, SUBMITTED, ACCEPTED, RATE = ("zaproszone", "złożone", "przyjęte",
-                                      "odsetek odpowiedzi")
-COUNT, SUM, MEAN, MEDIAN, MIN, MAX = ("liczba odpowiedzi", "suma", "średnia", "mediana",
-                                      "minimum", "maksimum")
-CHOSEN, SHARE, YES_SHARE = "liczba wskazań", "odsetek wskazań", "odsetek „tak”"
+INVITED, SUBMITTED, ACCEPTED, RATE = (N_("zaproszone"), N_("złożone"), N_("przyjęte"),
+                                      N_("odsetek odpowiedzi"))
+COUNT, SUM, MEAN, MEDIAN, MIN, MAX = (N_("liczba odpowiedzi"), N_("suma"), N_("średnia"),
+                                      N_("mediana"), N_("minimum"), N_("maksimum"))
+CHOSEN, SHARE, YES_SHARE = N_("liczba wskazań"), N_("odsetek wskazań"), N_("odsetek „tak”")
 #: response-rate rows sit under this pseudo column
 RESPONSE_RATE = "_odpowiedzi"
 _NUMBER_FORMATS = {"count": "count", "PLN": "money", "%": "pct", "": "decimal"}
@@ -116,7 +118,7 @@ def _response_rows(data: pd.DataFrame, submitted: pd.DataFrame, level: str) -> l
     rate = done / invited
 
     def meta(measure: str, fmt: str) -> tuple[str, str, str, str, str]:
-        return (RESPONSE_RATE, "", "Odpowiedzi na ankietę", measure, fmt)
+        return (RESPONSE_RATE, "", N_("Odpowiedzi na ankietę"), measure, fmt)
 
     n_invited, n_done = len(data), len(submitted)
     return [

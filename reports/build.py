@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from i18n_markers import N_
 from reports.aggregate import aggregate
 from reports.frame import ReportFrame
 from reports.indicators import Indicator, evaluate_indicators
@@ -19,11 +20,12 @@ from reports.yoy import year_over_year
 
 KINDS = ("regional", "municipal", "raw", "indicators")
 NOTES = [
-    "Liczone są ankiety złożone i przyjęte; wersje robocze i ankiety zwrócone do korekty "
-    "tylko w liczbie zaproszonych.",
-    "Miasto na prawach powiatu wypełnia jedną ankietę za gminę i powiat i jest liczone raz.",
-    "Średnie, mediany i odsetki liczone z udzielonych odpowiedzi (puste pominięte); kwoty "
-    "w zł; dzielenie przez zero daje pustą komórkę.",
+    N_("Liczone są ankiety złożone i przyjęte; wersje robocze i ankiety zwrócone do korekty "
+       "tylko w liczbie zaproszonych."),
+    N_("Miasto na prawach powiatu wypełnia jedną ankietę za gminę i powiat i jest liczone "
+       "raz."),
+    N_("Średnie, mediany i odsetki liczone z udzielonych odpowiedzi (puste pominięte); kwoty "
+       "w zł; dzielenie przez zero daje pustą komórkę."),
 ]
 
 
@@ -58,8 +60,9 @@ def municipal(info: ReportInfo, frame: ReportFrame, teryt: str, *,
     """
     report = municipal_report(frame, teryt, previous, exclude_sensitive=small_cells)
     own = of_gmina(frame, teryt)
-    info.filters.append(f"gmina {report.code} ({report.name})")
-    info.notes += [f"Porównanie z gminami: {label} — {n} gmin z odpowiedziami."
+    info.filters.append(N_("gmina %(code)s (%(name)s)", code=report.code, name=report.name))
+    info.notes += [N_("Porównanie z gminami: %(area)s — %(count)s gmin z odpowiedziami.",
+                      area=label, count=n)
                    for label, n in report.areas.values()]
     _notes(info, small_cells, previous is not None)
     return ReportContent(info, own, (), {}, evaluate_indicators(indicators, own),
@@ -88,7 +91,8 @@ def _notes(info: ReportInfo, small_cells: bool, with_previous: bool | None = Non
     info.notes += NOTES
     if small_cells:
         info.notes.append(SUPPRESSION_NOTE)
-        info.notes.append("Arkusz „Dane” nie zawiera kolumn z danymi wrażliwymi.")
+        info.notes.append(N_("Arkusz „Dane” nie zawiera kolumn z danymi wrażliwymi."))
     if with_previous is False:
-        info.notes.append("Brak poprzedniej rundy tej ankiety — bez porównania rok do roku.")
+        info.notes.append(N_("Brak poprzedniej rundy tej ankiety — bez porównania rok do "
+                             "roku."))
 

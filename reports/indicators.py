@@ -43,12 +43,13 @@ from forms.loader import ID_PATTERN
 from forms.model import Survey
 from forms.problems import Problem
 from forms.yamlsource import LineDict, LineList, load_yaml
+from i18n_markers import N_
 from reports.frame import ReportFrame, answer_columns
 
 FORMAT_VERSION = 1
-UNITS = {"count": "liczba", "PLN": "zł", "%": "%"}
-DIRECTIONS = {"increase": "wzrost", "decrease": "spadek"}
-ACHIEVED, NOT_ACHIEVED, NO_DATA = "osiągnięty", "nieosiągnięty", "brak danych"
+UNITS = {"count": N_("liczba"), "PLN": N_("zł"), "%": "%"}
+DIRECTIONS = {"increase": N_("wzrost"), "decrease": N_("spadek")}
+ACHIEVED, NOT_ACHIEVED, NO_DATA = N_("osiągnięty"), N_("nieosiągnięty"), N_("brak danych")
 RESPONSES, INVITED = "liczba_odpowiedzi", "liczba_zaproszonych"
 _TOP_KEYS = {"format", "key", "indicators"}
 _REQUIRED = {"id", "name", "formula", "unit", "target", "target_year", "direction"}

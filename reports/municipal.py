@@ -14,13 +14,16 @@ from typing import Any
 
 import pandas as pd
 
+from i18n_markers import N_
 from reports.aggregate import mean
 from reports.frame import CITY, Column, ReportFrame
 
-AREAS = (("powiat", "powiat"), ("podregion", "podregion"), ("wojewodztwo", "województwo"))
-COLUMNS = ("kolumna", "pytanie", "etykieta", "format", "gmina", "poprzednia runda", "zmiana",
-           "zmiana %") + tuple(f"{label} — {stat}" for _, label in AREAS
-                               for stat in ("mediana", "średnia"))
+AREAS = (("powiat", N_("powiat")), ("podregion", N_("podregion")),
+         ("wojewodztwo", N_("województwo")))
+#: headers; the area columns read "powiat — mediana" (translated part by part where shown)
+COLUMNS = (N_("kolumna"), N_("pytanie"), N_("etykieta"), "format", N_("gmina"),
+           N_("poprzednia runda"), N_("zmiana"), N_("zmiana %")) + tuple(
+    f"{label} — {stat}" for _, label in AREAS for stat in (N_("mediana"), N_("średnia")))
 _FORMATS = {"count": "count", "PLN": "money", "%": "pct", "": "decimal"}
 
 

@@ -18,16 +18,17 @@ from typing import Any
 
 import pandas as pd
 
+from i18n_markers import N_
 from reports.aggregate import COUNT, SUM, TOTAL, Aggregate
 from reports.frame import Column
 
 SMALL = "<3"
 COMPLEMENT = "x"
 #: how the information sheet explains the marks
-NOTE = (f"„{SMALL}” — liczba osób 1 lub 2 w grupie wrażliwej (art. 1 ust. 2 ustawy o "
-        f"zatrudnieniu socjalnym), ukryta; „{COMPLEMENT}” — wartość ukryta dodatkowo, aby "
-        "ukrytej liczby nie dało się odtworzyć z sum. Dla tych komórek podano tylko liczbę "
-        "odpowiedzi i sumę.")
+NOTE = N_("„%(small)s” — liczba osób 1 lub 2 w grupie wrażliwej (art. 1 ust. 2 ustawy o "
+          "zatrudnieniu socjalnym), ukryta; „%(complement)s” — wartość ukryta dodatkowo, aby "
+          "ukrytej liczby nie dało się odtworzyć z sum. Dla tych komórek podano tylko liczbę "
+          "odpowiedzi i sumę.", small=SMALL, complement=COMPLEMENT)
 
 _Key = tuple[str, str]  # (column name, group)
 

@@ -10,13 +10,17 @@ Safety: the workbook is opened with ``strings_to_formulas``, ``strings_to_number
 so ``=HYPERLINK(…)`` typed into a questionnaire stays text; such text also gets Excel's quote
 prefix so editing the cell later does not turn it into a formula.
 
+Language: every fixed text (sheet names, headers, labels, notes) is a Polish msgid marked with
+``N_``; ``write_report`` takes a ``translate`` callable (the Flask side passes
+``l10n.translate``), so this module needs no Flask and the default workbook is Polish.
+
 Memory: ``constant_memory`` writes each row to disk as it is finished, so a 60 000-row "Dane"
 sheet never sits in memory; every sheet is therefore written strictly top to bottom.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -27,6 +31,7 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from i18n_markers import N_
 from reports.aggregate import LEVELS, TOTAL, Aggregate
 from reports.frame import ATTRIBUTES, Column, ReportFrame
 from reports.indicators import DIRECTIONS, UNITS, IndicatorResult
@@ -42,17 +47,25 @@ PERCENT = "0.0%"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MAX_WIDTH, _MIN_WIDTH = 60, 8
 ATTRIBUTE_LABELS = {
-    "unit_id": "Identyfikator jednostki w rejestrze",
-    "unit_name": "Nazwa jednostki",
-    "unit_kind": "Rodzaj jednostki (cis, kis, owes, gmina, powiat, …)",
-    "teryt": "Kod TERYT (TERC) jednostki: gmina 7 cyfr (z RODZ), powiat 4 cyfry",
-    "gmina_type": "Rodzaj JST: miejska, wiejska, miejsko-wiejska, powiat, miasto na prawach "
-                  "powiatu",
-    "powiat": "Powiat (kod i nazwa)",
-    "podregion": "Podregion",
-    "wojewodztwo": "Województwo (kod i nazwa)",
-    "status": "Status odpowiedzi: invited, draft, submitted, returned, accepted",
+    "unit_id": N_("Identyfikator jednostki w rejestrze"),
+    "unit_name": N_("Nazwa jednostki"),
+    "unit_kind": N_("Rodzaj jednostki (cis, kis, owes, gmina, powiat, …)"),
+    "teryt": N_("Kod TERYT (TERC) jednostki: gmina 7 cyfr (z RODZ), powiat 4 cyfry"),
+    "gmina_type": N_("Rodzaj JST: miejska, wiejska, miejsko-wiejska, powiat, miasto na "
+                     "prawach powiatu"),
+    "powiat": N_("Powiat (kod i nazwa)"),
+    "podregion": N_("Podregion"),
+    "wojewodztwo": N_("Województwo (kod i nazwa)"),
+    "status": N_("Status odpowiedzi: invited, draft, submitted, returned, accepted"),
 }
+#: sheet names
+INFORMATION, INDICATORS, MUNICIPAL = N_("Informacje"), N_("Wskaźniki"), N_("Gmina")
+RAW, CODEBOOK, YEAR_OVER_YEAR = N_("Dane"), N_("Słownik"), N_("%(level)s rok do roku")
+Translate = Callable[[str], str]
+
+
+def _unchanged(text: str) -> str:
+    return text
 
 
 @dataclass
@@ -83,9 +96,14 @@ class ReportContent:
     suppressed: bool = False
 
 
-def write_report(out: IO[bytes] | str | Path, content: ReportContent) -> None:
-    """Write the workbook to a path or a binary file-like object (a web view streams it)."""
-    book = _Book(out)
+def write_report(out: IO[bytes] | str | Path, content: ReportContent,
+                 translate: Translate = _unchanged) -> None:
+    """Write the workbook to a path or a binary file-like object (a web view streams it).
+
+    :param translate: turns each Polish label (a msgid, or an ``i18n_markers.Message``) into
+        the reader's language; by default the workbook is in Polish
+    """
+    book = _Book(out, translate)
     try:
         _information(book, content)
         if content.indicators:
@@ -106,7 +124,8 @@ def write_report(out: IO[bytes] | str | Path, content: ReportContent) -> None:
 class _Book:
     """The workbook with its formats and a writer that never lets text become a formula."""
 
-    def __init__(self, out: IO[bytes] | str | Path):
+    def __init__(self, out: IO[bytes] | str | Path, translate: Translate = _unchanged):
+        self.t = translate
         self.wb = xlsxwriter.Workbook(out if not isinstance(out, Path) else str(out), {
             "constant_memory": True,
             "strings_to_formulas": False,
@@ -130,7 +149,12 @@ class _Book:
         }
 
     def sheet(self, name: str) -> Worksheet:
-        return self.wb.add_worksheet(name[:31])
+        """A new sheet; ``name`` is a msgid, the sheet gets its translation."""
+        return self.wb.add_worksheet(self.t(name)[:31])
+
+    def label(self, text: str) -> str:
+        """A header or label in the reader's language (``powiat — mediana`` part by part)."""
+        return " — ".join(self.t(part) for part in text.split(" — "))
 
     def value(self, ws: Worksheet, row: int, col: int, value: Any, fmt: str | None = None
               ) -> None:
@@ -156,9 +180,9 @@ class _Book:
 
     def header_row(self, ws: Worksheet, names: Sequence[str], widths: Sequence[float],
                    last_row: int, freeze_cols: int = 0) -> None:
-        """Header in row 0, frozen; autofilter over the table; column widths."""
+        """Header in row 0 (names translated), frozen; autofilter over the table; widths."""
         for col, (name, width) in enumerate(zip(names, widths, strict=True)):
-            ws.write_string(0, col, name, self.header)
+            ws.write_string(0, col, self.label(name), self.header)
             ws.set_column(col, col, width)
         ws.freeze_panes(1, freeze_cols)
         ws.autofilter(0, 0, max(last_row, 1), len(names) - 1)
@@ -176,35 +200,39 @@ def _information(book: _Book, content: ReportContent) -> None:
     info, frame = content.info, content.frame
     invited = len(frame.data)
     submitted = int(frame.submitted.sum())
+    t = book.t
     rows: list[tuple[str, Any, str | None]] = [
-        ("Raport", info.title, None),
-        ("Runda", info.round_label, None),
-        ("Okres sprawozdawczy", info.period, None),
-        ("Ankieta", info.questionnaire, None),
-        ("Filtry", "; ".join(info.filters) or "brak (wszystkie jednostki rundy)", None),
-        ("Wygenerowano", info.generated_at, None),
-        ("Zaproszone jednostki", invited, "count"),
-        ("Złożone ankiety", submitted, "count"),
-        ("Odsetek odpowiedzi", submitted / invited if invited else None, "share"),
+        (N_("Raport"), info.title, None),
+        (N_("Runda"), info.round_label, None),
+        (N_("Okres sprawozdawczy"), info.period, None),
+        (N_("Ankieta"), info.questionnaire, None),
+        (N_("Filtry"), "; ".join(t(f) for f in info.filters)
+         or t(N_("brak (wszystkie jednostki rundy)")), None),
+        (N_("Wygenerowano"), info.generated_at, None),
+        (N_("Zaproszone jednostki"), invited, "count"),
+        (N_("Złożone ankiety"), submitted, "count"),
+        (N_("Odsetek odpowiedzi"), submitted / invited if invited else None, "share"),
     ]
-    rows += [("Uwaga", note, None) for note in info.notes]
-    ws = book.sheet("Informacje")
-    book.header_row(ws, ["Pole", "Wartość"], [24, 100], len(rows))
+    rows += [(N_("Uwaga"), t(note), None) for note in info.notes]
+    ws = book.sheet(INFORMATION)
+    book.header_row(ws, [N_("Pole"), N_("Wartość")], [24, 100], len(rows))
     for r, (name, value, fmt) in enumerate(rows, start=1):
-        book.string(ws, r, 0, name)
+        book.string(ws, r, 0, t(name))
         if isinstance(value, str):
             book.string(ws, r, 1, value, wrap=True)
         else:
             book.value(ws, r, 1, value, fmt)
 
 
-_INDICATOR_HEADER = ["id", "Wskaźnik", "Źródło", "Jednostka", "Wartość bazowa", "Rok bazowy",
-                     "Wartość docelowa", "Rok docelowy", "Kierunek", "Osiągnięto", "Status",
-                     "Realizacja celu"]
+_INDICATOR_HEADER = ["id", N_("Wskaźnik"), N_("Źródło"), N_("Jednostka"), N_("Wartość bazowa"),
+                     N_("Rok bazowy"), N_("Wartość docelowa"), N_("Rok docelowy"),
+                     N_("Kierunek"), N_("Osiągnięto"), N_("Status"), N_("Realizacja celu")]
 
 
 def _indicators(book: _Book, results: Sequence[IndicatorResult]) -> None:
-    ws = book.sheet("Wskaźniki")
+    t = book.t
+    ws = book.sheet(INDICATORS)
+    sheet_name = ws.get_name()
     names = [r.indicator.name for r in results]
     widths = [_width([r.indicator.id for r in results]), _width(names, 30),
               _width([r.indicator.source for r in results], 14), 10, 14, 11, 14, 12, 10, 14,
@@ -213,9 +241,9 @@ def _indicators(book: _Book, results: Sequence[IndicatorResult]) -> None:
     for r, result in enumerate(results, start=1):
         ind = result.indicator
         fmt = {"count": "count", "PLN": "money", "%": "pct"}[ind.unit]
-        cells = [ind.id, ind.name, ind.source, UNITS[ind.unit], ind.baseline, ind.baseline_year,
-                 ind.target, ind.target_year, DIRECTIONS[ind.direction], result.achieved,
-                 result.status, result.progress]
+        cells = [ind.id, ind.name, ind.source, t(UNITS[ind.unit]), ind.baseline,
+                 ind.baseline_year, ind.target, ind.target_year, t(DIRECTIONS[ind.direction]),
+                 result.achieved, t(result.status), result.progress]
         formats = [None] * 4 + [fmt, "count", fmt, "count", None, fmt, None, "share"]
         for c, (value, cell_fmt) in enumerate(zip(cells, formats, strict=True)):
             if c == 1:
@@ -224,12 +252,12 @@ def _indicators(book: _Book, results: Sequence[IndicatorResult]) -> None:
                 book.value(ws, r, c, value, cell_fmt)
     chart = book.wb.add_chart({"type": "bar"})
     chart.add_series({
-        "name": "Realizacja celu",
-        "categories": ["Wskaźniki", 1, 1, len(results), 1],
-        "values": ["Wskaźniki", 1, 11, len(results), 11],
+        "name": t(N_("Realizacja celu")),
+        "categories": [sheet_name, 1, 1, len(results), 1],
+        "values": [sheet_name, 1, 11, len(results), 11],
         "data_labels": {"value": True, "num_format": PERCENT},
     })
-    chart.set_title({"name": "Stopień realizacji celu (100% = cel osiągnięty)"})
+    chart.set_title({"name": t(N_("Stopień realizacji celu (100% = cel osiągnięty)"))})
     chart.set_x_axis({"num_format": "0%"})
     chart.set_y_axis({"reverse": True})
     chart.set_legend({"none": True})
@@ -238,7 +266,7 @@ def _indicators(book: _Book, results: Sequence[IndicatorResult]) -> None:
 
 
 def _municipal(book: _Book, report: MunicipalReport) -> None:
-    ws = book.sheet("Gmina")
+    ws = book.sheet(MUNICIPAL)
     table = report.table
     header = [c for c in MUNICIPAL_COLUMNS if c != "format"]
     widths = [_width(table["kolumna"]), _width(table["pytanie"]), 50] + [14] * (len(header) - 3)
@@ -268,11 +296,13 @@ def _level(book: _Book, agg: Aggregate) -> None:
     for r, record in enumerate(table[header].itertuples(index=False), start=1):
         fmt = formats[r - 1]
         for c, value in enumerate(record):
+            if c in (2, 3) and isinstance(value, str):
+                value = book.t(value)  # "Odpowiedzi na ankietę", the measure
             book.value(ws, r, c, value, fmt if c >= 4 else None)
 
 
 def _yoy(book: _Book, level: str, table: pd.DataFrame) -> None:
-    ws = book.sheet(f"{LEVELS[level]} rok do roku")
+    ws = book.sheet(book.t(YEAR_OVER_YEAR) % {"level": book.t(LEVELS[level])})
     header = [c for c in YOY_COLUMNS if c != "format"]
     widths = [_width(table["kolumna"]), _width(table["pytanie"]), 40, 18, 18, 14, 14, 14, 12,
               16]
@@ -283,6 +313,8 @@ def _yoy(book: _Book, level: str, table: pd.DataFrame) -> None:
         for c, value in enumerate(record):
             name = header[c]
             cell_fmt = "share" if name == "zmiana %" else fmt
+            if c in (2, 3, 4, 9) and isinstance(value, str):
+                value = book.t(value)  # label, measure, group "Ogółem", remark
             book.value(ws, r, c, value, cell_fmt if 5 <= c <= 8 else None)
 
 
@@ -302,7 +334,7 @@ def raw_values(frame: ReportFrame, column: Column) -> list[Any]:
 
 
 def _raw(book: _Book, frame: ReportFrame, exclude_sensitive: bool) -> None:
-    ws = book.sheet("Dane")
+    ws = book.sheet(RAW)
     data = frame.data[frame.submitted]
     columns = raw_columns(frame, exclude_sensitive)
     subset = ReportFrame(data, frame.columns, frame.survey)
@@ -337,17 +369,19 @@ def _raw(book: _Book, frame: ReportFrame, exclude_sensitive: bool) -> None:
 
 
 def _codebook(book: _Book, frame: ReportFrame) -> None:
-    ws = book.sheet("Słownik")
+    t = book.t
+    ws = book.sheet(CODEBOOK)
     rows: list[tuple[str, str, str, str, str]] = [
-        (name, label, "atrybut jednostki", "", "") for name, label in ATTRIBUTE_LABELS.items()]
+        (name, t(label), t(N_("atrybut jednostki")), "", "")
+        for name, label in ATTRIBUTE_LABELS.items()]
     for column in raw_columns(frame):
         question = frame.survey.question(column.question_id)
         kind = question.type + (f" ({column.unit})" if column.unit else "")
         choices = "; ".join(f"{c.value} = {c.label}" for c in question.choices)
         if column.kind == "multi":
-            choices = f"wartości rozdzielone „;”: {choices}"
+            choices = t(N_("wartości rozdzielone „;”: %(choices)s", choices=choices))
         rows.append((column.name, column.label, kind, choices, column.section))
-    header = ["id", "etykieta", "typ", "odpowiedzi", "sekcja"]
+    header = ["id", N_("etykieta"), N_("typ"), N_("odpowiedzi"), N_("sekcja")]
     widths = [_width([r[0] for r in rows]), 60, 22, 50, 30]
     book.header_row(ws, header, widths, len(rows))
     for r, record in enumerate(rows, start=1):

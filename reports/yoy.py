@@ -15,12 +15,14 @@ from typing import Any
 
 import pandas as pd
 
+from i18n_markers import N_
 from reports.aggregate import RESPONSE_RATE, TOTAL, Aggregate
 
-COLUMNS = ("kolumna", "pytanie", "etykieta", "miara", "format", "grupa", "bieżąca runda",
-           "poprzednia runda", "zmiana", "zmiana %", "uwagi")
-NEW_QUESTION, GONE_QUESTION = "nowe pytanie", "pytanie usunięte"
-NEW_ITEM, GONE_ITEM = "nowa pozycja", "pozycja usunięta"
+COLUMNS = (N_("kolumna"), N_("pytanie"), N_("etykieta"), N_("miara"), "format", N_("grupa"),
+           N_("bieżąca runda"), N_("poprzednia runda"), N_("zmiana"), N_("zmiana %"),
+           N_("uwagi"))
+NEW_QUESTION, GONE_QUESTION = N_("nowe pytanie"), N_("pytanie usunięte")
+NEW_ITEM, GONE_ITEM = N_("nowa pozycja"), N_("pozycja usunięta")
 
 
 def year_over_year(current: Aggregate, previous: Aggregate,

@@ -13,9 +13,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext
 
 from extensions import db
 from forms.model import Survey
+from i18n_markers import N_
+from l10n import translate
 from reports import build
 from reports.frame import ReportFrame, build_frame
 from reports.indicators import Indicator, indicators_path, load_indicators_file
@@ -29,20 +32,21 @@ from reports.source import (
     round_survey,
     subregion_schemes,
 )
-from reports.xlsx import ReportContent, ReportInfo
+from reports.xlsx import ReportContent, ReportInfo, write_report
 
+#: report kind → its title (a Polish msgid; shown through ``translate``)
 TITLES = {
-    "regional": "Raport regionalny",
-    "municipal": "Raport gminny",
-    "raw": "Dane surowe",
-    "indicators": "Wskaźniki",
+    "regional": N_("Raport regionalny"),
+    "municipal": N_("Raport gminny"),
+    "raw": N_("Dane surowe"),
+    "indicators": N_("Wskaźniki"),
 }
 #: wraps the stream of records (a progress bar on the command line); gets a label and a length
 Progress = Callable[[Iterable[dict[str, Any]], int, str], Iterator[dict[str, Any]]]
 
 
 class ExportError(Exception):
-    """The report cannot be made as asked; the message says why, in Polish."""
+    """The report cannot be made as asked; the message says why (in the user's language)."""
 
 
 @dataclass
@@ -69,12 +73,14 @@ def podregiony_for(scheme: str | None) -> dict[str, str]:
     schemes = subregion_schemes(db.session)
     if scheme is None:
         if len(schemes) > 1:
-            raise ExportError("W bazie jest kilka podziałów na podregiony ("
-                              f"{', '.join(schemes)}) — wybierz jeden.")
+            raise ExportError(gettext("W bazie jest kilka podziałów na podregiony "
+                                      "(%(schemes)s) — wybierz jeden.",
+                                      schemes=", ".join(schemes)))
         return podregion_mapping(db.session, schemes[0]) if schemes else {}
     if scheme not in schemes:
-        raise ExportError(f"Nie ma podziału na podregiony „{scheme}” (w bazie: "
-                          f"{', '.join(schemes) or 'brak'}).")
+        raise ExportError(gettext("Nie ma podziału na podregiony „%(scheme)s” (w bazie: "
+                                  "%(schemes)s).", scheme=scheme,
+                                  schemes=", ".join(schemes) or gettext("brak")))
     return podregion_mapping(db.session, scheme)
 
 
@@ -84,7 +90,8 @@ def indicators_for(survey: Survey) -> list[Indicator]:
         return []
     indicators, problems = load_indicators_file(path, survey)
     if problems:
-        raise ExportError("Błędy w pliku wskaźników:\n" + "\n".join(str(p) for p in problems))
+        raise ExportError(gettext("Błędy w pliku wskaźników:") + "\n"
+                          + "\n".join(str(p) for p in problems))
     return indicators
 
 
@@ -102,9 +109,9 @@ def prepare_report(request: ReportRequest, progress: Progress = _plain
     :raise ExportError: unknown round, a gmina without units, broken indicators file, …
     """
     if request.kind not in TITLES:
-        raise ExportError(f"Nieznany rodzaj raportu „{request.kind}”.")
+        raise ExportError(gettext("Nieznany rodzaj raportu „%(kind)s”.", kind=request.kind))
     if request.kind == "municipal" and not request.teryt:
-        raise ExportError("Raport gminny wymaga kodu gminy (TERYT, np. 160402).")
+        raise ExportError(gettext("Raport gminny wymaga kodu gminy (TERYT, np. 160402)."))
     try:
         info = round_info(db.session, request.round_id)
     except LookupError as err:
@@ -112,20 +119,24 @@ def prepare_report(request: ReportRequest, progress: Progress = _plain
     survey = round_survey(db.session, request.round_id)
     podregiony = (request.podregiony if request.podregiony is not None
                   else podregiony_for(request.scheme))
-    frame = _frame(request.round_id, info, survey, podregiony, "Odpowiedzi", progress)
+    frame = _frame(request.round_id, info, survey, podregiony, gettext("Odpowiedzi"),
+                   progress)
     previous, before = None, None
     if request.kind in ("regional", "municipal"):
         previous_id = previous_round_id(db.session, request.round_id)
         if previous_id is not None:
             before = round_info(db.session, previous_id)
             previous = _frame(previous_id, before, round_survey(db.session, previous_id),
-                              podregiony, f"Poprzednia runda ({before.period})", progress)
-    report_info = ReportInfo(TITLES[request.kind], info.label, info.period,
-                             f"{info.key} wersja {info.version}",
+                              podregiony, gettext("Poprzednia runda (%(period)s)",
+                                                  period=before.period), progress)
+    report_info = ReportInfo(translate(TITLES[request.kind]), info.label, info.period,
+                             gettext("%(key)s wersja %(version)s", key=info.key,
+                                     version=info.version),
                              datetime.now(ZoneInfo("Europe/Warsaw")),
                              filters=list(request.filters))
     if before is not None:
-        report_info.notes.append(f"Rok do roku: porównanie z rundą „{before.label}”.")
+        report_info.notes.append(gettext("Rok do roku: porównanie z rundą „%(round)s”.",
+                                         round=before.label))
     with_indicators = request.kind in ("regional", "municipal", "indicators")
     indicators = indicators_for(survey) if with_indicators else []
     try:
@@ -144,7 +155,12 @@ def _content(request: ReportRequest, info: ReportInfo, frame: ReportFrame,
                                indicators=indicators, small_cells=request.small_cells)
     if request.teryt:
         frame = build.of_gmina(frame, request.teryt)
-        info.filters.append(f"gmina {request.teryt[:6]}")
+        info.filters.append(gettext("gmina %(code)s", code=request.teryt[:6]))
     if request.kind == "raw":
         return build.raw(info, frame, small_cells=request.small_cells)
     return build.indicators_only(info, frame, indicators)
+
+
+def write_workbook(out: Any, content: ReportContent) -> None:
+    """The report's workbook in the language of the request (Polish on the command line)."""
+    write_report(out, content, translate=translate)

@@ -9,15 +9,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
+from i18n_markers import N_
 from models import Invitation, Round, Territory
 from models.units import UNIT_KINDS
 from polish import polish_sort_key
 
 #: dashboard columns, in the order of the flow
 STAGES = ("invited", "opened", "draft", "submitted", "returned", "accepted")
+#: Polish msgids; pages show them through the ``tr`` filter
 STAGE_LABELS = {
-    "invited": "zaproszone", "opened": "otwarte", "draft": "w trakcie",
-    "submitted": "wysłane", "returned": "zwrócone", "accepted": "przyjęte",
+    "invited": N_("zaproszone"), "opened": N_("otwarte"), "draft": N_("w trakcie"),
+    "submitted": N_("wysłane"), "returned": N_("zwrócone"), "accepted": N_("przyjęte"),
 }
 
 
@@ -66,7 +68,7 @@ def round_progress(round_: Round) -> Progress:
         .options(selectinload(Invitation.response))).unique().all()
     powiat_names = {t.code: t.display_name for t in db.session.scalars(
         select(Territory).where(Territory.level == "powiat"))}
-    overall = Tally("Ogółem")
+    overall = Tally(N_("Ogółem"))
     powiats: dict[str, Tally] = defaultdict(lambda: Tally(""))
     kinds: dict[str, Tally] = defaultdict(lambda: Tally(""))
     for invitation in invitations:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -16,6 +17,7 @@ from forms.fields import question_type
 from forms.logic import Resolution, Situation, resolve, warnings_for
 from forms.model import Question, Section, Survey
 from forms.registry import LoadedSurvey
+from l10n import translate
 from models import Invitation, Questionnaire, Response, Round
 from models.types import utcnow
 from services.territory import jst_rodzaj, territory_choices
@@ -115,6 +117,21 @@ def bind_form(form: SectionForm, resolution: Resolution, *, enforce_required: bo
     form.bind(resolution, enforce_required=enforce_required)
 
 
+def validate(form: SectionForm) -> bool:
+    """``form.validate()``, with the messages of the form library in the user's language.
+
+    ``forms/`` does not import Flask: its messages are Polish texts marked with ``N_``; this is
+    where they become the texts every page and the autosave answer show.
+    """
+    valid = form.validate()
+    if not valid:
+        for field_ in form:
+            field_.errors = [translate(message) for message in field_.errors]
+        form.table_errors = {qid: [translate(m) for m in messages]
+                             for qid, messages in form.table_errors.items()}
+    return valid
+
+
 @dataclass
 class SectionOutcome:
     """What saving a section did."""
@@ -137,7 +154,7 @@ def save_section(response: Response, loaded: LoadedSurvey, form: SectionForm,
     overrides = {**form.typed_values(), **_typed(survey, register_values(survey, invitation))}
     resolution = resolve(survey, response.answers, situation, overrides)
     bind_form(form, resolution, enforce_required=enforce_required)
-    if not form.validate():
+    if not validate(form):
         return SectionOutcome(saved=False)
     response.answers = resolution.answers
     response.warnings = _updated_warnings(survey, section, resolution, response.warnings, form)
@@ -197,7 +214,7 @@ def submission_issues(response: Response, loaded: LoadedSurvey) -> list[Issue]:
                         data.add(name, value)
         form = loaded.forms[section.id](formdata=data, meta={"csrf": False})
         bind_form(form, resolution, enforce_required=True)
-        if not form.validate():
+        if not validate(form):
             issues += [Issue(section, q, anchor, message)
                        for q, anchor, message in form.error_list()]
     for qid, warning in warnings_for(survey, resolution).items():
@@ -205,7 +222,8 @@ def submission_issues(response: Response, loaded: LoadedSurvey) -> list[Issue]:
             question = survey.question(qid)
             issues.append(Issue(survey.section(question.section_id), question,
                                 COMMENT_PREFIX + qid,
-                                f"Ostrzeżenie wymaga wyjaśnienia: {warning[0]}"))
+                                gettext("Ostrzeżenie wymaga wyjaśnienia: %(warning)s",
+                                        warning=warning[0])))
     return issues
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext
+
 from extensions import db
 from forms.fields import question_type
 from forms.model import Survey
+from l10n import translate
 from models import Response, ResponseVersion, User
 from services.audit import record
 from services.rounds import issue_token
@@ -32,7 +35,7 @@ def add_version(response: Response, entered_by: User | None = None) -> ResponseV
 
 def accept(response: Response) -> None:
     if response.status != "submitted":
-        raise ReviewError("Przyjąć można tylko wysłaną odpowiedź.")
+        raise ReviewError(gettext("Przyjąć można tylko wysłaną odpowiedź."))
     response.status = "accepted"
     record("response_accept", response, summary=_summary(response),
            before={"status": "submitted"}, after={"status": "accepted"})
@@ -44,9 +47,9 @@ def return_for_correction(response: Response, comment: str, notes: dict[str, str
     from mailing.compose import queue_return
 
     if response.status != "submitted":
-        raise ReviewError("Zwrócić do korekty można tylko wysłaną odpowiedź.")
+        raise ReviewError(gettext("Zwrócić do korekty można tylko wysłaną odpowiedź."))
     if not comment.strip():
-        raise ReviewError("Napisz, co jednostka ma poprawić.")
+        raise ReviewError(gettext("Napisz, co jednostka ma poprawić."))
     response.status = "returned"
     response.review_comment = comment.strip()
     response.question_notes = {k: v.strip() for k, v in notes.items() if v and v.strip()}
@@ -62,9 +65,9 @@ def return_for_correction(response: Response, comment: str, notes: dict[str, str
 def reopen(response: Response, reason: str) -> None:
     """An admin unlocks an accepted response so the unit can correct it."""
     if response.status != "accepted":
-        raise ReviewError("Ponownie otworzyć można tylko przyjętą odpowiedź.")
+        raise ReviewError(gettext("Ponownie otworzyć można tylko przyjętą odpowiedź."))
     if not reason.strip():
-        raise ReviewError("Podaj powód ponownego otwarcia.")
+        raise ReviewError(gettext("Podaj powód ponownego otwarcia."))
     response.status = "returned"
     response.review_comment = reason.strip()
     response.question_notes = {}
@@ -102,8 +105,8 @@ def diff(survey: Survey, old: dict[str, Any], new: dict[str, Any]) -> list[Chang
             a_text = _table_text(question, a)
             b_text = _table_text(question, b)
         else:
-            a_text = kind.display(a, question) if a is not None else "—"
-            b_text = kind.display(b, question) if b is not None else "—"
+            a_text = translate(kind.display(a, question)) if a is not None else "—"
+            b_text = translate(kind.display(b, question)) if b is not None else "—"
         changes.append(Change(question.id, question.label, a_text or "—", b_text or "—"))
     return changes
 
@@ -117,4 +120,4 @@ def _table_text(question, value) -> str:
             cell = (value.get(row.id) or {}).get(column.id)
             if cell not in (None, 0, "0"):
                 cells.append(f"{row.label} / {column.label}: {cell}")
-    return "; ".join(cells) or "same zera"
+    return "; ".join(cells) or gettext("same zera")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import delete, select
 
 from extensions import db
@@ -72,8 +73,9 @@ def import_subregions(data: bytes, filename: str, scheme: str | None = None) -> 
     named, entries, problems = reader(data, filename)
     result = SubregionsImport(scheme=scheme or named or default_scheme())
     if not SCHEME_PATTERN.match(result.scheme):
-        problems.insert(0, RowProblem(None, "", f"Nazwa schematu „{result.scheme}” może "
-                                      "zawierać tylko małe litery, cyfry, „-” i „_”."))
+        problems.insert(0, RowProblem(None, "", gettext(
+            "Nazwa schematu „%(scheme)s” może zawierać tylko małe litery, cyfry, „-” i „_”.",
+            scheme=result.scheme)))
     result.problems = problems or _check(entries)
     if result.problems:
         return result
@@ -112,11 +114,12 @@ def _read_yaml(data: bytes, filename: str) -> tuple[str | None, list[_Entry], li
     try:
         root = yaml.compose(data.decode("utf-8-sig"), Loader=yaml.SafeLoader)
     except (UnicodeDecodeError, yaml.YAMLError) as err:
-        return None, [], [RowProblem(None, "", f"Nie można odczytać pliku YAML: {err}")]
+        return None, [], [RowProblem(None, "", gettext("Nie można odczytać pliku YAML: "
+                                                       "%(error)s", error=err))]
     top = _mapping(root)
     if top is None or not isinstance(top.get("subregions"), yaml.SequenceNode):
-        return None, [], [RowProblem(1, "subregions", "plik YAML powinien mieć listę "
-                                     "„subregions” z pozycjami name, code i powiats")]
+        return None, [], [RowProblem(1, "subregions", gettext(
+            "plik YAML powinien mieć listę „subregions” z pozycjami name, code i powiats"))]
     scheme = top["scheme"].value if isinstance(top.get("scheme"), yaml.ScalarNode) else None
     entries, problems = [], []
     for item in top["subregions"].value:
@@ -125,10 +128,10 @@ def _read_yaml(data: bytes, filename: str) -> tuple[str | None, list[_Entry], li
         name = fields.get("name")
         powiats = fields.get("powiats")
         if not isinstance(name, yaml.ScalarNode) or not name.value.strip():
-            problems.append(RowProblem(line, "name", "brak nazwy podregionu"))
+            problems.append(RowProblem(line, "name", gettext("brak nazwy podregionu")))
             continue
         if not isinstance(powiats, yaml.SequenceNode):
-            problems.append(RowProblem(line, "powiats", "brak listy kodów powiatów"))
+            problems.append(RowProblem(line, "powiats", gettext("brak listy kodów powiatów")))
             continue
         code = fields.get("code")
         code_value = code.value.strip() if isinstance(code, yaml.ScalarNode) else None
@@ -147,28 +150,33 @@ def _mapping(node: yaml.Node | None) -> dict[str, yaml.Node] | None:
 def _check(entries: list[_Entry]) -> list[RowProblem]:
     """Every row's problems: unknown or non-powiat code, a powiat twice, names without codes."""
     if not entries:
-        return [RowProblem(None, "", "Plik nie przypisuje żadnego powiatu.")]
+        return [RowProblem(None, "", gettext("Plik nie przypisuje żadnego powiatu."))]
     powiats = set(db.session.scalars(select(Territory.code).where(Territory.level == "powiat")))
     problems, seen, codes = [], {}, {}
     for entry in entries:
         if not (len(entry.powiat) == 4 and entry.powiat.isdigit()):
             problems.append(RowProblem(entry.row, entry.powiat_column,
-                                       f"„{entry.powiat}” nie jest kodem powiatu (4 cyfry)"))
+                                       gettext("„%(code)s” nie jest kodem powiatu (4 cyfry)",
+                                               code=entry.powiat)))
         elif entry.powiat not in powiats:
             problems.append(RowProblem(entry.row, entry.powiat_column,
-                                       f"nie ma powiatu o kodzie {entry.powiat} w rejestrze "
-                                       "TERYT (czy wczytano plik TERC?)"))
+                                       gettext("nie ma powiatu o kodzie %(code)s w rejestrze "
+                                               "TERYT (czy wczytano plik TERC?)",
+                                               code=entry.powiat)))
         elif entry.powiat in seen:
             problems.append(RowProblem(entry.row, entry.powiat_column,
-                                       f"powiat {entry.powiat} jest już przypisany w wierszu "
-                                       f"{seen[entry.powiat]}"))
+                                       gettext("powiat %(code)s jest już przypisany w wierszu "
+                                               "%(row)s", code=entry.powiat,
+                                               row=seen[entry.powiat])))
         seen.setdefault(entry.powiat, entry.row)
         if not entry.name:
-            problems.append(RowProblem(entry.row, entry.name_column, "brak nazwy podregionu"))
+            problems.append(RowProblem(entry.row, entry.name_column,
+                                       gettext("brak nazwy podregionu")))
         elif codes.setdefault(entry.name, entry.code) != entry.code:
             problems.append(RowProblem(entry.row, entry.name_column,
-                                       f"podregion „{entry.name}” ma już kod "
-                                       f"{codes[entry.name] or '(pusty)'}"))
+                                       gettext("podregion „%(name)s” ma już kod %(code)s",
+                                               name=entry.name,
+                                               code=codes[entry.name] or gettext("(pusty)"))))
     return problems
 
 

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask_babel import gettext
+
 XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -70,7 +72,7 @@ class Table:
 
     def require(self, *columns: str) -> list[RowProblem]:
         """Problems for required columns missing from the header (row 1)."""
-        return [RowProblem(1, column, "brak wymaganej kolumny w nagłówku")
+        return [RowProblem(1, column, gettext("brak wymaganej kolumny w nagłówku"))
                 for column in columns if column not in self.headers]
 
     def header(self, column: str) -> str:
@@ -93,7 +95,8 @@ def read_table(data: bytes, filename: str, aliases: Mapping[str, str]) -> Table:
     else:
         records = _csv_records(data)
     if not records or not any(value for value, _ in records[0]):
-        raise TableFormatError("Plik jest pusty albo nie ma nagłówka w pierwszym wierszu.")
+        raise TableFormatError(gettext("Plik jest pusty albo nie ma nagłówka w pierwszym "
+                                       "wierszu."))
     table, positions = _map_header([value for value, _ in records[0]], aliases)
     for number, record in enumerate(records[1:], start=2):
         if not any(value for value, _ in record):
@@ -109,7 +112,7 @@ def read_table(data: bytes, filename: str, aliases: Mapping[str, str]) -> Table:
                 numeric.add(canonical)
         table.rows.append(Row(number, values, frozenset(numeric)))
     if not table.rows:
-        raise TableFormatError("W pliku nie ma żadnego wiersza danych pod nagłówkiem.")
+        raise TableFormatError(gettext("W pliku nie ma żadnego wiersza danych pod nagłówkiem."))
     return table
 
 
@@ -126,7 +129,8 @@ def _map_header(header: list[str], aliases: Mapping[str, str]) -> tuple[Table, d
             table.ignored_columns.append(written)
         elif canonical in table.headers:
             table.problems.append(RowProblem(
-                1, written, f"kolumna powtarza kolumnę „{table.headers[canonical]}”"))
+                1, written, gettext("kolumna powtarza kolumnę „%(column)s”",
+                                    column=table.headers[canonical])))
         else:
             positions[index] = canonical
             table.headers[canonical] = written
@@ -140,9 +144,10 @@ def _csv_records(data: bytes) -> list[list[Cell]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise TableFormatError(
-            f"Plik nie jest zapisany w kodowaniu UTF-8 (niepoprawny bajt na pozycji {err.start})."
-            " W Excelu wybierz „Zapisz jako” → „CSV UTF-8 (rozdzielany przecinkami)”.") from err
+        raise TableFormatError(gettext(
+            "Plik nie jest zapisany w kodowaniu UTF-8 (niepoprawny bajt na pozycji "
+            "%(position)s). W Excelu wybierz „Zapisz jako” → „CSV UTF-8 (rozdzielany "
+            "przecinkami)”.", position=err.start)) from err
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(";,\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -155,7 +160,8 @@ def _xlsx_records(data: bytes) -> list[list[Cell]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:  # noqa: BLE001 - openpyxl raises many types for a broken file
-        raise TableFormatError(f"Nie można odczytać pliku XLSX: {err}.") from err
+        raise TableFormatError(gettext("Nie można odczytać pliku XLSX: %(error)s.",
+                                       error=err)) from err
     try:
         sheet = workbook.worksheets[0]
         return [[_xlsx_cell(value) for value in record]

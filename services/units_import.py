@@ -16,6 +16,7 @@ from typing import Literal
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 
 from extensions import db
@@ -97,17 +98,18 @@ class _Register:
         """(6/4-digit code, None) or (None, Polish problem) for a TERYT cell."""
         code = restore_zeros(row, column, (4, 6, 7)).replace(" ", "")
         if not code:
-            return None, "brak kodu TERYT"
+            return None, gettext("brak kodu TERYT")
         if not code.isdigit() or len(code) not in (4, 6, 7):
-            return None, (f"„{code}” nie jest kodem TERYT: podaj 6 cyfr gminy (WWPPGG), 7 cyfr "
-                          "z rodzajem gminy (WWPPGGR) albo 4 cyfry powiatu (WWPP)")
+            return None, gettext("„%(code)s” nie jest kodem TERYT: podaj 6 cyfr gminy (WWPPGG), "
+                                 "7 cyfr z rodzajem gminy (WWPPGGR) albo 4 cyfry powiatu "
+                                 "(WWPP)", code=code)
         if len(code) == 7:
             if code[6] not in "12345":
-                return None, (f"siódma cyfra kodu {code} oznacza dzielnicę lub delegaturę, "
-                              "nie gminę: podaj kod gminy")
+                return None, gettext("siódma cyfra kodu %(code)s oznacza dzielnicę lub "
+                                     "delegaturę, nie gminę: podaj kod gminy", code=code)
             code = code[:6]
         if code not in self.levels:
-            return None, f"nie ma kodu {code} w rejestrze TERYT"
+            return None, gettext("nie ma kodu %(code)s w rejestrze TERYT", code=code)
         return code, None
 
 
@@ -166,25 +168,28 @@ def _parse_row(row: Row, table: Table, register: _Register,
     kind_text = row.get("kind").strip().lower()
     kind = kind_text if kind_text in UNIT_KINDS else _KIND_NAMES.get(kind_text)
     if not kind:
-        problem("kind", f"nieznany rodzaj jednostki „{row.get('kind')}” (dozwolone: "
-                        f"{', '.join(UNIT_KINDS)})")
+        problem("kind", gettext("nieznany rodzaj jednostki „%(kind)s” (dozwolone: %(kinds)s)",
+                                kind=row.get("kind"), kinds=", ".join(UNIT_KINDS)))
     name = " ".join(row.get("name").split())
     if not name:
-        problem("name", "brak nazwy jednostki")
+        problem("name", gettext("brak nazwy jednostki"))
     elif len(name) > 300:
-        problem("name", "nazwa jest dłuższa niż 300 znaków")
+        problem("name", gettext("nazwa jest dłuższa niż 300 znaków"))
     teryt, message = register.territory(row, "teryt")
     if message:
         problem("teryt", message)
     elif kind in GMINA_KINDS and register.levels[teryt] != "gmina":
-        problem("teryt", f"jednostka rodzaju {kind} wymaga kodu gminy (6 cyfr), jest {teryt}")
+        problem("teryt", gettext("jednostka rodzaju %(kind)s wymaga kodu gminy (6 cyfr), jest "
+                                 "%(code)s", kind=kind, code=teryt))
     elif kind in POWIAT_KINDS and register.levels[teryt] != "powiat":
-        problem("teryt", f"jednostka rodzaju {kind} wymaga kodu powiatu (4 cyfry), jest {teryt}")
+        problem("teryt", gettext("jednostka rodzaju %(kind)s wymaga kodu powiatu (4 cyfry), jest "
+                                 "%(code)s", kind=kind, code=teryt))
     emails, invalid = parse_emails(row.get("email"))
     if invalid:
-        problem("email", f"niepoprawny adres e-mail: {', '.join(invalid)}")
+        problem("email", gettext("niepoprawny adres e-mail: %(addresses)s",
+                                 addresses=", ".join(invalid)))
     elif not emails:
-        problem("email", "brak adresu e-mail")
+        problem("email", gettext("brak adresu e-mail"))
     optional = _optional_values(row, problem)
     problems.extend(found)
     if found:
@@ -199,17 +204,18 @@ def _optional_values(row: Row, problem: Callable[[str, str], None]) -> dict[str,
         if regon_is_valid(regon):
             values["regon"] = regon
         else:
-            problem("regon", f"„{regon}” nie jest poprawnym numerem REGON (9 albo 14 cyfr "
-                             "z poprawną cyfrą kontrolną)")
+            problem("regon", gettext("„%(regon)s” nie jest poprawnym numerem REGON (9 albo 14 "
+                                     "cyfr z poprawną cyfrą kontrolną)", regon=regon))
     krs = restore_zeros(row, "krs", (10,)).replace(" ", "")
     if krs:
         if len(krs) == 10 and krs.isdigit():
             values["krs"] = krs
         else:
-            problem("krs", f"„{krs}” nie jest numerem KRS (10 cyfr, z zerami na początku)")
+            problem("krs", gettext("„%(krs)s” nie jest numerem KRS (10 cyfr, z zerami na "
+                                   "początku)", krs=krs))
     person = " ".join(row.get("contact_person").split())
     if len(person) > 200:
-        problem("contact_person", "osoba kontaktowa: tekst dłuższy niż 200 znaków")
+        problem("contact_person", gettext("osoba kontaktowa: tekst dłuższy niż 200 znaków"))
     elif person:
         values["contact_person"] = person
     return values
@@ -224,12 +230,13 @@ def _check_duplicates(parsed: list[_Parsed], table: Table, register: _Register,
         key = unit_key(item.kind, item.teryt, item.name)
         if key in first_row:
             problems.append(RowProblem(item.row, table.header("name"),
-                                       f"ta sama jednostka (rodzaj, TERYT, nazwa) co w wierszu "
-                                       f"{first_row[key]}"))
+                                       gettext("ta sama jednostka (rodzaj, TERYT, nazwa) co w "
+                                               "wierszu %(row)s", row=first_row[key])))
         elif len(register.units.get(key, ())) > 1:
             problems.append(RowProblem(item.row, table.header("name"),
-                                       "w rejestrze są już dwie jednostki o tym rodzaju, "
-                                       "TERYT i nazwie; popraw rejestr przed importem"))
+                                       gettext("w rejestrze są już dwie jednostki o tym "
+                                               "rodzaju, TERYT i nazwie; popraw rejestr przed "
+                                               "importem")))
         first_row.setdefault(key, item.row)
 
 
@@ -272,9 +279,9 @@ def create_jst_units(kind: Literal["gmina", "powiat"], emails_file: bytes | None
         .order_by(Territory.code)))
     result = UnitsImport()
     if not territories:
-        result.problems.append(RowProblem(None, "", f"W rejestrze TERYT nie ma jednostek "
-                                          f"„{kind}” województwa {region}: najpierw wczytaj "
-                                          "plik TERC (flask territory import)."))
+        result.problems.append(RowProblem(None, "", gettext(
+            "W rejestrze TERYT nie ma jednostek „%(kind)s” województwa %(region)s: najpierw "
+            "wczytaj plik TERC (flask territory import).", kind=kind, region=region)))
         return result
     emails = _jst_emails(emails_file, filename, {t.code for t in territories}, kind, result)
     if result.problems:
@@ -318,10 +325,12 @@ def _jst_emails(data: bytes | None, filename: str, codes: set[str], kind: str,
     for row in table.rows:
         code, message = register.territory(row, "teryt")
         if not message and code not in codes:
-            message = (f"kod {code} nie jest kodem jednostki „{kind}” województwa "
-                       f"{current_app.config['ESMON_WOJEWODZTWO']}")
+            message = gettext("kod %(code)s nie jest kodem jednostki „%(kind)s” województwa "
+                              "%(region)s", code=code, kind=kind,
+                              region=current_app.config["ESMON_WOJEWODZTWO"])
         elif code in first_row:
-            message = f"kod {code} był już w wierszu {first_row[code]}"
+            message = gettext("kod %(code)s był już w wierszu %(row)s", code=code,
+                              row=first_row[code])
         if message:
             result.problems.append(RowProblem(row.number, table.header("teryt"), message))
         else:
@@ -330,8 +339,8 @@ def _jst_emails(data: bytes | None, filename: str, codes: set[str], kind: str,
         if invalid or not valid:
             result.problems.append(RowProblem(
                 row.number, table.header("email"),
-                f"niepoprawny adres e-mail: {', '.join(invalid)}" if invalid
-                else "brak adresu e-mail"))
+                gettext("niepoprawny adres e-mail: %(addresses)s", addresses=", ".join(invalid))
+                if invalid else gettext("brak adresu e-mail")))
         elif code and not message:
             emails[code] = ", ".join(valid)
     return emails

@@ -6,6 +6,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -13,6 +14,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from extensions import db
+from l10n import lazy_gettext
 from models import LoginAttempt, User
 from models.types import utcnow
 from services.audit import record
@@ -25,10 +27,12 @@ MAX_FAILURES_PER_ADDRESS = 20
 
 
 class LoginForm(FlaskForm):
-    email = StringField("E-mail", validators=[DataRequired("Wpisz adres e-mail."),
-                                              Length(max=254)])
-    password = PasswordField("Hasło", validators=[DataRequired("Wpisz hasło."),
-                                                  Length(max=200)])
+    email = StringField(lazy_gettext("E-mail"),
+                        validators=[DataRequired(lazy_gettext("Wpisz adres e-mail.")),
+                                    Length(max=254)])
+    password = PasswordField(lazy_gettext("Hasło"),
+                             validators=[DataRequired(lazy_gettext("Wpisz hasło.")),
+                                         Length(max=200)])
 
 
 def _recent_failures(**where) -> int:
@@ -56,9 +60,10 @@ def login():
         address = request.remote_addr or "?"
         if (_recent_failures(email=email) >= MAX_FAILURES_PER_ACCOUNT
                 or _recent_failures(remote_addr=address) >= MAX_FAILURES_PER_ADDRESS):
-            raise GonePage("Zbyt wiele nieudanych prób logowania",
-                           "Ze względów bezpieczeństwa logowanie jest wstrzymane na 15 minut. "
-                           "Spróbuj później albo poproś administratora o zmianę hasła.",
+            raise GonePage(gettext("Zbyt wiele nieudanych prób logowania"),
+                           gettext("Ze względów bezpieczeństwa logowanie jest wstrzymane na "
+                                   "15 minut. Spróbuj później albo poproś administratora o "
+                                   "zmianę hasła."),
                            status=429)
         user = db.session.scalar(select(User).filter_by(email=email))
         ok = user is not None and user.is_enabled and user.check_password(form.password.data)
@@ -68,15 +73,15 @@ def login():
             user.last_login_at = utcnow()
             db.session.commit()
             login_user(user)
-            flash("Zalogowano.", "success")
+            flash(gettext("Zalogowano."), "success")
             return redirect(_safe_next(request.args.get("next")))
         db.session.commit()
-        error = "Nieprawidłowy e-mail lub hasło."
+        error = gettext("Nieprawidłowy e-mail lub hasło.")
     return render_template("auth/login.html", form=form, error=error)
 
 
 @bp.post("/wyloguj")
 def logout():
     logout_user()
-    flash("Wylogowano.", "success")
+    flash(gettext("Wylogowano."), "success")
     return redirect(url_for("auth.login"))

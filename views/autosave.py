@@ -14,18 +14,20 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from extensions import db
+from i18n_markers import N_
 from services.responses import save_section
 from views.errors import GonePage
 from views.respond import _current
 
 bp = Blueprint("autosave", __name__)
 WARSAW = ZoneInfo("Europe/Warsaw")
-CONFLICT_MESSAGE = ("Te odpowiedzi zapisano w międzyczasie w innym oknie albo przez inną osobę. "
+CONFLICT_MESSAGE = N_("Te odpowiedzi zapisano w międzyczasie w innym oknie albo przez inną osobę. "
                     "Zmiany z tej strony nie zostały zapisane automatycznie — użyj przycisku "
                     "„Zapisz wersję roboczą”, aby porównać wartości i wybrać właściwe.")
 
@@ -41,10 +43,10 @@ def save(section_id: str) -> tuple[Response, int]:
     survey = loaded.survey
     if not any(s.id == section_id for s in survey.sections):
         db.session.rollback()
-        return _error("Nie ma takiej sekcji.", 404)
+        return _error(gettext("Nie ma takiej sekcji."), 404)
     if not response.is_editable:
         db.session.rollback()
-        return _error("Sprawozdanie zostało już wysłane — zmian nie zapisano.", 409,
+        return _error(gettext("Sprawozdanie zostało już wysłane — zmian nie zapisano."), 409,
                       status="submitted")
     posted_version = request.form.get("version", type=int)
     if posted_version is not None and posted_version != response.version:
@@ -58,7 +60,8 @@ def save(section_id: str) -> tuple[Response, int]:
                   for question, anchor, message in form.error_list()]
         db.session.rollback()
         return jsonify(status="invalid", errors=errors,
-                       message="Nie zapisano automatycznie: popraw zaznaczone wartości.",
+                       message=gettext("Nie zapisano automatycznie: popraw zaznaczone "
+                                       "wartości."),
                        sessionSeconds=_session_seconds()), 422
     try:
         db.session.commit()
@@ -81,7 +84,7 @@ def keepalive() -> tuple[Response, int]:
 
 
 def _conflict(version: int | None) -> tuple[Response, int]:
-    return jsonify(status="conflict", message=CONFLICT_MESSAGE, version=version), 409
+    return jsonify(status="conflict", message=gettext(CONFLICT_MESSAGE), version=version), 409
 
 
 def _error(message: str, code: int, status: str = "error") -> tuple[Response, int]:
@@ -90,8 +93,8 @@ def _error(message: str, code: int, status: str = "error") -> tuple[Response, in
 
 @bp.errorhandler(CSRFError)
 def _csrf_failed(err: CSRFError):
-    return _error("Formularz wygasł: odśwież stronę, aby dalej zapisywać automatycznie.", 400,
-                  status="csrf")
+    return _error(gettext("Formularz wygasł: odśwież stronę, aby dalej zapisywać "
+                          "automatycznie."), 400, status="csrf")
 
 
 @bp.errorhandler(HTTPException)
@@ -101,5 +104,6 @@ def _http_error(err: HTTPException):
     if isinstance(err, GonePage):
         message = f"{err.title}. {err.description}"
     else:
-        message = f"Nie udało się zapisać automatycznie (kod błędu {err.code})."
+        message = gettext("Nie udało się zapisać automatycznie (kod błędu %(code)s).",
+                          code=err.code)
     return _error(message, err.code or 500, status="expired" if err.code == 401 else "error")

@@ -1,32 +1,44 @@
-"""Error pages in Polish. A user never sees a traceback."""
+"""Error pages in the user's language (Polish by default). A user never sees a traceback."""
 
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from extensions import db
+from i18n_markers import N_
 
+#: code → (title, sentence), Polish msgids translated when the page is rendered
 _TITLES = {
-    400: ("Niepoprawne żądanie", "Przeglądarka wysłała dane, których nie rozumiemy. Wróć i "
-          "spróbuj ponownie."),
-    401: ("Wymagane zalogowanie", "Ta strona wymaga zalogowania."),
-    403: ("Brak dostępu", "Nie masz uprawnień do tej strony."),
-    404: ("Nie znaleziono strony", "Sprawdź adres. Jeśli link pochodzi z wiadomości e-mail, "
-          "skopiuj go w całości albo poproś ROPS o ponowne wysłanie."),
-    405: ("Niedozwolona operacja", "Tej strony nie można otworzyć w ten sposób."),
-    409: ("Konflikt", "Operacji nie można wykonać w obecnym stanie."),
-    410: ("Strona nie jest już dostępna", "Ten adres przestał działać."),
-    413: ("Plik jest za duży", "Wysłany plik przekracza dopuszczalny rozmiar."),
-    429: ("Zbyt wiele prób", "Spróbuj ponownie za kilka minut."),
-    500: ("Błąd serwera", "Coś poszło nie tak po naszej stronie. Spróbuj ponownie za chwilę; "
-          "jeśli błąd się powtarza, zgłoś go do ROPS."),
+    400: (N_("Niepoprawne żądanie"), N_("Przeglądarka wysłała dane, których nie rozumiemy. "
+                                         "Wróć i spróbuj ponownie.")),
+    401: (N_("Wymagane zalogowanie"), N_("Ta strona wymaga zalogowania.")),
+    403: (N_("Brak dostępu"), N_("Nie masz uprawnień do tej strony.")),
+    404: (N_("Nie znaleziono strony"), N_("Sprawdź adres. Jeśli link pochodzi z wiadomości "
+                                           "e-mail, skopiuj go w całości albo poproś ROPS o "
+                                           "ponowne wysłanie.")),
+    405: (N_("Niedozwolona operacja"), N_("Tej strony nie można otworzyć w ten sposób.")),
+    409: (N_("Konflikt"), N_("Operacji nie można wykonać w obecnym stanie.")),
+    410: (N_("Strona nie jest już dostępna"), N_("Ten adres przestał działać.")),
+    413: (N_("Plik jest za duży"), N_("Wysłany plik przekracza dopuszczalny rozmiar.")),
+    429: (N_("Zbyt wiele prób"), N_("Spróbuj ponownie za kilka minut.")),
+    500: (N_("Błąd serwera"), N_("Coś poszło nie tak po naszej stronie. Spróbuj ponownie za "
+                                  "chwilę; jeśli błąd się powtarza, zgłoś go do ROPS.")),
 }
 
 
+def _title_and_message(code: int | None) -> tuple[str, str] | None:
+    texts = _TITLES.get(code or 500)
+    return (gettext(texts[0]), gettext(texts[1])) if texts else None
+
+
 class GonePage(HTTPException):
-    """A page that explains itself: a title and a sentence, with a status code."""
+    """A page that explains itself: a title and a sentence, with a status code.
+
+    Raise it with texts already translated (``gettext``): it is raised inside a request.
+    """
 
     def __init__(self, title: str, message: str, status: int = 410):
         super().__init__(description=message)
@@ -35,7 +47,7 @@ class GonePage(HTTPException):
 
 
 def register(app: Flask) -> None:
-    """Install the Polish error pages."""
+    """Install the error pages."""
 
     @app.errorhandler(GonePage)
     def explained(err: GonePage):
@@ -45,13 +57,13 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(err: CSRFError):
         return render_template(
-            "errors/page.html", title="Formularz wygasł",
-            message="Ze względów bezpieczeństwa formularz trzeba wysłać ponownie: wróć, "
-                    "odśwież stronę i spróbuj jeszcze raz.", code=400), 400
+            "errors/page.html", title=gettext("Formularz wygasł"),
+            message=gettext("Ze względów bezpieczeństwa formularz trzeba wysłać ponownie: "
+                            "wróć, odśwież stronę i spróbuj jeszcze raz."), code=400), 400
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
-        title, message = _TITLES.get(err.code or 500, (err.name, ""))
+        title, message = _title_and_message(err.code) or (err.name, "")
         return render_template("errors/page.html", title=title, message=message,
                                code=err.code), err.code
 
@@ -59,6 +71,6 @@ def register(app: Flask) -> None:
     def unexpected(err: Exception):
         db.session.rollback()
         app.logger.exception("Nieobsłużony błąd: %s", err)
-        title, message = _TITLES[500]
+        title, message = _title_and_message(500)
         return render_template("errors/page.html", title=title, message=message,
                                code=500), 500

@@ -8,21 +8,26 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, render_template, request, send_file
+from flask_babel import gettext
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from extensions import db
-from forms.numbers import format_money, format_number
+from l10n import money, number, percent
 from models import Round, Territory
 from polish import polish_sort_key
 from reports.aggregate import LEVELS
 from reports.csv import write_raw_csv
 from reports.source import subregion_schemes
-from reports.xlsx import write_report
 from services.audit import record
-from services.exports import TITLES, ExportError, ReportRequest, prepare_report
+from services.exports import (
+    TITLES,
+    ExportError,
+    ReportRequest,
+    prepare_report,
+    write_workbook,
+)
 from views.access import staff
-from views.filters import percent
 
 bp = Blueprint("exports", __name__, url_prefix="/admin/zestawienia")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,16 +38,16 @@ def _request_from(args: MultiDict) -> tuple[ReportRequest | None, list[str]]:
     errors = []
     round_id = args.get("runda", type=int)
     if round_id is None or db.session.get(Round, round_id) is None:
-        errors.append("Wybierz rundę.")
+        errors.append(gettext("Wybierz rundę."))
     kind = args.get("rodzaj", "regional")
     if kind not in TITLES:
-        errors.append("Wybierz rodzaj raportu.")
+        errors.append(gettext("Wybierz rodzaj raportu."))
     levels = tuple(v for v in args.getlist("poziom") if v in LEVELS) or ("powiat",)
     teryt = (args.get("gmina") or "").strip() or None
     if teryt and not (teryt.isdigit() and len(teryt) in (6, 7)):
-        errors.append("Kod gminy to 6 cyfr TERYT (np. 160402).")
+        errors.append(gettext("Kod gminy to 6 cyfr TERYT (np. 160402)."))
     if kind == "municipal" and not teryt:
-        errors.append("Raport gminny: wybierz gminę.")
+        errors.append(gettext("Raport gminny: wybierz gminę."))
     scheme = args.get("podzial") or None
     if errors:
         return None, errors
@@ -101,14 +106,14 @@ def download():
         text.detach()
         mimetype, name = "text/csv; charset=utf-8", name + ".csv"
     else:
-        write_report(spool, content)
+        write_workbook(spool, content)
         mimetype, name = XLSX, name + ".xlsx"
     spool.seek(0)
     return send_file(spool, mimetype=mimetype, as_attachment=True, download_name=name)
 
 
 def _cell(value: Any, fmt: str) -> str:
-    """A figure of an aggregate table as the workbook shows it, in Polish notation."""
+    """A figure of an aggregate table as the workbook shows it, in the user's notation."""
     if value is None or (isinstance(value, float) and value != value):
         return "—"
     if isinstance(value, str):
@@ -116,10 +121,10 @@ def _cell(value: Any, fmt: str) -> str:
     if fmt == "pct":
         return percent(float(value))
     if fmt == "money":
-        return format_money(Decimal(str(value)))
+        return money(Decimal(str(value)))
     if fmt == "count":
-        return format_number(Decimal(str(value)), 0)
-    number = Decimal(str(value))
-    return format_number(number, 2 if number != number.to_integral_value() else 0)
+        return number(Decimal(str(value)), 0)
+    figure = Decimal(str(value))
+    return number(figure, 2 if figure != figure.to_integral_value() else 0)
 
 

@@ -1,34 +1,34 @@
-"""Jinja filters: Polish plurals, dates, answer display, placeholders in labels."""
+"""Jinja filters: dates and numbers in the current language, answer display, placeholders.
+
+Labels of codes (statuses, roles) are Polish msgids marked with ``N_`` and translated when
+shown (``l10n.translate``); answers are shown the way they were typed, in Polish notation.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, request, url_for
 
+import l10n
 from forms.fields import question_type
 from forms.model import Question
 from forms.numbers import format_number
+from i18n_markers import N_
+from l10n import percent, translate
 from models.users import ROLES
-from polish import long_date
 
 _PLACEHOLDER = re.compile(r"\{(rok|rok_nastepny|rok_poprzedni)\}")
-ROUND_STATUSES = {"draft": "szkic", "open": "otwarta", "closed": "zamknięta"}
+ROUND_STATUSES = {"draft": N_("szkic"), "open": N_("otwarta"), "closed": N_("zamknięta")}
 STATUS_LABELS = {
-    "draft": "wersja robocza",
-    "submitted": "wysłane",
-    "returned": "zwrócone do korekty",
-    "accepted": "przyjęte",
+    "draft": N_("wersja robocza"),
+    "submitted": N_("wysłane"),
+    "returned": N_("zwrócone do korekty"),
+    "accepted": N_("przyjęte"),
 }
-
-
-def percent(share: float) -> str:
-    """0.123 → ``12,3%`` (one decimal, Polish comma)."""
-    return f"{share * 100:.1f}%".replace(".", ",")
 
 
 def polish_plural(n: int, one: str, few: str, many: str) -> str:
@@ -47,12 +47,13 @@ def fill(text: str, values: dict[str, Any]) -> str:
 
 
 def answer_text(value: Any, question: Question, cell: bool = False) -> str:
+    """An answer as the respondent typed it (Polish notation: the form reads only that)."""
     if value is None:
         return ""
     kind = question_type(question)
     if cell:
-        return kind._cell(question).display(value, question)  # noqa: SLF001
-    return kind.display(value, question)
+        return translate(kind._cell(question).display(value, question))  # noqa: SLF001
+    return translate(kind.display(value, question))
 
 
 def _numbers(values) -> list[Decimal]:
@@ -72,11 +73,10 @@ def table_sum(table: dict) -> str:
     return sum_values(v for cols in (table or {}).values() for v in cols.values())
 
 
-def long_datetime(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    local = value.astimezone(ZoneInfo("Europe/Warsaw"))
-    return f"{long_date(local.date())}, godz. {local:%H:%M}"
+def language_url(code: str) -> str:
+    """The switch to language ``code`` that comes back to this page."""
+    here = request.full_path if request.query_string else request.path
+    return url_for("pages.language", code=code, next=here)
 
 
 def register(app: Flask) -> None:
@@ -85,15 +85,22 @@ def register(app: Flask) -> None:
     app.add_template_filter(sum_values, "sum_values")
     app.add_template_filter(column_sum, "column_sum")
     app.add_template_filter(table_sum, "table_sum")
-    app.add_template_filter(long_datetime, "long_datetime")
-    app.add_template_filter(lambda d: long_date(d) if isinstance(d, date) else "", "long_date")
+    app.add_template_filter(l10n.long_datetime, "long_datetime")
+    app.add_template_filter(
+        lambda d: l10n.long_date(d) if isinstance(d, date) else "", "long_date")
     app.add_template_filter(lambda n, *forms: polish_plural(n, *forms), "plural")
-    app.add_template_filter(lambda s: STATUS_LABELS.get(s, s), "status_label")
+    app.add_template_filter(lambda s: translate(STATUS_LABELS.get(s, s)), "status_label")
     app.add_template_filter(lambda code, names: names.get(code, code), "territory_name")
-    app.add_template_filter(lambda r: ROLES.get(r, r), "role_label")
-    app.add_template_filter(lambda s: ROUND_STATUSES.get(s, s), "round_status")
+    app.add_template_filter(lambda r: translate(ROLES.get(r, r)), "role_label")
+    app.add_template_filter(lambda s: translate(ROUND_STATUSES.get(s, s)), "round_status")
     app.add_template_filter(percent, "percent")
+    app.add_template_filter(l10n.number, "number")
+    #: a message of a plain library or a label marked with N_, in the current language;
+    #: unlike ``_()`` in a template, the result is escaped like any text
+    app.add_template_filter(translate, "tr")
 
     @app.context_processor
     def endpoints() -> dict:
-        return {"url_endpoints": set(app.view_functions)}
+        return {"url_endpoints": set(app.view_functions),
+                "current_language": l10n.current_language, "languages": l10n.LANGUAGES,
+                "language_url": language_url}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from extensions import db
 from forms.staff import JstUnitsForm, SubregionsForm, UnitImportForm
@@ -32,8 +33,10 @@ def import_units_file():
             record("units_import", None, summary=name,
                    after={"created": result.created, "updated": result.updated})
             db.session.commit()
-            flash(f"Wczytano plik {name}: nowych {result.created}, zmienionych "
-                  f"{result.updated}, bez zmian {result.unchanged}.", "success")
+            flash(gettext("Wczytano plik %(name)s: nowych %(created)s, zmienionych "
+                          "%(updated)s, bez zmian %(unchanged)s.", name=name,
+                          created=result.created, updated=result.updated,
+                          unchanged=result.unchanged), "success")
             return redirect(url_for("units.index"))
         db.session.rollback()
     return render_template("register/import.html", form=form, jst_form=jst_form,
@@ -52,10 +55,11 @@ def create_jst():
             record("units_import", None, summary=f"JST z rejestru TERYT ({jst_form.kind.data})",
                    after={"created": result.created, "updated": result.updated})
             db.session.commit()
-            message = (f"Utworzono {result.created}, zaktualizowano {result.updated} "
-                       f"jednostek.")
+            message = gettext("Utworzono %(created)s, zaktualizowano %(updated)s jednostek.",
+                              created=result.created, updated=result.updated)
             if result.without_email:
-                message += f" Bez adresu e-mail: {len(result.without_email)} — uzupełnij je."
+                message += " " + gettext("Bez adresu e-mail: %(count)s — uzupełnij je.",
+                                         count=len(result.without_email))
             flash(message, "success" if not result.without_email else "warning")
             return redirect(url_for("units.index"))
         db.session.rollback()
@@ -81,8 +85,8 @@ def upload_subregions():
             record("units_import", None, summary=f"podregiony {form.scheme.data} z {name}",
                    after={"assigned": result.assigned})
             db.session.commit()
-            flash(f"Zapisano podział „{form.scheme.data}”: {result.assigned} powiatów.",
-                  "success")
+            flash(gettext("Zapisano podział „%(scheme)s”: %(count)s powiatów.",
+                          scheme=form.scheme.data, count=result.assigned), "success")
             return redirect(url_for("register.subregions", podzial=form.scheme.data))
         db.session.rollback()
     return _subregions_page(form, result)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -92,7 +93,7 @@ def accept_response(response_id: int):
         flash(str(err), "error")
         return _back(response)
     db.session.commit()
-    flash("Odpowiedź przyjęta.", "success")
+    flash(gettext("Odpowiedź przyjęta."), "success")
     return _back(response)
 
 
@@ -102,7 +103,8 @@ def return_response(response_id: int):
     response = _response_or_404(response_id)
     form = ReturnForm()
     if not form.validate_on_submit():
-        flash(form.comment.errors[0] if form.comment.errors else "Formularz wygasł.", "error")
+        flash(form.comment.errors[0] if form.comment.errors else gettext("Formularz wygasł."),
+              "error")
         return _back(response)
     notes = {key[2:]: value for key, value in request.form.items()
              if key.startswith("n_") and len(value) <= 2000}
@@ -113,7 +115,8 @@ def return_response(response_id: int):
         flash(str(err), "error")
         return _back(response)
     db.session.commit()
-    flash("Odpowiedź zwrócona do korekty; jednostka dostanie e-mail z uwagami.", "success")
+    flash(gettext("Odpowiedź zwrócona do korekty; jednostka dostanie e-mail z uwagami."),
+          "success")
     return _back(response)
 
 
@@ -123,7 +126,7 @@ def reopen_response(response_id: int):
     response = _response_or_404(response_id)
     form = ReasonForm()
     if not form.validate_on_submit():
-        flash("Podaj powód ponownego otwarcia.", "error")
+        flash(gettext("Podaj powód ponownego otwarcia."), "error")
         return _back(response)
     try:
         reopen(response, form.reason.data)
@@ -132,7 +135,7 @@ def reopen_response(response_id: int):
         flash(str(err), "error")
         return _back(response)
     db.session.commit()
-    flash("Odpowiedź ponownie otwarta do korekty.", "success")
+    flash(gettext("Odpowiedź ponownie otwarta do korekty."), "success")
     return _back(response)
 
 
@@ -145,7 +148,8 @@ def enter_on_behalf(invitation_id: int):
         abort(400)
     response = invitation.response
     if response is not None and not response.is_editable:
-        flash("Odpowiedź jest wysłana lub przyjęta — najpierw zwróć ją do korekty.", "error")
+        flash(gettext("Odpowiedź jest wysłana lub przyjęta — najpierw zwróć ją do korekty."),
+              "error")
         return redirect(url_for("review.round_responses", round_id=invitation.round_id))
     session[SESSION_KEY] = invitation.id
     session[STAFF_ENTRY_KEY] = current_user.id
@@ -180,6 +184,6 @@ def decide_contact(change_id: int, decision: str):
     record("contact_approve" if decision == "zatwierdz" else "contact_reject", unit,
            summary=unit.name, before=before, after=snapshot(unit, ("contact_person", "emails")))
     db.session.commit()
-    flash("Zmiana kontaktu zatwierdzona." if decision == "zatwierdz" else "Zgłoszenie odrzucone.",
-          "success")
+    flash(gettext("Zmiana kontaktu zatwierdzona.") if decision == "zatwierdz"
+          else gettext("Zgłoszenie odrzucone."), "success")
     return redirect(url_for("review.contacts"))

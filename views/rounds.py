@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
 from extensions import db
 from forms.staff import ActionForm, CloseForm, RoundForm, choices
+from l10n import translate
 from mailing.status import round_mail_status
 from models import Invitation, Questionnaire, Round, Territory, Unit
 from models.units import UNIT_KINDS
@@ -45,15 +47,16 @@ def _fill_choices(form: RoundForm) -> None:
     versions = db.session.scalars(select(Questionnaire).order_by(Questionnaire.key,
                                                                  Questionnaire.version))
     form.questionnaire_id.choices = choices((q.id, f"{q.title} (v{q.version})") for q in versions)
-    form.kinds.choices = choices(UNIT_KINDS.items())
+    form.kinds.choices = choices((kind, translate(name)) for kind, name in UNIT_KINDS.items())
     powiats = db.session.scalars(select(Territory).where(Territory.level == "powiat")).all()
     form.powiats.choices = choices(sorted(((p.code, p.display_name) for p in powiats),
                                           key=lambda c: polish_sort_key(c[1])))
     units = db.session.scalars(select(Unit).where(Unit.is_active.is_(True))).unique().all()
-    form.unit_ids.choices = choices(sorted(((u.id, f"{u.name} ({u.kind_name})") for u in units),
+    form.unit_ids.choices = choices(sorted(((u.id, f"{u.name} ({translate(u.kind_name)})")
+                                            for u in units),
                                            key=lambda c: polish_sort_key(c[1])))
     names = sorted(set(subregion_mapping().values()), key=polish_sort_key)
-    form.subregion.choices = choices([("", "— wszystkie —"), *((n, n) for n in names)])
+    form.subregion.choices = choices([("", gettext("— wszystkie —")), *((n, n) for n in names)])
 
 
 @bp.route("/nowa", methods=["GET", "POST"])
@@ -83,7 +86,7 @@ def new():
             unit_ids=form.unit_ids.data or None)
         if not units:
             db.session.rollback()
-            form.kinds.errors = ["Żadna jednostka z rejestru nie spełnia tych warunków."]
+            form.kinds.errors = [gettext("Żadna jednostka z rejestru nie spełnia tych warunków.")]
         else:
             count = launch_round(round_, units) if request.form.get("launch") else 0
             record("round_create", round_, summary=round_.title,
@@ -92,8 +95,10 @@ def new():
             if count:
                 record("round_launch", round_, summary=round_.title, after={"invited": count})
             db.session.commit()
-            flash(f"Utworzono rundę. Wysłano {count} zaproszeń." if count else
-                  f"Utworzono rundę (szkic). Jednostek do zaproszenia: {len(units)}.", "success")
+            flash(ngettext("Utworzono rundę. Wysłano %(num)d zaproszeń.",
+                           "Utworzono rundę. Wysłano %(num)d zaproszeń.", count) if count
+                  else gettext("Utworzono rundę (szkic). Jednostek do zaproszenia: %(count)s.",
+                               count=len(units)), "success")
             return redirect(url_for("rounds.detail", round_id=round_.id))
     return render_template("rounds/new.html", form=form)
 
@@ -121,13 +126,14 @@ def launch(round_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     if round_.status == "closed":
-        flash("Runda jest zamknięta.", "error")
+        flash(gettext("Runda jest zamknięta."), "error")
         return redirect(url_for("rounds.detail", round_id=round_id))
     survey = survey_for_round(round_).survey
     count = launch_round(round_, units_for_round(survey.unit_kinds))
     record("round_launch", round_, summary=round_.title, after={"invited": count})
     db.session.commit()
-    flash(f"Runda otwarta. Wysłano {count} zaproszeń.", "success")
+    flash(ngettext("Runda otwarta. Wysłano %(num)d zaproszeń.",
+                   "Runda otwarta. Wysłano %(num)d zaproszeń.", count), "success")
     return redirect(url_for("rounds.detail", round_id=round_id))
 
 
@@ -140,7 +146,7 @@ def remind(round_id: int):
     count = send_reminders(round_)
     record("reminders", round_, summary=round_.title, after={"units": count})
     db.session.commit()
-    flash(f"Wysłano przypomnienia: {count}.", "success")
+    flash(gettext("Wysłano przypomnienia: %(count)s.", count=count), "success")
     return redirect(url_for("rounds.detail", round_id=round_id))
 
 
@@ -156,9 +162,9 @@ def resend(round_id: int, invitation_id: int, mode: str):
     record("link_reissue" if mode == "wymien" else "link_resend", invitation,
            summary=f"{invitation.unit.name} — {invitation.round.title}")
     db.session.commit()
-    flash(f"{invitation.unit.name}: " + ("wymieniono link (stare linki przestały działać) i "
-                                          "wysłano nowy." if mode == "wymien" else
-                                          "wysłano link ponownie."), "success")
+    flash(gettext("%(unit)s: wymieniono link (stare linki przestały działać) i wysłano nowy.",
+                  unit=invitation.unit.name) if mode == "wymien" else
+          gettext("%(unit)s: wysłano link ponownie.", unit=invitation.unit.name), "success")
     return redirect(url_for("rounds.detail", round_id=round_id))
 
 
@@ -173,8 +179,8 @@ def close(round_id: int):
     record("round_close", round_, summary=round_.title, before={"status": "open"},
            after={"status": "closed", "allow_late": round_.allow_late})
     db.session.commit()
-    flash("Runda zamknięta." + (" Spóźnione odpowiedzi są nadal przyjmowane."
-                                if form.allow_late.data else ""), "success")
+    flash(gettext("Runda zamknięta. Spóźnione odpowiedzi są nadal przyjmowane.")
+          if form.allow_late.data else gettext("Runda zamknięta."), "success")
     return redirect(url_for("rounds.detail", round_id=round_id))
 
 
@@ -188,5 +194,5 @@ def reopen(round_id: int):
     record("round_reopen", round_, summary=round_.title, before={"status": "closed"},
            after={"status": "open"})
     db.session.commit()
-    flash("Runda ponownie otwarta.", "success")
+    flash(gettext("Runda ponownie otwarta."), "success")
     return redirect(url_for("rounds.detail", round_id=round_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from sqlalchemy import or_, select
 
 from extensions import db
@@ -47,7 +48,7 @@ def index():
 
 def _save(form: UnitForm, unit: Unit) -> bool:
     if db.session.get(Territory, form.teryt.data) is None:
-        form.teryt.errors = ["Nie ma takiego kodu w rejestrze TERYT."]
+        form.teryt.errors = [gettext("Nie ma takiego kodu w rejestrze TERYT.")]
         return False
     form.populate_obj(unit)
     unit.regon = unit.regon or None
@@ -67,7 +68,7 @@ def new():
             db.session.flush()
             record("unit_create", unit, summary=unit.name, after=snapshot(unit, UNIT_FIELDS))
             db.session.commit()
-            flash(f"Dodano jednostkę: {unit.name}.", "success")
+            flash(gettext("Dodano jednostkę: %(name)s.", name=unit.name), "success")
             return redirect(url_for("units.index"))
     return render_template("units/edit.html", form=form, unit=None)
 
@@ -82,6 +83,6 @@ def edit(unit_id: int):
         record("unit_edit", unit, summary=unit.name, before=before,
                after=snapshot(unit, UNIT_FIELDS))
         db.session.commit()
-        flash(f"Zapisano: {unit.name}.", "success")
+        flash(gettext("Zapisano: %(name)s.", name=unit.name), "success")
         return redirect(url_for("units.index"))
     return render_template("units/edit.html", form=form, unit=unit)

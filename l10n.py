@@ -1,0 +1,121 @@
+"""The Flask side of translation: the current language, messages, dates and numbers in it.
+
+Polish (``pl``) is the source language and the default; English (``en``) is the second. The
+user's choice is kept in ``session["lang"]`` (``/jezyk/<code>``) and read by the locale selector
+in ``app.py``; outside a request (the mail worker, the command line) the language is Polish.
+
+Messages of the plain libraries (``forms/``, ``reports/``) are marked with ``i18n_markers.N_``
+and translated here, where they reach a page, a JSON answer or an e-mail: ``translate``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from babel.numbers import format_currency
+from flask_babel import format_date, get_locale, gettext
+from flask_babel.speaklater import LazyString
+from markupsafe import Markup, escape
+
+from forms import numbers
+from i18n_markers import Message
+
+#: language code → its name in that language, in the order of the switch
+LANGUAGES = {"pl": "Polski", "en": "English"}
+DEFAULT_LANGUAGE = "pl"
+WARSAW = ZoneInfo("Europe/Warsaw")
+
+
+def current_language() -> str:
+    """``pl`` or ``en``: the language of this request (Polish outside one)."""
+    locale = get_locale()
+    language = locale.language if locale is not None else DEFAULT_LANGUAGE
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def translate(message: Any) -> Any:
+    """A message of a plain library (or any text) in the current language.
+
+    Texts that are not in the catalogue (questionnaire content, answers) come back unchanged;
+    a ``Message`` is translated with its values put back into the translation.
+    """
+    if not message or not isinstance(message, str):
+        return message
+    if isinstance(message, Message):
+        params = {k: translate(v) if isinstance(v, Message) else v
+                  for k, v in message.params.items()}
+        return gettext(message.msgid, **params)
+    return gettext(message)
+
+
+class _LazyText(LazyString):
+    """Flask-Babel's lazy string, but escaped like any text when a template shows it."""
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
+def lazy_gettext(msgid: str, **variables: Any) -> LazyString:
+    """``gettext`` when the text is used (form labels and messages defined at import time).
+
+    Unlike ``flask_babel.lazy_gettext`` the text is escaped in templates (``'`` → ``&#39;``),
+    as the plain Polish string was before translation.
+    """
+    return _LazyText(gettext, msgid, **variables)
+
+
+def safe_local_path(target: str | None) -> str | None:
+    """``target`` when it is a path on this site (``/…``), else ``None``: never another host."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    path = parts.path
+    if not path.startswith("/") or path.startswith("//") or "\\" in target:
+        return None
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+def long_date(value: date | None) -> str:
+    """``31 marca 2026`` in Polish (genitive month), ``31 March 2026`` in English."""
+    if not isinstance(value, date):
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return format_date(value, "d MMMM y")
+
+
+def long_datetime(value: datetime | None) -> str:
+    """``31 marca 2026, godz. 14:05`` — local time in Poland."""
+    if value is None:
+        return ""
+    local = value.astimezone(WARSAW)
+    return gettext("%(date)s, godz. %(time)s", date=long_date(local.date()),
+                   time=f"{local:%H:%M}")
+
+
+def number(value: Decimal | int | float | None, places: int | None = None) -> str:
+    """``1 234,50`` in Polish, ``1,234.50`` in English; empty for no value."""
+    if current_language() == "pl":
+        return numbers.format_number(value, places)
+    return numbers.format_number(value, places, locale="en")
+
+
+def money(value: Decimal | int | float | None) -> str:
+    """``1 234,50 zł`` in Polish, ``PLN1,234.50`` (Babel's English) in English; empty if none."""
+    if value in (None, ""):
+        return ""
+    if current_language() == "pl":
+        return numbers.format_money(value)
+    return format_currency(Decimal(str(value)), "PLN", locale="en")
+
+
+def percent(share: float) -> str:
+    """0.123 → ``12,3%`` in Polish, ``12.3%`` in English (one decimal)."""
+    text = f"{share * 100:.1f}%"
+    return text.replace(".", ",") if current_language() == "pl" else text
