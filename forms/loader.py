@@ -26,6 +26,7 @@ from forms.expressions import (
 from forms.model import YES_NO_CHOICES, Axis, Check, Choice, Question, Section, Survey
 from forms.problems import Problem
 from forms.yamlsource import LineDict, LineList, load_yaml
+from i18n_markers import N_
 
 FORMAT_VERSION = 1
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
@@ -361,8 +362,8 @@ class _Reader:
     def checks(self, raw: LineDict, kind: str, qid: str | None) -> tuple[Check, ...]:
         """Read ``constraint``/``constraint_message`` and the list form ``constraints``."""
         result = []
-        default_message = ("Wartość nie spełnia warunku." if kind == "constraint"
-                           else "Sprawdź tę wartość.")
+        default_message = (N_("Wartość nie spełnia warunku.") if kind == "constraint"
+                           else N_("Sprawdź tę wartość."))
         if kind in raw:
             rule = self.expression(raw, kind, qid)
             message = self.text(raw, f"{kind}_message", default=default_message)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -50,12 +51,13 @@ def open_link(token: str):
     if link is None:
         abort(404)
     if link.revoked_at is not None:
-        raise GonePage("Ten link został zastąpiony nowym",
-                       "Wysłaliśmy Państwa jednostce nowy link do ankiety. Użyj linku z "
-                       "najnowszej wiadomości e-mail albo poproś ROPS o ponowne wysłanie.")
+        raise GonePage(gettext("Ten link został zastąpiony nowym"),
+                       gettext("Wysłaliśmy Państwa jednostce nowy link do ankiety. Użyj linku z "
+                               "najnowszej wiadomości e-mail albo poproś ROPS o ponowne "
+                               "wysłanie."))
     invitation = link.invitation
     _check_round_open(invitation)
-    session.clear()
+    _clear_session()
     session[SESSION_KEY] = invitation.id
     session.permanent = True
     if invitation.opened_at is None:
@@ -64,18 +66,27 @@ def open_link(token: str):
     return redirect(url_for("respond.start"), code=303)
 
 
+def _clear_session() -> None:
+    """Forget everything of the session but the chosen interface language."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+
+
 def _check_round_open(invitation: Invitation) -> None:
     round_ = invitation.round
     if round_.status == "draft":
-        raise GonePage("Badanie jeszcze się nie rozpoczęło",
-                       f"Ankieta będzie dostępna od {round_.opens_on.strftime('%d.%m.%Y')}.",
+        raise GonePage(gettext("Badanie jeszcze się nie rozpoczęło"),
+                       gettext("Ankieta będzie dostępna od %(date)s.",
+                               date=round_.opens_on.strftime("%d.%m.%Y")),
                        status=403)
     response = invitation.response
     done = response is not None and response.status in ("submitted", "accepted")
     if not round_.accepts_answers and not done:
-        raise GonePage("Badanie zostało zakończone",
-                       "Termin przyjmowania odpowiedzi w tej rundzie minął. W razie pytań "
-                       "skontaktuj się z ROPS.")
+        raise GonePage(gettext("Badanie zostało zakończone"),
+                       gettext("Termin przyjmowania odpowiedzi w tej rundzie minął. W razie "
+                               "pytań skontaktuj się z ROPS."))
 
 
 def staff_author() -> User | None:
@@ -84,8 +95,9 @@ def staff_author() -> User | None:
     if user_id is None:
         return None
     if not current_user.is_authenticated or current_user.id != user_id:
-        session.clear()
-        raise GonePage("Sesja wygasła", "Zaloguj się ponownie i otwórz odpowiedź jednostki.",
+        _clear_session()
+        raise GonePage(gettext("Sesja wygasła"),
+                       gettext("Zaloguj się ponownie i otwórz odpowiedź jednostki."),
                        status=401)
     return current_user
 
@@ -97,8 +109,9 @@ def _current() -> tuple[Invitation, Any, Response]:
                                 options=[joinedload(Invitation.response)]
                                 ) if invitation_id else None
     if invitation is None:
-        raise GonePage("Sesja wygasła lub link nie został otwarty",
-                       "Otwórz ankietę ponownie, klikając osobisty link z wiadomości e-mail.",
+        raise GonePage(gettext("Sesja wygasła lub link nie został otwarty"),
+                       gettext("Otwórz ankietę ponownie, klikając osobisty link z wiadomości "
+                               "e-mail."),
                        status=401)
     g.staff_author = staff_author()
     if g.staff_author is None:
@@ -152,7 +165,7 @@ def contact():
                                  contact_person=form.contact_person.data or None,
                                  emails=form.emails.data or None, note=form.note.data or None))
     db.session.commit()
-    flash("Dziękujemy. ROPS sprawdzi zgłoszenie i zaktualizuje rejestr.", "success")
+    flash(gettext("Dziękujemy. ROPS sprawdzi zgłoszenie i zaktualizuje rejestr."), "success")
     return redirect(url_for("respond.start"))
 
 
@@ -164,9 +177,10 @@ def section(section_id: str):
         abort(404)
     if not response.is_editable:
         if request.method == "POST":
-            raise GonePage("Sprawozdanie zostało już wysłane",
-                           "Wysłanej odpowiedzi nie można zmieniać. Jeśli trzeba coś poprawić, "
-                           "skontaktuj się z ROPS — może zwrócić sprawozdanie do korekty.",
+            raise GonePage(gettext("Sprawozdanie zostało już wysłane"),
+                           gettext("Wysłanej odpowiedzi nie można zmieniać. Jeśli trzeba coś "
+                                   "poprawić, skontaktuj się z ROPS — może zwrócić sprawozdanie "
+                                   "do korekty."),
                            status=409)
         return redirect(url_for("respond.review"))
     form_class = loaded.forms[section_id]
@@ -188,8 +202,8 @@ def section(section_id: str):
                 return _conflict(loaded, sec, db.session.get(Response, response.id), form,
                                  invitation)
             if outcome.unexplained:
-                flash("Zapisano. Niektóre wartości budzą wątpliwości — dodaj krótkie "
-                      "wyjaśnienie albo popraw wartość.", "warning")
+                flash(gettext("Zapisano. Niektóre wartości budzą wątpliwości — dodaj krótkie "
+                              "wyjaśnienie albo popraw wartość."), "warning")
                 return redirect(url_for("respond.section", section_id=section_id))
             return _after_save(survey, index, action)
         db.session.rollback()
@@ -241,7 +255,7 @@ def _conflict(loaded: Any, sec: Any, response: Response, form: Any, invitation: 
 
 def _after_save(survey, index: int, action: str):
     if action == "draft":
-        flash("Zapisano wersję roboczą.", "success")
+        flash(gettext("Zapisano wersję roboczą."), "success")
         return redirect(url_for("respond.section", section_id=survey.sections[index].id))
     if action == "back" and index > 0:
         return redirect(url_for("respond.section", section_id=survey.sections[index - 1].id))
@@ -329,12 +343,12 @@ def review():
 def send():
     invitation, loaded, response = _current()
     if not response.is_editable:
-        raise GonePage("Sprawozdanie zostało już wysłane",
-                       "Wysłanej odpowiedzi nie można zmieniać.", status=409)
+        raise GonePage(gettext("Sprawozdanie zostało już wysłane"),
+                       gettext("Wysłanej odpowiedzi nie można zmieniać."), status=409)
     issues = submit(response, loaded)
     if issues:
         db.session.rollback()
-        flash("Nie można jeszcze wysłać: popraw wskazane pola.", "error")
+        flash(gettext("Nie można jeszcze wysłać: popraw wskazane pola."), "error")
         return redirect(url_for("respond.review"))
     author = g.get("staff_author")
     add_version(response, entered_by=author)
