@@ -155,5 +155,18 @@
       input.focus({ preventScroll: true });
     });
     summary.focus();
+  } else {
+    focusNamedAnswer();
+  }
+  window.addEventListener('hashchange', focusNamedAnswer);
+
+  /* Arriving from a "Zmień" link of the review page: put the cursor in that answer. */
+  function focusNamedAnswer() {
+    if (location.hash.length < 2) { return; }
+    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var field = target && form.contains(target) &&
+      (target.matches('input, select, textarea') ? target :
+        target.querySelector('input:not([type=hidden]), select, textarea'));
+    if (field) { field.focus(); }
   }
 })();

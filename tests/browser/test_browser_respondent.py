@@ -383,3 +383,19 @@ def test_review_issues_link_to_the_field_in_its_section(site, page):
         page.goto(href)
         assert page.url.split("#")[0].endswith(path)
         assert page.locator(f"[id='{field}']").count() == 1, href
+
+
+def test_change_links_of_the_review_page_put_the_cursor_in_the_answer(site, page):
+    link = site.respondent("cis-annual")  # text, numbers, dates, choices and tables
+    site.fill(link, "cis-annual")
+    page.goto(link)
+    page.goto("/ankieta/przeglad")
+    changes = page.get_by_role("link", name=re.compile("^Zmień"))
+    hrefs = [changes.nth(i).get_attribute("href") for i in range(changes.count())]
+    assert len(hrefs) > 40
+    for href in hrefs:
+        question = href.rsplit("#q_", 1)[1]
+        page.goto(href)
+        inside = page.evaluate("q => document.getElementById('pytanie-' + q)"
+                               ".contains(document.activeElement)", question)
+        assert inside, f"{href}: kursor nie trafił do odpowiedzi"
