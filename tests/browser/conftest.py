@@ -65,8 +65,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(pytest.mark.skip(reason=problem))
 
 
+#: set once the browser started: the screenshot folder then belongs to this run
+_RUN = {"browser": False}
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    shots = sorted(SCREENSHOTS.glob("*.png")) if SCREENSHOTS.exists() else []
+    shots = sorted(SCREENSHOTS.glob("*.png")) if _RUN["browser"] else []
     if shots:
         terminalreporter.write_sep("-", "esmon: zrzuty ekranu")
         terminalreporter.write_line(f"{len(shots)} zrzutów ekranu w {SCREENSHOTS}")
@@ -250,6 +254,7 @@ def browser(site: Site):
 
     for old in SCREENSHOTS.glob("*.png"):  # the folder shows this run only
         old.unlink()
+    _RUN["browser"] = True
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
