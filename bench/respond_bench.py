@@ -317,6 +317,16 @@ def _start_gunicorn(url: str, workers: int, outbox: Path, log: Path) -> tuple[An
         [str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py"), "bench.respond_bench:bench_app()"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"))
     base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(process, base, log)
+    except BaseException:
+        process.terminate()
+        process.wait(timeout=30)
+        raise
+    return process, base
+
+
+def _wait_until_healthy(process: Any, base: str, log: Path) -> None:
     import requests
 
     deadline = time.monotonic() + 60
@@ -325,11 +335,10 @@ def _start_gunicorn(url: str, workers: int, outbox: Path, log: Path) -> tuple[An
             raise RuntimeError(f"gunicorn nie wystartował:\n{log.read_text()[-3000:]}")
         try:
             if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
-                return process, base
+                return
         except requests.RequestException:  # not listening yet, or still booting
             pass
         time.sleep(0.2)
-    process.terminate()
     raise RuntimeError("gunicorn nie odpowiada na /healthz po 60 s")
 
 
