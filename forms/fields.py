@@ -40,9 +40,10 @@ class NumberField(Field):
     widget = TextInput()
 
     def __init__(self, label: str | None = None, validators: list | None = None, *,
-                 places: int | None = None, integer: bool = False, **kwargs: Any):
+                 places: int | None = None, integer: bool = False, grouping: bool = True,
+                 **kwargs: Any):
         super().__init__(label, validators, **kwargs)
-        self.places, self.integer = places, integer
+        self.places, self.integer, self.grouping = places, integer, grouping
 
     def process_formdata(self, valuelist: list[str]) -> None:
         text = valuelist[0] if valuelist else ""
@@ -58,7 +59,8 @@ class NumberField(Field):
     def _value(self) -> str:
         if self.raw_data:
             return self.raw_data[0]
-        return format_number(self.data, None if self.integer else self.places)
+        return format_number(self.data, None if self.integer else self.places,
+                             grouping=self.grouping)
 
 
 class PolishDateField(Field):
@@ -229,7 +231,8 @@ class NumberType(QuestionType):
 
     def make_field(self, question: Question) -> Field:
         return NumberField(question.label, description=question.hint,
-                           places=self.places(question), integer=self.kind == "integer")
+                           places=self.places(question), integer=self.kind == "integer",
+                           grouping=question.grouping)
 
     def stored(self, value: Any, question: Question) -> Any:
         if value is None:
@@ -250,7 +253,7 @@ class NumberType(QuestionType):
             return ""
         if self.kind == "money":
             return format_money(stored)
-        text = format_number(stored, self.places(question))
+        text = format_number(stored, self.places(question), grouping=question.grouping)
         return f"{text}%" if self.kind == "percent" else text
 
 

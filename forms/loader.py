@@ -53,8 +53,8 @@ _COMMON_KEYS = {
 }
 #: type → the keys it accepts besides the common ones
 TYPE_KEYS: dict[str, set[str]] = {
-    "integer": set(),
-    "decimal": {"places"},
+    "integer": {"grouping"},
+    "decimal": {"places", "grouping"},
     "money": set(),
     "percent": {"places"},
     "text": {"max_length"},
@@ -336,6 +336,8 @@ class _Reader:
                 self.problem(raw.line_of("cell_type"), "bad_value",
                              "Pole 'cell_type' przyjmuje integer, decimal albo money.", qid)
             fields["cell_type"] = cell_type
+        if "grouping" in raw:
+            fields["grouping"] = self.flag(raw, "grouping", qid)
         if qtype in ("decimal", "percent"):
             fields["places"] = self.integer(raw, "places", 2 if qtype == "decimal" else 1, qid,
                                             0, 6)

@@ -68,6 +68,8 @@ class Question:
     columns: tuple[Axis, ...] = ()
     cell_type: str = "integer"
     places: int = 2
+    #: show thousands separators (off for years and codes: 2023, not 2 023)
+    grouping: bool = True
     max_length: int | None = None
     #: 'last_round' or 'unit.<attribute>'
     prefill: str | None = None

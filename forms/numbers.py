@@ -94,10 +94,11 @@ def parse_number(text: str, *, places: int | None = None, integer: bool = False)
 
 
 def format_number(value: Decimal | int | float | None, places: int | None = None,
-                  locale: str = "pl_PL") -> str:
+                  locale: str = "pl_PL", grouping: bool = True) -> str:
     """Show a number the Polish way (``1 234,50``); empty for no value.
 
-    ``locale`` other than ``pl_PL`` uses that locale's separators (``en``: ``1,234.50``).
+    ``locale`` other than ``pl_PL`` uses that locale's separators (``en``: ``1,234.50``);
+    ``grouping=False`` leaves out the thousands separator (years: 2023, not 2 023).
     """
     if value is None or value == "":
         return ""
@@ -105,7 +106,7 @@ def format_number(value: Decimal | int | float | None, places: int | None = None
     if places is None:
         exponent = number.normalize().as_tuple().exponent
         places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    pattern = "#,##0" + ("." + "0" * places if places else "")
+    pattern = ("#,##0" if grouping else "0") + ("." + "0" * places if places else "")
     return format_decimal(number, format=pattern, locale=locale)
 
 

@@ -57,3 +57,8 @@ def test_display_is_polish():
     assert format_number(Decimal("1234.5"), 2) == "1\u00a0234,50"
     assert format_money("1234.5") == "1\u00a0234,50 zł"
     assert format_number(None) == ""
+
+
+def test_grouping_can_be_switched_off_for_years():
+    assert format_number(2023) == "2\u00a0023"
+    assert format_number(2023, grouping=False) == "2023"

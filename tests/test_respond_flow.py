@@ -207,3 +207,13 @@ def test_soft_warning_asks_for_an_explanation_before_submit(app, world, client):
     assert client.post("/ankieta/sekcja/z", data=data).status_code == 302
     assert client.post("/ankieta/wyslij").headers["Location"].endswith("/potwierdzenie")
     assert _stored(app).warnings["data_sporzadzenia"]["comment"].startswith("Sprawozdanie")
+
+
+def test_register_territory_and_years_read_naturally(app, world, client):
+    _start(world, client)
+    page = client.get("/ankieta/sekcja/d1").text
+    assert "Kluczbork (gmina miejsko-wiejska)" in page  # the name, not the code 160402
+    survey = _survey(app, "jst-annual")
+    client.post("/ankieta/sekcja/d2", data=section_post(survey, "d2", JST))
+    page = client.get("/ankieta/sekcja/d2").text
+    assert 'value="2023"' in page  # a year is shown without a thousands separator

@@ -218,12 +218,22 @@ def section(section_id: str):
         return _render_then_commit(  # the commit keeps a response created by this visit
             "respond/section.html", form=form, section=sec, index=index,
             unexplained=unexplained, logic=_logic_payload(loaded, response, situation),
+            territory_names=_read_only_names(sec, response),
             **_template_context(invitation, loaded, response))
     return render_template(
         "respond/section.html", form=form, section=sec, index=index,
         unexplained=unexplained,
         logic=_logic_payload(loaded, response, situation_for(invitation)),
+        territory_names=_read_only_names(sec, response),
         **_template_context(invitation, loaded, response))
+
+
+def _read_only_names(sec: Any, response: Response) -> dict[str, str]:
+    """Names of the register territories a section shows read-only (jst_teryt)."""
+    codes = {response.answers[q.id] for q in sec.questions
+             if q.type == "territory" and q.read_only and isinstance(
+                 response.answers.get(q.id), str)}
+    return territory_labels(codes)
 
 
 def _conflict(loaded: Any, sec: Any, response: Response, form: Any, invitation: Invitation):
