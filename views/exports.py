@@ -64,19 +64,28 @@ def _page(errors: list[str], content=None, info=None, status: int = 200):
                            cell=_cell), status
 
 
+def _prepared():
+    """The report the query string asks for: ``(content, info, request)``, or an error page."""
+    report, errors = _request_from(request.args)
+    if report is None:
+        return None, _page(errors, status=400)
+    try:
+        content, info = prepare_report(report)
+    except ExportError as err:
+        return None, _page([str(err)], status=400)
+    return (content, info, report), None
+
+
 @bp.get("/")
 @staff
 def index():
     """The choice of report; with ``pokaz`` the same tables the file has, on screen."""
     if "pokaz" not in request.args:
         return _page([])
-    report, errors = _request_from(request.args)
-    if report is None:
-        return _page(errors, status=400)
-    try:
-        content, info = prepare_report(report)
-    except ExportError as err:
-        return _page([str(err)], status=400)
+    prepared, error_page = _prepared()
+    if prepared is None:
+        return error_page
+    content, info, _report = prepared
     return _page([], content, info)
 
 
@@ -84,13 +93,10 @@ def index():
 @staff
 def download():
     """The workbook (or raw data as CSV), streamed from a temporary file."""
-    report, errors = _request_from(request.args)
-    if report is None:
-        return _page(errors, status=400)
-    try:
-        content, info = prepare_report(report)
-    except ExportError as err:
-        return _page([str(err)], status=400)
+    prepared, error_page = _prepared()
+    if prepared is None:
+        return error_page
+    content, info, report = prepared
     as_csv = request.args.get("format") == "csv" and report.kind == "raw"
     record("export", None, summary=f"{TITLES[report.kind]} — {info.label}",
            after={"round": report.round_id, "kind": report.kind, "levels": list(report.levels),

@@ -80,21 +80,26 @@ def _back(response: Response):
     return redirect(url_for("review.detail", response_id=response.id))
 
 
+def _decide(response: Response, action, done: str):
+    """Run a review action: commit and say so, or roll back and say why not."""
+    try:
+        action()
+    except ReviewError as err:
+        db.session.rollback()
+        flash(str(err), "error")
+        return _back(response)
+    db.session.commit()
+    flash(done, "success")
+    return _back(response)
+
+
 @bp.post("/<int:response_id>/przyjmij")
 @admin_only
 def accept_response(response_id: int):
     response = _response_or_404(response_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        accept(response)
-    except ReviewError as err:
-        db.session.rollback()
-        flash(str(err), "error")
-        return _back(response)
-    db.session.commit()
-    flash(gettext("Odpowiedź przyjęta."), "success")
-    return _back(response)
+    return _decide(response, lambda: accept(response), gettext("Odpowiedź przyjęta."))
 
 
 @bp.post("/<int:response_id>/zwroc")
@@ -108,16 +113,9 @@ def return_response(response_id: int):
         return _back(response)
     notes = {key[2:]: value for key, value in request.form.items()
              if key.startswith("n_") and len(value) <= 2000}
-    try:
-        return_for_correction(response, form.comment.data, notes)
-    except ReviewError as err:
-        db.session.rollback()
-        flash(str(err), "error")
-        return _back(response)
-    db.session.commit()
-    flash(gettext("Odpowiedź zwrócona do korekty; jednostka dostanie e-mail z uwagami."),
-          "success")
-    return _back(response)
+    return _decide(response, lambda: return_for_correction(response, form.comment.data, notes),
+                   gettext("Odpowiedź zwrócona do korekty; jednostka dostanie e-mail "
+                           "z uwagami."))
 
 
 @bp.post("/<int:response_id>/otworz")
@@ -128,15 +126,8 @@ def reopen_response(response_id: int):
     if not form.validate_on_submit():
         flash(gettext("Podaj powód ponownego otwarcia."), "error")
         return _back(response)
-    try:
-        reopen(response, form.reason.data)
-    except ReviewError as err:
-        db.session.rollback()
-        flash(str(err), "error")
-        return _back(response)
-    db.session.commit()
-    flash(gettext("Odpowiedź ponownie otwarta do korekty."), "success")
-    return _back(response)
+    return _decide(response, lambda: reopen(response, form.reason.data),
+                   gettext("Odpowiedź ponownie otwarta do korekty."))
 
 
 @bp.post("/zaproszenie/<int:invitation_id>/wpis")
