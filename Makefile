@@ -50,9 +50,10 @@ test-postgres: install
 ## translations/pl/…), then run it again; the .mo files are committed.
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -o translations/messages.pot --no-wrap --sort-by-file \
+		--ignore-dirs ".* __pycache__" \
 		--project=esmon --msgid-bugs-address=esmon@rops.example.pl .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-wrap \
-		--ignore-pot-creation-date
+		--ignore-pot-creation-date --ignore-obsolete
 	$(BIN)/pybabel compile -d translations --statistics
 
 lint: install

@@ -140,7 +140,7 @@ class _Book:
         self.quoted = add({"quote_prefix": True, "valign": "top"})
         self.quoted_wrapped = add({"quote_prefix": True, "valign": "top", "text_wrap": True})
         self.formats = {
-            "money": add({"num_format": MONEY}),
+            "money": add({"num_format": MONEY.replace("zł", translate(N_("zł")))}),
             "count": add({"num_format": COUNT}),
             "decimal": add({"num_format": DECIMAL}),
             "share": add({"num_format": PERCENT}),
