@@ -25,6 +25,7 @@ from flask_babel import force_locale, ngettext
 from sqlalchemy import select
 
 import l10n
+from app import SUPPORTED_LOCALES
 from extensions import db
 from forms.numbers import format_money
 from models import OutboxMessage, Round, Unit
@@ -225,6 +226,7 @@ def test_switch_goes_back_to_a_page_of_this_site(client):
 
 def test_unknown_language_is_not_found(client):
     assert client.get("/jezyk/de").status_code == 404
+    assert tuple(l10n.LANGUAGES) == SUPPORTED_LOCALES, "the switch offers what the app selects"
 
 
 def test_error_page_in_english(client):
