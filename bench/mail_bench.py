@@ -21,7 +21,6 @@ import smtplib
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -36,14 +35,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", help="URL bazy (domyślnie plik SQLite w katalogu tymczasowym)")
     args, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     sys.path.insert(0, str(ROOT))
-    with tempfile.TemporaryDirectory(prefix="esmon-mail-bench-") as tmp:
-        url, drop = _database(args.db, Path(tmp))
+    from scratch_db import scratch_database
+
+    with (tempfile.TemporaryDirectory(prefix="esmon-mail-bench-") as tmp,
+          scratch_database(args.db, Path(tmp), "esmon_bench") as url):
         server = SmtpProcess()
         try:
             run(url, server, args.messages)
         finally:
             server.stop()
-            drop()
 
 
 def run(url: str, server: SmtpProcess, count: int) -> None:
@@ -150,27 +150,6 @@ def _app(url: str, port: int):
         "MAIL_PORT": port, "MAIL_SUPPRESS_SEND": False, "MAIL_DEFAULT_SENDER": SENDER,
         "MAIL_SEND_INLINE": False, "ESMON_BASE_URL": "https://esmon.example.pl",
     })
-
-
-def _database(url: str | None, tmp: Path) -> tuple[str, Callable[[], None]]:
-    """The URL to use and how to clean up: PostgreSQL gets a schema of its own."""
-    if url is None:
-        return f"sqlite:///{tmp / 'bench.sqlite'}", lambda: None
-    if not url.startswith("postgresql"):
-        return url, lambda: None
-    import sqlalchemy as sa
-
-    schema = f"esmon_bench_{uuid.uuid4().hex[:8]}"
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-
-    def drop() -> None:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
-
-    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}", drop
 
 
 # ------------------------------------------------------------------------ the SMTP server

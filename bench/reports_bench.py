@@ -22,10 +22,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+from scratch_db import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_RATIO, GOAL_RSS_MB = 1.5, 1024
@@ -45,17 +46,14 @@ def main(argv: list[str] | None = None) -> None:
         measure = report_phase if args.phase == "report" else floor_phase
         print(json.dumps(measure(args.db, args.round, Path(args.out))))
         return
-    with tempfile.TemporaryDirectory(prefix="esmon-bench-") as tmp:
-        url, drop = _database(args.db, Path(tmp))
-        try:
-            started = time.perf_counter()
-            round_id = generate(url, args.n)
-            print(f"Wygenerowano {args.n} odpowiedzi w {time.perf_counter() - started:.1f} s "
-                  f"({url.split('?')[0]}).", flush=True)
-            floor = _child("floor", url, round_id, Path(tmp) / "floor.xlsx")
-            report = _child("report", url, round_id, Path(tmp) / "report.xlsx")
-        finally:
-            drop()
+    with (tempfile.TemporaryDirectory(prefix="esmon-bench-") as tmp,
+          scratch_database(args.db, Path(tmp), "esmon_bench") as url):
+        started = time.perf_counter()
+        round_id = generate(url, args.n)
+        print(f"Wygenerowano {args.n} odpowiedzi w {time.perf_counter() - started:.1f} s "
+              f"({url.split('?')[0]}).", flush=True)
+        floor = _child("floor", url, round_id, Path(tmp) / "floor.xlsx")
+        report = _child("report", url, round_id, Path(tmp) / "report.xlsx")
     _print(args.n, report, floor)
 
 
@@ -86,27 +84,6 @@ def _print(n: int, report: dict[str, Any], floor: dict[str, Any]) -> None:
     verdict = "OK" if ratio <= GOAL_RATIO and report["rss_mb"] <= GOAL_RSS_MB else "PONAD CEL"
     print(f"n={n}: raport / podłoga = {ratio:.2f}× (cel ≤ {GOAL_RATIO}×, ≤ {GOAL_RSS_MB} MB) "
           f"— {verdict}")
-
-
-def _database(url: str | None, tmp: Path) -> tuple[str, Any]:
-    """The URL to use and how to clean up: PostgreSQL gets a schema of its own."""
-    if url is None:
-        return f"sqlite:///{tmp / 'bench.sqlite'}", lambda: None
-    if not url.startswith("postgresql"):
-        return url, lambda: None
-    import sqlalchemy as sa
-
-    schema = f"esmon_bench_{uuid.uuid4().hex[:8]}"
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-
-    def drop() -> None:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
-
-    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}", drop
 
 
 def _app(url: str):

@@ -35,7 +35,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,10 +97,6 @@ class Seed:
     floor_invitations: list[int]
     survey: Any
     answers: dict[str, Any]
-
-
-def _schema_url(url: str, schema: str) -> str:
-    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
 
 
 def seed(url: str, respondents: int, floor_rounds: int, outbox: Path) -> Seed:
@@ -373,19 +368,20 @@ def main(argv: list[str] | None = None) -> None:
     sys.path.insert(0, str(ROOT))
     import sqlalchemy as sa
 
-    schema = f"esmon_bench_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(args.db)
+    from scratch_db import scratch_schema
+
     try:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        engine = sa.create_engine(args.db)
+        engine.connect().close()
+        engine.dispose()
     except sa.exc.OperationalError as err:
         print(f"Pomijam: PostgreSQL nieosiągalny pod {args.db.split('?')[0]} "
               f"({str(err).splitlines()[0]}).")
         return
-    url = _schema_url(args.db, schema)
     process = None
-    try:
-        with tempfile.TemporaryDirectory(prefix="esmon-bench-") as tmp:
+    with (scratch_schema(args.db, "esmon_bench") as url,
+          tempfile.TemporaryDirectory(prefix="esmon-bench-") as tmp):
+        try:
             outbox, log = Path(tmp) / "outbox", Path(tmp) / "gunicorn.log"
             seeded = seed(url, args.respondents, args.floor_per_client, outbox)
             process, base = _start_gunicorn(url, args.workers, outbox, log)
@@ -403,13 +399,10 @@ def main(argv: list[str] | None = None) -> None:
                 (_floor_client, base, ids, {"answers": answers, "sections": sections}, floor,
                  inserted) for ids in per_client], process.pid)
             log_lines = len(log.read_text(errors="replace").splitlines())
-    finally:
-        if process is not None:
-            process.terminate()
-            process.wait(timeout=30)
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+        finally:
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)
 
     _print(args, esmon, len(submitted), esmon_phase, floor, len(inserted), floor_phase,
            log_lines)

@@ -8,7 +8,6 @@ server cannot be reached.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from extensions import db
+from scratch_db import scratch_schema, truncate_all
 
 from support import ROOT, SAMPLE_TERC, STAFF_PASSWORD, World, make_config  # noqa: F401
 
@@ -69,14 +69,8 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     if not url.startswith("postgresql"):
         yield url
         return
-    schema = f"esmon_test_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
+    with scratch_schema(url, "esmon_test") as scoped:
+        yield scoped
 
 
 @pytest.fixture
@@ -95,9 +89,8 @@ def app(app_config: dict) -> Iterator[Flask]:
     with application.app_context():
         db.session.remove()
         if db.engine.dialect.name == "postgresql":
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
             with db.engine.begin() as connection:
-                connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+                truncate_all(connection, db.metadata)
         db.engine.dispose()
 
 

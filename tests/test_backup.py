@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 import zipfile
 
 import pytest
@@ -13,6 +12,7 @@ from app import create_app
 from commands.backup import FORMAT, FORMAT_VERSION, table_rows
 from extensions import db
 from models import Response, Unit
+from scratch_db import scratch_schema
 from services.questionnaires import registry
 
 from fixtures.valid_answers import VALID
@@ -27,14 +27,8 @@ def other_database(request, tmp_path):
     if not url.startswith("postgresql"):
         yield "sqlite://"
         return
-    schema = f"esmon_restore_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
+    with scratch_schema(url, "esmon_restore") as scoped:
+        yield scoped
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ import re
 import runpy
 
 import pytest
-import sqlalchemy as sa
 
 from app import create_app
 from config import DEV_SECRET_KEY
 from extensions import db
+from scratch_db import truncate_all
 from security import CONTENT_SECURITY_POLICY, InsecureConfiguration
 
 from support import ROOT, World
@@ -40,9 +40,8 @@ def build(app_config):
         with application.app_context():
             db.session.remove()
             if db.engine.dialect.name == "postgresql":
-                tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
                 with db.engine.begin() as connection:
-                    connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+                    truncate_all(connection, db.metadata)
             db.engine.dispose()
 
 
