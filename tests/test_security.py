@@ -316,3 +316,33 @@ def test_nul_characters_never_reach_forms_or_queries(app, login):
         assert request.form["inne"] == "bez zmian"
     client = login("admin")
     assert client.get("/admin/jednostki/?szukaj=a%00b").status_code == 200
+
+
+def _redis_problem(url: str) -> str | None:
+    try:
+        import redis
+    except ImportError:
+        return "pakiet redis nie jest zainstalowany"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError as err:
+        return f"Redis nieosiągalny pod {url}: {err}"
+    return None
+
+
+def test_processes_share_the_limit_through_redis(build):
+    """Two app instances (two gunicorn processes or hosts) count one address together."""
+    import uuid
+
+    url = "redis://127.0.0.1:6379/0"
+    problem = _redis_problem(url)
+    if problem:
+        pytest.skip(problem)
+    settings = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": url,
+                "RATELIMIT_KEY_PREFIX": f"esmon-test-{uuid.uuid4().hex}"}
+    first, second = build(**settings).test_client(), build(**settings).test_client()
+    for _ in range(10):
+        assert first.get("/r/zgadywany-token").status_code == 404
+        assert second.get("/r/zgadywany-token").status_code == 404
+    assert first.get("/r/zgadywany-token").status_code == 429
+    assert second.get("/r/zgadywany-token").status_code == 429
