@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from commands._output import refuse
 from extensions import db
 from services.subregions import (
     assignments,
@@ -27,11 +28,8 @@ def import_command(path: Path, scheme: str | None) -> None:
     """Wczytaj przypisanie z pliku YAML, CSV (powiat;podregion) albo XLSX."""
     result = import_subregions_file(path, scheme)
     if result.problems:
-        db.session.rollback()
-        for problem in result.problems:
-            click.echo(f"{path.name}: {problem}", err=True)
-        click.echo(f"Nic nie zmieniono w schemacie „{result.scheme}”.", err=True)
-        raise SystemExit(1)
+        refuse(result.problems, f"{path.name}: ",
+               f"Nic nie zmieniono w schemacie „{result.scheme}”.")
     db.session.commit()
     click.echo(f"Schemat „{result.scheme}”: przypisano powiatów {result.assigned}.")
     if result.unassigned:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from commands._output import refuse
 from extensions import db
 from services.units_import import UnitsImport, create_jst_units, import_units
 
@@ -21,11 +22,8 @@ def _finish(result: UnitsImport, path_name: str = "") -> None:
     for column in result.ignored_columns:
         click.echo(f"Pominięto nieznaną kolumnę „{column}”.", err=True)
     if result.problems:
-        db.session.rollback()
-        for problem in result.problems:
-            click.echo(f"{prefix}{problem}", err=True)
-        click.echo(f"Nic nie zaimportowano: problemów {len(result.problems)}.", err=True)
-        raise SystemExit(1)
+        refuse(result.problems, prefix,
+               f"Nic nie zaimportowano: problemów {len(result.problems)}.")
     db.session.commit()
     click.echo(f"Nowych jednostek {result.created}, zmienionych {result.updated}, "
                f"bez zmian {result.unchanged}.")

@@ -20,6 +20,15 @@ def _read(field) -> tuple[bytes, str]:
     return upload.read(), upload.filename or ""
 
 
+def _imported(result, summary: str, message: str, category: str):
+    """A units import that went through: audit, commit, say so, back to the register."""
+    record("units_import", None, summary=summary,
+           after={"created": result.created, "updated": result.updated})
+    db.session.commit()
+    flash(message, category)
+    return redirect(url_for("units.index"))
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @admin_only
 def import_units_file():
@@ -30,14 +39,10 @@ def import_units_file():
         data, name = _read(form.file)
         result = import_units(data, name)
         if result.ok:
-            record("units_import", None, summary=name,
-                   after={"created": result.created, "updated": result.updated})
-            db.session.commit()
-            flash(gettext("Wczytano plik %(name)s: nowych %(created)s, zmienionych "
-                          "%(updated)s, bez zmian %(unchanged)s.", name=name,
-                          created=result.created, updated=result.updated,
-                          unchanged=result.unchanged), "success")
-            return redirect(url_for("units.index"))
+            return _imported(result, name, gettext(
+                "Wczytano plik %(name)s: nowych %(created)s, zmienionych %(updated)s, bez "
+                "zmian %(unchanged)s.", name=name, created=result.created,
+                updated=result.updated, unchanged=result.unchanged), "success")
         db.session.rollback()
     return render_template("register/import.html", form=form, jst_form=jst_form,
                            result=result)
@@ -52,16 +57,13 @@ def create_jst():
         data, name = _read(jst_form.file) if jst_form.file.data else (None, "")
         result = create_jst_units(jst_form.kind.data, data, name)
         if result.ok:
-            record("units_import", None, summary=f"JST z rejestru TERYT ({jst_form.kind.data})",
-                   after={"created": result.created, "updated": result.updated})
-            db.session.commit()
             message = gettext("Utworzono %(created)s, zaktualizowano %(updated)s jednostek.",
                               created=result.created, updated=result.updated)
             if result.without_email:
                 message += " " + gettext("Bez adresu e-mail: %(count)s — uzupełnij je.",
                                          count=len(result.without_email))
-            flash(message, "success" if not result.without_email else "warning")
-            return redirect(url_for("units.index"))
+            return _imported(result, f"JST z rejestru TERYT ({jst_form.kind.data})", message,
+                             "warning" if result.without_email else "success")
         db.session.rollback()
     return render_template("register/import.html", form=form, jst_form=jst_form,
                            result=result)
