@@ -18,7 +18,7 @@ from reports.source import (
     subregion_schemes,
 )
 from reports.xlsx import write_report
-from services.exports import TITLES, ExportError, ReportRequest, prepare_report
+from services.exports import TITLES, ExportError, ReportRequest, prepare_report, record_export
 
 group = AppGroup("reports", help="Raporty monitoringowe: zestawienia xlsx i dane surowe.")
 
@@ -60,6 +60,8 @@ def export(round_id: int, kind: str, levels: tuple[str, ...], teryt: str | None,
     else:
         write_report(output, content)
         rows = int(content.frame.submitted.sum())
+    record_export(request, info, fmt)
+    db.session.commit()
     click.echo(f"Zapisano {output}: {TITLES[kind].lower()}, runda {round_id} "
                f"({info.period}), złożonych ankiet: {rows}.")
 

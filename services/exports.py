@@ -33,6 +33,7 @@ from reports.source import (
     subregion_schemes,
 )
 from reports.xlsx import ReportContent, ReportInfo, write_report
+from services.audit import record
 
 #: report kind → its title (a Polish msgid; shown through ``translate``)
 TITLES = {
@@ -164,3 +165,11 @@ def _content(request: ReportRequest, info: ReportInfo, frame: ReportFrame,
 def write_workbook(out: Any, content: ReportContent) -> None:
     """The report's workbook in the language of the request (Polish on the command line)."""
     write_report(out, content, translate=translate)
+
+
+def record_export(report: ReportRequest, info: ReportInfo, file_format: str) -> None:
+    """A report left the system (a download or a file from the CLI): the audit log says so."""
+    record("export", None, summary=f"{TITLES[report.kind]} — {info.label}",
+           after={"round": report.round_id, "kind": report.kind, "levels": list(report.levels),
+                  "teryt": report.teryt, "small_cells": report.small_cells,
+                  "format": file_format})

@@ -18,8 +18,9 @@ from forms.logic import Resolution, Situation, resolve, warnings_for
 from forms.model import Question, Section, Survey
 from forms.registry import LoadedSurvey
 from l10n import translate
-from models import Invitation, Questionnaire, Response, Round
+from models import Invitation, Questionnaire, Response, Round, User
 from models.types import utcnow
+from services.audit import record
 from services.territory import jst_rodzaj, territory_choices
 
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -227,12 +228,28 @@ def submission_issues(response: Response, loaded: LoadedSurvey) -> list[Issue]:
     return issues
 
 
-def submit(response: Response, loaded: LoadedSurvey) -> list[Issue]:
-    """Submit if nothing is missing; returns the issues otherwise (and changes nothing)."""
+def submit(response: Response, loaded: LoadedSurvey,
+           entered_by: User | None = None) -> list[Issue]:
+    """Submit if nothing is missing; returns the issues otherwise (and changes nothing).
+
+    A submission keeps a version of the answers and queues the confirmation e-mail; when a
+    staff member entered it on the unit's behalf (``entered_by``), the audit log says so.
+    """
+    from mailing.compose import queue_confirmation
+    from services.review import add_version
+
     issues = submission_issues(response, loaded)
     if issues:
         return issues
     response.status = "submitted"
     response.submitted_at = utcnow()
     db.session.flush()
+    add_version(response, entered_by=entered_by)
+    queue_confirmation(response, loaded.survey)
+    if entered_by is not None:
+        invitation = response.invitation
+        record("response_staff_entry", response,
+               summary=f"{invitation.unit.name} — {invitation.round.title}",
+               after={"status": response.status, "version": len(response.versions)},
+               actor=entered_by)
     return []

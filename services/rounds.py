@@ -9,6 +9,7 @@ from sqlalchemy import or_, select
 from extensions import db
 from models import Invitation, InvitationToken, Questionnaire, Round, RoundReminder, Unit
 from models.types import utcnow
+from services.audit import record
 from services.tokens import new_token
 
 
@@ -22,6 +23,24 @@ def create_round(questionnaire: Questionnaire, *, period: str, reporting_year: i
     db.session.add(round_)
     db.session.flush()
     return round_
+
+
+def set_up_round(questionnaire: Questionnaire, units: list[Unit], *, period: str,
+                 reporting_year: int, opens_on: date, deadline: date, title: str | None,
+                 reminder_days: list[int], allow_late: bool, launch: bool) -> tuple[Round, int]:
+    """A staff member's new round for chosen units, launched at once or kept as a draft.
+
+    :return: the round and the number of invitations sent (0 for a draft)
+    """
+    round_ = create_round(questionnaire, period=period, reporting_year=reporting_year,
+                          opens_on=opens_on, deadline=deadline, title=title)
+    round_.reminder_days = reminder_days
+    round_.allow_late = allow_late
+    record("round_create", round_, summary=round_.title,
+           after={"period": round_.period, "deadline": round_.deadline.isoformat(),
+                  "units": len(units), "launched": launch})
+    count = launch_round(round_, units) if launch else 0
+    return round_, count
 
 
 def issue_token(invitation: Invitation) -> str:
@@ -86,6 +105,7 @@ def launch_round(round_: Round, units: list[Unit]) -> int:
     round_.status = "open"
     round_.launched_at = round_.launched_at or utcnow()
     db.session.flush()
+    record("round_launch", round_, summary=round_.title, after={"invited": count})
     return count
 
 
@@ -103,6 +123,7 @@ def send_reminders(round_: Round, invitations: list[Invitation] | None = None) -
         inv for inv in invitations if inv in pending_invitations(round_)]
     for invitation in pending:
         queue_reminder(invitation, issue_token(invitation))
+    record("reminders", round_, summary=round_.title, after={"units": len(pending)})
     return len(pending)
 
 
@@ -112,19 +133,26 @@ def resend_link(invitation: Invitation, *, revoke_old: bool) -> None:
 
     token = reissue_token(invitation) if revoke_old else issue_token(invitation)
     queue_invitation(invitation, token)
+    record("link_reissue" if revoke_old else "link_resend", invitation,
+           summary=f"{invitation.unit.name} — {invitation.round.title}")
 
 
 def close_round(round_: Round, *, allow_late: bool) -> None:
+    """Stop the round; with ``allow_late`` units that have not sent may still do so."""
     round_.status = "closed"
     round_.allow_late = allow_late
     round_.closed_at = utcnow()
     db.session.flush()
+    record("round_close", round_, summary=round_.title, before={"status": "open"},
+           after={"status": "closed", "allow_late": round_.allow_late})
 
 
 def reopen_round(round_: Round) -> None:
     round_.status = "open"
     round_.closed_at = None
     db.session.flush()
+    record("round_reopen", round_, summary=round_.title, before={"status": "closed"},
+           after={"status": "open"})
 
 
 def queue_due_reminders(today: date) -> int:

@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 
 from extensions import db
 from models import SubregionAssignment, Territory
+from services.audit import record
 from services.tabular import RowProblem, TableFormatError, read_table, restore_zeros
 
 PRESETS_DIR = Path(__file__).resolve().parent.parent / "registers" / "subregions"
@@ -87,6 +88,8 @@ def import_subregions(data: bytes, filename: str, scheme: str | None = None) -> 
     db.session.flush()
     result.assigned = len(entries)
     result.unassigned = unassigned_powiats(result.scheme)
+    record("units_import", None, summary=f"podregiony {result.scheme} z {filename}",
+           after={"assigned": result.assigned})
     return result
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from extensions import db
 from models import Territory, Unit
 from models.units import UNIT_KINDS
+from services.audit import record
 from services.tabular import Row, RowProblem, Table, TableFormatError, read_table, restore_zeros
 
 COLUMN_ALIASES = {
@@ -154,7 +155,14 @@ def import_units(data: bytes, filename: str) -> UnitsImport:
     for item in parsed:
         _apply(item, register, result)
     db.session.flush()
+    _audit(result, filename)
     return result
+
+
+def _audit(result: UnitsImport, summary: str) -> None:
+    """An import that changed the register leaves one audit row, from the page or the CLI."""
+    record("units_import", None, summary=summary,
+           after={"created": result.created, "updated": result.updated})
 
 
 def _parse_row(row: Row, table: Table, register: _Register,
@@ -302,6 +310,7 @@ def create_jst_units(kind: Literal["gmina", "powiat"], emails_file: bytes | None
         if not address and not (unit and unit.emails):
             result.without_email.append(territory.code)
     db.session.flush()
+    _audit(result, f"JST z rejestru TERYT ({kind})")
     return result
 
 

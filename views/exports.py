@@ -19,12 +19,12 @@ from polish import polish_sort_key
 from reports.aggregate import LEVELS
 from reports.csv import write_raw_csv
 from reports.source import subregion_schemes
-from services.audit import record
 from services.exports import (
     TITLES,
     ExportError,
     ReportRequest,
     prepare_report,
+    record_export,
     write_workbook,
 )
 from views.access import staff
@@ -98,10 +98,7 @@ def download():
         return error_page
     content, info, report = prepared
     as_csv = request.args.get("format") == "csv" and report.kind == "raw"
-    record("export", None, summary=f"{TITLES[report.kind]} — {info.label}",
-           after={"round": report.round_id, "kind": report.kind, "levels": list(report.levels),
-                  "teryt": report.teryt, "small_cells": report.small_cells,
-                  "format": "csv" if as_csv else "xlsx"})
+    record_export(report, info, "csv" if as_csv else "xlsx")
     db.session.commit()
     name = f"esmon-{report.kind}-runda{report.round_id}-{info.period}"
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - sent

@@ -6,11 +6,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from extensions import db
-from forms.staff import JstUnitsForm, SubregionsForm, UnitImportForm
-from services.audit import record
 from services.subregions import assignments, default_scheme, import_subregions, schemes
 from services.units_import import create_jst_units, import_units
 from views.access import admin_only, staff
+from views.forms import JstUnitsForm, SubregionsForm, UnitImportForm
 
 bp = Blueprint("register", __name__, url_prefix="/admin/rejestr")
 
@@ -20,10 +19,8 @@ def _read(field) -> tuple[bytes, str]:
     return upload.read(), upload.filename or ""
 
 
-def _imported(result, summary: str, message: str, category: str):
-    """A units import that went through: audit, commit, say so, back to the register."""
-    record("units_import", None, summary=summary,
-           after={"created": result.created, "updated": result.updated})
+def _imported(message: str, category: str):
+    """A units import that went through (the service audited it): commit, say so, go back."""
     db.session.commit()
     flash(message, category)
     return redirect(url_for("units.index"))
@@ -39,7 +36,7 @@ def import_units_file():
         data, name = _read(form.file)
         result = import_units(data, name)
         if result.ok:
-            return _imported(result, name, gettext(
+            return _imported(gettext(
                 "Wczytano plik %(name)s: nowych %(created)s, zmienionych %(updated)s, bez "
                 "zmian %(unchanged)s.", name=name, created=result.created,
                 updated=result.updated, unchanged=result.unchanged), "success")
@@ -62,8 +59,7 @@ def create_jst():
             if result.without_email:
                 message += " " + gettext("Bez adresu e-mail: %(count)s — uzupełnij je.",
                                          count=len(result.without_email))
-            return _imported(result, f"JST z rejestru TERYT ({jst_form.kind.data})", message,
-                             "warning" if result.without_email else "success")
+            return _imported(message, "warning" if result.without_email else "success")
         db.session.rollback()
     return render_template("register/import.html", form=form, jst_form=jst_form,
                            result=result)
@@ -84,8 +80,6 @@ def upload_subregions():
         data, name = _read(form.file)
         result = import_subregions(data, name, form.scheme.data)
         if result.ok:
-            record("units_import", None, summary=f"podregiony {form.scheme.data} z {name}",
-                   after={"assigned": result.assigned})
             db.session.commit()
             flash(gettext("Zapisano podział „%(scheme)s”: %(count)s powiatów.",
                           scheme=form.scheme.data, count=result.assigned), "success")

@@ -17,11 +17,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from extensions import db
 from forms.fields import question_type
 from forms.logic import Situation, resolve
-from forms.staff import ContactChangeForm
-from mailing.compose import queue_confirmation
-from models import ContactChange, Invitation, InvitationToken, Response, User
+from models import Invitation, InvitationToken, Response, User
 from models.types import utcnow
-from services.audit import record
+from services.contacts import propose_contact_change
 from services.questionnaires import survey_for_round
 from services.responses import (
     bind_form,
@@ -31,10 +29,10 @@ from services.responses import (
     submission_issues,
     submit,
 )
-from services.review import add_version
 from services.territory import territory_labels
 from services.tokens import hash_token
 from views.errors import GonePage
+from views.forms import ContactChangeForm
 
 bp = Blueprint("respond", __name__)
 SESSION_KEY = "invitation_id"
@@ -161,9 +159,9 @@ def contact():
         db.session.rollback()
         return render_template("respond/start.html", contact_form=form,
                                **_template_context(invitation, loaded, response)), 400
-    db.session.add(ContactChange(unit_id=invitation.unit_id, invitation_id=invitation.id,
-                                 contact_person=form.contact_person.data or None,
-                                 emails=form.emails.data or None, note=form.note.data or None))
+    propose_contact_change(invitation.unit_id, invitation.id,
+                           contact_person=form.contact_person.data, emails=form.emails.data,
+                           note=form.note.data)
     db.session.commit()
     flash(gettext("Dziękujemy. ROPS sprawdzi zgłoszenie i zaktualizuje rejestr."), "success")
     return redirect(url_for("respond.start"))
@@ -355,18 +353,11 @@ def send():
     if not response.is_editable:
         raise GonePage(gettext("Sprawozdanie zostało już wysłane"),
                        gettext("Wysłanej odpowiedzi nie można zmieniać."), status=409)
-    issues = submit(response, loaded)
+    issues = submit(response, loaded, entered_by=g.get("staff_author"))
     if issues:
         db.session.rollback()
         flash(gettext("Nie można jeszcze wysłać: popraw wskazane pola."), "error")
         return redirect(url_for("respond.review"))
-    author = g.get("staff_author")
-    add_version(response, entered_by=author)
-    queue_confirmation(response, loaded.survey)
-    if author is not None:
-        record("response_staff_entry", response,
-               summary=f"{invitation.unit.name} — {invitation.round.title}",
-               after={"status": response.status, "version": len(response.versions)})
     db.session.commit()
     return redirect(url_for("respond.confirmation"), code=303)
 

@@ -8,16 +8,15 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from extensions import db
-from forms.staff import ActionForm, ReasonForm, ReturnForm
 from models import ContactChange, Invitation, Response, Round
-from models.types import utcnow
 from polish import polish_sort_key
-from services.audit import record, snapshot
+from services.contacts import decide_contact_change
 from services.progress import STAGE_LABELS, stage_of
 from services.questionnaires import survey_for_round
 from services.review import ReviewError, accept, diff, reopen, return_for_correction
 from services.territory import territory_labels
 from views.access import admin_only, staff
+from views.forms import ActionForm, ReasonForm, ReturnForm
 from views.respond import SESSION_KEY, STAFF_ENTRY_KEY
 
 bp = Blueprint("review", __name__, url_prefix="/admin/odpowiedzi")
@@ -161,19 +160,7 @@ def decide_contact(change_id: int, decision: str):
     change = db.session.get(ContactChange, change_id) or abort(404)
     if not ActionForm().validate_on_submit() or change.status != "pending":
         abort(400)
-    unit = change.unit
-    before = snapshot(unit, ("contact_person", "emails"))
-    if decision == "zatwierdz":
-        if change.contact_person:
-            unit.contact_person = change.contact_person
-        if change.emails:
-            unit.emails = change.emails
-        change.status = "approved"
-    else:
-        change.status = "rejected"
-    change.decided_at, change.decided_by_id = utcnow(), current_user.id
-    record("contact_approve" if decision == "zatwierdz" else "contact_reject", unit,
-           summary=unit.name, before=before, after=snapshot(unit, ("contact_person", "emails")))
+    decide_contact_change(change, approve=decision == "zatwierdz", by=current_user)
     db.session.commit()
     flash(gettext("Zmiana kontaktu zatwierdzona.") if decision == "zatwierdz"
           else gettext("Zgłoszenie odrzucone."), "success")

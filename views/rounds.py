@@ -9,13 +9,11 @@ from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
 from extensions import db
-from forms.staff import ActionForm, CloseForm, RoundForm, choices
 from l10n import translate
 from mailing.status import round_mail_status
 from models import Invitation, Questionnaire, Round, Territory, Unit
 from models.units import UNIT_KINDS
 from polish import polish_sort_key
-from services.audit import record
 from services.progress import (
     STAGE_LABELS,
     STAGES,
@@ -25,16 +23,17 @@ from services.progress import (
 from services.questionnaires import registry, survey_for_round, sync_questionnaires
 from services.rounds import (
     close_round,
-    create_round,
     launch_round,
     pending_invitations,
     reopen_round,
     resend_link,
     send_reminders,
+    set_up_round,
     units_for_round,
 )
 from services.subregions import mapping as subregion_mapping
 from views.access import admin_only, staff
+from views.forms import ActionForm, CloseForm, RoundForm, choices
 
 bp = Blueprint("rounds", __name__, url_prefix="/admin/rundy")
 
@@ -70,12 +69,6 @@ def new():
         form.reporting_year.data = date.today().year - 1
     if form.validate_on_submit():
         questionnaire = db.session.get(Questionnaire, form.questionnaire_id.data)
-        round_ = create_round(questionnaire, period=form.period,
-                              reporting_year=form.reporting_year.data,
-                              opens_on=form.opens_on.data, deadline=form.deadline.data,
-                              title=form.title.data or None)
-        round_.reminder_days = form.reminder_list
-        round_.allow_late = form.allow_late.data
         survey = registry().from_source(questionnaire.source_text,
                                         questionnaire.source_name).survey
         chosen = form.subregion.data
@@ -85,15 +78,14 @@ def new():
                                   if name == chosen] if chosen else None,
             unit_ids=form.unit_ids.data or None)
         if not units:
-            db.session.rollback()
             form.kinds.errors = [gettext("Żadna jednostka z rejestru nie spełnia tych warunków.")]
         else:
-            count = launch_round(round_, units) if request.form.get("launch") else 0
-            record("round_create", round_, summary=round_.title,
-                   after={"period": round_.period, "deadline": round_.deadline.isoformat(),
-                          "units": len(units), "launched": bool(count)})
-            if count:
-                record("round_launch", round_, summary=round_.title, after={"invited": count})
+            round_, count = set_up_round(
+                questionnaire, units, period=form.period,
+                reporting_year=form.reporting_year.data, opens_on=form.opens_on.data,
+                deadline=form.deadline.data, title=form.title.data or None,
+                reminder_days=form.reminder_list, allow_late=form.allow_late.data,
+                launch=bool(request.form.get("launch")))
             db.session.commit()
             flash(ngettext("Utworzono rundę. Wysłano %(num)d zaproszeń.",
                            "Utworzono rundę. Wysłano %(num)d zaproszeń.", count) if count
@@ -130,7 +122,6 @@ def launch(round_id: int):
         return redirect(url_for("rounds.detail", round_id=round_id))
     survey = survey_for_round(round_).survey
     count = launch_round(round_, units_for_round(survey.unit_kinds))
-    record("round_launch", round_, summary=round_.title, after={"invited": count})
     db.session.commit()
     flash(ngettext("Runda otwarta. Wysłano %(num)d zaproszeń.",
                    "Runda otwarta. Wysłano %(num)d zaproszeń.", count), "success")
@@ -144,7 +135,6 @@ def remind(round_id: int):
     if not ActionForm().validate_on_submit() or round_.status != "open":
         abort(400)
     count = send_reminders(round_)
-    record("reminders", round_, summary=round_.title, after={"units": count})
     db.session.commit()
     flash(gettext("Wysłano przypomnienia: %(count)s.", count=count), "success")
     return redirect(url_for("rounds.detail", round_id=round_id))
@@ -159,8 +149,6 @@ def resend(round_id: int, invitation_id: int, mode: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     resend_link(invitation, revoke_old=mode == "wymien")
-    record("link_reissue" if mode == "wymien" else "link_resend", invitation,
-           summary=f"{invitation.unit.name} — {invitation.round.title}")
     db.session.commit()
     flash(gettext("%(unit)s: wymieniono link (stare linki przestały działać) i wysłano nowy.",
                   unit=invitation.unit.name) if mode == "wymien" else
@@ -176,8 +164,6 @@ def close(round_id: int):
     if not form.validate_on_submit():
         abort(400)
     close_round(round_, allow_late=form.allow_late.data)
-    record("round_close", round_, summary=round_.title, before={"status": "open"},
-           after={"status": "closed", "allow_late": round_.allow_late})
     db.session.commit()
     flash(gettext("Runda zamknięta. Spóźnione odpowiedzi są nadal przyjmowane.")
           if form.allow_late.data else gettext("Runda zamknięta."), "success")
@@ -191,8 +177,6 @@ def reopen(round_id: int):
     if not ActionForm().validate_on_submit() or round_.status != "closed":
         abort(400)
     reopen_round(round_)
-    record("round_reopen", round_, summary=round_.title, before={"status": "closed"},
-           after={"status": "open"})
     db.session.commit()
     flash(gettext("Runda ponownie otwarta."), "success")
     return redirect(url_for("rounds.detail", round_id=round_id))

@@ -7,16 +7,15 @@ from flask_babel import gettext
 from sqlalchemy import or_, select
 
 from extensions import db
-from forms.staff import UnitForm
 from models import Territory, Unit
 from models.units import UNIT_KINDS
 from polish import polish_sort_key
-from services.audit import record, snapshot
+from services.units import UnknownTerritory, create_unit, update_unit
 from views.access import admin_only, staff
+from views.forms import UnitForm
 
 bp = Blueprint("units", __name__, url_prefix="/admin/jednostki")
 PAGE_SIZE = 100
-UNIT_FIELDS = ("kind", "name", "teryt", "emails", "regon", "krs", "contact_person", "is_active")
 
 
 @bp.get("/")
@@ -46,15 +45,9 @@ def index():
                                                      "szukaj": text})
 
 
-def _save(form: UnitForm, unit: Unit) -> bool:
-    if db.session.get(Territory, form.teryt.data) is None:
-        form.teryt.errors = [gettext("Nie ma takiego kodu w rejestrze TERYT.")]
-        return False
-    form.populate_obj(unit)
-    unit.regon = unit.regon or None
-    unit.krs = unit.krs or None
-    unit.contact_person = unit.contact_person or None
-    return True
+def _unknown_territory(form: UnitForm) -> None:
+    db.session.rollback()
+    form.teryt.errors = [gettext("Nie ma takiego kodu w rejestrze TERYT.")]
 
 
 @bp.route("/nowa", methods=["GET", "POST"])
@@ -62,11 +55,11 @@ def _save(form: UnitForm, unit: Unit) -> bool:
 def new():
     form = UnitForm()
     if form.validate_on_submit():
-        unit = Unit()
-        if _save(form, unit):
-            db.session.add(unit)
-            db.session.flush()
-            record("unit_create", unit, summary=unit.name, after=snapshot(unit, UNIT_FIELDS))
+        try:
+            unit = create_unit(form.unit_values())
+        except UnknownTerritory:
+            _unknown_territory(form)
+        else:
             db.session.commit()
             flash(gettext("Dodano jednostkę: %(name)s.", name=unit.name), "success")
             return redirect(url_for("units.index"))
@@ -78,11 +71,13 @@ def new():
 def edit(unit_id: int):
     unit = db.session.get(Unit, unit_id) or abort(404)
     form = UnitForm(obj=unit)
-    before = snapshot(unit, UNIT_FIELDS)
-    if form.validate_on_submit() and _save(form, unit):
-        record("unit_edit", unit, summary=unit.name, before=before,
-               after=snapshot(unit, UNIT_FIELDS))
-        db.session.commit()
-        flash(gettext("Zapisano: %(name)s.", name=unit.name), "success")
-        return redirect(url_for("units.index"))
+    if form.validate_on_submit():
+        try:
+            update_unit(unit, form.unit_values())
+        except UnknownTerritory:
+            _unknown_territory(form)
+        else:
+            db.session.commit()
+            flash(gettext("Zapisano: %(name)s.", name=unit.name), "success")
+            return redirect(url_for("units.index"))
     return render_template("units/edit.html", form=form, unit=unit)

@@ -117,6 +117,11 @@ class UnitForm(FlaskForm):
                                  validators=[Optional(), Length(max=200)])
     is_active = BooleanField(_l("Aktywna (zapraszana do badań)"), default=True)
 
+    def unit_values(self) -> dict:
+        """The register fields as ``services.units`` takes them."""
+        return {name: self[name].data for name in ("kind", "name", "teryt", "emails", "regon",
+                                                    "krs", "contact_person", "is_active")}
+
     def validate_emails(self, field) -> None:
         addresses = [a.strip() for a in re.split(r"[,;\s]+", field.data or "") if a.strip()]
         bad = [a for a in addresses if not _EMAIL.match(a)]
