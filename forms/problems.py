@@ -4,6 +4,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: every problem code a checker of esmon's files may report → what it means, in the words of
+#: ``survey_defs/README.md`` (a test keeps that table and this registry the same). A code is
+#: stable: people and tests search for it, so a new kind of problem gets a new code here.
+CODES: dict[str, str] = {
+    "yaml_syntax": "plik nie jest poprawnym YAML (wiersz i kolumna z parsera)",
+    "not_a_mapping": "plik nie zawiera opisu ankiety",
+    "missing_key": "brak wymaganego pola (`key`, `version`, `title`, `sections`, `label`, …)",
+    "unknown_key": "nieznane pole (literówka?)",
+    "duplicate_key": "to samo pole podane dwa razy",
+    "bad_value": "pole ma niedozwoloną wartość",
+    "bad_format_version": "nieobsługiwany `format`",
+    "key_mismatch": "`key` różny od nazwy pliku",
+    "bad_id": "niepoprawny identyfikator",
+    "duplicate_id": "identyfikator użyty drugi raz",
+    "reserved_name": "identyfikator zarezerwowany (np. `teryt`, `status`, `powiat`)",
+    "unknown_type": "nieznany typ pytania",
+    "unknown_unit_kind": "nieznany rodzaj jednostki w `unit_kinds`",
+    "unknown_choice_list": "`choices` wskazuje listę, której nie ma w `choice_lists`",
+    "missing_choices": "pusta lista odpowiedzi",
+    "duplicate_choice": "ta sama wartość dwa razy na liście",
+    "expr_syntax": "błąd składni wyrażenia (z kolumną w wyrażeniu); także nieznana funkcja",
+    "unknown_name": "wyrażenie odwołuje się do pytania, którego nie ma",
+    "self_outside_constraint": "`.` użyte poza `constraint`/`warning`",
+    "cycle": "pytania zależą od siebie w kółko (`relevant`, `required`, `calculation`)",
+    "constraint_on_note": "notatka z `required`/`constraint`/`warning`",
+    "missing_calculation": "pytanie `calculated` bez `calculation`",
+    "bad_table": "tabela bez wierszy/kolumn albo z błędnymi identyfikatorami",
+    "unknown_table_axis": "`cell()`/`row-total()`/`column-total()` z wierszem/kolumną, której "
+                          "nie ma",
+    "bad_prefill": "nieznane źródło `prefill` lub `read_only` bez danych z rejestru",
+    "empty_section": "sekcja bez pytań",
+    "unreadable": "pliku nie da się odczytać (kodowanie inne niż UTF-8?)",
+}
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -18,6 +52,10 @@ class Problem:
     message: str
     question_id: str | None = None
     column: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"problem code {self.code!r} is not in forms.problems.CODES")
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}"

@@ -9,17 +9,16 @@ re-import a corrected list.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import select
 
 from extensions import db
+from forms.emails import parse_addresses
 from models import Territory, Unit
 from models.units import UNIT_KINDS
 from services.audit import record
@@ -38,7 +37,6 @@ COLUMN_ALIASES = {
 GMINA_KINDS = {"gmina", "ops"}
 POWIAT_KINDS = {"powiat", "pcpr"}
 _KIND_NAMES = {name.lower(): kind for kind, name in UNIT_KINDS.items()}
-_EMAIL_SPLIT = re.compile(r"[,;\s]+")
 _REGON_WEIGHTS = {9: (8, 9, 2, 3, 4, 5, 6, 7), 14: (2, 4, 8, 5, 0, 9, 7, 3, 6, 1, 2, 4, 8)}
 
 
@@ -67,23 +65,6 @@ def regon_is_valid(regon: str) -> bool:
         return False
     total = sum(int(digit) * weight for digit, weight in zip(regon, weights, strict=False))
     return total % 11 % 10 == int(regon[-1])
-
-
-def parse_emails(text: str) -> tuple[list[str], list[str]]:
-    """Addresses separated by ``,`` ``;`` or spaces → (normalised valid ones, invalid ones).
-
-    The same address twice (in any letter case) is kept once, so a unit gets one invitation.
-    """
-    valid, invalid = [], []
-    for candidate in filter(None, _EMAIL_SPLIT.split(text)):
-        try:
-            address = validate_email(candidate, check_deliverability=False).normalized
-        except EmailNotValidError:
-            invalid.append(candidate)
-            continue
-        if address.casefold() not in (known.casefold() for known in valid):
-            valid.append(address)
-    return valid, invalid
 
 
 class _Register:
@@ -192,7 +173,7 @@ def _parse_row(row: Row, table: Table, register: _Register,
     elif kind in POWIAT_KINDS and register.levels[teryt] != "powiat":
         problem("teryt", gettext("jednostka rodzaju %(kind)s wymaga kodu powiatu (4 cyfry), jest "
                                  "%(code)s", kind=kind, code=teryt))
-    emails, invalid = parse_emails(row.get("email"))
+    emails, invalid = parse_addresses(row.get("email"))
     if invalid:
         problem("email", gettext("niepoprawny adres e-mail: %(addresses)s",
                                  addresses=", ".join(invalid)))
@@ -344,7 +325,7 @@ def _jst_emails(data: bytes | None, filename: str, codes: set[str], kind: str,
             result.problems.append(RowProblem(row.number, table.header("teryt"), message))
         else:
             first_row[code] = row.number
-        valid, invalid = parse_emails(row.get("email"))
+        valid, invalid = parse_addresses(row.get("email"))
         if invalid or not valid:
             result.problems.append(RowProblem(
                 row.number, table.header("email"),

@@ -30,3 +30,19 @@ def test_migrations_match_models(migrated_app):
     with db.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
     assert diff == []
+
+
+#: written before migrations were named by date (migrations/alembic.ini ``file_template``)
+_UNDATED = {"1d1b509a03aa_initial_schema.py"}
+
+
+def test_new_migration_files_are_named_by_date():
+    import re
+    from pathlib import Path
+
+    versions = Path(__file__).resolve().parent.parent / "migrations" / "versions"
+    names = {p.name for p in versions.glob("*.py")}
+    assert names >= _UNDATED
+    undated = sorted(n for n in names - _UNDATED
+                     if not re.match(r"^\d{4}_\d{2}_\d{2}_[0-9a-f]+_\w+\.py$", n))
+    assert undated == [], "name new migrations RRRR_MM_DD_<rev>_<slug>.py (flask db revision)"

@@ -9,13 +9,13 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from extensions import db
+from forms.emails import parse_addresses as parse_emails
 from models import Territory, Unit
 from services.tabular import RowProblem
 from services.units_import import (
     create_jst_units,
     import_units,
     jst_unit_name,
-    parse_emails,
     regon_is_valid,
 )
 

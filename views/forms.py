@@ -6,8 +6,6 @@ translated when a page shows them, in the language of that request.
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -31,10 +29,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from forms.emails import normalised, split_addresses
 from l10n import lazy_gettext as _l
 from models.units import UNIT_KINDS
-
-_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}$")
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -123,8 +120,8 @@ class UnitForm(FlaskForm):
                                                     "krs", "contact_person", "is_active")}
 
     def validate_emails(self, field) -> None:
-        addresses = [a.strip() for a in re.split(r"[,;\s]+", field.data or "") if a.strip()]
-        bad = [a for a in addresses if not _EMAIL.match(a)]
+        addresses = split_addresses(field.data)
+        bad = [a for a in addresses if normalised(a) is None]
         if bad:
             raise ValidationError(gettext("Niepoprawny adres e-mail: %(address)s",
                                           address=bad[0]))
@@ -157,8 +154,8 @@ class ContactChangeForm(FlaskForm):
             if not self.contact_person.data:
                 raise ValidationError(_l("Podaj nową osobę do kontaktu albo adres e-mail."))
             return
-        addresses = [a.strip() for a in re.split(r"[,;\s]+", field.data) if a.strip()]
-        bad = [a for a in addresses if not _EMAIL.match(a)]
+        addresses = split_addresses(field.data)
+        bad = [a for a in addresses if normalised(a) is None]
         if bad:
             raise ValidationError(gettext("Niepoprawny adres e-mail: %(address)s",
                                           address=bad[0]))
