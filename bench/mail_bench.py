@@ -90,8 +90,8 @@ def run(url: str, server: SmtpProcess, count: int) -> None:
 def generate(count: int) -> None:
     """A register of ``count`` units and one round inviting all of them, in one transaction."""
     from extensions import db
-    from mailing.compose import queue_invitation
     from models import Unit
+    from services.messages import queue_invitation
     from services.questionnaires import sync_questionnaires
     from services.rounds import create_round, invite
     from services.teryt import import_terc_file

@@ -264,8 +264,8 @@ def report_phase(url: str, round_id: int, out: Path) -> dict[str, float]:
     from reports import build
     from reports.frame import build_frame
     from reports.indicators import indicators_path, load_indicators_file
-    from reports.source import round_info, round_records, round_survey
     from reports.xlsx import ReportInfo, write_report
+    from services.report_source import round_info, round_records, round_survey
 
     app = _app(url)
     with app.app_context():
@@ -295,7 +295,7 @@ def floor_phase(url: str, round_id: int, out: Path) -> dict[str, float]:
 
     from extensions import db
     from forms.model import NUMERIC_TYPES
-    from reports.source import round_survey
+    from services.report_source import round_survey
 
     app = _app(url)
     with app.app_context():

@@ -14,11 +14,11 @@ from reports import build
 from reports.aggregate import LEVELS
 from reports.csv import write_raw_csv
 from reports.indicators import indicators_path, load_indicators_file
-from reports.source import (
-    subregion_schemes,
-)
 from reports.xlsx import write_report
 from services.exports import TITLES, ExportError, ReportRequest, prepare_report, record_export
+from services.report_source import (
+    subregion_schemes,
+)
 
 group = AppGroup("reports", help="Raporty monitoringowe: zestawienia xlsx i dane surowe.")
 

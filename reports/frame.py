@@ -5,7 +5,7 @@ table, so the stored JSON is decoded once. Numbers are kept as exact integers in
 unit (grosze for money, 10**-places for decimals) in nullable ``Int64`` columns, so sums never
 lose a grosz; they become ``Decimal`` only in the final figures (``Column.to_decimal``).
 
-Input is plain data, one mapping per invitation (``reports.source`` makes them from the
+Input is plain data, one mapping per invitation (``services.report_source`` makes them from the
 database; tests write them by hand)::
 
     {"unit_id": 7, "unit_name": "Gmina Kluczbork", "unit_kind": "gmina",

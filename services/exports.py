@@ -22,7 +22,9 @@ from l10n import translate
 from reports import build
 from reports.frame import ReportFrame, build_frame
 from reports.indicators import Indicator, indicators_path, load_indicators_file
-from reports.source import (
+from reports.xlsx import ReportContent, ReportInfo, write_report
+from services.audit import record
+from services.report_source import (
     RoundInfo,
     invitation_count,
     podregion_mapping,
@@ -32,8 +34,6 @@ from reports.source import (
     round_survey,
     subregion_schemes,
 )
-from reports.xlsx import ReportContent, ReportInfo, write_report
-from services.audit import record
 
 #: report kind → its title (a Polish msgid; shown through ``translate``)
 TITLES = {

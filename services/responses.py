@@ -21,6 +21,8 @@ from l10n import translate
 from models import Invitation, Questionnaire, Response, Round, User
 from models.types import utcnow
 from services.audit import record
+from services.messages import queue_confirmation
+from services.review import add_version
 from services.territory import jst_rodzaj, territory_choices
 
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -235,9 +237,6 @@ def submit(response: Response, loaded: LoadedSurvey,
     A submission keeps a version of the answers and queues the confirmation e-mail; when a
     staff member entered it on the unit's behalf (``entered_by``), the audit log says so.
     """
-    from mailing.compose import queue_confirmation
-    from services.review import add_version
-
     issues = submission_issues(response, loaded)
     if issues:
         return issues

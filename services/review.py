@@ -13,6 +13,7 @@ from forms.model import Survey
 from l10n import translate
 from models import Response, ResponseVersion, User
 from services.audit import record
+from services.messages import queue_return
 from services.rounds import issue_token
 
 
@@ -44,8 +45,6 @@ def accept(response: Response) -> None:
 
 def return_for_correction(response: Response, comment: str, notes: dict[str, str]) -> None:
     """Send a response back to the unit with a comment (and per-question notes), by e-mail."""
-    from mailing.compose import queue_return
-
     if response.status != "submitted":
         raise ReviewError(gettext("Zwrócić do korekty można tylko wysłaną odpowiedź."))
     if not comment.strip():

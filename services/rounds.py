@@ -10,6 +10,7 @@ from extensions import db
 from models import Invitation, InvitationToken, Questionnaire, Round, RoundReminder, Unit
 from models.types import utcnow
 from services.audit import record
+from services.messages import queue_invitation, queue_reminder
 from services.tokens import new_token
 
 
@@ -92,8 +93,6 @@ def launch_round(round_: Round, units: list[Unit]) -> int:
     Units already invited are skipped, so launching again after adding units is safe.
     :return: the number of new invitations
     """
-    from mailing.compose import queue_invitation
-
     invited = {inv.unit_id for inv in round_.invitations}
     count = 0
     for unit in units:
@@ -117,8 +116,6 @@ def pending_invitations(round_: Round) -> list[Invitation]:
 
 def send_reminders(round_: Round, invitations: list[Invitation] | None = None) -> int:
     """Queue a reminder, with a fresh link, to each unit that has not submitted."""
-    from mailing.compose import queue_reminder
-
     pending = pending_invitations(round_) if invitations is None else [
         inv for inv in invitations if inv in pending_invitations(round_)]
     for invitation in pending:
@@ -129,8 +126,6 @@ def send_reminders(round_: Round, invitations: list[Invitation] | None = None) -
 
 def resend_link(invitation: Invitation, *, revoke_old: bool) -> None:
     """E-mail a unit its link again: a new token, and optionally revoke every earlier one."""
-    from mailing.compose import queue_invitation
-
     token = reissue_token(invitation) if revoke_old else issue_token(invitation)
     queue_invitation(invitation, token)
     record("link_reissue" if revoke_old else "link_resend", invitation,

@@ -173,8 +173,8 @@ def queue_invitations(app, world, count: int, key: str = "jst-annual") -> dict[s
     :return: e-mail address → personal link token
     """
     from extensions import db
-    from mailing.compose import queue_invitation
     from models import Round, Unit
+    from services.messages import queue_invitation
     from services.rounds import invite
 
     round_id = world.round(key)

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from extensions import db
-from mailing.compose import queue_confirmation, queue_invitation, queue_reminder, queue_return
 from mailing.status import round_mail_status
 from models import Invitation, OutboxMessage, Response, Round, Unit
+from services.messages import queue_confirmation, queue_invitation, queue_reminder, queue_return
 from services.questionnaires import survey_for_round
 from services.rounds import invite
 

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from extensions import db
-from mailing.compose import queue_invitation
 from mailing.inline import sends_inline
 from mailing.outbox import Claimed
 from mailing.transport import FolderTransport, build_message
 from models import Invitation, OutboxMessage, Round, Unit
+from services.messages import queue_invitation
 from services.rounds import invite
 
 from smtp_server import queue_invitations

@@ -168,7 +168,7 @@ def test_errors_are_reported_in_polish(runner, rounds, tmp_path):
 def test_money_stays_exact_through_the_database(world, rounds):
     from reports.aggregate import SUM, aggregate
     from reports.frame import build_frame
-    from reports.source import round_records, round_survey
+    from services.report_source import round_records, round_survey
 
     with world.app.app_context():
         frame = build_frame(round_records(db.session, rounds[1], chunk_size=2),

@@ -18,7 +18,6 @@ from models import Round, Territory
 from polish import polish_sort_key
 from reports.aggregate import LEVELS
 from reports.csv import write_raw_csv
-from reports.source import subregion_schemes
 from services.exports import (
     TITLES,
     ExportError,
@@ -27,6 +26,7 @@ from services.exports import (
     record_export,
     write_workbook,
 )
+from services.report_source import subregion_schemes
 from views.access import staff
 
 bp = Blueprint("exports", __name__, url_prefix="/admin/zestawienia")

@@ -1,9 +1,8 @@
 """A round from the database as the plain records ``reports.frame`` reads.
 
-The only module of ``reports`` that touches the database: it takes an SQLAlchemy session
-(``db.session`` in the app, a plain ``Session`` in the benchmark) and streams the round's
-invitations with their responses in chunks (``yield_per``; a server-side cursor on
-PostgreSQL), so memory does not grow with the number of responses.
+It takes an SQLAlchemy session (``db.session`` in the app, a plain ``Session`` in the
+benchmark) and streams the round's invitations with their responses in chunks (``yield_per``;
+a server-side cursor on PostgreSQL), so memory does not grow with the number of responses.
 """
 
 from __future__ import annotations
