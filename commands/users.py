@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import User
-from models.users import ROLES
+from models.user import ROLES
 
 group = AppGroup("users", help="Konta pracowników ROPS.")
 MIN_PASSWORD = 10

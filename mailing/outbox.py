@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from extensions import db
-from models.outbox import OUTBOX_STATUSES, OutboxMessage
+from models.outbox_message import OUTBOX_STATUSES, OutboxMessage
 
 #: set in ``Session.info`` when a message is added, so the inline sender knows to run
 QUEUED_FLAG = "esmon_mail_queued"

@@ -1,15 +1,19 @@
 """SQLAlchemy models. Import from here: ``from models import Unit, Round``."""
 
-from models.audit import AuditEvent
-from models.outbox import OutboxMessage
-from models.questionnaires import Questionnaire, Round, RoundReminder
-from models.responses import Invitation, InvitationToken, Response
-from models.review import ContactChange, ResponseVersion
-from models.subregions import SubregionAssignment
+from models.audit_event import AuditEvent
+from models.contact_change import ContactChange
+from models.invitation import Invitation, InvitationToken
+from models.login_attempt import LoginAttempt
+from models.outbox_message import OutboxMessage
+from models.questionnaire import Questionnaire
+from models.response import Response
+from models.response_version import ResponseVersion
+from models.round import Round, RoundReminder
+from models.subregion_assignment import SubregionAssignment
 from models.territory import Territory
-from models.territory_history import TerritoryVersion
-from models.units import Unit
-from models.users import LoginAttempt, User
+from models.territory_version import TerritoryVersion
+from models.unit import Unit
+from models.user import User
 
 __all__ = [
     "AuditEvent",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from extensions import db
 from i18n_markers import N_
 from models import Invitation, Round, Territory
-from models.units import UNIT_KINDS
+from models.unit import UNIT_KINDS
 from polish import polish_sort_key
 
 #: dashboard columns, in the order of the flow

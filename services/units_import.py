@@ -20,7 +20,7 @@ from sqlalchemy import select
 from extensions import db
 from forms.emails import parse_addresses
 from models import Territory, Unit
-from models.units import UNIT_KINDS
+from models.unit import UNIT_KINDS
 from services.audit import record
 from services.tabular import Row, RowProblem, Table, TableFormatError, read_table, restore_zeros
 

@@ -158,7 +158,7 @@ def test_hostile_login_attempts(app, client):
 
 
 def _unit_fields() -> dict[str, list[str]]:
-    from models.units import UNIT_KINDS
+    from models.unit import UNIT_KINDS
 
     return {"kind": list(UNIT_KINDS), "name": ["Gmina Test"], "teryt": ["160402", "1604"],
             "emails": ["a@example.pl"], "regon": ["531234567"], "krs": ["0000123456"],

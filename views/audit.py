@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import AuditEvent
-from models.audit import ACTIONS
+from models.audit_event import ACTIONS
 from views.access import admin_only
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/dziennik")

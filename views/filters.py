@@ -19,7 +19,7 @@ from forms.model import Question
 from forms.numbers import format_number
 from i18n_markers import N_
 from l10n import percent, translate
-from models.users import ROLES
+from models.user import ROLES
 
 _PLACEHOLDER = re.compile(r"\{(rok|rok_nastepny|rok_poprzedni)\}")
 ROUND_STATUSES = {"draft": N_("szkic"), "open": N_("otwarta"), "closed": N_("zamknięta")}

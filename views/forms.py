@@ -31,7 +31,7 @@ from wtforms.validators import (
 
 from forms.emails import normalised, split_addresses
 from l10n import lazy_gettext as _l
-from models.units import UNIT_KINDS
+from models.unit import UNIT_KINDS
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -12,7 +12,7 @@ from extensions import db
 from l10n import translate
 from mailing.status import round_mail_status
 from models import Invitation, Questionnaire, Round, Territory, Unit
-from models.units import UNIT_KINDS
+from models.unit import UNIT_KINDS
 from polish import polish_sort_key
 from services.progress import (
     STAGE_LABELS,

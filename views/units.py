@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 
 from extensions import db
 from models import Territory, Unit
-from models.units import UNIT_KINDS
+from models.unit import UNIT_KINDS
 from polish import polish_sort_key
 from services.units import UnknownTerritory, create_unit, update_unit
 from views.access import admin_only, staff

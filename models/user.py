@@ -1,4 +1,4 @@
-"""Staff accounts (ROPS admins and coordinators) and the login attempts used for throttling."""
+"""Staff accounts: ROPS admins and coordinators."""
 
 from __future__ import annotations
 
@@ -52,15 +52,3 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
-
-
-class LoginAttempt(db.Model):
-    """A login attempt; recent failures per account and per address slow down guessing."""
-
-    __tablename__ = "login_attempts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    remote_addr: Mapped[str] = mapped_column(String(64), index=True)
-    succeeded: Mapped[bool] = mapped_column(Boolean)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -1,8 +1,12 @@
-"""Questionnaire versions as loaded from ``survey_defs/`` and the rounds that use them."""
+"""Survey rounds and the reminders each round has sent.
+
+``RoundReminder`` lives here with ``Round``: it is a small record of one round's schedule.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -11,42 +15,16 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
+from models.questionnaire import Questionnaire
 from models.types import JSONDocument, UTCDateTime, utcnow
 
-
-class Questionnaire(db.Model):
-    """One version of a questionnaire definition, kept verbatim.
-
-    A version is immutable once a round uses it: editing the file without changing its
-    ``version`` is refused, so a round always renders the text it was launched with.
-    """
-
-    __tablename__ = "questionnaires"
-    __table_args__ = (UniqueConstraint("key", "version", name="key_version"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: stable across years (``jst-annual``); rounds of one key are compared year over year
-    key: Mapped[str] = mapped_column(String(64), index=True)
-    version: Mapped[str] = mapped_column(String(32))
-    title: Mapped[str] = mapped_column(String(300))
-    #: the YAML text exactly as loaded
-    source_text: Mapped[str] = mapped_column(Text)
-    #: SHA-256 of ``source_text``
-    checksum: Mapped[str] = mapped_column(String(64))
-    #: file name the version came from, for messages
-    source_name: Mapped[str] = mapped_column(String(200))
-    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    rounds: Mapped[list[Round]] = relationship(back_populates="questionnaire")
-
-    def __repr__(self) -> str:
-        return f"<Questionnaire {self.key} v{self.version}>"
+if TYPE_CHECKING:
+    from models.invitation import Invitation
 
 
 class Round(db.Model):
@@ -77,7 +55,7 @@ class Round(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     questionnaire: Mapped[Questionnaire] = relationship(back_populates="rounds", lazy="joined")
-    invitations: Mapped[list[Invitation]] = relationship(back_populates="round")  # noqa: F821
+    invitations: Mapped[list[Invitation]] = relationship(back_populates="round")
 
     @property
     def accepts_answers(self) -> bool:
