@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from app import create_app
-from commands.backup import FORMAT, FORMAT_VERSION, table_rows
 from extensions import db
 from models import Response, Unit
 from scratch_db import scratch_schema
+from services.backup import FORMAT, FORMAT_VERSION, table_rows
 from services.questionnaires import registry
 
 from fixtures.valid_answers import VALID

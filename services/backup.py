@@ -1,0 +1,303 @@
+"""The whole database in one portable file, and back (``flask backup`` / ``flask restore``).
+
+The file is a zip (format described in the README, "Kopia zapasowa"):
+
+* ``manifest.json`` — ``format`` (``esmon-backup``), ``format_version``, ``created_at`` (UTC),
+  ``alembic_revision`` of the source (``null`` for a schema made without migrations),
+  ``source_dialect``, and ``tables``: in foreign-key order, each with ``name``, ``file``,
+  ``rows``, ``columns`` and the ``sha256`` of its file;
+* ``tables/<name>.jsonl`` — one JSON object a row, keys are column names, rows ordered by
+  primary key. Dates and times are ISO 8601 (UTC offset included), decimals are strings,
+  binary is base64, JSON columns are JSON.
+
+The dump reads every table inside one transaction (REPEATABLE READ, read only, on PostgreSQL;
+one read transaction on SQLite), so it is consistent while the app keeps running. Restore
+writes into an empty, migrated database of the same schema (SQLite or PostgreSQL, either way
+round) in one transaction: all or nothing. A database that already holds data is refused
+unless ``--replace`` is given, which deletes its rows first (in the same transaction).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import uuid
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from extensions import db
+
+FORMAT = "esmon-backup"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+BATCH = 1000
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot go ahead; the message says why, in Polish."""
+
+
+# --- values ---------------------------------------------------------------------------------
+
+def _kind(column: sa.Column) -> str:
+    """How a column's values are written to JSON and read back."""
+    col_type = column.type
+    if isinstance(col_type, sa.TypeDecorator):
+        col_type = col_type.impl_instance
+    for kind, types in (("json", (sa.JSON,)), ("datetime", (sa.DateTime,)),
+                        ("date", (sa.Date,)), ("time", (sa.Time,)),
+                        ("float", (sa.Float,)), ("decimal", (sa.Numeric,)),
+                        ("binary", (sa.LargeBinary,)), ("uuid", (sa.Uuid,))):
+        if isinstance(col_type, types):
+            return kind
+    return "plain"
+
+
+def encode(value: Any, kind: str) -> Any:
+    """A database value as JSON."""
+    if value is None or kind in ("json", "plain", "float"):
+        return value
+    if kind == "datetime":
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.isoformat()
+    if kind in ("date", "time"):
+        return value.isoformat()
+    if kind == "decimal":
+        return str(value)
+    if kind == "binary":
+        return base64.b64encode(bytes(value)).decode("ascii")
+    return str(value)
+
+
+def decode(value: Any, kind: str, column: sa.Column) -> Any:
+    """A JSON value back as what the column takes."""
+    if value is None:
+        if kind == "json":  # SQL NULL where allowed, else the JSON null it must have been
+            return sa.null() if column.nullable else sa.JSON.NULL
+        return None
+    if kind == "datetime":
+        return datetime.fromisoformat(value)
+    if kind == "date":
+        return date.fromisoformat(value)
+    if kind == "time":
+        return time.fromisoformat(value)
+    if kind == "decimal":
+        return Decimal(value)
+    if kind == "binary":
+        return base64.b64decode(value)
+    if kind == "uuid":
+        return uuid.UUID(value)
+    return value
+
+
+def table_rows(connection: Connection, table: sa.Table) -> Iterator[dict[str, Any]]:
+    """Every row of a table as a JSON-ready dict, in primary-key order."""
+    kinds = {c.name: _kind(c) for c in table.columns}
+    order = list(table.primary_key.columns) or list(table.columns)
+    result = connection.execute(sa.select(table).order_by(*order),
+                                execution_options={"stream_results": True, "yield_per": BATCH})
+    for row in result.mappings():
+        yield {name: encode(row[name], kinds[name]) for name in kinds}
+
+
+# --- reading the database consistently ----------------------------------------------------
+
+def _snapshot(engine: Engine) -> Connection:
+    """A connection inside one read transaction: every table is read as of one moment."""
+    if engine.dialect.name == "postgresql":
+        connection = engine.connect().execution_options(
+            isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        connection.begin()
+        return connection
+    connection = engine.connect()
+    raw = connection.connection.dbapi_connection
+    if engine.dialect.name == "sqlite" and not raw.in_transaction:
+        # pysqlite opens transactions only before writes; a read snapshot needs an explicit one
+        connection.exec_driver_sql("BEGIN")
+    return connection
+
+
+def alembic_revision(connection: Connection) -> str | None:
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def dump_to_file(engine: Engine, path: Path) -> dict[str, Any]:
+    """Write a backup to a new file ``path``; a half-written file never carries its name.
+
+    :raise BackupError: ``path`` already exists.
+    """
+    if path.exists():
+        raise BackupError(f"Plik {path} już istnieje — podaj nową nazwę.")
+    partial = path.with_name(path.name + ".part")
+    try:
+        manifest = dump(engine, partial)
+        partial.rename(path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return manifest
+
+
+def dump(engine: Engine, target: Path) -> dict[str, Any]:
+    """Write every table of the schema to ``target``; returns the manifest."""
+    tables = []
+    connection = _snapshot(engine)
+    try:
+        revision = alembic_revision(connection)
+        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for table in db.metadata.sorted_tables:
+                name = f"tables/{table.name}.jsonl"
+                digest, count = hashlib.sha256(), 0
+                with archive.open(name, "w") as stream:
+                    for row in table_rows(connection, table):
+                        line = (json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+                                + "\n").encode()
+                        digest.update(line)
+                        stream.write(line)
+                        count += 1
+                tables.append({"name": table.name, "file": name, "rows": count,
+                               "columns": [c.name for c in table.columns],
+                               "sha256": digest.hexdigest()})
+            manifest = {
+                "format": FORMAT,
+                "format_version": FORMAT_VERSION,
+                "created_at": datetime.now(UTC).isoformat(),
+                "alembic_revision": revision,
+                "source_dialect": engine.dialect.name,
+                "tables": tables,
+            }
+            archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
+    finally:
+        connection.rollback()
+        connection.close()
+    return manifest
+
+
+# --- restoring ------------------------------------------------------------------------------
+
+@dataclass
+class RestoreReport:
+    rows: dict[str, int]
+    replaced: bool
+
+
+def read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
+    try:
+        manifest = json.loads(archive.read(MANIFEST))
+    except (KeyError, ValueError) as err:
+        raise BackupError("To nie jest kopia esmon: brak poprawnego pliku manifest.json.") from err
+    if manifest.get("format") != FORMAT:
+        raise BackupError("To nie jest kopia esmon (nieznany format pliku).")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise BackupError(f"Nieobsługiwana wersja formatu kopii: "
+                          f"{manifest.get('format_version')} (obsługiwana: {FORMAT_VERSION}).")
+    return manifest
+
+
+def _check_schema(connection: Connection, manifest: dict[str, Any]) -> None:
+    revision = alembic_revision(connection)
+    wanted = manifest.get("alembic_revision")
+    if revision and wanted and revision != wanted:
+        raise BackupError(
+            f"Kopia pochodzi ze schematu w wersji {wanted}, a baza docelowa ma wersję "
+            f"{revision}. Przywróć kopię do bazy zmigrowanej do tej samej wersji "
+            f"(flask db upgrade {wanted}).")
+    known = {t.name: t for t in db.metadata.sorted_tables}
+    inspector = sa.inspect(connection)
+    for entry in manifest["tables"]:
+        table = known.get(entry["name"])
+        if table is None or not inspector.has_table(entry["name"]):
+            raise BackupError(f"Baza docelowa nie ma tabeli {entry['name']} — czy jest "
+                              f"zmigrowana (flask db upgrade)?")
+        if set(entry["columns"]) != {c.name for c in table.columns}:
+            raise BackupError(f"Tabela {entry['name']} ma w kopii inne kolumny niż w bazie "
+                              f"docelowej: kopia pochodzi z innej wersji esmon.")
+
+
+def _nonempty_tables(connection: Connection) -> list[str]:
+    return [t.name for t in db.metadata.sorted_tables
+            if connection.execute(sa.select(sa.literal(1)).select_from(t).limit(1)).first()]
+
+
+def _reset_sequences(connection: Connection) -> None:
+    """PostgreSQL: the next generated id follows the restored ones."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in db.metadata.sorted_tables:
+        keys = list(table.primary_key.columns)
+        if len(keys) != 1 or not isinstance(keys[0].type, sa.Integer):
+            continue
+        for column in keys:
+            if column.autoincrement in (True, "auto"):
+                connection.execute(sa.text(
+                    f"SELECT setval(pg_get_serial_sequence(:table, :column), "
+                    f'COALESCE((SELECT MAX("{column.name}") FROM "{table.name}"), 1), '
+                    f'(SELECT MAX("{column.name}") FROM "{table.name}") IS NOT NULL)'),
+                    {"table": table.name, "column": column.name})
+
+
+def _rows_of(archive: zipfile.ZipFile, entry: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    digest, count = hashlib.sha256(), 0
+    with archive.open(entry["file"]) as lines:
+        for line in lines:
+            digest.update(line)
+            count += 1
+            yield json.loads(line)
+    if digest.hexdigest() != entry["sha256"] or count != entry["rows"]:
+        raise BackupError(f"Plik tabeli {entry['name']} w kopii jest uszkodzony "
+                          f"(suma kontrolna lub liczba wierszy się nie zgadza).")
+
+
+def restore(engine: Engine, source: Path, *, replace: bool = False) -> RestoreReport:
+    """Load a backup into the database in one transaction.
+
+    :raise BackupError: the file is not a valid backup, the schema differs, or the database
+        holds data and ``replace`` is false. Nothing is changed then.
+    """
+    try:
+        return _restore(engine, source, replace=replace)
+    except zipfile.BadZipFile as err:
+        raise BackupError(f"{source} nie jest plikiem kopii esmon (to nie jest zip).") from err
+
+
+def _restore(engine: Engine, source: Path, *, replace: bool) -> RestoreReport:
+    with zipfile.ZipFile(source) as archive:
+        manifest = read_manifest(archive)
+        with engine.begin() as connection:
+            _check_schema(connection, manifest)
+            filled = _nonempty_tables(connection)
+            if filled and not replace:
+                raise BackupError(
+                    "Baza docelowa nie jest pusta (dane w tabelach: " + ", ".join(filled)
+                    + "). Przywracam tylko do pustej bazy; aby zastąpić jej zawartość, "
+                      "użyj --replace.")
+            if filled:
+                for table in reversed(db.metadata.sorted_tables):
+                    connection.execute(table.delete())
+            known = {t.name: t for t in db.metadata.sorted_tables}
+            counts = {}
+            for entry in manifest["tables"]:
+                table = known[entry["name"]]
+                kinds = {c.name: (_kind(c), c) for c in table.columns}
+                batch: list[dict[str, Any]] = []
+                for row in _rows_of(archive, entry):
+                    batch.append({k: decode(v, *kinds[k]) for k, v in row.items()})
+                    if len(batch) >= BATCH:
+                        connection.execute(table.insert(), batch)
+                        batch = []
+                if batch:
+                    connection.execute(table.insert(), batch)
+                counts[table.name] = entry["rows"]
+            _reset_sequences(connection)
+    return RestoreReport(rows=counts, replaced=bool(filled))
