@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", help="URL bazy (domyślnie plik SQLite w katalogu tymczasowym)")
     args, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     sys.path.insert(0, str(ROOT))
-    from scratch_db import scratch_database
+    from tests.support.scratch_db import scratch_database
 
     with (tempfile.TemporaryDirectory(prefix="esmon-mail-bench-") as tmp,
           scratch_database(args.db, Path(tmp), "esmon_bench") as url):

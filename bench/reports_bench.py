@@ -26,7 +26,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from scratch_db import scratch_database
+from tests.support.scratch_db import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_RATIO, GOAL_RSS_MB = 1.5, 1024

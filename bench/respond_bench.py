@@ -6,7 +6,7 @@ The real app runs under gunicorn (``gunicorn.conf.py``, 2 workers) on a fresh Po
 schema (created with ``db.create_all()``, dropped afterwards). Each simulated respondent is a
 thread with its own ``requests.Session`` — cookies, CSRF token and form versions parsed from
 the pages as a browser would — that opens its personal link, opens the questionnaire, opens
-and saves every section as a draft (realistic answers: ``tests/fixtures/valid_answers.py``),
+and saves every section as a draft (realistic answers: ``tests/support/valid_answers.py``),
 opens the review page, submits and opens the confirmation. Mail is queued in the outbox table
 as in production (a mail worker would send it; not measured here).
 
@@ -101,7 +101,6 @@ class Seed:
 
 def seed(url: str, respondents: int, floor_rounds: int, outbox: Path) -> Seed:
     """Tables, the TERC sample, a round with one invited gmina a respondent, floor invitations."""
-    sys.path.insert(0, str(ROOT / "tests"))
     from sqlalchemy import insert
 
     from app import create_app
@@ -110,8 +109,7 @@ def seed(url: str, respondents: int, floor_rounds: int, outbox: Path) -> Seed:
     from services.questionnaires import registry, sync_questionnaires
     from services.rounds import create_round, invite
     from services.teryt import import_terc_file
-
-    from fixtures.valid_answers import VALID
+    from tests.support.valid_answers import VALID
 
     kind, teryt, answers = VALID[KEY]
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secrets.token_hex(16),
@@ -185,7 +183,7 @@ def _respondent(base: str, token: str, address: str, seeded: Seed, timings: Timi
                 done: list[int], start: threading.Barrier) -> None:
     import requests
 
-    from respondent import section_post
+    from tests.support.respondent import section_post
 
     session = requests.Session()
     session.headers["X-Forwarded-For"] = address
@@ -364,11 +362,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--floor-per-client", type=int, default=10,
                         help="wstawień na wątek w pomiarze podłogi")
     args, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
-    sys.path.insert(0, str(ROOT / "tests"))
     sys.path.insert(0, str(ROOT))
     import sqlalchemy as sa
 
-    from scratch_db import scratch_schema
+    from tests.support.scratch_db import scratch_schema
 
     try:
         engine = sa.create_engine(args.db)

@@ -18,9 +18,12 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from extensions import db
-from scratch_db import scratch_schema, truncate_all
 
-from support import ROOT, SAMPLE_TERC, STAFF_PASSWORD, World, make_config  # noqa: F401
+from support import STAFF_PASSWORD, World, make_config
+from support.scratch_db import scratch_schema, truncate_all
+
+#: the loopback SMTP server (``smtp_server`` fixture) for every test that asks for it
+pytest_plugins = ["support.smtp"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

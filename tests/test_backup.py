@@ -11,13 +11,13 @@ import sqlalchemy as sa
 from app import create_app
 from extensions import db
 from models import Response, Unit
-from scratch_db import scratch_schema
 from services.backup import FORMAT, FORMAT_VERSION, table_rows
 from services.questionnaires import registry
 
-from fixtures.valid_answers import VALID
-from respondent import section_post
 from support import World, make_config
+from support.respondent import section_post
+from support.scratch_db import scratch_schema
+from support.valid_answers import VALID
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from extensions import db
 from models import AuditEvent, Invitation, Response
 
-from fixtures.valid_answers import JST
+from support.valid_answers import JST
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from forms.registry import SurveyRegistry
 from models import LoginAttempt, Questionnaire, Unit
 from services.questionnaires import registry, sync_questionnaires
 
-from conftest import ROOT
+from support import ROOT
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'

@@ -33,8 +33,8 @@ from services.questionnaires import registry
 from services.rounds import launch_round
 from views.filters import polish_plural
 
-from fixtures.valid_answers import JST
-from respondent import section_post
+from support.respondent import section_post
+from support.valid_answers import JST
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from extensions import db
 from models import OutboxMessage
 
-from smtp_server import Gate, queue_invitations, smtp_server  # noqa: F401
+from support.smtp import Gate, queue_invitations
 
 ROOT = Path(__file__).resolve().parent.parent
 CLAIM_TIMEOUT = 2
@@ -54,7 +54,7 @@ def _by_status(app) -> dict[str, int]:
             select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
 
 
-def test_killed_worker_loses_nothing_and_sends_nothing_twice(app, world, smtp_server):  # noqa: F811
+def test_killed_worker_loses_nothing_and_sends_nothing_twice(app, world, smtp_server):
     tokens = queue_invitations(app, world, 30)
     # message 15 is the 5th of the second batch of 10: hold it on the wire, then kill
     gate = Gate(hold_at=15)
@@ -86,7 +86,7 @@ def test_killed_worker_loses_nothing_and_sends_nothing_twice(app, world, smtp_se
 
 
 def test_sigterm_finishes_the_message_on_the_wire_and_gives_the_batch_back(
-        app, world, smtp_server):  # noqa: F811
+        app, world, smtp_server):
     tokens = queue_invitations(app, world, 30)
     gate = Gate(hold_at=5, reply=None)
     smtp_server.handler.before_data = gate

@@ -17,7 +17,7 @@ from models import Invitation, OutboxMessage, Round, Unit
 from services.messages import queue_invitation
 from services.rounds import invite
 
-from smtp_server import queue_invitations
+from support.smtp import queue_invitations
 
 
 def _eml_files(app) -> list[Path]:

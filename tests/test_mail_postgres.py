@@ -13,19 +13,19 @@ from mailing.outbox import add_message
 from mailing.worker import BatchResult, worker_for
 from models import OutboxMessage
 
-from smtp_server import smtp_server, smtp_settings  # noqa: F401
+from support.smtp import smtp_settings
 
 MESSAGES = 500
 
 
 @pytest.fixture
-def app_config(app_config, smtp_server):  # noqa: F811
+def app_config(app_config, smtp_server):
     app_config.update(smtp_settings(smtp_server))
     return app_config
 
 
 @pytest.mark.postgres_only
-def test_two_workers_drain_500_messages_without_duplicates(app, smtp_server):  # noqa: F811
+def test_two_workers_drain_500_messages_without_duplicates(app, smtp_server):
     with app.app_context():
         for n in range(MESSAGES):
             add_message(kind="other", recipients=[f"odbiorca{n}@example.pl"],

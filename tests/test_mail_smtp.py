@@ -18,13 +18,13 @@ from mailing.worker import MailWorker, RateLimiter, WorkerSettings, worker_for
 from models import OutboxMessage
 from models.types import utcnow
 
-from smtp_server import queue_invitations, smtp_server, smtp_settings  # noqa: F401
+from support.smtp import queue_invitations, smtp_settings
 
 LINK = re.compile(r"http://esmon\.test/r/[A-Za-z0-9_-]+")
 
 
 @pytest.fixture
-def app_config(app_config, smtp_server):  # noqa: F811
+def app_config(app_config, smtp_server):
     """The app sends through the loopback server, without a rate limit."""
     app_config.update(smtp_settings(smtp_server))
     return app_config
@@ -45,7 +45,7 @@ def _messages(app) -> list[OutboxMessage]:
 
 
 def test_invitations_arrive_and_the_emailed_link_opens_the_questionnaire(
-        app, world, client, smtp_server):  # noqa: F811
+        app, world, client, smtp_server):
     tokens = queue_invitations(app, world, 4)
     assert smtp_server.received == []  # queued, not sent: MAIL_SERVER is set, no inline send
     result = _drain(app)
@@ -72,7 +72,7 @@ def test_invitations_arrive_and_the_emailed_link_opens_the_questionnaire(
     assert all(m.sent_at is not None for m in _messages(app))
 
 
-def test_one_smtp_connection_per_batch(app, world, smtp_server):  # noqa: F811
+def test_one_smtp_connection_per_batch(app, world, smtp_server):
     queue_invitations(app, world, 5)
     _drain(app, batch_size=2)
     connections = Counter(r.peer for r in smtp_server.received)
@@ -80,7 +80,7 @@ def test_one_smtp_connection_per_batch(app, world, smtp_server):  # noqa: F811
 
 
 def test_server_down_mid_batch_keeps_messages_queued_with_the_error_then_sends_them(
-        app, world, smtp_server):  # noqa: F811
+        app, world, smtp_server):
     queue_invitations(app, world, 5)
     accepted = 0
 
@@ -121,7 +121,7 @@ def test_server_down_mid_batch_keeps_messages_queued_with_the_error_then_sends_t
     assert set(delivered.values()) == {1}
 
 
-def test_an_outage_never_fails_a_message(app, world, smtp_server):  # noqa: F811
+def test_an_outage_never_fails_a_message(app, world, smtp_server):
     queue_invitations(app, world, 2)
     smtp_server.stop()
     for day in range(1, 6):
@@ -130,7 +130,7 @@ def test_an_outage_never_fails_a_message(app, world, smtp_server):  # noqa: F811
     assert {(m.status, m.attempts) for m in _messages(app)} == {("queued", 5)}
 
 
-def test_refused_address_fails_at_once_and_the_batch_goes_on(app, world, smtp_server):  # noqa: F811
+def test_refused_address_fails_at_once_and_the_batch_goes_on(app, world, smtp_server):
     queue_invitations(app, world, 3)
     smtp_server.handler.refuse_rcpt["gmina1@example.pl"] = "550 5.1.1 Nie ma takiej skrzynki"
     result = _drain(app)
@@ -142,7 +142,7 @@ def test_refused_address_fails_at_once_and_the_batch_goes_on(app, world, smtp_se
 
 
 def test_temporary_refusal_is_retried_with_backoff_until_max_attempts(
-        app, world, smtp_server):  # noqa: F811
+        app, world, smtp_server):
     queue_invitations(app, world, 1)
     smtp_server.handler.refuse_rcpt["gmina1@example.pl"] = "451 4.7.1 Spróbuj później"
     start = utcnow()
@@ -167,7 +167,7 @@ def test_temporary_refusal_is_retried_with_backoff_until_max_attempts(
 
 
 def test_stale_claim_of_a_dead_worker_is_taken_back_but_a_fresh_one_is_not(
-        app, world, smtp_server):  # noqa: F811
+        app, world, smtp_server):
     queue_invitations(app, world, 3)
     claimed_at = utcnow()
     with app.app_context():
@@ -187,7 +187,7 @@ def test_stale_claim_of_a_dead_worker_is_taken_back_but_a_fresh_one_is_not(
     assert {m.status for m in _messages(app)} == {"sent"}
 
 
-def test_rate_limit_spaces_messages(app, world, smtp_server):  # noqa: F811
+def test_rate_limit_spaces_messages(app, world, smtp_server):
     queue_invitations(app, world, 6)
     started = time.monotonic()
     _drain(app, rate_per_second=20)
@@ -214,7 +214,7 @@ def test_rate_limiter_waits_only_as_long_as_needed():
     assert RateLimiter(0).interval == 0
 
 
-def test_mail_worker_command_drains_the_queue(app, world, runner, smtp_server):  # noqa: F811
+def test_mail_worker_command_drains_the_queue(app, world, runner, smtp_server):
     queue_invitations(app, world, 3)
     result = runner.invoke(args=["mail-worker", "--once", "--batch-size", "2"])
     assert result.exit_code == 0, result.output
@@ -224,7 +224,7 @@ def test_mail_worker_command_drains_the_queue(app, world, runner, smtp_server): 
 
 
 def test_mail_worker_command_exits_1_when_the_server_is_down(app, world, runner,
-                                                             smtp_server):  # noqa: F811
+                                                             smtp_server):
     queue_invitations(app, world, 1)
     smtp_server.stop()
     result = runner.invoke(args=["mail-worker", "--once"])
@@ -233,7 +233,7 @@ def test_mail_worker_command_exits_1_when_the_server_is_down(app, world, runner,
     assert _messages(app)[0].status == "queued"
 
 
-def test_mail_test_command_sends_one_message(app, runner, smtp_server):  # noqa: F811
+def test_mail_test_command_sends_one_message(app, runner, smtp_server):
     result = runner.invoke(args=["mail-test", "admin@rops.example.pl"])
     assert result.exit_code == 0, result.output
     [mail] = smtp_server.received
@@ -242,7 +242,7 @@ def test_mail_test_command_sends_one_message(app, runner, smtp_server):  # noqa:
     assert _messages(app) == []  # a test message bypasses the outbox
 
 
-def test_mail_test_command_reports_an_unreachable_server(app, runner, smtp_server):  # noqa: F811
+def test_mail_test_command_reports_an_unreachable_server(app, runner, smtp_server):
     smtp_server.stop()
     result = runner.invoke(args=["mail-test", "admin@rops.example.pl"])
     assert result.exit_code == 1

@@ -12,8 +12,8 @@ from extensions import db
 from models import Invitation, InvitationToken, Response
 from services.questionnaires import registry
 
-from fixtures.valid_answers import JST, VALID
-from respondent import expected_stored, section_post
+from support.respondent import expected_stored, section_post
+from support.valid_answers import JST, VALID
 
 
 def _survey(app, key):

@@ -13,16 +13,16 @@ from extensions import db
 from models import AuditEvent, ContactChange, Invitation, OutboxMessage, Response, Unit
 from services.questionnaires import registry
 
-from fixtures.valid_answers import JST
-from respondent import section_post
-from smtp_server import smtp_server, smtp_settings  # noqa: F401 - fixture
 from support import STAFF_PASSWORD
+from support.respondent import section_post
+from support.smtp import smtp_settings
+from support.valid_answers import JST
 
 UNIT_EMAIL = "es@kluczbork.example.pl"
 
 
 @pytest.fixture
-def app_config(app_config, smtp_server):  # noqa: F811 - the SMTP server joins the config
+def app_config(app_config, smtp_server):
     app_config.update(smtp_settings(smtp_server), MAIL_SEND_INLINE=False)
     return app_config
 
@@ -70,7 +70,7 @@ def _drain(runner):
     assert result.exit_code == 0, result.output
 
 
-def test_return_mail_resubmit_and_history(app, world, staff_user, runner, smtp_server):  # noqa: F811
+def test_return_mail_resubmit_and_history(app, world, staff_user, runner, smtp_server):
     survey = _survey(app)
     unit_client, _ = _respondent(app, world)
     _fill_and_submit(unit_client, survey)

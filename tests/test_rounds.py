@@ -14,10 +14,10 @@ from services.progress import round_progress
 from services.questionnaires import registry
 from services.rounds import queue_due_reminders
 
-from fixtures.valid_answers import JST
-from respondent import section_post
-from smtp_server import smtp_server, smtp_settings  # noqa: F401 - fixture
 from support import STAFF_PASSWORD
+from support.respondent import section_post
+from support.smtp import smtp_settings
+from support.valid_answers import JST
 
 GMINAS = [("160402", "Gmina Kluczbork", "kluczbork@example.pl"),
           ("160403", "Gmina Lasowice Wielkie", "lasowice@example.pl"),
@@ -25,7 +25,7 @@ GMINAS = [("160402", "Gmina Kluczbork", "kluczbork@example.pl"),
 
 
 @pytest.fixture
-def app_config(app_config, smtp_server):  # noqa: F811
+def app_config(app_config, smtp_server):
     app_config.update(smtp_settings(smtp_server), MAIL_SEND_INLINE=False)
     return app_config
 
@@ -84,7 +84,7 @@ def _submit(app, token):
 
 
 def test_launch_sends_invitations_that_lead_to_a_submission(app, world, admin, runner,
-                                                            smtp_server):  # noqa: F811
+                                                            smtp_server):
     _units(world)
     round_id = _launch(app, admin)
     with app.app_context():
@@ -116,7 +116,7 @@ def test_launch_sends_invitations_that_lead_to_a_submission(app, world, admin, r
 
 
 def test_reminders_go_only_to_units_that_have_not_submitted(app, world, admin, runner,
-                                                            smtp_server):  # noqa: F811
+                                                            smtp_server):
     _units(world)
     round_id = _launch(app, admin)
     _drain(runner)
@@ -147,7 +147,7 @@ def test_scheduled_reminders_are_sent_once_per_threshold(app, world, admin):
     assert sent == [2, 7]
 
 
-def test_reissued_link_replaces_the_old_one(app, world, admin, runner, smtp_server):  # noqa: F811
+def test_reissued_link_replaces_the_old_one(app, world, admin, runner, smtp_server):
     _units(world)
     round_id = _launch(app, admin)
     _drain(runner)
@@ -166,7 +166,7 @@ def test_reissued_link_replaces_the_old_one(app, world, admin, runner, smtp_serv
 
 
 @pytest.mark.parametrize(("allow_late", "status"), [(False, 410), (True, 303)])
-def test_closing_blocks_or_allows_late_submissions(app, world, admin, runner, smtp_server,  # noqa: F811
+def test_closing_blocks_or_allows_late_submissions(app, world, admin, runner, smtp_server,
                                                    allow_late, status):
     _units(world)
     round_id = _launch(app, admin)
@@ -186,7 +186,7 @@ def test_round_form_errors_are_polish(app, world, admin):
 
 
 def test_mail_worker_sends_scheduled_reminders_when_due(app, world, admin, runner,
-                                                        smtp_server, monkeypatch):  # noqa: F811
+                                                        smtp_server, monkeypatch):
     _units(world)
     round_id = _launch(app, admin)
     with app.app_context():

@@ -11,10 +11,10 @@ import pytest
 from app import create_app
 from config import DEV_SECRET_KEY
 from extensions import db
-from scratch_db import truncate_all
 from security import CONTENT_SECURITY_POLICY, InsecureConfiguration
 
 from support import ROOT, World
+from support.scratch_db import truncate_all
 
 TEMPLATES = ROOT / "templates"
 

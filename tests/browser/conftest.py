@@ -37,8 +37,8 @@ from browser.browser_helpers import (
 )
 from extensions import db
 
-from fixtures.valid_answers import VALID
-from respondent import section_post
+from support.respondent import section_post
+from support.valid_answers import VALID
 
 
 def _missing() -> str | None:

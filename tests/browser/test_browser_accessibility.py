@@ -11,7 +11,7 @@ import pytest
 
 from browser.browser_helpers import assert_accessible, axe_violations
 
-from fixtures.valid_answers import VALID
+from support.valid_answers import VALID
 
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 

@@ -10,8 +10,8 @@ import pytest
 
 from browser.browser_helpers import screenshot
 
-from fixtures.valid_answers import JST, VALID
-from respondent import expected_stored, polish_date, polish_number
+from support.respondent import expected_stored, polish_date, polish_number
+from support.valid_answers import JST, VALID
 
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 

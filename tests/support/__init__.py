@@ -1,7 +1,11 @@
 """Test helpers shared by test modules (import from here, never from ``conftest``).
 
 Two ``conftest.py`` files exist (tests/ and tests/browser/); importing names from
-``conftest`` would pick whichever pytest loaded first.
+``conftest`` would pick whichever pytest loaded first. The package holds the app settings and
+register data for tests (here), a respondent's form data (``respondent``), valid answers to
+every shipped questionnaire (``valid_answers``), the loopback SMTP server and its fixture (the
+pytest plugin ``support.smtp``) and throwaway databases (``scratch_db``, used by the
+benchmarks too).
 """
 
 from __future__ import annotations
@@ -14,8 +18,8 @@ from flask import Flask
 
 from extensions import db
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
 SAMPLE_TERC = ROOT / "demo" / "terc_sample.csv"
 STAFF_PASSWORD = "bardzo-tajne-haslo-123"
 

@@ -1,8 +1,9 @@
 """A real SMTP server on loopback (aiosmtpd) that records what it accepts, and mail test helpers.
 
-Tests use it through the ``smtp_server`` fixture and point the app at it with
-``smtp_settings(server)``. The handler can refuse addresses, refuse messages, or hold a message
-until the test lets it go — enough to play an SMTP server that misbehaves on cue.
+Tests use it through the ``smtp_server`` fixture (this module is a pytest plugin, registered in
+``tests/conftest.py``) and point the app at it with ``smtp_settings(server)``. The handler can
+refuse addresses, refuse messages, or hold a message until the test lets it go — enough to play
+an SMTP server that misbehaves on cue.
 """
 
 from __future__ import annotations
