@@ -23,7 +23,7 @@ from extensions import csrf, db, login_manager, mail, migrate
 from forms.problems import DefinitionError
 from forms.registry import SurveyRegistry
 
-#: the interface languages (``l10n.LANGUAGES``: Polish first, the source and default)
+#: the interface languages (``l10n.web.LANGUAGES``: Polish first, the source and default)
 SUPPORTED_LOCALES = ("pl", "en")
 
 

@@ -16,11 +16,11 @@ from wtforms.validators import StopValidation, ValidationError
 from forms.fields import QUESTION_TYPES, TrimmedTextAreaField, field_name, question_type
 from forms.logic import Resolution, constraint_failures
 from forms.model import Question, Section, Survey
-from i18n_markers import N_
+from l10n import N_
 
 COMMENT_PREFIX = "w_"
 
-#: Polish messages marked with ``N_``: the Flask side translates them (``l10n.translate``)
+#: Polish messages marked with ``N_``: the Flask side translates them (``l10n.web.translate``)
 _REQUIRED_MESSAGES = {
     "integer": N_("Wpisz liczbę (0, jeśli nie było)."),
     "decimal": N_("Wpisz liczbę (0, jeśli nie było)."),

@@ -17,8 +17,8 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
 from forms.model import Question
-from forms.numbers import NumberFormatError, format_money, format_number, parse_number
-from i18n_markers import N_
+from forms.numbers import NumberFormatError, parse_number
+from l10n import N_, format_money, format_number
 
 FIELD_PREFIX = "q_"
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}$")

@@ -26,7 +26,7 @@ from forms.expressions import (
 from forms.model import YES_NO_CHOICES, Axis, Check, Choice, Question, Section, Survey
 from forms.problems import Problem
 from forms.yamlsource import LineDict, LineList, load_yaml
-from i18n_markers import N_
+from l10n import N_
 
 FORMAT_VERSION = 1
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")

@@ -1,7 +1,8 @@
 """Polish number input: ``1 234,50``, ``1234,5`` and ``1234.50`` are read; ``1.234`` is refused.
 
 A dot followed by exactly three digits is how Poles write thousands (``1.234`` = 1234) and
-how other software writes decimals (1,234): we cannot know which, so we ask.
+how other software writes decimals (1,234): we cannot know which, so we ask. Showing numbers
+(``format_number``, ``format_money``) is ``l10n``'s job.
 """
 
 from __future__ import annotations
@@ -9,9 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from babel.numbers import format_decimal
-
-from i18n_markers import N_
+from l10n import N_
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 _GROUPED = re.compile(r"^\d{1,3}( \d{3})+$")
@@ -26,7 +25,7 @@ MAX_ABS_VALUE = Decimal("1e13")
 class NumberFormatError(ValueError):
     """The text is not a number we accept; ``message`` is shown to the respondent.
 
-    The message is Polish, marked with ``N_``; the page translates it (``l10n.translate``).
+    The message is Polish, marked with ``N_``; the page translates it (``l10n.web.translate``).
     """
 
     def __init__(self, message: str):
@@ -91,25 +90,3 @@ def parse_number(text: str, *, places: int | None = None, integer: bool = False)
             N_("Wpisz liczbę z dokładnością: najwyżej %(places)s miejsca po przecinku.",
                places=places))
     return value
-
-
-def format_number(value: Decimal | int | float | None, places: int | None = None,
-                  locale: str = "pl_PL", grouping: bool = True) -> str:
-    """Show a number the Polish way (``1 234,50``); empty for no value.
-
-    ``locale`` other than ``pl_PL`` uses that locale's separators (``en``: ``1,234.50``);
-    ``grouping=False`` leaves out the thousands separator (years: 2023, not 2 023).
-    """
-    if value is None or value == "":
-        return ""
-    number = Decimal(str(value))
-    if places is None:
-        exponent = number.normalize().as_tuple().exponent
-        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    pattern = ("#,##0" if grouping else "0") + ("." + "0" * places if places else "")
-    return format_decimal(number, format=pattern, locale=locale)
-
-
-def format_money(value: Decimal | int | float | None, locale: str = "pl_PL") -> str:
-    """``1 234,50 zł``; empty for no value."""
-    return f"{format_number(value, 2, locale)} zł" if value not in (None, "") else ""

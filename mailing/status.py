@@ -8,8 +8,8 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from extensions import db
-from i18n_markers import N_
-from l10n import long_date, translate
+from l10n import N_
+from l10n.web import long_date, translate
 from mailing.outbox import status_counts
 from models import OutboxMessage, Round
 

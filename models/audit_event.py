@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
-from i18n_markers import N_
+from l10n import N_
 from models.types import JSONDocument, UTCDateTime, utcnow
 
 #: action code → Polish description (a msgid), for the log page and its filter

@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
-from i18n_markers import N_
+from l10n import N_
 from models.territory import Territory
 from models.types import UTCDateTime, utcnow
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import db
-from i18n_markers import N_
+from l10n import N_
 from models.types import UTCDateTime, utcnow
 
 #: role → Polish name (a msgid: pages translate it); admins can do everything, coordinators

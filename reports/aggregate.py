@@ -15,8 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from i18n_markers import N_
-from polish import polish_sort_key
+from l10n import N_, polish_sort_key
 from reports.frame import GMINA_TYPE_ORDER, NO_PODREGION, NO_POWIAT, Column, ReportFrame
 
 #: level → how a sheet or a heading names it (Polish msgids: labels are translated where

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from i18n_markers import N_
+from l10n import N_
 from reports.aggregate import aggregate
 from reports.frame import ReportFrame
 from reports.indicators import Indicator, evaluate_indicators

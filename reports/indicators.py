@@ -43,7 +43,7 @@ from forms.loader import ID_PATTERN
 from forms.model import Survey
 from forms.problems import Problem
 from forms.yamlsource import LineDict, LineList, load_yaml
-from i18n_markers import N_
+from l10n import N_
 from reports.frame import ReportFrame, answer_columns
 
 FORMAT_VERSION = 1

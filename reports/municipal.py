@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from i18n_markers import N_
+from l10n import N_
 from reports.aggregate import mean
 from reports.frame import CITY, Column, ReportFrame
 

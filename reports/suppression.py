@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from i18n_markers import N_
+from l10n import N_
 from reports.aggregate import COUNT, SUM, TOTAL, Aggregate
 from reports.frame import Column
 

@@ -12,7 +12,7 @@ prefix so editing the cell later does not turn it into a formula.
 
 Language: every fixed text (sheet names, headers, labels, notes) is a Polish msgid marked with
 ``N_``; ``write_report`` takes a ``translate`` callable (the Flask side passes
-``l10n.translate``), so this module needs no Flask and the default workbook is Polish.
+``l10n.web.translate``), so this module needs no Flask and the default workbook is Polish.
 
 Memory: ``constant_memory`` writes each row to disk as it is finished, so a 60 000-row "Dane"
 sheet never sits in memory; every sheet is therefore written strictly top to bottom.
@@ -31,7 +31,7 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from i18n_markers import N_
+from l10n import N_
 from reports.aggregate import LEVELS, TOTAL, Aggregate
 from reports.frame import ATTRIBUTES, Column, ReportFrame
 from reports.indicators import DIRECTIONS, UNITS, IndicatorResult
@@ -100,7 +100,7 @@ def write_report(out: IO[bytes] | str | Path, content: ReportContent,
                  translate: Translate = _unchanged) -> None:
     """Write the workbook to a path or a binary file-like object (a web view streams it).
 
-    :param translate: turns each Polish label (a msgid, or an ``i18n_markers.Message``) into
+    :param translate: turns each Polish label (a msgid, or an ``l10n.Message``) into
         the reader's language; by default the workbook is in Polish
     """
     book = _Book(out, translate)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from i18n_markers import N_
+from l10n import N_
 from reports.aggregate import RESPONSE_RATE, TOTAL, Aggregate
 
 COLUMNS = (N_("kolumna"), N_("pytanie"), N_("etykieta"), N_("miara"), "format", N_("grupa"),

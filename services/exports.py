@@ -17,8 +17,8 @@ from flask_babel import gettext
 
 from extensions import db
 from forms.model import Survey
-from i18n_markers import N_
-from l10n import translate
+from l10n import N_
+from l10n.web import translate
 from reports import build
 from reports.frame import ReportFrame, build_frame
 from reports.indicators import Indicator, indicators_path, load_indicators_file

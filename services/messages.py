@@ -19,7 +19,7 @@ from flask_babel import gettext
 
 from forms.fields import QUESTION_TYPES, question_type
 from forms.model import Question, Survey
-from l10n import current_language, long_date, translate
+from l10n.web import current_language, long_date, translate
 from mailing.outbox import add_message
 from models import Invitation, OutboxMessage, Response
 from services.questionnaires import survey_for_round

@@ -9,10 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
-from i18n_markers import N_
+from l10n import N_, polish_sort_key
 from models import Invitation, Round, Territory
 from models.unit import UNIT_KINDS
-from polish import polish_sort_key
 
 #: dashboard columns, in the order of the flow
 STAGES = ("invited", "opened", "draft", "submitted", "returned", "accepted")

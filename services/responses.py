@@ -17,7 +17,7 @@ from forms.fields import question_type
 from forms.logic import Resolution, Situation, resolve, warnings_for
 from forms.model import Question, Section, Survey
 from forms.registry import LoadedSurvey
-from l10n import translate
+from l10n.web import translate
 from models import Invitation, Questionnaire, Response, Round, User
 from models.types import utcnow
 from services.audit import record

@@ -10,7 +10,7 @@ from flask_babel import gettext
 from extensions import db
 from forms.fields import question_type
 from forms.model import Survey
-from l10n import translate
+from l10n.web import translate
 from models import Response, ResponseVersion, User
 from services.audit import record
 from services.messages import queue_return

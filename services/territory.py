@@ -7,8 +7,8 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from extensions import db
+from l10n import polish_sort_key
 from models import Territory
-from polish import polish_sort_key
 
 
 def territories_of_region(levels: tuple[str, ...]) -> list[Territory]:

@@ -24,10 +24,9 @@ from babel.messages.pofile import read_po
 from flask_babel import force_locale, ngettext
 from sqlalchemy import select
 
-import l10n
 from app import SUPPORTED_LOCALES
 from extensions import db
-from forms.numbers import format_money
+from l10n import format_money, web
 from models import OutboxMessage, Round, Unit
 from services.questionnaires import registry
 from services.rounds import launch_round
@@ -124,7 +123,7 @@ def test_every_marked_text_is_in_the_catalog():
 
 
 def test_plain_libraries_do_not_import_flask():
-    code = ("import sys, i18n_markers, forms.numbers, forms.fields, forms.loader, forms.logic, "
+    code = ("import sys, l10n, forms.numbers, forms.fields, forms.loader, forms.logic, "
             "reports.xlsx, reports.build, reports.csv\n"
             "assert 'flask' not in sys.modules, sorted(m for m in sys.modules if 'flask' in m)")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
@@ -149,19 +148,19 @@ def test_polish_plural_forms(app, n, text):
 
 def test_dates_numbers_and_money_follow_the_language(app):
     with app.test_request_context():
-        assert l10n.long_date(date(2026, 3, 31)) == "31 marca 2026"
-        assert l10n.long_date(date(2026, 1, 5)) == "5 stycznia 2026"
-        assert l10n.money(Decimal("1234.5")) == format_money(Decimal("1234.5"))
-        assert l10n.money(Decimal("1234.5")).replace("\xa0", " ") == "1 234,50 zł"
-        assert l10n.percent(0.123) == "12,3%"
-        assert l10n.long_datetime(datetime(2026, 3, 31, 12, 5, tzinfo=UTC)) == (
+        assert web.long_date(date(2026, 3, 31)) == "31 marca 2026"
+        assert web.long_date(date(2026, 1, 5)) == "5 stycznia 2026"
+        assert web.money(Decimal("1234.5")) == format_money(Decimal("1234.5"))
+        assert web.money(Decimal("1234.5")).replace("\xa0", " ") == "1 234,50 zł"
+        assert web.percent(0.123) == "12,3%"
+        assert web.long_datetime(datetime(2026, 3, 31, 12, 5, tzinfo=UTC)) == (
             "31 marca 2026, godz. 14:05")
         with force_locale("en"):
-            assert l10n.long_date(date(2026, 3, 31)) == "31 March 2026"
-            assert l10n.number(Decimal("1234.5"), 2) == "1,234.50"
-            assert l10n.money(Decimal("1234.5")) == "PLN1,234.50"
-            assert l10n.percent(0.123) == "12.3%"
-            assert l10n.long_datetime(datetime(2026, 3, 31, 12, 5, tzinfo=UTC)) == (
+            assert web.long_date(date(2026, 3, 31)) == "31 March 2026"
+            assert web.number(Decimal("1234.5"), 2) == "1,234.50"
+            assert web.money(Decimal("1234.5")) == "PLN1,234.50"
+            assert web.percent(0.123) == "12.3%"
+            assert web.long_datetime(datetime(2026, 3, 31, 12, 5, tzinfo=UTC)) == (
                 "31 March 2026, 14:05")
 
 
@@ -226,7 +225,7 @@ def test_switch_goes_back_to_a_page_of_this_site(client):
 
 def test_unknown_language_is_not_found(client):
     assert client.get("/jezyk/de").status_code == 404
-    assert tuple(l10n.LANGUAGES) == SUPPORTED_LOCALES, "the switch offers what the app selects"
+    assert tuple(web.LANGUAGES) == SUPPORTED_LOCALES, "the switch offers what the app selects"
 
 
 def test_error_page_in_english(client):

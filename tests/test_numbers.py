@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from forms.numbers import NumberFormatError, format_money, format_number, parse_number
+from forms.numbers import NumberFormatError, parse_number
+from l10n import format_money, format_number
 
 
 @pytest.mark.parametrize(("text", "expected"), [

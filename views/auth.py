@@ -12,7 +12,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from extensions import db
-from l10n import lazy_gettext
+from l10n.web import lazy_gettext
 from services.auth import LoginThrottled, attempt_login
 from views.errors import GonePage
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from extensions import db
-from i18n_markers import N_
+from l10n import N_
 from services.responses import save_section
 from views.errors import GonePage
 from views.respond import _current

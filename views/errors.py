@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from extensions import db
-from i18n_markers import N_
+from l10n import N_
 
 #: code → (title, sentence), Polish msgids translated when the page is rendered
 _TITLES = {

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from extensions import db
-from l10n import money, number, percent
+from l10n import polish_sort_key
+from l10n.web import money, number, percent
 from models import Round, Territory
-from polish import polish_sort_key
 from reports.aggregate import LEVELS
 from reports.csv import write_raw_csv
 from services.exports import (

@@ -1,7 +1,7 @@
 """Jinja filters: dates and numbers in the current language, answer display, placeholders.
 
 Labels of codes (statuses, roles) are Polish msgids marked with ``N_`` and translated when
-shown (``l10n.translate``); answers are shown the way they were typed, in Polish notation.
+shown (``l10n.web.translate``); answers are shown the way they were typed, in Polish notation.
 """
 
 from __future__ import annotations
@@ -13,12 +13,10 @@ from typing import Any
 
 from flask import Flask, request, url_for
 
-import l10n
 from forms.fields import question_type
 from forms.model import Question
-from forms.numbers import format_number
-from i18n_markers import N_
-from l10n import percent, translate
+from l10n import N_, format_number, web
+from l10n.web import percent, translate
 from models.user import ROLES
 
 _PLACEHOLDER = re.compile(r"\{(rok|rok_nastepny|rok_poprzedni)\}")
@@ -85,16 +83,16 @@ def register(app: Flask) -> None:
     app.add_template_filter(sum_values, "sum_values")
     app.add_template_filter(column_sum, "column_sum")
     app.add_template_filter(table_sum, "table_sum")
-    app.add_template_filter(l10n.long_datetime, "long_datetime")
+    app.add_template_filter(web.long_datetime, "long_datetime")
     app.add_template_filter(
-        lambda d: l10n.long_date(d) if isinstance(d, date) else "", "long_date")
+        lambda d: web.long_date(d) if isinstance(d, date) else "", "long_date")
     app.add_template_filter(lambda n, *forms: polish_plural(n, *forms), "plural")
     app.add_template_filter(lambda s: translate(STATUS_LABELS.get(s, s)), "status_label")
     app.add_template_filter(lambda code, names: names.get(code, code), "territory_name")
     app.add_template_filter(lambda r: translate(ROLES.get(r, r)), "role_label")
     app.add_template_filter(lambda s: translate(ROUND_STATUSES.get(s, s)), "round_status")
     app.add_template_filter(percent, "percent")
-    app.add_template_filter(l10n.number, "number")
+    app.add_template_filter(web.number, "number")
     #: a message of a plain library or a label marked with N_, in the current language;
     #: unlike ``_()`` in a template, the result is escaped like any text
     app.add_template_filter(translate, "tr")
@@ -102,5 +100,5 @@ def register(app: Flask) -> None:
     @app.context_processor
     def endpoints() -> dict:
         return {"url_endpoints": set(app.view_functions),
-                "current_language": l10n.current_language, "languages": l10n.LANGUAGES,
+                "current_language": web.current_language, "languages": web.LANGUAGES,
                 "language_url": language_url}

@@ -30,7 +30,7 @@ from wtforms.validators import (
 )
 
 from forms.emails import normalised, split_addresses
-from l10n import lazy_gettext as _l
+from l10n.web import lazy_gettext as _l
 from models.unit import UNIT_KINDS
 
 

@@ -16,7 +16,7 @@ from flask import (
     url_for,
 )
 
-from l10n import LANGUAGES, safe_local_path
+from l10n.web import LANGUAGES, safe_local_path
 
 bp = Blueprint("pages", __name__)
 

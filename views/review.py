@@ -8,8 +8,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from extensions import db
+from l10n import polish_sort_key
 from models import ContactChange, Invitation, Response, Round
-from polish import polish_sort_key
 from services.contacts import decide_contact_change
 from services.progress import STAGE_LABELS, stage_of
 from services.questionnaires import survey_for_round

@@ -9,11 +9,11 @@ from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
 from extensions import db
-from l10n import translate
+from l10n import polish_sort_key
+from l10n.web import translate
 from mailing.status import round_mail_status
 from models import Invitation, Questionnaire, Round, Territory, Unit
 from models.unit import UNIT_KINDS
-from polish import polish_sort_key
 from services.progress import (
     STAGE_LABELS,
     STAGES,

@@ -7,9 +7,9 @@ from flask_babel import gettext
 from sqlalchemy import or_, select
 
 from extensions import db
+from l10n import polish_sort_key
 from models import Territory, Unit
 from models.unit import UNIT_KINDS
-from polish import polish_sort_key
 from services.units import UnknownTerritory, create_unit, update_unit
 from views.access import admin_only, staff
 from views.forms import UnitForm

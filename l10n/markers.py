@@ -4,7 +4,7 @@
 (command line, tests, benchmarks), so they cannot call Flask-Babel. They write their messages in
 Polish, the source language, wrapped in ``N_``: ``pybabel extract`` finds them (``babel.cfg``
 lists ``N_`` as a keyword) and the Flask side translates them where they are shown
-(``l10n.translate``).
+(``l10n.web.translate``).
 
 ``N_("text")`` returns the text unchanged. ``N_("Zapis „%(raw)s” …", raw=raw)`` returns the
 Polish message with the values filled in, as a ``Message``: a ``str`` (so everything that

@@ -4,7 +4,7 @@ Polish (``pl``) is the source language and the default; English (``en``) is the 
 user's choice is kept in ``session["lang"]`` (``/jezyk/<code>``) and read by the locale selector
 in ``app.py``; outside a request (the mail worker, the command line) the language is Polish.
 
-Messages of the plain libraries (``forms/``, ``reports/``) are marked with ``i18n_markers.N_``
+Messages of the plain libraries (``forms/``, ``reports/``) are marked with ``l10n.N_``
 and translated here, where they reach a page, a JSON answer or an e-mail: ``translate``.
 """
 
@@ -21,8 +21,8 @@ from flask_babel import format_date, get_locale, gettext
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 
-from forms import numbers
-from i18n_markers import Message
+from l10n import numbers
+from l10n.markers import Message
 
 #: language code → its name in that language, in the order of the switch
 LANGUAGES = {"pl": "Polski", "en": "English"}
