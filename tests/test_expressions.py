@@ -586,6 +586,15 @@ def test_cli_reports_errors() -> None:
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_js_function_table_matches_the_registry() -> None:
+    """The browser's table of functions and their arity is the Python registry's."""
+    script = "process.stdout.write(JSON.stringify(require('./static/js/expressions.js').FUNCTIONS))"
+    proc = subprocess.run(["node", "-e", script], cwd=ROOT, capture_output=True, text=True,
+                          check=True)
+    assert json.loads(proc.stdout) == {name: [low, high] for name, (low, high) in FUNCTIONS.items()}
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_js_evaluator_agrees() -> None:
     proc = subprocess.run(["node", "--test", "tests/js/"], cwd=ROOT, capture_output=True,
                           text=True, check=False)

@@ -1,9 +1,10 @@
 /*
  * Browser evaluator of esmon expressions (plain ES2019, no dependencies, no build step).
  *
- * The server parses expressions (forms/expressions.py) and sends their JSON AST; this file only
+ * The server parses expressions (forms/expressions/) and sends their JSON AST; this file only
  * EVALUATES that AST, following the same rules as the Python evaluator (see the docstring of
- * forms/expressions.py). Both are checked against tests/data/expression_vectors.json.
+ * forms/expressions/__init__.py). Both are checked against tests/data/expression_vectors.json;
+ * FUNCTIONS is checked against the Python registry (forms/expressions/semantics.py).
  *
  *   EsmonExpr.evaluate(ast, {answers, self, previous, reportingYear, today}) -> value
  *   EsmonExpr.truthy(value) -> boolean
@@ -467,7 +468,7 @@
     };
   }
 
-  /** Value of a JSON AST (from forms/expressions.py to_json) for the given answers. */
+  /** Value of a JSON AST (from forms.expressions.to_json) for the given answers. */
   function evaluate(ast, ctx) {
     return ev(ast, context(ctx));
   }
