@@ -16,9 +16,9 @@ from flask_babel import Babel
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+import config
 import logging_setup
 import security
-from config import Config
 from extensions import csrf, db, login_manager, mail, migrate
 from forms.problems import DefinitionError
 from forms.registry import SurveyRegistry
@@ -27,19 +27,24 @@ from forms.registry import SurveyRegistry
 SUPPORTED_LOCALES = ("pl", "en")
 
 
-def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+def create_app(overrides: Mapping[str, Any] | None = None, *,
+               read_environment: bool = True) -> Flask:
     """Create and configure the application.
 
     :param overrides: settings applied last; tests pass a dict here.
+    :param read_environment: read ``instance/config.py`` and the environment variables
+        (``ESMON_*``, ``SECRET_KEY``, ``DATABASE_URL``, ``MAIL_*`` …). Tests pass ``False``: their
+        app is made of the defaults and ``overrides`` only, whatever the developer has set.
     :raise DefinitionError: when a questionnaire in ``SURVEY_DEFS_DIR`` is broken (the app
         refuses to start and lists every problem).
     :raise security.InsecureConfiguration: in production (``ESMON_ENV=production``) with the
         development ``SECRET_KEY``.
     """
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_object(Config)
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env("ESMON")
+    app.config.from_mapping(config.defaults(os.environ if read_environment else {}))
+    if read_environment:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("ESMON")
     if overrides:
         app.config.update(overrides)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):

@@ -85,7 +85,7 @@ def app_config(database_url: str, tmp_path: Path) -> dict:
 @pytest.fixture
 def app(app_config: dict) -> Iterator[Flask]:
     """A fresh application and empty database for each test."""
-    application = create_app(app_config)
+    application = create_app(app_config, read_environment=False)
     with application.app_context():
         db.create_all()
     yield application

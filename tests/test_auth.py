@@ -116,7 +116,7 @@ def test_next_parameter_never_leaves_the_site(client, staff_user):
 
 @pytest.fixture
 def csrf_app(app_config):
-    application = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    application = create_app({**app_config, "WTF_CSRF_ENABLED": True}, read_environment=False)
     with application.app_context():
         db.create_all()
     yield application

@@ -33,7 +33,8 @@ def other_database(request, tmp_path):
 
 @pytest.fixture
 def fresh_app(other_database, tmp_path):
-    application = create_app(make_config(other_database, tmp_path / "fresh"))
+    application = create_app(make_config(other_database, tmp_path / "fresh"),
+                             read_environment=False)
     with application.app_context():
         db.create_all()
     yield application
@@ -197,7 +198,7 @@ def test_backup_does_not_overwrite_an_existing_file(app, runner, tmp_path):
 
 @pytest.mark.postgres_only
 def test_a_sqlite_backup_restores_into_postgresql(fresh_app, tmp_path):
-    source = create_app(make_config("sqlite://", tmp_path / "sqlite"))
+    source = create_app(make_config("sqlite://", tmp_path / "sqlite"), read_environment=False)
     with source.app_context():
         db.create_all()
     world = World(source)

@@ -213,5 +213,6 @@ def test_app_refuses_to_start_with_a_broken_definition(tmp_path, app_config):
     (tmp_path / "defs" / "test.yaml").write_text(
         HEAD + "      - {id: a, type: numbr, label: A}\n", encoding="utf-8")
     with pytest.raises(DefinitionError) as error:
-        create_app({**app_config, "SURVEY_DEFS_DIR": str(tmp_path / "defs")})
+        create_app({**app_config, "SURVEY_DEFS_DIR": str(tmp_path / "defs")},
+                   read_environment=False)
     assert "test.yaml:10 [a] unknown_type" in str(error.value)

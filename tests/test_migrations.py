@@ -16,7 +16,7 @@ def migrated_app(app_config, tmp_path, request):
     url = app_config["SQLALCHEMY_DATABASE_URI"]
     if url == "sqlite://":
         url = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
-    application = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": url})
+    application = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": url}, read_environment=False)
     with application.app_context():
         db.drop_all()
         yield application

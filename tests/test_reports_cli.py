@@ -192,7 +192,7 @@ def test_check_indicators_lists_problems(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace(
         "${pracownicy_przeszkoleni}", "${pracownicy_przeszkolen}"), encoding="utf-8")
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                      "SURVEY_DEFS_DIR": str(defs)})
+                      "SURVEY_DEFS_DIR": str(defs)}, read_environment=False)
     result = app.test_cli_runner().invoke(args=["reports", "check-indicators"])
     assert result.exit_code == 1
     assert "jst-annual.indicators.yaml:" in result.output

@@ -20,7 +20,7 @@ TEMPLATES = ROOT / "templates"
 
 
 def _build(app_config: dict, **overrides):
-    return create_app({**app_config, **overrides})
+    return create_app({**app_config, **overrides}, read_environment=False)
 
 
 @pytest.fixture

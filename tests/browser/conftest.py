@@ -229,10 +229,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         "MAIL_SUPPRESS_SEND": True, "MAIL_OUTBOX_DIR": str(folder / "outbox"),
         "ESMON_BASE_URL": "http://127.0.0.1", "RATELIMIT_ENABLED": False,
     }
-    app = create_app(config)
+    app = create_app(config, read_environment=False)
     rounds = _seed(app)
     # the same database, for preparing answers through the test client (no CSRF tokens there)
-    seeder = create_app({**config, "WTF_CSRF_ENABLED": False})
+    seeder = create_app({**config, "WTF_CSRF_ENABLED": False}, read_environment=False)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="esmon-live", daemon=True)
     thread.start()
