@@ -85,8 +85,12 @@ def app_default_locale() -> str:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """SQLite: enforce foreign keys and use WAL so readers do not block the writer."""
+    """SQLite: enforce foreign keys, use WAL so readers do not block the writer, and know the
+    Polish alphabetical order (``services.collation``)."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
+        from services.collation import register_sqlite
+
+        register_sqlite(dbapi_connection)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -126,7 +130,10 @@ def register_blueprints(app: Flask) -> None:
         register,
         respond,
         review,
+        round_changes,
+        round_setup,
         rounds,
+        suggest,
         units,
     )
 
@@ -136,6 +143,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(units.bp)
     app.register_blueprint(rounds.bp)
+    app.register_blueprint(round_setup.bp)
+    app.register_blueprint(round_changes.bp)
+    app.register_blueprint(suggest.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(register.bp)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -29,6 +29,10 @@ class Invitation(db.Model):
     #: first time the unit opened any of its links
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: set when staff took the unit out of the round (closed, merged, invited by mistake):
+    #: its links stop working and it no longer counts in response rates or gets reminders
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
     round: Mapped[Round] = relationship(back_populates="invitations", lazy="joined")
     unit: Mapped[Unit] = relationship(lazy="joined")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Boolean,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -50,16 +52,30 @@ class Round(db.Model):
     allow_late: Mapped[bool] = mapped_column(Boolean, default=False)
     #: days before the deadline on which the worker reminds units that have not submitted
     reminder_days: Mapped[list] = mapped_column(JSONDocument, default=lambda: [7, 2])
+    #: which units the round is for (``services.rounds.RoundSelection`` as JSON): kinds,
+    #: powiats, a subregion, an explicit list, units added or left out by hand
+    selection: Mapped[dict | None] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     launched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the staff member who closed the round, and why (shown on the round page)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    close_reason: Mapped[str | None] = mapped_column(Text)
 
     questionnaire: Mapped[Questionnaire] = relationship(back_populates="rounds", lazy="joined")
     invitations: Mapped[list[Invitation]] = relationship(back_populates="round")
+    closed_by = relationship("User")
 
     @property
     def accepts_answers(self) -> bool:
         return self.status == "open" or (self.status == "closed" and self.allow_late)
+
+    @property
+    def closed_early(self) -> bool:
+        """Closed by staff before the deadline had passed (in Poland's calendar)."""
+        if self.status != "closed" or self.closed_at is None:
+            return False
+        return self.closed_at.astimezone(ZoneInfo("Europe/Warsaw")).date() <= self.deadline
 
     def __repr__(self) -> str:
         return f"<Round {self.id} {self.questionnaire.key} {self.period}>"

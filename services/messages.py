@@ -21,7 +21,7 @@ from forms.fields import QUESTION_TYPES, question_type
 from forms.model import Question, Survey
 from l10n.web import current_language, long_date, translate
 from mailing.outbox import add_message
-from models import Invitation, OutboxMessage, Response
+from models import Invitation, OutboxMessage, Response, Round, Unit
 from services.questionnaires import survey_for_round
 from services.territory import territory_labels
 
@@ -49,13 +49,45 @@ def personal_link(token: str) -> str:
     return f"{current_app.config['ESMON_BASE_URL'].rstrip('/')}/r/{token}"
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """A message as it will be sent: subject, plain text and HTML."""
+
+    subject: str
+    body_text: str
+    body_html: str
+
+
 def queue_invitation(invitation: Invitation, token: str) -> OutboxMessage:
     """Invite a unit to fill the round's questionnaire through its personal link."""
     context = _invitation_context(invitation, token)
-    subject = gettext("%(title)s (%(period)s) — prośba o wypełnienie ankiety do %(deadline)s",
+    return _queue("invitation", _invitation_subject(context), context, invitation)
+
+
+def preview_invitation(round_: Round, unit: Unit) -> Rendered:
+    """The invitation e-mail the unit will get at launch, rendered by the same templates.
+
+    Only the link differs: the real one is made (and shown) once, when the e-mail is queued.
+    """
+    context = _round_context_of(round_, unit)
+    context["link"] = personal_link(gettext("osobisty-link-jednostki"))
+    return _render("invitation", _invitation_subject(context), context)
+
+
+def _invitation_subject(context: dict[str, Any]) -> str:
+    return gettext("%(title)s (%(period)s) — prośba o wypełnienie ankiety do %(deadline)s",
+                   title=context["title"], period=context["period"],
+                   deadline=context["deadline"])
+
+
+def queue_deadline_change(invitation: Invitation, token: str, before) -> OutboxMessage:
+    """Tell a unit that has not submitted yet that the deadline moved; with a fresh link."""
+    context = _invitation_context(invitation, token)
+    context["previous_deadline"] = long_date(before)
+    subject = gettext("Nowy termin: %(title)s (%(period)s) — do %(deadline)s",
                       title=context["title"], period=context["period"],
                       deadline=context["deadline"])
-    return _queue("invitation", subject, context, invitation)
+    return _queue("deadline", subject, context, invitation, kind="other")
 
 
 def queue_reminder(invitation: Invitation, token: str) -> OutboxMessage:
@@ -134,12 +166,15 @@ def _territory_codes(survey: Survey, answers: dict) -> set[str]:
 
 
 def _round_context(invitation: Invitation) -> dict[str, Any]:
-    round_ = invitation.round
+    return _round_context_of(invitation.round, invitation.unit)
+
+
+def _round_context_of(round_: Round, unit: Unit) -> dict[str, Any]:
     year = round_.reporting_year
     return {
         "organisation": current_app.config["ESMON_ORGANISATION"],
         "lang": current_language(),
-        "unit": invitation.unit,
+        "unit": unit,
         "round": round_,
         "title": round_.questionnaire.title,
         "period": round_.period,
@@ -154,13 +189,18 @@ def _invitation_context(invitation: Invitation, token: str) -> dict[str, Any]:
     return context
 
 
-def _queue(name: str, subject: str, context: dict[str, Any], invitation: Invitation, *,
-           kind: str | None = None) -> OutboxMessage:
+def _render(name: str, subject: str, context: dict[str, Any]) -> Rendered:
     env = current_app.jinja_env
     context = {**context, "subject": subject}
+    return Rendered(subject, env.get_template(f"email/{name}.txt").render(context),
+                    env.get_template(f"email/{name}.html").render(context))
+
+
+def _queue(name: str, subject: str, context: dict[str, Any], invitation: Invitation, *,
+           kind: str | None = None) -> OutboxMessage:
+    message = _render(name, subject, context)
     return add_message(
-        kind=kind or name, recipients=invitation.unit.email_list, subject=subject,
-        body_text=env.get_template(f"email/{name}.txt").render(context),
-        body_html=env.get_template(f"email/{name}.html").render(context),
+        kind=kind or name, recipients=invitation.unit.email_list, subject=message.subject,
+        body_text=message.body_text, body_html=message.body_html,
         invitation_id=invitation.id, round_id=invitation.round_id)
 

@@ -63,7 +63,8 @@ class Progress:
 def round_progress(round_: Round) -> Progress:
     """Count every invitation of a round by stage, overall and by group."""
     invitations = db.session.scalars(
-        select(Invitation).where(Invitation.round_id == round_.id)
+        select(Invitation).where(Invitation.round_id == round_.id,
+                                 Invitation.withdrawn_at.is_(None))
         .options(selectinload(Invitation.response))).unique().all()
     powiat_names = {t.code: t.display_name for t in db.session.scalars(
         select(Territory).where(Territory.level == "powiat"))}

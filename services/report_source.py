@@ -76,7 +76,8 @@ def previous_round_id(session: Session, round_id: int) -> int | None:
 def invitation_count(session: Session, round_id: int) -> int:
     """How many records ``round_records`` will yield (for a progress bar)."""
     return session.scalar(select(func.count(Invitation.id))
-                          .where(Invitation.round_id == round_id)) or 0
+                          .where(Invitation.round_id == round_id,
+                                 Invitation.withdrawn_at.is_(None))) or 0
 
 
 def territory_names(session: Session) -> dict[str, str]:
@@ -97,7 +98,7 @@ def round_records(session: Session, round_id: int, chunk_size: int = 2000
         .join(Unit, Unit.id == Invitation.unit_id)
         .outerjoin(Territory, Territory.code == Unit.teryt)
         .outerjoin(Response, Response.invitation_id == Invitation.id)
-        .where(Invitation.round_id == round_id)
+        .where(Invitation.round_id == round_id, Invitation.withdrawn_at.is_(None))
         .order_by(Invitation.id)
         .execution_options(yield_per=chunk_size)
     )

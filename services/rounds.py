@@ -1,17 +1,63 @@
-"""Survey rounds and the invitations (personal links) in them."""
+"""Survey rounds and the invitations (personal links) in them.
+
+Every change of a round's state lives here with its audit row: launching, inviting units
+added later, reminders, new links, moving the deadline, changing reminder days, withdrawing a
+unit, closing, reopening and deleting a draft. Views only parse, call, commit and say so.
+"""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, delete, or_, select
 
 from extensions import db
-from models import Invitation, InvitationToken, Questionnaire, Round, RoundReminder, Unit
+from models import (
+    AuditEvent,
+    Invitation,
+    InvitationToken,
+    Questionnaire,
+    Round,
+    RoundReminder,
+    Unit,
+    User,
+)
 from models.types import utcnow
 from services.audit import record
-from services.messages import queue_invitation, queue_reminder
+from services.collation import polish
+from services.messages import queue_deadline_change, queue_invitation, queue_reminder
+from services.territory import units_in_territory
 from services.tokens import new_token
+
+
+@dataclass(frozen=True)
+class RoundSelection:
+    """Which units a round is for, kept on the round so a draft launches what was chosen.
+
+    Empty criteria mean "every active unit of the kinds the questionnaire is for" in the
+    deployment's territory; ``manual`` means "only the units added by hand". ``added`` and
+    ``excluded`` are staff's changes by hand on the recipients page.
+    """
+
+    kinds: tuple[str, ...] = ()
+    powiats: tuple[str, ...] = ()
+    #: the subregion's name as chosen, and its powiats at that moment
+    subregion: str | None = None
+    subregion_powiats: tuple[str, ...] = ()
+    manual: bool = False
+    added: tuple[int, ...] = ()
+    excluded: tuple[int, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> RoundSelection:
+        data = data or {}
+        return cls(**{name: tuple(value) if isinstance(value, list) else value
+                      for name, value in data.items() if name in cls.__dataclass_fields__})
+
+    def to_json(self) -> dict:
+        return {name: list(value) if isinstance(value, tuple) else value
+                for name, value in asdict(self).items()}
 
 
 def create_round(questionnaire: Questionnaire, *, period: str, reporting_year: int,
@@ -28,7 +74,8 @@ def create_round(questionnaire: Questionnaire, *, period: str, reporting_year: i
 
 def set_up_round(questionnaire: Questionnaire, units: list[Unit], *, period: str,
                  reporting_year: int, opens_on: date, deadline: date, title: str | None,
-                 reminder_days: list[int], allow_late: bool, launch: bool) -> tuple[Round, int]:
+                 reminder_days: list[int], allow_late: bool, launch: bool,
+                 selection: RoundSelection | None = None) -> tuple[Round, int]:
     """A staff member's new round for chosen units, launched at once or kept as a draft.
 
     :return: the round and the number of invitations sent (0 for a draft)
@@ -37,6 +84,7 @@ def set_up_round(questionnaire: Questionnaire, units: list[Unit], *, period: str
                           opens_on=opens_on, deadline=deadline, title=title)
     round_.reminder_days = reminder_days
     round_.allow_late = allow_late
+    round_.selection = (selection or RoundSelection()).to_json()
     record("round_create", round_, summary=round_.title,
            after={"period": round_.period, "deadline": round_.deadline.isoformat(),
                   "units": len(units), "launched": launch})
@@ -69,14 +117,15 @@ def reissue_token(invitation: Invitation) -> str:
     return issue_token(invitation)
 
 
-def units_for_round(unit_kinds: tuple[str, ...], *, kinds: list[str] | None = None,
-                    powiats: list[str] | None = None, unit_ids: list[int] | None = None,
-                    powiats_of_subregion: list[str] | None = None) -> list[Unit]:
-    """Active units a round may invite, narrowed by kind, powiat, subregion or an explicit list.
+def _eligible(unit_kinds: tuple[str, ...]) -> Select:
+    """Active units of the questionnaire's kinds in the deployment's territory."""
+    return units_in_territory(
+        select(Unit).where(Unit.is_active.is_(True), Unit.kind.in_(unit_kinds)))
 
-    Only kinds the questionnaire is meant for (``unit_kinds``) are ever returned.
-    """
-    query = select(Unit).where(Unit.is_active.is_(True), Unit.kind.in_(unit_kinds))
+
+def _narrowed(query: Select, *, kinds: list[str] | None = None,
+              powiats: list[str] | None = None, unit_ids: list[int] | None = None,
+              powiats_of_subregion: list[str] | None = None) -> Select:
     if kinds:
         query = query.where(Unit.kind.in_(kinds))
     areas = [*(powiats or []), *(powiats_of_subregion or [])]
@@ -84,7 +133,19 @@ def units_for_round(unit_kinds: tuple[str, ...], *, kinds: list[str] | None = No
         query = query.where(or_(*(Unit.teryt.startswith(code) for code in areas)))
     if unit_ids:
         query = query.where(Unit.id.in_(unit_ids))
-    return list(db.session.scalars(query.order_by(Unit.kind, Unit.name)))
+    return query
+
+
+def units_for_round(unit_kinds: tuple[str, ...], *, kinds: list[str] | None = None,
+                    powiats: list[str] | None = None, unit_ids: list[int] | None = None,
+                    powiats_of_subregion: list[str] | None = None) -> list[Unit]:
+    """Active units a round may invite, narrowed by kind, powiat, subregion or an explicit list.
+
+    Only kinds the questionnaire is meant for (``unit_kinds``) are ever returned.
+    """
+    query = _narrowed(_eligible(unit_kinds), kinds=kinds, powiats=powiats, unit_ids=unit_ids,
+                      powiats_of_subregion=powiats_of_subregion)
+    return list(db.session.scalars(query.order_by(Unit.kind, polish(Unit.name))))
 
 
 def launch_round(round_: Round, units: list[Unit]) -> int:
@@ -108,10 +169,78 @@ def launch_round(round_: Round, units: list[Unit]) -> int:
     return count
 
 
+def active_invitations(round_: Round) -> list[Invitation]:
+    """The round's invitations without the withdrawn ones."""
+    return [inv for inv in round_.invitations if inv.withdrawn_at is None]
+
+
 def pending_invitations(round_: Round) -> list[Invitation]:
     """Invitations whose unit has not submitted yet (no response, a draft, or returned)."""
-    return [inv for inv in round_.invitations
+    return [inv for inv in active_invitations(round_)
             if inv.response is None or inv.response.status in ("draft", "returned")]
+
+
+def round_recipients(round_: Round) -> list[Unit]:
+    """The units the round's selection covers today, in the register's order.
+
+    Launch invites exactly these (those with an address); after launch the ones not yet
+    invited are the units registered later that staff may still invite.
+    """
+    from services.questionnaires import survey_for_round
+
+    unit_kinds = survey_for_round(round_).survey.unit_kinds
+    chosen = RoundSelection.from_json(round_.selection)
+    query = _eligible(unit_kinds)
+    by_criteria = _narrowed(query, kinds=list(chosen.kinds), powiats=list(chosen.powiats),
+                            powiats_of_subregion=list(chosen.subregion_powiats))
+    wanted = Unit.id.in_(chosen.added) if chosen.manual else or_(
+        by_criteria.whereclause, Unit.id.in_(chosen.added))
+    query = query.where(wanted)
+    if chosen.excluded:
+        query = query.where(Unit.id.not_in(chosen.excluded))
+    return list(db.session.scalars(query.order_by(polish(Unit.name), Unit.id)))
+
+
+def uninvited_recipients(round_: Round) -> list[Unit]:
+    """Recipients without an invitation yet (all of them before launch)."""
+    invited = {inv.unit_id for inv in round_.invitations}
+    return [unit for unit in round_recipients(round_) if unit.id not in invited]
+
+
+def change_selection(round_: Round, *, add: list[Unit] = (), exclude: list[Unit] = (),
+                     restore: list[Unit] = ()) -> None:
+    """Add units to a draft's recipients by hand, or leave some out (and undo that)."""
+    chosen = RoundSelection.from_json(round_.selection)
+    added = [*chosen.added, *(u.id for u in add if u.id not in chosen.added)]
+    excluded = [i for i in chosen.excluded if i not in {u.id for u in [*add, *restore]}]
+    excluded += [u.id for u in exclude if u.id not in excluded]
+    round_.selection = RoundSelection(**{**asdict(chosen), "added": tuple(added),
+                                         "excluded": tuple(excluded)}).to_json()
+    db.session.flush()
+    record("round_recipients", round_, summary=round_.title,
+           after={"added": [u.name for u in add], "excluded": [u.name for u in exclude],
+                  "restored": [u.name for u in restore]})
+
+
+def invite_units(round_: Round, units: list[Unit]) -> int:
+    """Invite units to an open round (registered later, or left out at launch).
+
+    :return: the number of new invitations (units already invited or without an address
+        are skipped)
+    """
+    invited = {inv.unit_id for inv in round_.invitations}
+    names = []
+    for unit in units:
+        if unit.id in invited or not unit.email_list:
+            continue
+        invitation, token = invite(round_, unit)
+        queue_invitation(invitation, token)
+        names.append(unit.name)
+    db.session.flush()
+    if names:
+        record("round_invite", round_, summary=round_.title,
+               after={"invited": len(names), "units": names})
+    return len(names)
 
 
 def send_reminders(round_: Round, invitations: list[Invitation] | None = None) -> int:
@@ -132,22 +261,99 @@ def resend_link(invitation: Invitation, *, revoke_old: bool) -> None:
            summary=f"{invitation.unit.name} — {invitation.round.title}")
 
 
-def close_round(round_: Round, *, allow_late: bool) -> None:
-    """Stop the round; with ``allow_late`` units that have not sent may still do so."""
+def close_round(round_: Round, *, allow_late: bool, reason: str | None = None,
+                by: User | None = None) -> None:
+    """Stop the round; with ``allow_late`` units that have not sent may still do so.
+
+    Who closed it and why are kept on the round: staff see them on its page, and units
+    opening their link read that it was closed early, not that the deadline passed.
+    """
     round_.status = "closed"
     round_.allow_late = allow_late
     round_.closed_at = utcnow()
+    round_.closed_by_id = by.id if by is not None else None
+    round_.close_reason = (reason or "").strip() or None
     db.session.flush()
     record("round_close", round_, summary=round_.title, before={"status": "open"},
-           after={"status": "closed", "allow_late": round_.allow_late})
+           after={"status": "closed", "allow_late": round_.allow_late,
+                  "reason": round_.close_reason})
 
 
 def reopen_round(round_: Round) -> None:
     round_.status = "open"
     round_.closed_at = None
+    round_.closed_by_id = None
+    round_.close_reason = None
     db.session.flush()
     record("round_reopen", round_, summary=round_.title, before={"status": "closed"},
            after={"status": "open"})
+
+
+def delete_draft(round_: Round) -> None:
+    """Delete a draft nobody was invited to (a round set up by mistake)."""
+    if round_.status != "draft" or round_.invitations:
+        raise ValueError("only a draft without invitations can be deleted")
+    record("round_delete", round_, summary=round_.title,
+           before={"status": "draft", "period": round_.period})
+    db.session.delete(round_)
+    db.session.flush()
+
+
+def extend_deadline(round_: Round, deadline: date, *, notify: bool, today: date) -> int:
+    """Move the deadline; optionally e-mail the units that have not submitted (a fresh link).
+
+    Scheduled reminders whose day is still ahead under the new deadline are armed again, so
+    "7 days before" means 7 days before the new date.
+
+    :return: the number of units notified
+    """
+    before = round_.deadline
+    round_.deadline = deadline
+    days_left = (deadline - today).days
+    db.session.execute(delete(RoundReminder).where(RoundReminder.round_id == round_.id,
+                                                   RoundReminder.days_before < days_left))
+    notified = pending_invitations(round_) if notify else []
+    for invitation in notified:
+        queue_deadline_change(invitation, issue_token(invitation), before)
+    db.session.flush()
+    record("round_deadline", round_, summary=round_.title,
+           before={"deadline": before.isoformat()},
+           after={"deadline": deadline.isoformat(), "notified": len(notified)})
+    return len(notified)
+
+
+def change_reminder_days(round_: Round, days: list[int]) -> None:
+    """The days before the deadline on which the mail worker reminds units."""
+    before = list(round_.reminder_days or [])
+    round_.reminder_days = days
+    db.session.flush()
+    record("round_reminder_days", round_, summary=round_.title,
+           before={"reminder_days": before}, after={"reminder_days": days})
+
+
+def withdraw_invitation(invitation: Invitation, reason: str) -> None:
+    """Take a unit out of a round: its links stop working, it no longer counts or gets mail."""
+    now = utcnow()
+    invitation.withdrawn_at = now
+    invitation.withdrawn_reason = reason.strip()
+    for token in invitation.tokens:
+        if token.revoked_at is None:
+            token.revoked_at = now
+    db.session.flush()
+    record("invitation_withdraw", invitation,
+           summary=f"{invitation.unit.name} — {invitation.round.title}",
+           after={"reason": invitation.withdrawn_reason})
+
+
+def round_changes(round_: Round) -> list[AuditEvent]:
+    """The audit rows of a round and of its invitations, newest first, for its page."""
+    invitation_ids = select(Invitation.id).where(Invitation.round_id == round_.id)
+    return list(db.session.scalars(
+        select(AuditEvent).where(or_(
+            (AuditEvent.object_type == "Round") & (AuditEvent.object_id == round_.id),
+            (AuditEvent.object_type == "Invitation")
+            & AuditEvent.object_id.in_(invitation_ids)))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())))
 
 
 def queue_due_reminders(today: date) -> int:

@@ -32,6 +32,7 @@ from services.questionnaires import registry
 from services.rounds import launch_round
 from views.filters import polish_plural
 
+from support.confirming import confirm
 from support.respondent import section_post
 from support.valid_answers import JST
 
@@ -320,7 +321,7 @@ def test_email_is_written_in_the_language_of_the_request_that_queues_it(app, wor
     draft = world.round("jst-annual", status="draft")
     staff = login("admin")
     staff.get("/jezyk/en")
-    assert staff.post(f"/admin/rundy/{draft}/uruchom").status_code == 302
+    assert confirm(staff, f"/admin/rundy/{draft}/uruchom").status_code == 302
     with app.app_context():
         message = db.session.scalars(select(OutboxMessage)).one()
         assert "please complete the questionnaire by" in message.subject

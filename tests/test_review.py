@@ -14,6 +14,7 @@ from models import AuditEvent, ContactChange, Invitation, OutboxMessage, Respons
 from services.questionnaires import registry
 
 from support import STAFF_PASSWORD
+from support.confirming import confirm
 from support.respondent import section_post
 from support.smtp import smtp_settings
 from support.valid_answers import JST
@@ -77,10 +78,9 @@ def test_return_mail_resubmit_and_history(app, world, staff_user, runner, smtp_s
     response = _response(app)
     assert response.status == "submitted"
     staff = _staff(app, staff_user)
-    page = staff.post(f"/admin/odpowiedzi/{response.id}/zwroc", data={
-        "comment": "Proszę sprawdzić liczbę przeszkolonych pracowników.",
-        "n_pracownicy_przeszkoleni": "Czy na pewno 3 osoby? W planie było 7.",
-    })
+    page = confirm(staff, f"/admin/odpowiedzi/{response.id}/zwroc", {
+        "comment": "Proszę sprawdzić liczbę przeszkolonych pracowników."},
+        first={"n_pracownicy_przeszkoleni": "Czy na pewno 3 osoby? W planie było 7."})
     assert page.status_code == 302
     assert _response(app).status == "returned"
     _drain(runner)
@@ -132,10 +132,11 @@ def test_accepted_response_is_read_only_for_the_unit(app, world, staff_user):
     assert "Wysłanej odpowiedzi nie można zmieniać" in page.text
     assert _response(app).answers["pracownicy_przeszkoleni"] == 3
     # an admin can reopen it, with a reason; then the unit can correct it
-    assert staff.post(f"/admin/odpowiedzi/{response.id}/otworz",
-                      data={"reason": ""}).status_code == 302
+    refused = confirm(staff, f"/admin/odpowiedzi/{response.id}/otworz", {"reason": ""})
+    assert refused.status_code == 200
+    assert "Podaj powód." in refused.text
     assert _response(app).status == "accepted"
-    staff.post(f"/admin/odpowiedzi/{response.id}/otworz", data={"reason": "Błąd w D6."})
+    confirm(staff, f"/admin/odpowiedzi/{response.id}/otworz", {"reason": "Błąd w D6."})
     assert _response(app).status == "returned"
     assert unit_client.post("/ankieta/sekcja/d6", data=section_post(
         survey, "d6", dict(JST, pracownicy_przeszkoleni=9))).status_code == 302
@@ -295,11 +296,11 @@ def test_every_staff_action_leaves_one_audit_row(app, world, staff_user):
         "kind": "gmina", "name": "Gmina Kluczbork (UM)", "teryt": "160402",
         "emails": UNIT_EMAIL, "is_active": "y"})
     round_id = world.round("jst-annual", status="draft")
-    staff.post(f"/admin/rundy/{round_id}/uruchom")
-    staff.post(f"/admin/rundy/{round_id}/przypomnij")
+    confirm(staff, f"/admin/rundy/{round_id}/uruchom")
+    confirm(staff, f"/admin/rundy/{round_id}/przypomnij")
     with app.app_context():
         invitation_id = db.session.scalars(select(Invitation)).one().id
-    staff.post(f"/admin/rundy/{round_id}/zaproszenia/{invitation_id}/wymien")
+    confirm(staff, f"/admin/rundy/{round_id}/zaproszenia/{invitation_id}/wymien")
     staff.post(f"/admin/rundy/{round_id}/zaproszenia/{invitation_id}/wyslij")
     unit_client = app.test_client()
     from services.rounds import issue_token
@@ -310,12 +311,12 @@ def test_every_staff_action_leaves_one_audit_row(app, world, staff_user):
     unit_client.get(f"/r/{token}")
     _fill_and_submit(unit_client, survey)
     response_id = _response(app).id
-    staff.post(f"/admin/odpowiedzi/{response_id}/zwroc", data={"comment": "Popraw D6."})
+    confirm(staff, f"/admin/odpowiedzi/{response_id}/zwroc", {"comment": "Popraw D6."})
     _fill_and_submit(unit_client, survey)
     staff.post(f"/admin/odpowiedzi/{response_id}/przyjmij")
-    staff.post(f"/admin/odpowiedzi/{response_id}/otworz", data={"reason": "Korekta danych."})
-    staff.post(f"/admin/rundy/{round_id}/zamknij", data={})
-    staff.post(f"/admin/rundy/{round_id}/otworz")
+    confirm(staff, f"/admin/odpowiedzi/{response_id}/otworz", {"reason": "Korekta danych."})
+    confirm(staff, f"/admin/rundy/{round_id}/zamknij", {"reason": "Koniec badania."})
+    confirm(staff, f"/admin/rundy/{round_id}/otworz")
     with app.app_context():
         actions = Counter(db.session.scalars(select(AuditEvent.action)))
     assert actions == Counter({

@@ -15,6 +15,7 @@ from services.questionnaires import registry
 from services.rounds import queue_due_reminders
 
 from support import STAFF_PASSWORD
+from support.confirming import confirm
 from support.respondent import section_post
 from support.smtp import smtp_settings
 from support.valid_answers import JST
@@ -56,10 +57,12 @@ def _launch(app, admin) -> int:
     page = admin.post("/admin/rundy/nowa", data={
         "questionnaire_id": questionnaire_id, "reporting_year": "2025", "half": "",
         "opens_on": today.isoformat(), "deadline": (today + timedelta(days=20)).isoformat(),
-        "reminder_days": "7, 2", "kinds": ["gmina"], "launch": "1"})
+        "reminder_days": "7, 2", "kinds": ["gmina"]})
     assert page.status_code == 302, page.text[:3000]
     with app.app_context():
-        return db.session.scalar(select(Round.id))
+        round_id = db.session.scalar(select(Round.id))
+    assert confirm(admin, f"/admin/rundy/{round_id}/uruchom").status_code == 302
+    return round_id
 
 
 def _drain(runner):
@@ -109,7 +112,7 @@ def test_launch_sends_invitations_that_lead_to_a_submission(app, world, admin, r
     assert progress.overall.counts["submitted"] == 1
     page = admin.get(f"/admin/rundy/{round_id}").text
     assert "1 z 3 (33,3%)" in page
-    assert "wysłane 3" in page  # sending progress: the three invitations went out
+    assert "Zaproszenia: wysłano 3 z 3." in page  # sending progress: all three went out
     _drain(runner)  # the confirmation with a copy of the answers
     confirmation = [m for m in smtp_server.received if m.subject.startswith("Potwierdzenie")]
     assert [m.rcpt_tos for m in confirmation] == [("kluczbork@example.pl",)]
@@ -123,7 +126,7 @@ def test_reminders_go_only_to_units_that_have_not_submitted(app, world, admin, r
     kluczbork = next(m for m in smtp_server.received if m.rcpt_tos == ("kluczbork@example.pl",))
     _submit(app, _token(kluczbork))
     before = len(smtp_server.received)
-    assert admin.post(f"/admin/rundy/{round_id}/przypomnij").status_code == 302
+    assert confirm(admin, f"/admin/rundy/{round_id}/przypomnij").status_code == 302
     _drain(runner)
     reminders = [m for m in smtp_server.received[before:] if m.subject.startswith("Przypomnienie")]
     assert sorted(m.rcpt_tos[0] for m in reminders) == ["lasowice@example.pl",
@@ -155,7 +158,7 @@ def test_reissued_link_replaces_the_old_one(app, world, admin, runner, smtp_serv
     with app.app_context():
         invitation_id = next(i.id for i in db.session.scalars(select(Invitation))
                              if i.unit.name == "Gmina Wołczyn")
-    admin.post(f"/admin/rundy/{round_id}/zaproszenia/{invitation_id}/wymien")
+    confirm(admin, f"/admin/rundy/{round_id}/zaproszenia/{invitation_id}/wymien")
     _drain(runner)
     new = [m for m in smtp_server.received if m.rcpt_tos == ("wolczyn@example.pl",)][-1]
     assert _token(new) != _token(old)
@@ -171,8 +174,8 @@ def test_closing_blocks_or_allows_late_submissions(app, world, admin, runner, sm
     _units(world)
     round_id = _launch(app, admin)
     _drain(runner)
-    data = {"allow_late": "y"} if allow_late else {}
-    assert admin.post(f"/admin/rundy/{round_id}/zamknij", data=data).status_code == 302
+    data = {"allow_late": "y", "reason": "Koniec"} if allow_late else {"reason": "Koniec"}
+    assert confirm(admin, f"/admin/rundy/{round_id}/zamknij", data).status_code == 302
     mail = smtp_server.received[0]
     assert app.test_client().get(f"/r/{_token(mail)}").status_code == status
 

@@ -96,6 +96,10 @@ def register(app: Flask) -> None:
     #: a message of a plain library or a label marked with N_, in the current language;
     #: unlike ``_()`` in a template, the result is escaped like any text
     app.add_template_filter(translate, "tr")
+    from views.round_history import action_label, change_detail
+
+    app.add_template_filter(action_label, "audit_action")
+    app.add_template_filter(change_detail, "audit_detail")
 
     @app.context_processor
     def endpoints() -> dict:

@@ -12,6 +12,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -28,6 +29,7 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from forms.emails import normalised, split_addresses
 from l10n.web import lazy_gettext as _l
@@ -37,6 +39,13 @@ from models.unit import UNIT_KINDS
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as a group of checkboxes: no Ctrl-click, works without JavaScript."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class ActionForm(FlaskForm):
@@ -63,14 +72,16 @@ class RoundForm(FlaskForm):
         _l("Przypomnienia (dni przed terminem)"), default="7, 2",
         validators=[Optional(), Regexp(r"^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$",
                                        message=_l("Wpisz liczby dni oddzielone przecinkami."))])
-    kinds = SelectMultipleField(_l("Rodzaje jednostek"), choices=[],
-                                description=_l("Puste: wszystkie, dla których jest ankieta."))
-    powiats = SelectMultipleField(_l("Powiaty"), choices=[],
-                                  description=_l("Puste: całe województwo."))
+    kinds = CheckboxesField(_l("Rodzaje jednostek"), choices=[],
+                            description=_l("Nic nie zaznaczone: wszystkie, dla których jest "
+                                           "ankieta."))
+    powiats = CheckboxesField(_l("Powiaty"), choices=[],
+                              description=_l("Nic nie zaznaczone: cały obszar."))
     subregion = SelectField(_l("Podregion"), choices=choices([("", _l("— wszystkie —"))]),
                             default="")
-    unit_ids = SelectMultipleField(_l("Wybrane jednostki"), choices=[], coerce=int,
-                                   description=_l("Puste: wszystkie spełniające powyższe warunki."))
+    manual = BooleanField(_l("Tylko jednostki wybrane ręcznie"),
+                          description=_l("Jednostki dodasz po kolei na następnej stronie "
+                                         "(wyszukiwarka po nazwie lub kodzie TERYT)."))
     allow_late = BooleanField(_l("Przyjmować odpowiedzi po zamknięciu rundy"))
 
     def validate_deadline(self, field) -> None:
@@ -84,12 +95,57 @@ class RoundForm(FlaskForm):
 
     @property
     def reminder_list(self) -> list[int]:
-        text = self.reminder_days.data or ""
-        return sorted({int(x) for x in text.split(",") if x.strip()}, reverse=True)
+        return reminder_list(self.reminder_days.data)
 
 
-class CloseForm(FlaskForm):
-    allow_late = BooleanField(_l("Przyjmować spóźnione odpowiedzi"))
+def reminder_list(text: str | None) -> list[int]:
+    """``"7, 2"`` → ``[7, 2]``: distinct days, the furthest first."""
+    return sorted({int(x) for x in (text or "").split(",") if x.strip()}, reverse=True)
+
+
+class ConfirmForm(FlaskForm):
+    """A confirmation page's form: CSRF and the stamp of the state it showed (views/confirm.py)."""
+
+    confirm = HiddenField()
+
+
+class CloseForm(ConfirmForm):
+    allow_late = BooleanField(_l("Przyjmować spóźnione odpowiedzi"),
+                              description=_l("Jednostki, które nie wysłały odpowiedzi, nadal "
+                                             "mogą to zrobić przez swoje linki."))
+    reason = TextAreaField(_l("Powód zamknięcia"),
+                           validators=[DataRequired(_l("Podaj powód zamknięcia.")),
+                                       Length(max=2000)],
+                           description=_l("Zapisany w historii rundy; jednostki go nie widzą."))
+
+
+class WithdrawForm(ConfirmForm):
+    reason = TextAreaField(_l("Powód wycofania"),
+                           validators=[DataRequired(_l("Podaj powód wycofania.")),
+                                       Length(max=2000)],
+                           description=_l("Np. jednostka zakończyła działalność albo została "
+                                          "zaproszona omyłkowo."))
+
+
+class DeadlineForm(FlaskForm):
+    deadline = DateField(_l("Nowy termin odpowiedzi"),
+                         validators=[InputRequired(_l("Podaj nowy termin."))])
+    notify = BooleanField(_l("Powiadom e-mailem jednostki, które jeszcze nie wysłały "
+                             "odpowiedzi"), default=True)
+
+
+class ReminderDaysForm(FlaskForm):
+    reminder_days = StringField(
+        _l("Przypomnienia (dni przed terminem)"),
+        description=_l("Np. 7, 2. Puste: bez przypomnień automatycznych."),
+        validators=[Optional(), Regexp(r"^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$",
+                                       message=_l("Wpisz liczby dni oddzielone przecinkami."))])
+
+
+class InviteForm(ConfirmForm):
+    unit_ids = CheckboxesField(_l("Jednostki do zaproszenia"), coerce=int, choices=[],
+                               validators=[DataRequired(_l("Zaznacz co najmniej jedną "
+                                                           "jednostkę."))])
 
 
 class UnitForm(FlaskForm):
@@ -162,13 +218,13 @@ class ContactChangeForm(FlaskForm):
         field.data = ", ".join(addresses)
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(ConfirmForm):
     comment = TextAreaField(_l("Co jednostka ma poprawić?"),
                             validators=[DataRequired(_l("Napisz, co jednostka ma poprawić.")),
                                         Length(max=4000)])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(ConfirmForm):
     reason = TextAreaField(_l("Powód"), validators=[DataRequired(_l("Podaj powód.")),
                                                 Length(max=2000)])
 

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
@@ -17,11 +28,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from extensions import db
 from forms.fields import question_type
 from forms.logic import Situation, resolve
+from l10n.web import long_date
 from models import Invitation, InvitationToken, Response, User
 from models.types import utcnow
 from services.contacts import propose_contact_change
 from services.questionnaires import survey_for_round
 from services.responses import (
+    WARSAW,
     bind_form,
     open_response,
     save_section,
@@ -48,7 +61,7 @@ def open_link(token: str):
     link = db.session.get(InvitationToken, hash_token(token))
     if link is None:
         abort(404)
-    if link.revoked_at is not None:
+    if link.revoked_at is not None and link.invitation.withdrawn_at is None:
         raise GonePage(gettext("Ten link został zastąpiony nowym"),
                        gettext("Wysłaliśmy Państwa jednostce nowy link do ankiety. Użyj linku z "
                                "najnowszej wiadomości e-mail albo poproś ROPS o ponowne "
@@ -79,12 +92,27 @@ def _check_round_open(invitation: Invitation) -> None:
                        gettext("Ankieta będzie dostępna od %(date)s.",
                                date=round_.opens_on.strftime("%d.%m.%Y")),
                        status=403)
+    if invitation.withdrawn_at is not None:
+        raise GonePage(gettext("Jednostka nie uczestniczy już w tym badaniu"),
+                       gettext("%(organisation)s wycofał Państwa jednostkę z tej rundy "
+                               "badania. W razie pytań skontaktuj się z ROPS.",
+                               organisation=current_app.config["ESMON_ORGANISATION"]))
     response = invitation.response
     done = response is not None and response.status in ("submitted", "accepted")
     if not round_.accepts_answers and not done:
-        raise GonePage(gettext("Badanie zostało zakończone"),
-                       gettext("Termin przyjmowania odpowiedzi w tej rundzie minął. W razie "
-                               "pytań skontaktuj się z ROPS."))
+        raise GonePage(gettext("Badanie zostało zakończone"), _closed_message(round_))
+
+
+def _closed_message(round_) -> str:
+    """Why the link no longer takes answers: closed early by staff, or the deadline passed."""
+    if round_.closed_early:
+        return gettext("Runda została zamknięta przez %(organisation)s dnia %(date)s, przed "
+                       "terminem %(deadline)s. W razie pytań skontaktuj się z ROPS.",
+                       organisation=current_app.config["ESMON_ORGANISATION"],
+                       date=long_date(round_.closed_at.astimezone(WARSAW).date()),
+                       deadline=long_date(round_.deadline))
+    return gettext("Termin przyjmowania odpowiedzi w tej rundzie (%(deadline)s) minął. W razie "
+                   "pytań skontaktuj się z ROPS.", deadline=long_date(round_.deadline))
 
 
 def staff_author() -> User | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,6 +16,8 @@ from services.questionnaires import survey_for_round
 from services.review import ReviewError, accept, diff, reopen, return_for_correction
 from services.territory import territory_labels
 from views.access import admin_only, staff
+from views.confirm import Confirmation, confirm_page, confirmed, needs_confirmation, stamp_of
+from views.filters import fill
 from views.forms import ActionForm, ReasonForm, ReturnForm
 from views.respond import SESSION_KEY, STAFF_ENTRY_KEY
 
@@ -65,8 +67,7 @@ def detail(response_id: int):
     return render_template(
         "review/detail.html", response=response, invitation=invitation, survey=survey,
         round=invitation.round, unit=invitation.unit, history=list(reversed(history)),
-        territory_names=territory_labels(codes), return_form=ReturnForm(),
-        reason_form=ReasonForm(), action_form=ActionForm(), contacts=record_contacts,
+        territory_names=territory_labels(codes), action_form=ActionForm(), contacts=record_contacts,
         placeholders=_placeholders(invitation.round))
 
 
@@ -101,30 +102,72 @@ def accept_response(response_id: int):
     return _decide(response, lambda: accept(response), gettext("Odpowiedź przyjęta."))
 
 
-@bp.post("/<int:response_id>/zwroc")
+@bp.route("/<int:response_id>/zwroc", methods=["GET", "POST"])
 @admin_only
+@needs_confirmation
 def return_response(response_id: int):
+    """Return for correction: notes to questions come from the response page, the comment and
+    the confirmation from this one; the unit gets the e-mail only after the confirmation."""
     response = _response_or_404(response_id)
-    form = ReturnForm()
-    if not form.validate_on_submit():
-        flash(form.comment.errors[0] if form.comment.errors else gettext("Formularz wygasł."),
-              "error")
+    if response.status != "submitted":
+        flash(gettext("Zwrócić do korekty można tylko wysłaną odpowiedź."), "error")
         return _back(response)
-    notes = {key[2:]: value for key, value in request.form.items()
-             if key.startswith("n_") and len(value) <= 2000}
+    unit = response.invitation.unit
+    survey = survey_for_round(response.invitation.round).survey
+    notes = {key[2:]: value.strip() for key, value in request.form.items()
+             if key.startswith("n_") and value.strip() and len(value) <= 2000
+             and survey.has_question(key[2:])}
+    form = ReturnForm()
+    labels = {q.id: q.label for q in survey.questions}
+    placeholders = _placeholders(response.invitation.round)
+    confirmation = Confirmation(
+        title=gettext("Zwrócić odpowiedź jednostki %(unit)s do korekty?", unit=unit.name),
+        caption=response.invitation.round.title,
+        warning=gettext("Jednostka dostanie e-mail z uwagami i nowym linkiem na: %(emails)s.",
+                        emails=", ".join(unit.email_list) or gettext("brak adresu")),
+        consequences=[
+            gettext("Odpowiedź wróci do edycji; jednostka wyśle ją ponownie, a nowa wersja "
+                    "trafi do historii."),
+            ngettext("Uwaga do %(num)d pytania pójdzie razem z komentarzem.",
+                     "Uwagi do %(num)d pytań pójdą razem z komentarzem.", len(notes))
+            if notes else gettext("Bez uwag do pojedynczych pytań — tylko komentarz."),
+        ],
+        items=[f"{fill(labels[qid], placeholders)}: {text}" for qid, text in notes.items()],
+        button=gettext("Tak, zwróć do korekty"), form=form, fields=("comment",),
+        carried=[(f"n_{qid}", text) for qid, text in notes.items()],
+        cancel_url=url_for("review.detail", response_id=response.id),
+        stamp=stamp_of("return", response.id, response.version))
+    if not confirmed(confirmation):
+        return confirm_page(confirmation)
     return _decide(response, lambda: return_for_correction(response, form.comment.data, notes),
-                   gettext("Odpowiedź zwrócona do korekty; jednostka dostanie e-mail "
+                   gettext("Odpowiedź zwrócona do korekty; zakolejkowano e-mail do jednostki "
                            "z uwagami."))
 
 
-@bp.post("/<int:response_id>/otworz")
+@bp.route("/<int:response_id>/otworz", methods=["GET", "POST"])
 @admin_only
+@needs_confirmation
 def reopen_response(response_id: int):
+    """Unlock an accepted response so the unit can correct it (after a confirmation)."""
     response = _response_or_404(response_id)
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(gettext("Podaj powód ponownego otwarcia."), "error")
+    if response.status != "accepted":
+        flash(gettext("Ponownie otworzyć można tylko przyjętą odpowiedź."), "error")
         return _back(response)
+    unit = response.invitation.unit
+    form = ReasonForm()
+    confirmation = Confirmation(
+        title=gettext("Otworzyć ponownie przyjętą odpowiedź jednostki %(unit)s?",
+                      unit=unit.name),
+        caption=response.invitation.round.title,
+        warning=gettext("Przyjęta odpowiedź wróci do edycji: do ponownego wysłania i przyjęcia "
+                        "nie będzie się liczyć jako przyjęta."),
+        consequences=[gettext("Jednostka nie dostanie e-maila — przekaż jej powód sam "
+                              "albo zwróć odpowiedź z uwagami po jej ponownym wysłaniu.")],
+        button=gettext("Tak, otwórz ponownie"), form=form, fields=("reason",),
+        cancel_url=url_for("review.detail", response_id=response.id),
+        stamp=stamp_of("reopen", response.id, response.version))
+    if not confirmed(confirmation):
+        return confirm_page(confirmation)
     return _decide(response, lambda: reopen(response, form.reason.data),
                    gettext("Odpowiedź ponownie otwarta do korekty."))
 

@@ -1,45 +1,73 @@
-"""Survey rounds for staff: create, launch, watch response rates, remind, close."""
+"""Survey rounds for staff: create, launch, watch response rates, remind, close, reopen.
+
+Every action that sends e-mail or cannot be undone runs from its confirmation page
+(``views/confirm.py``): the round page links there, the page says what will happen.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext, ngettext
+from flask_login import current_user
 from sqlalchemy import select
 
 from extensions import db
 from l10n import polish_sort_key
-from l10n.web import translate
-from mailing.status import round_mail_status
-from models import Invitation, Questionnaire, Round, Territory, Unit
+from l10n.web import long_date, translate
+from mailing.status import round_mail_status, round_sending
+from models import Invitation, Questionnaire, Round
 from models.unit import UNIT_KINDS
-from services.progress import (
-    STAGE_LABELS,
-    STAGES,
-    round_progress,
-    stage_of,
-)
-from services.questionnaires import registry, survey_for_round, sync_questionnaires
+from services.progress import STAGE_LABELS, STAGES, round_progress, stage_of
+from services.questionnaires import registry, sync_questionnaires
+from services.responses import today_in_poland_date
 from services.rounds import (
+    RoundSelection,
     close_round,
+    delete_draft,
     launch_round,
     pending_invitations,
     reopen_round,
     resend_link,
+    round_changes,
     send_reminders,
     set_up_round,
+    uninvited_recipients,
     units_for_round,
 )
 from services.subregions import mapping as subregion_mapping
+from services.territory import pick_list
 from views.access import admin_only, staff
+from views.confirm import (
+    Confirmation,
+    confirm_page,
+    confirmed,
+    ids_stamp,
+    needs_confirmation,
+    stamp_of,
+)
 from views.forms import ActionForm, CloseForm, RoundForm, choices
 
 bp = Blueprint("rounds", __name__, url_prefix="/admin/rundy")
 
 
-def _round_or_404(round_id: int) -> Round:
+def round_or_404(round_id: int) -> Round:
     return db.session.get(Round, round_id) or abort(404)
+
+
+def _back(round_: Round):
+    return redirect(url_for("rounds.detail", round_id=round_.id))
 
 
 def _fill_choices(form: RoundForm) -> None:
@@ -47,20 +75,25 @@ def _fill_choices(form: RoundForm) -> None:
                                                                  Questionnaire.version))
     form.questionnaire_id.choices = choices((q.id, f"{q.title} (v{q.version})") for q in versions)
     form.kinds.choices = choices((kind, translate(name)) for kind, name in UNIT_KINDS.items())
-    powiats = db.session.scalars(select(Territory).where(Territory.level == "powiat")).all()
-    form.powiats.choices = choices(sorted(((p.code, p.display_name) for p in powiats),
-                                          key=lambda c: polish_sort_key(c[1])))
-    units = db.session.scalars(select(Unit).where(Unit.is_active.is_(True))).unique().all()
-    form.unit_ids.choices = choices(sorted(((u.id, f"{u.name} ({translate(u.kind_name)})")
-                                            for u in units),
-                                           key=lambda c: polish_sort_key(c[1])))
+    form.powiats.choices = choices(pick_list("powiat"))
     names = sorted(set(subregion_mapping().values()), key=polish_sort_key)
     form.subregion.choices = choices([("", gettext("— wszystkie —")), *((n, n) for n in names)])
+
+
+def _selection(form: RoundForm) -> RoundSelection:
+    chosen = form.subregion.data or None
+    return RoundSelection(
+        kinds=tuple(form.kinds.data or ()), powiats=tuple(form.powiats.data or ()),
+        subregion=chosen, manual=bool(form.manual.data),
+        subregion_powiats=tuple(code for code, name in subregion_mapping().items()
+                                if name == chosen) if chosen else ())
 
 
 @bp.route("/nowa", methods=["GET", "POST"])
 @admin_only
 def new():
+    """A new round is always a draft first: recipients, e-mail and questionnaire are checked
+    on their preview pages before the launch is confirmed."""
     sync_questionnaires()  # the versions on disk are offered; storing them is harmless
     db.session.commit()
     form = RoundForm()
@@ -71,112 +104,298 @@ def new():
         questionnaire = db.session.get(Questionnaire, form.questionnaire_id.data)
         survey = registry().from_source(questionnaire.source_text,
                                         questionnaire.source_name).survey
-        chosen = form.subregion.data
-        units = units_for_round(
-            survey.unit_kinds, kinds=form.kinds.data, powiats=form.powiats.data,
-            powiats_of_subregion=[code for code, name in subregion_mapping().items()
-                                  if name == chosen] if chosen else None,
-            unit_ids=form.unit_ids.data or None)
-        if not units:
+        selection = _selection(form)
+        units = [] if selection.manual else units_for_round(
+            survey.unit_kinds, kinds=list(selection.kinds), powiats=list(selection.powiats),
+            powiats_of_subregion=list(selection.subregion_powiats))
+        if not units and not selection.manual:
             form.kinds.errors = [gettext("Żadna jednostka z rejestru nie spełnia tych warunków.")]
         else:
-            round_, count = set_up_round(
+            round_, _count = set_up_round(
                 questionnaire, units, period=form.period,
                 reporting_year=form.reporting_year.data, opens_on=form.opens_on.data,
                 deadline=form.deadline.data, title=form.title.data or None,
                 reminder_days=form.reminder_list, allow_late=form.allow_late.data,
-                launch=bool(request.form.get("launch")))
+                launch=False, selection=selection)
             db.session.commit()
-            flash(ngettext("Utworzono rundę. Wysłano %(num)d zaproszeń.",
-                           "Utworzono rundę. Wysłano %(num)d zaproszeń.", count) if count
-                  else gettext("Utworzono rundę (szkic). Jednostek do zaproszenia: %(count)s.",
-                               count=len(units)), "success")
-            return redirect(url_for("rounds.detail", round_id=round_.id))
+            flash(gettext("Utworzono szkic rundy. Sprawdź odbiorców, treść zaproszenia "
+                          "i ankietę, potem uruchom rundę."), "success")
+            return redirect(url_for("round_setup.recipients", round_id=round_.id))
     return render_template("rounds/new.html", form=form)
 
 
 @bp.get("/<int:round_id>")
 @staff
 def detail(round_id: int):
-    round_ = _round_or_404(round_id)
-    invitations = db.session.scalars(
-        select(Invitation).where(Invitation.round_id == round_.id)).unique().all()
+    round_ = round_or_404(round_id)
     pending = sorted(pending_invitations(round_), key=lambda i: polish_sort_key(i.unit.name))
-    survey = survey_for_round(round_).survey
-    candidates = units_for_round(survey.unit_kinds) if round_.status == "draft" else []
+    withdrawn = [inv for inv in round_.invitations if inv.withdrawn_at is not None]
+    uninvited = uninvited_recipients(round_) if round_.status != "closed" else []
     return render_template(
         "rounds/detail.html", round=round_, progress=round_progress(round_),
         stages=STAGES, stage_labels=STAGE_LABELS, pending=pending, stage_of=stage_of,
-        invitations=invitations, candidates=candidates, action_form=ActionForm(),
-        close_form=CloseForm(), mail_status=round_mail_status(round_))
+        withdrawn=withdrawn, uninvited=uninvited,
+        invitable=[u for u in uninvited if u.email_list], action_form=ActionForm(),
+        mail_status=round_mail_status(round_), sending=round_sending(round_.id),
+        changes=round_changes(round_), today=today_in_poland_date())
 
 
-@bp.post("/<int:round_id>/uruchom")
+@bp.get("/<int:round_id>/poczta")
+@staff
+def sending_status(round_id: int):
+    """The round's sending progress as the page shows it, for the live status line."""
+    sending = round_sending(round_or_404(round_id).id)
+    return jsonify(text=sending.text, waiting=sending.waiting, stuck=sending.stuck)
+
+
+def _queued_message(count: int) -> str:
+    return ngettext("Zakolejkowano %(num)d zaproszenie — wysyłka trwa w tle, postęp widać "
+                    "na stronie rundy.",
+                    "Zakolejkowano %(num)d zaproszeń — wysyłka trwa w tle, postęp widać "
+                    "na stronie rundy.", count)
+
+
+@bp.route("/<int:round_id>/uruchom", methods=["GET", "POST"])
 @admin_only
+@needs_confirmation
 def launch(round_id: int):
-    round_ = _round_or_404(round_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    if round_.status == "closed":
-        flash(gettext("Runda jest zamknięta."), "error")
-        return redirect(url_for("rounds.detail", round_id=round_id))
-    survey = survey_for_round(round_).survey
-    count = launch_round(round_, units_for_round(survey.unit_kinds))
+    round_ = round_or_404(round_id)
+    if round_.status != "draft":
+        flash(gettext("Runda jest już uruchomiona."), "error")
+        return _back(round_)
+    units = uninvited_recipients(round_)
+    invited = [u for u in units if u.email_list]
+    skipped = [u for u in units if not u.email_list]
+    if not invited:
+        flash(gettext("Nie ma kogo zaprosić: żadna z wybranych jednostek nie ma adresu "
+                      "e-mail."), "error")
+        return redirect(url_for("round_setup.recipients", round_id=round_.id))
+    consequences = [
+        gettext("Runda zostanie otwarta: linki zaczną działać, jednostki będą mogły "
+                "wypełniać ankietę do %(deadline)s.", deadline=long_date(round_.deadline)),
+        gettext("Przypomnienia automatyczne: %(days)s.",
+                days=_reminder_text(round_.reminder_days)),
+    ]
+    if skipped:
+        consequences.append(ngettext(
+            "%(num)d jednostka bez adresu e-mail nie zostanie zaproszona.",
+            "%(num)d jednostek bez adresu e-mail nie zostanie zaproszonych.", len(skipped)))
+    confirmation = Confirmation(
+        title=gettext("Uruchomić rundę „%(title)s”?", title=round_.title),
+        warning=ngettext("%(num)d jednostka dostanie teraz e-mail z zaproszeniem i osobistym "
+                         "linkiem.",
+                         "%(num)d jednostek dostanie teraz e-mail z zaproszeniem i osobistym "
+                         "linkiem.", len(invited)),
+        consequences=consequences, items=[u.name for u in invited],
+        button=ngettext("Tak, uruchom i wyślij %(num)d zaproszenie",
+                        "Tak, uruchom i wyślij %(num)d zaproszeń", len(invited)),
+        cancel_url=url_for("rounds.detail", round_id=round_.id),
+        stamp=ids_stamp("launch", (u.id for u in invited)), destructive=False)
+    if not confirmed(confirmation):
+        return confirm_page(confirmation)
+    count = launch_round(round_, invited)
     db.session.commit()
-    flash(ngettext("Runda otwarta. Wysłano %(num)d zaproszeń.",
-                   "Runda otwarta. Wysłano %(num)d zaproszeń.", count), "success")
-    return redirect(url_for("rounds.detail", round_id=round_id))
+    flash(gettext("Runda otwarta.") + " " + _queued_message(count), "success")
+    return _back(round_)
 
 
-@bp.post("/<int:round_id>/przypomnij")
+def _reminder_text(days: list[int] | None) -> str:
+    if not days:
+        return gettext("brak")
+    return gettext("%(days)s dni przed terminem", days=", ".join(map(str, days)))
+
+
+@bp.route("/<int:round_id>/przypomnij", methods=["GET", "POST"])
 @admin_only
+@needs_confirmation
 def remind(round_id: int):
-    round_ = _round_or_404(round_id)
-    if not ActionForm().validate_on_submit() or round_.status != "open":
-        abort(400)
-    count = send_reminders(round_)
+    round_ = round_or_404(round_id)
+    pending = pending_invitations(round_) if round_.status == "open" else []
+    if not pending:
+        flash(gettext("Nie ma komu przypominać: wszystkie zaproszone jednostki wysłały "
+                      "odpowiedź.") if round_.status == "open"
+              else gettext("Przypomnienia wysyła się tylko w otwartej rundzie."), "error")
+        return _back(round_)
+    confirmation = Confirmation(
+        title=gettext("Wysłać przypomnienie?"), caption=round_.title,
+        warning=ngettext("%(num)d jednostka, która nie wysłała odpowiedzi, dostanie teraz "
+                         "e-mail z przypomnieniem i nowym linkiem.",
+                         "%(num)d jednostek, które nie wysłały odpowiedzi, dostanie teraz "
+                         "e-mail z przypomnieniem i nowym linkiem.", len(pending)),
+        consequences=[gettext("Wcześniejsze linki nadal działają; zapisane odpowiedzi "
+                              "zostają.")],
+        items=sorted((inv.unit.name for inv in pending), key=polish_sort_key),
+        button=ngettext("Tak, wyślij %(num)d przypomnienie", "Tak, wyślij %(num)d przypomnień",
+                        len(pending)),
+        cancel_url=url_for("rounds.detail", round_id=round_.id),
+        stamp=ids_stamp("remind", (inv.id for inv in pending)), destructive=False)
+    if not confirmed(confirmation):
+        return confirm_page(confirmation)
+    count = send_reminders(round_, pending)
     db.session.commit()
-    flash(gettext("Wysłano przypomnienia: %(count)s.", count=count), "success")
-    return redirect(url_for("rounds.detail", round_id=round_id))
+    flash(ngettext("Zakolejkowano %(num)d przypomnienie — wysyłka trwa w tle.",
+                   "Zakolejkowano %(num)d przypomnień — wysyłka trwa w tle.", count), "success")
+    return _back(round_)
 
 
-@bp.post("/<int:round_id>/zaproszenia/<int:invitation_id>/<any(wyslij, wymien):mode>")
-@admin_only
-def resend(round_id: int, invitation_id: int, mode: str):
+def _invitation_or_404(round_id: int, invitation_id: int) -> Invitation:
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.round_id != round_id:
         abort(404)
+    return invitation
+
+
+@bp.post("/<int:round_id>/zaproszenia/<int:invitation_id>/wyslij")
+@admin_only
+def resend(round_id: int, invitation_id: int):
+    """The link once more, to the same addresses; earlier links keep working (no loss)."""
+    invitation = _invitation_or_404(round_id, invitation_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    resend_link(invitation, revoke_old=mode == "wymien")
+    if invitation.withdrawn_at is not None:
+        flash(gettext("Jednostka została wycofana z rundy."), "error")
+        return _back(invitation.round)
+    resend_link(invitation, revoke_old=False)
     db.session.commit()
-    flash(gettext("%(unit)s: wymieniono link (stare linki przestały działać) i wysłano nowy.",
-                  unit=invitation.unit.name) if mode == "wymien" else
-          gettext("%(unit)s: wysłano link ponownie.", unit=invitation.unit.name), "success")
-    return redirect(url_for("rounds.detail", round_id=round_id))
+    flash(gettext("%(unit)s: zakolejkowano e-mail z linkiem.", unit=invitation.unit.name),
+          "success")
+    return _back(invitation.round)
 
 
-@bp.post("/<int:round_id>/zamknij")
+@bp.route("/<int:round_id>/zaproszenia/<int:invitation_id>/wymien", methods=["GET", "POST"])
 @admin_only
+@needs_confirmation
+def replace_link(round_id: int, invitation_id: int):
+    invitation = _invitation_or_404(round_id, invitation_id)
+    round_ = invitation.round
+    if invitation.withdrawn_at is not None or round_.status == "draft":
+        flash(gettext("Tej jednostce nie można wymienić linku."), "error")
+        return _back(round_)
+    active = [t for t in invitation.tokens if t.revoked_at is None]
+    confirmation = Confirmation(
+        title=gettext("Wymienić link jednostki %(unit)s?", unit=invitation.unit.name),
+        caption=round_.title,
+        warning=gettext("Stary link przestanie działać — także ten, który ktoś mógł przekazać "
+                        "dalej."),
+        consequences=[
+            gettext("Jednostka dostanie e-mail z nowym linkiem na: %(emails)s.",
+                    emails=", ".join(invitation.unit.email_list) or gettext("brak adresu")),
+            gettext("Zapisane odpowiedzi zostają."),
+        ],
+        button=gettext("Tak, wymień link"),
+        cancel_url=url_for("rounds.detail", round_id=round_.id),
+        stamp=stamp_of("replace", invitation.id, sorted(t.token_hash for t in active)))
+    if not confirmed(confirmation):
+        return confirm_page(confirmation)
+    resend_link(invitation, revoke_old=True)
+    db.session.commit()
+    flash(gettext("%(unit)s: stary link przestał działać; zakolejkowano e-mail z nowym.",
+                  unit=invitation.unit.name), "success")
+    return _back(round_)
+
+
+@bp.route("/<int:round_id>/zamknij", methods=["GET", "POST"])
+@admin_only
+@needs_confirmation
 def close(round_id: int):
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
+    if round_.status != "open":
+        flash(gettext("Zamknąć można tylko otwartą rundę."), "error")
+        return _back(round_)
+    pending = pending_invitations(round_)
+    today = today_in_poland_date()
     form = CloseForm()
-    if not form.validate_on_submit():
-        abort(400)
-    close_round(round_, allow_late=form.allow_late.data)
+    if request.method == "GET" and today > round_.deadline:
+        form.reason.data = gettext("Termin minął.")
+    consequences = [
+        ngettext("%(num)d jednostka nie wysłała jeszcze odpowiedzi: bez zgody na spóźnione "
+                 "odpowiedzi nie będzie mogła tego zrobić.",
+                 "%(num)d jednostek nie wysłało jeszcze odpowiedzi: bez zgody na spóźnione "
+                 "odpowiedzi nie będą mogły tego zrobić.", len(pending)),
+        gettext("Przypomnienia automatyczne przestaną być wysyłane."),
+        gettext("Jednostki, które otworzą link, przeczytają, że rundę zamknął %(organisation)s "
+                "dnia %(date)s.", organisation=_organisation(), date=long_date(today))
+        if today <= round_.deadline else
+        gettext("Jednostki, które otworzą link, przeczytają, że termin minął."),
+    ]
+    confirmation = Confirmation(
+        title=gettext("Zamknąć rundę „%(title)s”?", title=round_.title),
+        warning=gettext("Runda przestanie przyjmować odpowiedzi przed terminem "
+                        "%(deadline)s.", deadline=long_date(round_.deadline))
+        if today <= round_.deadline else
+        gettext("Runda przestanie przyjmować odpowiedzi."),
+        consequences=consequences, items=sorted((i.unit.name for i in pending),
+                                                key=polish_sort_key),
+        button=gettext("Tak, zamknij rundę"), form=form, fields=("reason", "allow_late"),
+        cancel_url=url_for("rounds.detail", round_id=round_.id),
+        stamp=stamp_of("close", round_.id, round_.status, len(pending)))
+    if not confirmed(confirmation):
+        return confirm_page(confirmation)
+    close_round(round_, allow_late=form.allow_late.data, reason=form.reason.data,
+                by=current_user)
     db.session.commit()
     flash(gettext("Runda zamknięta. Spóźnione odpowiedzi są nadal przyjmowane.")
           if form.allow_late.data else gettext("Runda zamknięta."), "success")
-    return redirect(url_for("rounds.detail", round_id=round_id))
+    return _back(round_)
 
 
-@bp.post("/<int:round_id>/otworz")
+def _organisation() -> str:
+    return current_app.config["ESMON_ORGANISATION"]
+
+
+@bp.route("/<int:round_id>/otworz", methods=["GET", "POST"])
 @admin_only
+@needs_confirmation
 def reopen(round_id: int):
-    round_ = _round_or_404(round_id)
-    if not ActionForm().validate_on_submit() or round_.status != "closed":
-        abort(400)
+    round_ = round_or_404(round_id)
+    if round_.status != "closed":
+        flash(gettext("Ponownie otworzyć można tylko zamkniętą rundę."), "error")
+        return _back(round_)
+    pending = pending_invitations(round_)
+    today = today_in_poland_date()
+    consequences = [ngettext(
+        "%(num)d jednostka bez wysłanej odpowiedzi znów będzie mogła ją wypełnić i wysłać.",
+        "%(num)d jednostek bez wysłanej odpowiedzi znów będzie mogło ją wypełnić i wysłać.",
+        len(pending))]
+    if today > round_.deadline:
+        consequences.append(gettext("Termin %(deadline)s już minął — po otwarciu przedłuż go, "
+                                    "aby jednostki wiedziały, do kiedy mają czas.",
+                                    deadline=long_date(round_.deadline)))
+    confirmation = Confirmation(
+        title=gettext("Otworzyć ponownie rundę „%(title)s”?", title=round_.title),
+        warning=gettext("Linki jednostek znów zaczną działać; nikt nie dostanie e-maila."),
+        consequences=consequences, button=gettext("Tak, otwórz rundę"),
+        cancel_url=url_for("rounds.detail", round_id=round_.id),
+        stamp=stamp_of("reopen", round_.id, round_.status), destructive=False)
+    if not confirmed(confirmation):
+        return confirm_page(confirmation)
     reopen_round(round_)
     db.session.commit()
     flash(gettext("Runda ponownie otwarta."), "success")
-    return redirect(url_for("rounds.detail", round_id=round_id))
+    return _back(round_)
+
+
+@bp.route("/<int:round_id>/usun", methods=["GET", "POST"])
+@admin_only
+@needs_confirmation
+def delete(round_id: int):
+    round_ = round_or_404(round_id)
+    if round_.status != "draft" or round_.invitations:
+        flash(gettext("Usunąć można tylko szkic rundy, do której nikogo nie zaproszono."),
+              "error")
+        return _back(round_)
+    confirmation = Confirmation(
+        title=gettext("Usunąć szkic rundy „%(title)s”?", title=round_.title),
+        warning=gettext("Szkic zniknie z listy rund; tego nie można cofnąć."),
+        consequences=[gettext("Nikt nie dostał jeszcze zaproszenia, więc nikt nie dostanie "
+                              "też żadnej wiadomości.")],
+        button=gettext("Tak, usuń szkic"),
+        cancel_url=url_for("rounds.detail", round_id=round_.id),
+        stamp=stamp_of("delete", round_.id, round_.status))
+    if not confirmed(confirmation):
+        return confirm_page(confirmation)
+    title = round_.title
+    delete_draft(round_)
+    db.session.commit()
+    flash(gettext("Usunięto szkic rundy „%(title)s”.", title=title), "success")
+    return redirect(url_for("admin.index"))

@@ -1,0 +1,159 @@
+"""Before a round goes out: who it will invite, the e-mail they get, the questionnaire they see.
+
+The recipients page lists exactly the units launching would invite (the same
+``uninvited_recipients``), with what stops one from getting the e-mail (no address, a broken
+one, an address shared with another unit) and a link to fix it; staff leave units out or add
+them by hand. After launch the same page lists units that fit the round but were registered
+later, to invite them.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext
+
+from extensions import db
+from forms.logic import Situation, resolve
+from models import Unit
+from services.messages import preview_invitation
+from services.questionnaires import survey_for_round
+from services.responses import bind_form, today_in_poland
+from services.rounds import (
+    RoundSelection,
+    change_selection,
+    round_recipients,
+    uninvited_recipients,
+)
+from services.unit_search import eligible_units, recipient_problems, resolve_unit
+from views.access import admin_only, staff
+from views.forms import ActionForm
+from views.rounds import round_or_404
+
+bp = Blueprint("round_setup", __name__, url_prefix="/admin/rundy")
+
+#: the HTML of a previewed e-mail runs in a sandboxed frame with the inline styles e-mail
+#: needs (and nothing else), framed only by our own page
+EMAIL_PREVIEW_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                     "frame-ancestors 'self'; base-uri 'none'; form-action 'none'")
+
+
+@bp.get("/<int:round_id>/odbiorcy")
+@staff
+def recipients(round_id: int):
+    round_ = round_or_404(round_id)
+    units = uninvited_recipients(round_)
+    chosen = RoundSelection.from_json(round_.selection)
+    excluded = db.session.scalars(
+        db.select(Unit).where(Unit.id.in_(chosen.excluded))).all() if chosen.excluded else []
+    text = (request.args.get("szukaj") or "").strip()[:100]
+    matches = _matches(round_, text) if text else []
+    return render_template(
+        "rounds/recipients.html", round=round_, units=units,
+        problems=recipient_problems(units), excluded=excluded, selection=chosen,
+        search=text, matches=matches, action_form=ActionForm(),
+        invitable=[u for u in units if u.email_list])
+
+
+def _matches(round_, text: str) -> list[Unit]:
+    """Units that fit the questionnaire but are not among the recipients, by name or TERYT."""
+    taken = {u.id for u in round_recipients(round_)} | {i.unit_id for i in round_.invitations}
+    return [u for u in eligible_units(survey_for_round(round_).survey.unit_kinds, text)
+            if u.id not in taken]
+
+
+@bp.post("/<int:round_id>/odbiorcy/<any(dodaj, pomin, przywroc):change>")
+@admin_only
+def change_recipients(round_id: int, change: str):
+    """Add a unit by hand, leave one out, or take it back. Nobody gets e-mail from this."""
+    round_ = round_or_404(round_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    here = url_for("round_setup.recipients", round_id=round_.id)
+    if round_.status == "closed" or (change != "dodaj" and round_.status != "draft"):
+        flash(gettext("W tym stanie rundy nie można zmieniać odbiorców."), "error")
+        return redirect(here)
+    unit_kinds = survey_for_round(round_).survey.unit_kinds
+    found = resolve_unit(unit_kinds, request.form.get("jednostka", ""))
+    if found.unit is None:
+        if found.candidates:
+            return redirect(url_for("round_setup.recipients", round_id=round_.id,
+                                    szukaj=found.text) + "#wyniki")
+        flash(found.message, "error")
+        return redirect(here)
+    unit = found.unit
+    if change == "dodaj":
+        change_selection(round_, add=[unit])
+        done = gettext("Dodano do odbiorców: %(unit)s.", unit=unit.name)
+    elif change == "pomin":
+        change_selection(round_, exclude=[unit])
+        done = gettext("Pominięto: %(unit)s — nie dostanie zaproszenia.", unit=unit.name)
+    else:
+        change_selection(round_, restore=[unit])
+        done = gettext("Przywrócono do odbiorców: %(unit)s.", unit=unit.name)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(here)
+
+
+@bp.get("/<int:round_id>/podglad-zaproszenia")
+@staff
+def invitation_preview(round_id: int):
+    round_ = round_or_404(round_id)
+    units = round_recipients(round_)
+    unit = _preview_unit(units)
+    if unit is None:
+        flash(gettext("Runda nie ma jeszcze odbiorców — dodaj jednostki, aby zobaczyć "
+                      "zaproszenie."), "error")
+        return redirect(url_for("round_setup.recipients", round_id=round_.id))
+    return render_template("rounds/invitation_preview.html", round=round_, unit=unit,
+                           units=units, message=preview_invitation(round_, unit))
+
+
+def _preview_unit(units: list[Unit]) -> Unit | None:
+    wanted = request.args.get("jednostka", type=int)
+    return next((u for u in units if u.id == wanted), units[0] if units else None)
+
+
+@bp.get("/<int:round_id>/podglad-zaproszenia/tresc.html")
+@staff
+def invitation_preview_html(round_id: int):
+    """The HTML part alone, for the sandboxed frame of the preview page."""
+    round_ = round_or_404(round_id)
+    unit = _preview_unit(round_recipients(round_))
+    if unit is None:
+        abort(404)
+    response = make_response(preview_invitation(round_, unit).body_html)
+    response.headers["Content-Security-Policy"] = EMAIL_PREVIEW_CSP
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@bp.get("/<int:round_id>/podglad-ankiety")
+@bp.get("/<int:round_id>/podglad-ankiety/<section_id>")
+@staff
+def questionnaire_preview(round_id: int, section_id: str | None = None):
+    """A section as a respondent first sees it, read-only (nothing can be sent from here)."""
+    round_ = round_or_404(round_id)
+    loaded = survey_for_round(round_)
+    survey = loaded.survey
+    if section_id is not None and not any(s.id == section_id for s in survey.sections):
+        abort(404)
+    section = survey.section(section_id) if section_id else survey.sections[0]
+    situation = Situation(reporting_year=round_.reporting_year, today=today_in_poland())
+    resolution = resolve(survey, {}, situation)
+    form = loaded.forms[section.id](formdata=None, data={}, meta={"csrf": False})
+    bind_form(form, resolution, enforce_required=False)
+    year = round_.reporting_year
+    return render_template(
+        "rounds/questionnaire_preview.html", round=round_, survey=survey, section=section,
+        index=survey.section_index(section.id), form=form, visible=resolution.visible,
+        placeholders={"rok": year, "rok_nastepny": year + 1, "rok_poprzedni": year - 1})
