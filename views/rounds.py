@@ -6,7 +6,7 @@ Every action that sends e-mail or cannot be undone runs from its confirmation pa
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -99,7 +99,9 @@ def new():
     form = RoundForm()
     _fill_choices(form)
     if request.method == "GET":
-        form.reporting_year.data = date.today().year - 1
+        today = today_in_poland_date()
+        form.reporting_year.data = today.year - 1
+        form.opens_on.data, form.deadline.data = today, today + timedelta(days=30)
     if form.validate_on_submit():
         questionnaire = db.session.get(Questionnaire, form.questionnaire_id.data)
         survey = registry().from_source(questionnaire.source_text,
