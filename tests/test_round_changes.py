@@ -201,7 +201,7 @@ def test_extending_the_deadline_changes_what_respondents_see_and_tells_only_non_
         # the "2 days before" reminder is armed again for the new date
         assert db.session.scalars(select(RoundReminder)).all() == []
         assert queue_due_reminders(new - timedelta(days=2)) == 2
-    from l10n import long_date
+    from l10n.web import long_date
 
     with app.test_request_context():
         shown = long_date(new)
