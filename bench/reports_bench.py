@@ -294,14 +294,13 @@ def floor_phase(url: str, round_id: int, out: Path) -> dict[str, float]:
     import xlsxwriter
 
     from extensions import db
-    from forms.model import NUMERIC_TYPES
     from services.report_source import round_survey
 
     app = _app(url)
     with app.app_context():
         survey = round_survey(db.session, round_id)
         questions = [q for q in survey.questions if q.has_answer]
-        numeric = {q.id for q in questions if q.type in NUMERIC_TYPES}
+        numeric = {q.id for q in questions if q.is_numeric}
         ids = [q.id for q in questions]
         started = time.perf_counter()
         rows = db.session.execute(sa.text(

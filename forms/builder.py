@@ -13,30 +13,12 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms.validators import StopValidation, ValidationError
 
-from forms.fields import QUESTION_TYPES, TrimmedTextAreaField, field_name, question_type
 from forms.logic import Resolution, constraint_failures
 from forms.model import Question, Section, Survey
-from l10n import N_
+from forms.types import field_name
+from forms.types.text import TrimmedTextAreaField
 
 COMMENT_PREFIX = "w_"
-
-#: Polish messages marked with ``N_``: the Flask side translates them (``l10n.web.translate``)
-_REQUIRED_MESSAGES = {
-    "integer": N_("Wpisz liczbę (0, jeśli nie było)."),
-    "decimal": N_("Wpisz liczbę (0, jeśli nie było)."),
-    "money": N_("Wpisz kwotę (0, jeśli nie było)."),
-    "percent": N_("Wpisz wartość procentową."),
-    "yes_no": N_("Wybierz „Tak” albo „Nie”."),
-    "single_choice": N_("Wybierz jedną odpowiedź."),
-    "multiple_choice": N_("Zaznacz co najmniej jedną odpowiedź."),
-    "territory": N_("Wybierz z listy."),
-    "date": N_("Wpisz datę w formacie dd.mm.rrrr."),
-    "table": N_("Uzupełnij komórkę (0, jeśli nie było)."),
-}
-
-
-def required_message(question: Question) -> str:
-    return _REQUIRED_MESSAGES.get(question.type, N_("To pole jest wymagane."))
 
 
 class _AnswerRules:
@@ -47,9 +29,10 @@ class _AnswerRules:
     rather than ``DataRequired``): emptiness is judged on the parsed value, not its truth.
     """
 
-    def __init__(self, question: Question, check_constraints: bool = True):
+    def __init__(self, question: Question):
         self.question = question
-        self.check_constraints = check_constraints
+        #: a composite answer (a table) is checked as a whole in ``SectionForm.validate``
+        self.check_constraints = not question.kind.composite
 
     def __call__(self, form: SectionForm, field: Any) -> None:
         question = self.question
@@ -62,15 +45,11 @@ class _AnswerRules:
         empty = field.data is None or field.data == [] or field.data == ""
         if empty:
             if form.enforce_required and resolution.is_required(question):
-                raise StopValidation(required_message(question))
+                raise StopValidation(question.kind.required_message)
             raise StopValidation()
-        if question.type in ("text", "textarea") and question.max_length and len(
-                field.data) > question.max_length:
-            raise ValidationError(N_(
-                "Tekst jest za długi: najwyżej %(max)s znaków (wpisano %(length)s).",
-                max=question.max_length, length=len(field.data)))
-        if question.type == "table" and field.data < 0:
-            raise ValidationError(N_("Liczba w tabeli nie może być ujemna."))
+        problem = question.kind.check_value(question, field.data)
+        if problem:
+            raise ValidationError(problem)
         if self.check_constraints:
             failures = constraint_failures(question, resolution)
             if failures:
@@ -93,10 +72,10 @@ class SectionForm(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         for question in self.section.questions:
-            if question.type == "table" and question.id in self.resolution.visible:
+            if question.kind.composite and question.id in self.resolution.visible:
                 failures = constraint_failures(question, self.resolution)
-                cell_errors = any(self[field_name(question.id, r, c)].errors
-                                  for r, c in question.cell_ids())
+                cell_errors = any(self[name].errors
+                                  for name in question.kind.field_names(question))
                 if failures and not cell_errors:
                     self.table_errors[question.id] = failures[:1]
                     valid = False
@@ -104,18 +83,16 @@ class SectionForm(FlaskForm):
 
     def typed_values(self) -> dict[str, Any]:
         """Typed answers of this section as posted (``None`` for empty or unreadable ones)."""
-        return {q.id: question_type(q).value_from_form(self, q)
+        return {q.id: q.kind.value_from_form(self, q)
                 for q in self.section.questions if q.is_input}
 
     def question_errors(self, question: Question) -> list[str]:
         """Every message for a question (a table gathers its cells' messages)."""
-        if question.type == "table":
-            messages = list(self.table_errors.get(question.id, []))
-            for row, column in question.cell_ids():
-                messages += self[field_name(question.id, row, column)].errors
-            return list(dict.fromkeys(messages))
-        name = field_name(question.id)
-        return list(self[name].errors) if name in self else []
+        messages = list(self.table_errors.get(question.id, []))
+        for name in question.kind.field_names(question):
+            if name in self:
+                messages += self[name].errors
+        return list(dict.fromkeys(messages))
 
     def error_list(self) -> list[tuple[Question, str, str]]:
         """(question, first field name, message) for the error summary, in page order."""
@@ -124,11 +101,9 @@ class SectionForm(FlaskForm):
             messages = self.question_errors(question)
             if not messages:
                 continue
-            anchor = field_name(question.id)
-            if question.type == "table":
-                bad = [field_name(question.id, r, c) for r, c in question.cell_ids()
-                       if self[field_name(question.id, r, c)].errors]
-                anchor = bad[0] if bad else field_name(question.id, *question.cell_ids()[0])
+            names = question.kind.field_names(question) or [field_name(question.id)]
+            anchor = next((name for name in names if name in self and self[name].errors),
+                          names[0])
             items.append((question, anchor, messages[0]))
         return items
 
@@ -139,11 +114,8 @@ def build_section_form(survey: Survey, section: Section) -> type[SectionForm]:
     for question in section.questions:
         if not question.is_input:
             continue
-        kind = QUESTION_TYPES[question.type]
-        for name, unbound in kind.make_fields(question).items():
-            unbound.kwargs.setdefault("validators", [])
-            unbound.kwargs["validators"] = [_AnswerRules(question,
-                                                         question.type != "table")]
+        for name, unbound in question.kind.make_fields(question).items():
+            unbound.kwargs["validators"] = [_AnswerRules(question)]
             attrs[name] = unbound
         if question.warnings:
             attrs[COMMENT_PREFIX + question.id] = TrimmedTextAreaField(

@@ -23,8 +23,9 @@ from forms.expressions import (
     to_json,
     uses_self,
 )
-from forms.model import YES_NO_CHOICES, Axis, Check, Choice, Question, Section, Survey
+from forms.model import Axis, Check, Choice, Question, Section, Survey
 from forms.problems import Problem
+from forms.types import COMMON_KEYS, QUESTION_TYPES, Untyped
 from forms.yamlsource import LineDict, LineList, load_yaml
 from l10n import N_
 
@@ -44,37 +45,13 @@ PREFILL_SOURCES = frozenset({
     "last_round", "unit.name", "unit.teryt", "unit.regon", "unit.krs", "unit.emails",
     "unit.contact_person", "unit.jst_rodzaj",
 })
-NUMBER_FORMATS = ("integer", "decimal", "money", "percent")
-
-_COMMON_KEYS = {
-    "id", "type", "label", "hint", "required", "relevant", "constraint",
-    "constraint_message", "constraints", "warning", "warning_message", "warnings",
-    "prefill", "read_only",
-}
-#: type → the keys it accepts besides the common ones
-TYPE_KEYS: dict[str, set[str]] = {
-    "integer": {"grouping"},
-    "decimal": {"places", "grouping"},
-    "money": set(),
-    "percent": {"places"},
-    "text": {"max_length"},
-    "textarea": {"max_length"},
-    "email": set(),
-    "phone": set(),
-    "date": set(),
-    "yes_no": set(),
-    "single_choice": {"choices"},
-    "multiple_choice": {"choices"},
-    "territory": {"levels", "multiple"},
-    "note": set(),
-    "calculated": {"calculation", "format"},
-    "table": {"rows", "columns", "cell_type"},
-}
 SURVEY_KEYS = {
     "format", "key", "version", "title", "description", "unit_kinds", "period",
     "choice_lists", "sections",
 }
 SECTION_KEYS = {"id", "title", "help", "relevant", "questions"}
+#: stands in for a question without ``type`` (reported), so the rest of the file is checked
+_UNTYPED = Untyped()
 #: table functions whose first argument must be a table question
 _TABLE_FUNCTIONS = {"cell": 2, "row-total": 1, "column-total": 1}
 
@@ -278,10 +255,11 @@ class _Reader:
             self.problem(raw.line_of("id"), "reserved_name",
                          f"Nazwa '{qid}' jest zarezerwowana; wybierz inną.", qid)
         qtype = self.text(raw, "type", required=True, qid=qid)
-        if qtype and qtype not in TYPE_KEYS:
+        kind = QUESTION_TYPES.get(qtype) if qtype else _UNTYPED
+        if kind is None:
             self.problem(raw.line_of("type"), "unknown_type", f"Nieznany typ '{qtype}'.", qid)
             return None
-        self.unknown_keys(raw, _COMMON_KEYS | TYPE_KEYS.get(qtype, set()), "pytaniu", qid)
+        self.unknown_keys(raw, COMMON_KEYS | kind.keys, "pytaniu", qid)
         label = self.text(raw, "label", required=True, qid=qid)
         fields: dict[str, Any] = {}
         required = raw.get("required", False)
@@ -292,58 +270,9 @@ class _Reader:
         else:
             self.problem(raw.line_of("required"), "bad_value",
                          "Pole 'required' przyjmuje true, false albo wyrażenie.", qid)
-        constraints = self.checks(raw, "constraint", qid)
-        warnings = self.checks(raw, "warning", qid)
-        if qtype == "note" and (constraints or warnings or "required" in raw):
-            self.problem(raw.line, "constraint_on_note",
-                         "Notatka (type: note) nie ma odpowiedzi: bez required/constraint/warning.",
-                         qid)
-        if qtype in ("single_choice", "multiple_choice"):
-            ref = raw.get("choices")
-            if isinstance(ref, str):
-                if ref not in choice_lists:
-                    self.problem(raw.line_of("choices"), "unknown_choice_list",
-                                 f"Nie ma listy odpowiedzi '{ref}' w 'choice_lists'.", qid)
-                fields["choices"] = choice_lists.get(ref, ())
-            else:
-                fields["choices"] = self.choices(ref, raw.line_of("choices"), qid)
-        elif qtype == "yes_no":
-            fields["choices"] = YES_NO_CHOICES
-        if qtype == "territory":
-            levels = raw.get("levels", ["gmina"])
-            if not isinstance(levels, list) or not levels or any(
-                    lv not in ("gmina", "powiat") for lv in levels):
-                self.problem(raw.line_of("levels"), "bad_value",
-                             "Pole 'levels' to lista z 'gmina' i/lub 'powiat'.", qid)
-                levels = ["gmina"]
-            fields["levels"] = tuple(levels)
-            fields["multiple"] = self.flag(raw, "multiple", qid)
-        if qtype == "calculated":
-            fields["calculation"] = self.expression(raw, "calculation", qid)
-            if "calculation" not in raw:
-                self.problem(raw.line, "missing_calculation",
-                             "Pytanie wyliczane musi mieć 'calculation'.", qid)
-            fmt = self.text(raw, "format", default="decimal")
-            if fmt not in (*NUMBER_FORMATS, "text"):
-                self.problem(raw.line_of("format"), "bad_value",
-                             f"Pole 'format' przyjmuje: {', '.join(NUMBER_FORMATS)}, text.", qid)
-            fields["format"] = fmt
-        if qtype == "table":
-            fields["rows"] = self.axes(raw, "rows", qid)
-            fields["columns"] = self.axes(raw, "columns", qid)
-            cell_type = self.text(raw, "cell_type", default="integer")
-            if cell_type not in ("integer", "decimal", "money"):
-                self.problem(raw.line_of("cell_type"), "bad_value",
-                             "Pole 'cell_type' przyjmuje integer, decimal albo money.", qid)
-            fields["cell_type"] = cell_type
-        if "grouping" in raw:
-            fields["grouping"] = self.flag(raw, "grouping", qid)
-        if qtype in ("decimal", "percent"):
-            fields["places"] = self.integer(raw, "places", 2 if qtype == "decimal" else 1, qid,
-                                            0, 6)
-        if qtype in ("text", "textarea"):
-            fields["max_length"] = self.integer(
-                raw, "max_length", 300 if qtype == "text" else 4000, qid, 1, 100_000)
+        fields["constraints"] = self.checks(raw, "constraint", qid)
+        fields["warnings"] = self.checks(raw, "warning", qid)
+        fields.update(kind.read_options(self, raw, qid, choice_lists, fields))
         prefill = raw.get("prefill")
         if prefill is not None and prefill not in PREFILL_SOURCES:
             self.problem(raw.line_of("prefill"), "bad_prefill",
@@ -355,10 +284,10 @@ class _Reader:
             self.problem(raw.line_of("read_only"), "bad_prefill",
                          "Pytanie tylko do odczytu musi mieć 'prefill: unit.…'.", qid)
         return Question(
-            id=qid or "", type=qtype, label=label, section_id=section_id, line=raw.line,
-            hint=self.text(raw, "hint"), relevant=self.expression(raw, "relevant", qid),
-            constraints=constraints, warnings=warnings, prefill=prefill, read_only=read_only,
-            **fields,
+            id=qid or "", type=qtype, kind=kind, label=label, section_id=section_id,
+            line=raw.line, hint=self.text(raw, "hint"),
+            relevant=self.expression(raw, "relevant", qid), prefill=prefill,
+            read_only=read_only, **fields,
         )
 
     def checks(self, raw: LineDict, kind: str, qid: str | None) -> tuple[Check, ...]:
@@ -458,7 +387,8 @@ class _Semantics:
                                 f"Znak '.' (bieżąca wartość) działa tylko w constraint/warning, "
                                 f"nie w '{where}'.", qid)
         for name, needed in _table_calls(expr):
-            if self.survey.has_question(name) and self.survey.question(name).type != "table":
+            if self.survey.has_question(name) and (
+                    self.survey.question(name).value_kind != "cells"):
                 self.reader.problem(line, "bad_table",
                                     f"Funkcja tabelaryczna użyta dla '{name}', który nie jest "
                                     f"tabelą.", qid)

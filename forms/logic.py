@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forms.expressions import EvalContext, Expression, evaluate, truthy
-from forms.fields import question_type
 from forms.model import Question, Survey
 
 
@@ -58,7 +57,7 @@ def typed_answers(survey: Survey, stored: Mapping[str, Any]) -> dict[str, Any]:
     for qid, value in stored.items():
         if survey.has_question(qid):
             question = survey.question(qid)
-            result[qid] = question_type(question).typed(value, question)
+            result[qid] = question.kind.typed(value, question)
     return result
 
 
@@ -88,8 +87,8 @@ def resolve(survey: Survey, stored: Mapping[str, Any], situation: Situation,
             typed.pop(qid, None)
             continue
         resolution.visible.add(qid)
-        kind = question_type(question)
-        if question.type == "calculated":
+        kind = question.kind
+        if question.calculation is not None:
             value = evaluate(question.calculation, resolution.context())
             stored_value = kind.stored(value, question)
             typed[qid] = kind.typed(stored_value, question)
@@ -123,7 +122,7 @@ def warnings_for(survey: Survey, resolution: Resolution,
 
 def constraint_failures(question: Question, resolution: Resolution) -> list[str]:
     """Messages of hard constraints that do not hold for an answered question."""
-    if question.id not in resolution.answers or question.type == "calculated":
+    if question.id not in resolution.answers or question.calculation is not None:
         return []
     value = resolution.typed.get(question.id)
     return [c.message for c in question.constraints if not resolution.holds(c.rule, value)]

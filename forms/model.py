@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from forms.expressions import Expression
 
-#: types whose answer is a number
-NUMERIC_TYPES = frozenset({"integer", "decimal", "money", "percent"})
-#: types that hold no answer of their own
-DISPLAY_ONLY_TYPES = frozenset({"note"})
-CHOICE_TYPES = frozenset({"single_choice", "multiple_choice", "yes_no"})
+if TYPE_CHECKING:  # the types read questions; a question only holds its type
+    from forms.types import QuestionType
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -19,9 +18,6 @@ class Choice:
 
     value: str
     label: str
-
-
-YES_NO_CHOICES = (Choice("yes", "Tak"), Choice("no", "Nie"))
 
 
 @dataclass(frozen=True)
@@ -43,10 +39,15 @@ class Axis:
 
 @dataclass(frozen=True)
 class Question:
-    """One question (or note) of a section."""
+    """One question (or note) of a section.
+
+    ``kind`` is the behaviour of its ``type`` (``forms.types``): ask it, never the name.
+    """
 
     id: str
     type: str
+    #: the question type (``forms.types.QUESTION_TYPES[type]``), set by the loader
+    kind: QuestionType = field(compare=False, repr=False)
     label: str
     section_id: str
     line: int
@@ -63,6 +64,7 @@ class Question:
     choices: tuple[Choice, ...] = ()
     #: territory lookups: which levels may be chosen ('gmina', 'powiat')
     levels: tuple[str, ...] = ()
+    #: several answers may be chosen (multiple_choice; territory with ``multiple: true``)
     multiple: bool = False
     rows: tuple[Axis, ...] = ()
     columns: tuple[Axis, ...] = ()
@@ -77,16 +79,27 @@ class Question:
 
     @property
     def has_answer(self) -> bool:
-        return self.type not in DISPLAY_ONLY_TYPES
+        return self.kind.has_answer
 
     @property
     def is_numeric(self) -> bool:
-        return self.type in NUMERIC_TYPES
+        """True when the answer is one number."""
+        return self.kind.numeric
 
     @property
     def is_input(self) -> bool:
         """True when the respondent types or picks the value."""
-        return self.has_answer and self.type != "calculated" and not self.read_only
+        return self.has_answer and self.kind.typed_in and not self.read_only
+
+    @property
+    def value_kind(self) -> str | None:
+        """What reports make of the answer (``forms.types.VALUE_KINDS``)."""
+        return self.kind.value_kind_for(self)
+
+    @property
+    def widget(self) -> str:
+        """The partial that renders the question (``templates/questions/<widget>.html``)."""
+        return self.kind.widget_for(self)
 
     def choice_label(self, value: str) -> str:
         for choice in self.choices:

@@ -202,8 +202,8 @@ def _single_rows(submitted: pd.DataFrame, key: pd.Series, column: Column,
         total_share = total / n_total if n_total else None
         label = f"{column.label} — {choice.label}"
         name = f"{column.name}__{choice.value}"
-        if question.type == "yes_no":
-            if choice.value != "yes":
+        if column.share_of is not None:
+            if choice.value != column.share_of:
                 continue
             rows.append(((column.name, column.question_id, column.label, YES_SHARE, "share"),
                          _values(share, total_share, float)))

@@ -47,8 +47,8 @@ SENSITIVE_QUESTIONS = frozenset({"uczestnicy_wg_przeslanki"})
 MULTI_SEPARATOR = ";"
 _JST_KINDS = frozenset({"gmina", "powiat"})
 _STATUS_RANK = {"accepted": 4, "submitted": 3, "returned": 2, "draft": 1}
-_NUMBER_UNITS = {"integer": "count", "money": "PLN", "decimal": "", "percent": "%"}
-_TEXT_TYPES = frozenset({"text", "textarea", "email", "phone", "date", "territory"})
+#: value kind of a numeric answer (``forms.types.VALUE_KINDS``) → the unit reports give it
+NUMBER_UNITS = {"count": "count", "year": "count", "number": "", "amount": "PLN", "share": "%"}
 _PLACEHOLDER = re.compile(r"\{(rok|rok_nastepny|rok_poprzedni)\}")
 
 
@@ -66,12 +66,15 @@ class Column:
     kind: str
     label: str
     section: str
-    question_type: str
+    #: what the answer is (``forms.types.VALUE_KINDS``; a table cell: its cell type's kind)
+    value_kind: str
     places: int = 0
     #: numbers: ``count``, ``PLN``, ``%`` or ``""`` (a plain decimal)
     unit: str = ""
     option: str | None = None
     sensitive: bool = False
+    #: ``single`` columns reported as the share of this value (yes/no: ``yes``)
+    share_of: str | None = None
 
     def to_decimal(self, minor: Any) -> Decimal | None:
         """An exact stored integer (or a median ending in .5) → the figure it stands for."""
@@ -157,32 +160,34 @@ def answer_columns(survey: Survey, sensitive: Collection[str] = SENSITIVE_QUESTI
 
 def _question_columns(q: Question, section: str, sensitive: bool, year: int | None
                       ) -> list[Column]:
-    def col(name: str, kind: str, label: str, **extra: Any) -> Column:
-        return Column(name, q.id, kind, fill_year(label, year), section, q.type,
-                      sensitive=sensitive, **extra)
+    value_kind = q.value_kind
 
-    number_kind = q.format if q.type == "calculated" else q.type
-    if number_kind in _NUMBER_UNITS and (q.type != "calculated" or q.format != "text"):
-        return [col(q.id, "number", q.label, places=_places(number_kind, q.places),
-                    unit=_NUMBER_UNITS[number_kind])]
-    if q.type in ("single_choice", "yes_no"):
-        return [col(q.id, "single", q.label)]
-    if q.type == "multiple_choice":
+    def col(name: str, kind: str, label: str, **extra: Any) -> Column:
+        extra.setdefault("value_kind", value_kind)
+        return Column(name, q.id, kind, fill_year(label, year), section, sensitive=sensitive,
+                      **extra)
+
+    if value_kind in NUMBER_UNITS:
+        return [col(q.id, "number", q.label, places=q.kind.places(q),
+                    unit=NUMBER_UNITS[value_kind])]
+    # codes from the definition's own list are counted per option; other codes (TERYT,
+    # REGON) are identifiers and go to the raw data as text
+    if value_kind == "code" and q.choices:
+        return [col(q.id, "single", q.label, share_of=q.kind.share_value)]
+    if value_kind == "codes" and q.choices:
         return [col(q.id, "multi", q.label)] + [
             col(f"{q.id}__{c.value}", "option", f"{q.label} — {c.label}", option=c.value)
             for c in q.choices]
-    if q.type == "table":
-        places = _places(q.cell_type, q.places)
+    if value_kind == "cells":
+        cell = q.kind.cell_kind(q)
+        cell_value = cell.value_kind_for(q)
         return [col(f"{q.id}__{r.id}__{c.id}", "number", f"{q.label} — {r.label} — {c.label}",
-                    places=places, unit=_NUMBER_UNITS.get(q.cell_type, ""))
+                    places=cell.places(q), unit=NUMBER_UNITS[cell_value],
+                    value_kind=cell_value)
                 for r in q.rows for c in q.columns]
-    if q.type in _TEXT_TYPES or q.type == "calculated":
+    if value_kind is not None:
         return [col(q.id, "text", q.label)]
     return []
-
-
-def _places(kind: str, places: int) -> int:
-    return {"integer": 0, "money": 2}.get(kind, places)
 
 
 def build_frame(records: Iterable[Mapping[str, Any]], survey: Survey,

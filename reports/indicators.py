@@ -126,9 +126,9 @@ def known_names(survey: Survey) -> set[str]:
         if column.kind in ("number", "option"):
             names.add(column.name)
     for question in survey.questions:
-        if question.type == "table":
+        if question.value_kind == "cells":
             names.add(question.id)
-        elif question.type in ("single_choice", "yes_no"):
+        elif question.value_kind == "code":
             names.update(f"{question.id}__{c.value}" for c in question.choices)
     return names
 

@@ -77,7 +77,7 @@ def municipal_report(frame: ReportFrame, code: str, previous: ReportFrame | None
 
 
 def _is_yes_no(column: Column) -> bool:
-    return column.kind == "single" and column.question_type == "yes_no"
+    return column.kind == "single" and column.share_of is not None
 
 
 def _per_gmina(frame: ReportFrame, keys: pd.Series, columns: list[Column]) -> pd.DataFrame:
@@ -89,7 +89,8 @@ def _per_gmina(frame: ReportFrame, keys: pd.Series, columns: list[Column]) -> pd
         if c.kind == "number":
             parts[c.name] = data[c.name]
         else:
-            parts[c.name] = data[c.name].map({"yes": 1.0, "no": 0.0}).astype("Float64")
+            answers = data[c.name]
+            parts[c.name] = (answers == c.share_of).astype("Float64").where(answers.notna())
     if not parts:
         return pd.DataFrame(index=pd.Index([], dtype=object))
     values = pd.DataFrame(parts)

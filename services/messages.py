@@ -17,13 +17,12 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext
 
-from forms.fields import QUESTION_TYPES, question_type
 from forms.model import Question, Survey
 from l10n.web import current_language, long_date, translate
 from mailing.outbox import add_message
 from models import Invitation, OutboxMessage, Response, Round, Unit
 from services.questionnaires import survey_for_round
-from services.territory import territory_labels
+from services.territory import answer_names
 
 
 @dataclass(frozen=True)
@@ -125,13 +124,13 @@ def answer_copy(response: Response, survey: Survey,
                 invitation: Invitation) -> list[AnswerSection]:
     """The answers as the unit would read them on the review page: labels and shown values."""
     answers = response.answers or {}
-    territory_names = territory_labels(_territory_codes(survey, answers))
+    territory_names = answer_names(survey.questions, answers)
     sections = []
     for section in survey.sections:
         lines = tuple(_answer_line(q, answers[q.id], territory_names,
                                    (response.warnings or {}).get(q.id) or {})
                       for q in section.questions
-                      if q.has_answer and not question_type(q).is_empty(answers.get(q.id)))
+                      if q.has_answer and not q.kind.is_empty(answers.get(q.id)))
         if lines:
             sections.append(AnswerSection(section.title, lines))
     return sections
@@ -139,30 +138,10 @@ def answer_copy(response: Response, survey: Survey,
 
 def _answer_line(question: Question, value: Any, territory_names: dict[str, str],
                  warning: dict) -> AnswerLine:
-    kind = question_type(question)
-    comment = warning.get("comment") or ""
-    if question.type == "territory":
-        codes = value if isinstance(value, list) else [value]
-        return AnswerLine(question.label, "; ".join(territory_names.get(c, c) for c in codes),
-                          comment=comment)
-    if question.type == "table":
-        cell_kind = QUESTION_TYPES[question.cell_type]
-        cells = tuple((f"{row.label} — {column.label}",
-                       cell_kind.display(value.get(row.id, {}).get(column.id), question))
-                      for row in question.rows for column in question.columns
-                      if value.get(row.id, {}).get(column.id) is not None)
-        return AnswerLine(question.label, translate(kind.display(value, question)), cells,
-                          comment)
-    return AnswerLine(question.label, translate(kind.display(value, question)), comment=comment)
-
-
-def _territory_codes(survey: Survey, answers: dict) -> set[str]:
-    codes: set[str] = set()
-    for question in survey.questions:
-        value = answers.get(question.id) if question.type == "territory" else None
-        if value:
-            codes.update(value if isinstance(value, list) else [value])
-    return codes
+    kind = question.kind
+    return AnswerLine(question.label, translate(kind.display(value, question, territory_names)),
+                      tuple(kind.cell_texts(value, question)),
+                      comment=warning.get("comment") or "")
 
 
 def _round_context(invitation: Invitation) -> dict[str, Any]:

@@ -13,10 +13,10 @@ from werkzeug.datastructures import MultiDict
 
 from extensions import db
 from forms.builder import COMMENT_PREFIX, SectionForm
-from forms.fields import question_type
 from forms.logic import Resolution, Situation, resolve, warnings_for
 from forms.model import Question, Section, Survey
 from forms.registry import LoadedSurvey
+from forms.types import field_name
 from l10n.web import translate
 from models import Invitation, Questionnaire, Response, Round, User
 from models.types import utcnow
@@ -112,11 +112,10 @@ def open_response(invitation: Invitation, loaded: LoadedSurvey) -> Response:
 
 
 def bind_form(form: SectionForm, resolution: Resolution, *, enforce_required: bool) -> None:
-    """Give territory questions their choices and the validators the whole response."""
+    """Give register lookups their options and the validators the whole response."""
     for question in form.section.questions:
-        if question.type == "territory" and question.is_input:
-            name = f"q_{question.id}"
-            form[name].choices = territory_choices(question.levels)
+        if question.kind.register_choices and question.is_input:
+            form[field_name(question.id)].choices = territory_choices(question.levels)
     form.bind(resolution, enforce_required=enforce_required)
 
 
@@ -173,7 +172,7 @@ def save_section(response: Response, loaded: LoadedSurvey, form: SectionForm,
 
 
 def _typed(survey: Survey, stored: dict[str, Any]) -> dict[str, Any]:
-    return {qid: question_type(survey.question(qid)).typed(v, survey.question(qid))
+    return {qid: survey.question(qid).kind.typed(v, survey.question(qid))
             for qid, v in stored.items()}
 
 
@@ -211,7 +210,7 @@ def submission_issues(response: Response, loaded: LoadedSurvey) -> list[Issue]:
         data = MultiDict()
         for question in section.questions:
             if question.is_input and question.id in response.answers:
-                for name, values in question_type(question).formdata(
+                for name, values in question.kind.formdata(
                         response.answers[question.id], question).items():
                     for value in values:
                         data.add(name, value)

@@ -8,7 +8,6 @@ from typing import Any
 from flask_babel import gettext
 
 from extensions import db
-from forms.fields import question_type
 from forms.model import Survey
 from l10n.web import translate
 from models import Response, ResponseVersion, User
@@ -99,24 +98,8 @@ def diff(survey: Survey, old: dict[str, Any], new: dict[str, Any]) -> list[Chang
         a, b = old.get(question.id), new.get(question.id)
         if a == b:
             continue
-        kind = question_type(question)
-        if question.type == "table":
-            a_text = _table_text(question, a)
-            b_text = _table_text(question, b)
-        else:
-            a_text = translate(kind.display(a, question)) if a is not None else "—"
-            b_text = translate(kind.display(b, question)) if b is not None else "—"
+        a_text = translate(question.kind.change_text(a, question)) if a is not None else "—"
+        b_text = translate(question.kind.change_text(b, question)) if b is not None else "—"
         changes.append(Change(question.id, question.label, a_text or "—", b_text or "—"))
     return changes
 
-
-def _table_text(question, value) -> str:
-    if not value:
-        return "—"
-    cells = []
-    for row in question.rows:
-        for column in question.columns:
-            cell = (value.get(row.id) or {}).get(column.id)
-            if cell not in (None, 0, "0"):
-                cells.append(f"{row.label} / {column.label}: {cell}")
-    return "; ".join(cells) or gettext("same zera")

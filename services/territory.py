@@ -8,13 +8,15 @@ organisation) is added here, in one place.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
 
 from flask import current_app, g
 from sqlalchemy import Select, select
 from wtforms.fields.choices import SelectChoice
 
 from extensions import db
+from forms.model import Question
 from l10n import polish_sort_key
 from models import Territory, Unit
 
@@ -60,6 +62,15 @@ def territory_labels(codes: set[str]) -> dict[str, str]:
         return {}
     rows = db.session.scalars(select(Territory).where(Territory.code.in_(codes))).all()
     return {t.code: t.display_name for t in rows}
+
+
+def answer_names(questions: Iterable[Question], answers: Mapping[str, Any]) -> dict[str, str]:
+    """code → name for the register codes in these questions' answers (one query)."""
+    codes: set[str] = set()
+    for question in questions:
+        if question.id in answers:
+            codes |= question.kind.register_codes(answers[question.id], question)
+    return territory_labels(codes)
 
 
 def jst_rodzaj(territory: Territory) -> str:

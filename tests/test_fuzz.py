@@ -20,7 +20,6 @@ from sqlalchemy import delete, select
 
 from extensions import db
 from forms.builder import COMMENT_PREFIX
-from forms.fields import question_type
 from forms.registry import SurveyRegistry
 from models import LoginAttempt, Questionnaire, Unit
 from services.questionnaires import registry, sync_questionnaires
@@ -88,7 +87,7 @@ def _section_fields(survey, section) -> dict[str, list[str]]:
         if not question.is_input:
             continue
         valid = [c.value for c in question.choices] if question.choices else []
-        for name in question_type(question).make_fields(question):
+        for name in question.kind.make_fields(question):
             fields[name] = valid
         if question.warnings:
             fields[COMMENT_PREFIX + question.id] = []

@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import Flask, request, url_for
 
-from forms.fields import question_type
 from forms.model import Question
 from l10n import N_, format_number, web
 from l10n.web import percent, translate
@@ -44,14 +43,18 @@ def fill(text: str, values: dict[str, Any]) -> str:
     return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text or "")
 
 
-def answer_text(value: Any, question: Question, cell: bool = False) -> str:
-    """An answer as the respondent typed it (Polish notation: the form reads only that)."""
+def answer_text(value: Any, question: Question, cell: bool = False,
+                names: dict[str, str] | None = None) -> str:
+    """An answer as the respondent typed it (Polish notation: the form reads only that).
+
+    :param cell: ``value`` is one cell of a table answer
+    :param names: names of register codes (territories) in the answer
+    """
     if value is None:
         return ""
-    kind = question_type(question)
     if cell:
-        return translate(kind._cell(question).display(value, question))  # noqa: SLF001
-    return translate(kind.display(value, question))
+        return translate(question.kind.display_cell(value, question))
+    return translate(question.kind.display(value, question, names))
 
 
 def _numbers(values) -> list[Decimal]:
@@ -88,7 +91,6 @@ def register(app: Flask) -> None:
         lambda d: web.long_date(d) if isinstance(d, date) else "", "long_date")
     app.add_template_filter(lambda n, *forms: polish_plural(n, *forms), "plural")
     app.add_template_filter(lambda s: translate(STATUS_LABELS.get(s, s)), "status_label")
-    app.add_template_filter(lambda code, names: names.get(code, code), "territory_name")
     app.add_template_filter(lambda r: translate(ROLES.get(r, r)), "role_label")
     app.add_template_filter(lambda s: translate(ROUND_STATUSES.get(s, s)), "round_status")
     app.add_template_filter(percent, "percent")

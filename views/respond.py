@@ -26,7 +26,6 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
-from forms.fields import question_type
 from forms.logic import Situation, resolve
 from l10n.web import long_date
 from models import Invitation, InvitationToken, Response, User
@@ -42,7 +41,7 @@ from services.responses import (
     submission_issues,
     submit,
 )
-from services.territory import territory_labels
+from services.territory import answer_names
 from services.tokens import hash_token
 from views.errors import GonePage
 from views.forms import ContactChangeForm
@@ -256,10 +255,7 @@ def section(section_id: str):
 
 def _read_only_names(sec: Any, response: Response) -> dict[str, str]:
     """Names of the register territories a section shows read-only (jst_teryt)."""
-    codes = {response.answers[q.id] for q in sec.questions
-             if q.type == "territory" and q.read_only and isinstance(
-                 response.answers.get(q.id), str)}
-    return territory_labels(codes)
+    return answer_names([q for q in sec.questions if q.read_only], response.answers)
 
 
 def _conflict(loaded: Any, sec: Any, response: Response, form: Any, invitation: Invitation):
@@ -268,14 +264,14 @@ def _conflict(loaded: Any, sec: Any, response: Response, form: Any, invitation: 
     for question in sec.questions:
         if not question.is_input:
             continue
-        kind = question_type(question)
+        kind = question.kind
         stored = response.answers.get(question.id)
         mine = kind.value_from_form(form, question)
         try:
             mine_text = kind.display(kind.stored(mine, question), question) if mine else ""
         except (ArithmeticError, ValueError, TypeError):
             mine_text = ""
-        if not mine_text and question.type != "table":
+        if not mine_text and not kind.composite:
             raw = request.form.getlist(f"q_{question.id}")
             mine_text = ", ".join(raw)
         stored_text = kind.display(stored, question) if stored is not None else ""
@@ -306,14 +302,7 @@ def _formdata_for(loaded: Any, sec: Any, response: Response) -> dict[str, Any]:
     for question in sec.questions:
         if not question.is_input or question.id not in response.answers:
             continue
-        kind = question_type(question)
-        stored = response.answers[question.id]
-        if question.type == "table":
-            for row, cols in stored.items():
-                for col, _value in cols.items():
-                    data[f"q_{question.id}__{row}__{col}"] = kind.typed(stored, question)[row][col]
-        else:
-            data[f"q_{question.id}"] = kind.typed(stored, question)
+        data.update(question.kind.initial_data(response.answers[question.id], question))
     for qid, warning in response.warnings.items():
         if warning.get("comment"):
             data[f"w_{qid}"] = warning["comment"]
@@ -344,15 +333,11 @@ def _survey_logic(survey: Any) -> dict:
 
     questions = {}
     for q in survey.questions:
-        entry: dict[str, Any] = {"type": q.type, "section": q.section_id}
+        entry: dict[str, Any] = {**q.kind.browser_entry(q), "section": q.section_id}
         if q.relevant is not None:
             entry["relevant"] = to_json(q.relevant)
         if q.calculation is not None:
             entry["calculation"] = to_json(q.calculation)
-            entry["format"] = q.format
-        if q.type == "table":
-            entry["rows"] = [r.id for r in q.rows]
-            entry["columns"] = [c.id for c in q.columns]
         questions[q.id] = entry
     return _SURVEY_LOGIC.setdefault(survey.checksum, {
         "order": list(survey.evaluation_order),
@@ -365,13 +350,9 @@ def _survey_logic(survey: Any) -> dict:
 def review():
     invitation, loaded, response = _current()
     issues = submission_issues(response, loaded) if response.is_editable else []
-    codes: set[str] = set()
-    for q in loaded.survey.questions:
-        if q.type == "territory" and q.id in response.answers:
-            value = response.answers[q.id]
-            codes.update(value if isinstance(value, list) else [value])
     return _render_then_commit("respond/review.html", issues=issues,
-                               territory_names=territory_labels(codes),
+                               territory_names=answer_names(loaded.survey.questions,
+                                                            response.answers),
                                **_template_context(invitation, loaded, response))
 
 

@@ -14,7 +14,7 @@ from services.contacts import decide_contact_change
 from services.progress import STAGE_LABELS, stage_of
 from services.questionnaires import survey_for_round
 from services.review import ReviewError, accept, diff, reopen, return_for_correction
-from services.territory import territory_labels
+from services.territory import answer_names
 from views.access import admin_only, staff
 from views.confirm import Confirmation, confirm_page, confirmed, needs_confirmation, stamp_of
 from views.filters import fill
@@ -57,17 +57,13 @@ def detail(response_id: int):
         previous = version.answers
     if versions and response.answers != versions[-1].answers:
         history.append((None, diff(survey, versions[-1].answers, response.answers)))
-    codes = set()
-    for q in survey.questions:
-        value = response.answers.get(q.id) if q.type == "territory" else None
-        if value:
-            codes.update(value if isinstance(value, list) else [value])
     record_contacts = db.session.scalars(
         select(ContactChange).filter_by(unit_id=invitation.unit_id, status="pending")).all()
     return render_template(
         "review/detail.html", response=response, invitation=invitation, survey=survey,
         round=invitation.round, unit=invitation.unit, history=list(reversed(history)),
-        territory_names=territory_labels(codes), action_form=ActionForm(), contacts=record_contacts,
+        territory_names=answer_names(survey.questions, response.answers),
+        action_form=ActionForm(), contacts=record_contacts,
         placeholders=_placeholders(invitation.round))
 
 

@@ -10,7 +10,8 @@
   if (!form || !dataNode || !window.EsmonExpr) { return; }
   var logic = JSON.parse(dataNode.textContent);
   var E = window.EsmonExpr;
-  var NUMERIC = { integer: true, decimal: true, money: true, percent: true };
+  /* Each question says how its answer is read (forms/types/, browser_entry): q.read is
+     'number', 'date', 'table' or 'text'; q.strip removes what the server removes too. */
 
   /* Polish number input → Number (null when empty or not a number we accept). */
   function parseNumber(text) {
@@ -39,8 +40,8 @@
   function typed(id, value) {
     var q = logic.questions[id];
     if (!q || value === null || value === undefined) { return value; }
-    if (NUMERIC[q.type] || (q.type === 'calculated' && NUMERIC[q.format])) { return Number(value); }
-    if (q.type === 'table') {
+    if (q.read === 'number') { return Number(value); }
+    if (q.read === 'table') {
       var table = {};
       Object.keys(value).forEach(function (r) {
         table[r] = {};
@@ -54,7 +55,7 @@
   function fieldValue(id) {
     var q = logic.questions[id];
     var name = 'q_' + id;
-    if (q.type === 'table') {
+    if (q.read === 'table') {
       var table = {}; var any = false;
       q.rows.forEach(function (r) {
         q.columns.forEach(function (c) {
@@ -79,9 +80,11 @@
       return chosen;
     }
     var text = first.value;
-    if (NUMERIC[q.type]) { return parseNumber(text); }
-    if (q.type === 'date') { return isoDate(text); }
-    return text.trim() ? text.trim() : null;
+    if (q.read === 'number') { return parseNumber(text); }
+    if (q.read === 'date') { return isoDate(text); }
+    text = text.trim();
+    if (q.strip) { text = text.replace(new RegExp(q.strip, 'g'), ''); }
+    return text ? text : null;
   }
 
   function update() {
@@ -110,10 +113,9 @@
         answers[id] = value;
         var out = form.querySelector('[data-calculated="' + id + '"]');
         if (out) {
-          var places = { integer: 0, money: 2, percent: 1 }[q.format];
-          out.textContent = q.format === 'text' ? E.toText(value) :
-            formatNumber(value === null ? null : Number(value), places === undefined ? 2 : places) +
-            (q.format === 'money' && value !== null ? ' zł' : '');
+          out.textContent = q.read !== 'number' ? E.toText(value) :
+            formatNumber(value === null ? null : Number(value), q.places) +
+            (value !== null && q.suffix ? q.suffix : '');
         }
       }
     });
