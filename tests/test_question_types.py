@@ -1,0 +1,233 @@
+"""Question types (``forms/types/``): the registry, what each type reports, and the guard that
+keeps type names out of every other module."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from forms.loader import load_survey_text
+from forms.types import QUESTION_TYPES, VALUE_KINDS, WIDGETS, QuestionTypeError
+from forms.types.base import QuestionType, build_registry, check_type_class
+from forms.types.text import TrimmedStringField
+
+ROOT = Path(__file__).resolve().parents[1]
+TYPE_NAMES = frozenset(QUESTION_TYPES)
+#: attributes that hold a question type's name
+_TYPE_ATTRIBUTES = {"type", "cell_type", "question_type"}
+_TYPE_VARIABLES = {"qtype", "question_type"}
+#: folders the guard does not read: the types themselves, tests, tools, generated files
+_NOT_SCANNED = {".venv", "tests", "node_modules", "test-artifacts", "instance", "migrations",
+                ".git", "__pycache__"}
+
+
+# -- the registry -------------------------------------------------------------------------
+
+def _complete(**overrides) -> type[QuestionType]:
+    attributes = {"name": "proba", "value_kind": "text", "widget": "text",
+                  "field_class": TrimmedStringField, **overrides}
+    return type("ProbaType", (QuestionType,), attributes)
+
+
+def test_every_registered_type_is_complete():
+    for name, kind in QUESTION_TYPES.items():
+        check_type_class(type(kind))
+        assert kind.name == name
+        assert kind.widget in WIDGETS
+        assert kind.value_kind is None or kind.value_kind in VALUE_KINDS
+
+
+def test_a_complete_type_class_is_accepted():
+    assert build_registry([_complete()])["proba"].name == "proba"
+
+
+@pytest.mark.parametrize("missing", QuestionType.REQUIRED_ATTRIBUTES)
+def test_a_type_class_missing_a_required_attribute_is_refused(missing):
+    attributes = {"name": "proba", "value_kind": "text", "widget": "text",
+                  "field_class": TrimmedStringField}
+    del attributes[missing]
+    broken = type("ZepsutyType", (QuestionType,), attributes)
+    with pytest.raises(QuestionTypeError, match=f"ZepsutyType.*'{missing}'"):
+        build_registry([broken])
+
+
+@pytest.mark.parametrize(("overrides", "reason"), [
+    ({"value_kind": "kwota"}, "value_kind"),
+    ({"widget": "suwak"}, "widget"),
+    ({"field_class": str}, "field_class"),
+    ({"field_class": None}, "field_class"),
+    ({"name": "Proba-1"}, "nazwa"),
+    ({"keys": frozenset({"label"})}, "wspólne pola"),
+    ({"keys": {"places"}}, "frozenset"),
+    ({"has_answer": False}, "has_answer"),
+    ({"browser_read": "kalendarz"}, "browser_read"),
+])
+def test_a_type_class_with_a_value_esmon_lacks_is_refused(overrides, reason):
+    with pytest.raises(QuestionTypeError, match=reason):
+        build_registry([_complete(**overrides)])
+
+
+def test_a_type_name_registered_twice_is_refused():
+    with pytest.raises(QuestionTypeError, match="dwa razy"):
+        build_registry([_complete(), _complete()])
+
+
+def test_every_widget_has_its_partial():
+    for widget in WIDGETS:
+        assert (ROOT / "templates" / "questions" / f"{widget}.html").is_file(), widget
+
+
+def test_readme_lists_exactly_the_registered_types():
+    readme = (ROOT / "survey_defs" / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Typy pytań", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^\| `([a-z_]+)` \|", table, re.M))
+    assert listed == TYPE_NAMES
+
+
+# -- value kinds ----------------------------------------------------------------------------
+
+_HEAD = """\
+format: 1
+key: test
+version: "1"
+title: Test
+unit_kinds: [cis]
+sections:
+  - id: s1
+    title: Sekcja
+    questions:
+"""
+
+
+def _question(body: str):
+    survey, problems = load_survey_text(_HEAD + "      - " + body + "\n", "test.yaml", "test")
+    assert problems == []
+    return survey.questions[0]
+
+
+@pytest.mark.parametrize(("body", "value_kind"), [
+    ("{id: a, type: integer, label: A}", "count"),
+    ("{id: a, type: integer, label: A, grouping: false}", "year"),
+    ("{id: a, type: decimal, label: A}", "number"),
+    ("{id: a, type: money, label: A}", "amount"),
+    ("{id: a, type: percent, label: A}", "share"),
+    ("{id: a, type: text, label: A}", "text"),
+    ("{id: a, type: textarea, label: A}", "text"),
+    ("{id: a, type: email, label: A}", "text"),
+    ("{id: a, type: phone, label: A}", "text"),
+    ("{id: a, type: date, label: A}", "date"),
+    ("{id: a, type: yes_no, label: A}", "code"),
+    ("{id: a, type: single_choice, label: A, choices: [{value: x, label: X}]}", "code"),
+    ("{id: a, type: multiple_choice, label: A, choices: [{value: x, label: X}]}", "codes"),
+    ("{id: a, type: territory, label: A}", "code"),
+    ("{id: a, type: territory, label: A, multiple: true}", "codes"),
+    ("{id: a, type: calculated, label: A, calculation: '1'}", "number"),
+    ("{id: a, type: calculated, label: A, calculation: '1', format: money}", "amount"),
+    ("{id: a, type: calculated, label: A, calculation: '1', format: text}", "text"),
+    ("{id: a, type: table, label: A, rows: [{id: r, label: R}], "
+     "columns: [{id: c, label: C}]}", "cells"),
+    ("{id: a, type: note, label: A}", None),
+])
+def test_value_kind_of_each_type(body, value_kind):
+    assert _question(body).value_kind == value_kind
+
+
+@pytest.mark.parametrize(("body", "widget"), [
+    ("{id: a, type: integer, label: A}", "number"),
+    ("{id: a, type: territory, label: A}", "select"),
+    ("{id: a, type: territory, label: A, multiple: true}", "choices"),
+    ("{id: a, type: text, label: A, prefill: unit.name, read_only: true}", "read_only"),
+    ("{id: a, type: calculated, label: A, calculation: '1'}", "calculated"),
+])
+def test_widget_follows_the_question(body, widget):
+    assert _question(body).widget == widget
+
+
+# -- the guard: no type names outside forms/types/ ------------------------------------------
+
+def _is_type_name(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr in _TYPE_ATTRIBUTES) or (
+        isinstance(node, ast.Name) and node.id in _TYPE_VARIABLES)
+
+
+def _is_literal(node: ast.AST) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return any(_is_literal(item) for item in node.elts)
+    return False
+
+
+def python_type_branches(source: str) -> list[int]:
+    """Lines where a question type is compared with a literal, or tested with ``in``."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Compare):
+            continue
+        operands = [node.left, *node.comparators]
+        for index, op in enumerate(node.ops):
+            pair = operands[index:index + 2]
+            typed = [o for o in pair if _is_type_name(o)]
+            others = [o for o in pair if not _is_type_name(o)]
+            if not typed:
+                continue
+            membership = isinstance(op, ast.In | ast.NotIn) and _is_type_name(pair[0])
+            if membership or any(_is_literal(o) for o in others):
+                lines.append(node.lineno)
+    return sorted(set(lines))
+
+
+_TEMPLATE_COMPARE = re.compile(
+    r"\.(?:type|cell_type)\s*(?:==|!=)\s*['\"](?P<name>\w+)['\"]"
+    r"|['\"](?P<left>\w+)['\"]\s*(?:==|!=)\s*\w+\.(?:type|cell_type)\b"
+    r"|\.(?:type|cell_type)\s+(?:not\s+)?in\s*[(\[](?P<items>[^)\]]*)[)\]]")
+
+
+def template_type_branches(text: str) -> list[int]:
+    """Lines of a Jinja template that compare a question type with a type name."""
+    lines = []
+    for match in _TEMPLATE_COMPARE.finditer(text):
+        names = {match.group("name"), match.group("left")} | set(
+            re.findall(r"['\"](\w+)['\"]", match.group("items") or ""))
+        if names & TYPE_NAMES:
+            lines.append(text.count("\n", 0, match.start()) + 1)
+    return sorted(set(lines))
+
+
+def _scanned(pattern: str) -> list[Path]:
+    return sorted(p for p in ROOT.rglob(pattern)
+                  if not _NOT_SCANNED & set(p.relative_to(ROOT).parts)
+                  and p.relative_to(ROOT).parts[:2] != ("forms", "types"))
+
+
+def test_guard_finds_python_type_branches():
+    source = ('if q.type == "money": pass\n'
+              'x = question.type in ("integer", "decimal")\n'
+              'y = qtype != "note"\n'
+              'z = q.type in NUMERIC_TYPES\n'
+              'w = "table" == q.cell_type\n'
+              'ok = q.value_kind == "amount" or column.type is None\n')
+    assert python_type_branches(source) == [1, 2, 3, 4, 5]
+
+
+def test_guard_finds_template_type_branches():
+    text = ("{% if q.type == 'table' %}\n"
+            "{% elif question.type in ('yes_no', 'single_choice') %}\n"
+            "{{ 'numeric' if question.cell_type == 'integer' }}\n"
+            "{% if f.type == 'BooleanField' %}{% if q.widget == 'table' %}\n")
+    assert template_type_branches(text) == [1, 2, 3]
+
+
+def test_no_module_outside_forms_types_branches_on_a_type_name():
+    found = []
+    for path in _scanned("*.py"):
+        for line in python_type_branches(path.read_text(encoding="utf-8")):
+            found.append(f"{path.relative_to(ROOT)}:{line}")
+    templates = ROOT / "templates"
+    for path in sorted([*templates.rglob("*.html"), *templates.rglob("*.txt")]):
+        for line in template_type_branches(path.read_text(encoding="utf-8")):
+            found.append(f"{path.relative_to(ROOT)}:{line}")
+    assert found == [], "ask the question's type (question.kind) instead: " + ", ".join(found)
