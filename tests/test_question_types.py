@@ -1,5 +1,5 @@
-"""Question types (``forms/types/``): the registry, what each type reports, and the guard that
-keeps type names out of every other module."""
+"""Question types (``forms/types/``): the registry, what each type reports, the guard that keeps
+type names out of every other module, and the REGON type."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
+from werkzeug.datastructures import MultiDict
+from wtforms import Form
 
 from forms.loader import load_survey_text
 from forms.types import QUESTION_TYPES, VALUE_KINDS, WIDGETS, QuestionTypeError
 from forms.types.base import QuestionType, build_registry, check_type_class
-from forms.types.text import TrimmedStringField
+from forms.types.text import RegonField, TrimmedStringField
 
 ROOT = Path(__file__).resolve().parents[1]
 TYPE_NAMES = frozenset(QUESTION_TYPES)
@@ -231,3 +233,71 @@ def test_no_module_outside_forms_types_branches_on_a_type_name():
         for line in template_type_branches(path.read_text(encoding="utf-8")):
             found.append(f"{path.relative_to(ROOT)}:{line}")
     assert found == [], "ask the question's type (question.kind) instead: " + ", ".join(found)
+
+
+# -- REGON ----------------------------------------------------------------------------------
+
+class _RegonForm(Form):
+    regon = RegonField()
+
+
+def _regon(typed: str) -> tuple[str | None, list[str]]:
+    form = _RegonForm(formdata=MultiDict({"regon": typed}))
+    form.validate()
+    return form.regon.data, list(form.regon.errors)
+
+
+@pytest.mark.parametrize(("typed", "digits"), [
+    ("123456785", "123456785"),                    # 9 digits (a legal person, an office)
+    ("12345678512347", "12345678512347"),          # 14 digits (its local unit)
+    ("101000000", "101000000"),                    # weighted sum mod 11 is 10: check digit 0
+    ("000331501", "000331501"),                    # leading zeros are part of the number
+    (" 123 456 785 ", "123456785"),
+    ("123-456-785", "123456785"),
+    ("12-345-678-5-12347", "12345678512347"),
+    ("1234 5678 5123 47", "12345678512347"),
+    ("123\u2013456\u2013785", "123456785"),        # en dashes, as pasted from a document
+])
+def test_regon_is_read_with_spaces_and_dashes_and_kept_as_digits(typed, digits):
+    assert _regon(typed) == (digits, [])
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("123456784", "Nieprawidłowa cyfra kontrolna REGON — sprawdź numer."),
+    ("12345678512348", "Nieprawidłowa cyfra kontrolna REGON — sprawdź numer."),
+    # the 14-digit check digit is right, but the first nine digits are no REGON
+    ("12345678400007", "Nieprawidłowa cyfra kontrolna REGON — sprawdź numer."),
+    ("12345678", "REGON ma 9 albo 14 cyfr"),
+    ("1234567850", "REGON ma 9 albo 14 cyfr"),
+    ("123456785123", "REGON ma 9 albo 14 cyfr"),
+    ("12345678A", "REGON ma 9 albo 14 cyfr"),
+    ("REGON 123456785", "REGON ma 9 albo 14 cyfr"),
+    ("١٢٣٤٥٦٧٨٥", "REGON ma 9 albo 14 cyfr"),       # digits, but not the ones GUS uses
+])
+def test_a_wrong_regon_is_refused_in_polish(typed, message):
+    data, errors = _regon(typed)
+    assert data is None
+    (error,) = errors
+    assert error.startswith(message)
+
+
+def test_an_empty_regon_is_no_answer():
+    assert _regon("  - ") == (None, [])
+
+
+def test_regon_in_a_definition_reports_a_code_and_takes_no_text_options():
+    question = _question("{id: r, type: regon, label: REGON}")
+    assert question.value_kind == "code"
+    assert question.widget == "text"
+    assert question.kind.html_attributes()["inputmode"] == "numeric"
+    survey, problems = load_survey_text(
+        _HEAD + "      - {id: r, type: regon, label: REGON, max_length: 14}\n", "t.yaml", "test")
+    assert survey is None
+    assert [p.code for p in problems] == ["unknown_key"]
+
+
+def test_regon_payload_strips_in_the_browser_what_the_server_strips():
+    question = _question("{id: r, type: regon, label: REGON}")
+    entry = question.kind.browser_entry(question)
+    assert entry["read"] == "text"
+    assert re.sub(entry["strip"], "", "12-345\u2013678 5") == "123456785"

@@ -26,12 +26,12 @@ from forms.types.note import NoteType
 from forms.types.numbers import DecimalType, IntegerType, MoneyType, PercentType
 from forms.types.table import TableType
 from forms.types.territory import TerritoryType
-from forms.types.text import EmailType, PhoneType, TextareaType, TextType
+from forms.types.text import EmailType, PhoneType, RegonType, TextareaType, TextType
 
 #: every type class, in the order ``survey_defs/README.md`` lists them
 TYPE_CLASSES: list[type[QuestionType]] = [
     IntegerType, DecimalType, MoneyType, PercentType,
-    TextType, TextareaType, EmailType, PhoneType,
+    TextType, TextareaType, EmailType, PhoneType, RegonType,
     DateType,
     YesNoType, SingleChoiceType, MultipleChoiceType,
     TerritoryType,

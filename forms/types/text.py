@@ -1,4 +1,4 @@
-"""Text answers: one line, several lines, an e-mail address, a phone number."""
+"""Text answers: one line, several lines, an e-mail address, a phone number, a REGON."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}$")
 _PHONE = re.compile(r"^\+?[0-9 ()\-]{7,20}$")
+#: what a REGON may be typed with besides its digits: spaces and dashes (any kind)
+REGON_SEPARATORS = r"[\s\-\u2010-\u2015]"
+#: GUS check-digit weights of a 9-digit and a 14-digit REGON (the last digit is the check)
+_REGON_WEIGHTS = {9: (8, 9, 2, 3, 4, 5, 6, 7), 14: (2, 4, 8, 5, 0, 9, 7, 3, 6, 1, 2, 4, 8)}
 
 
 class TrimmedStringField(StringField):
@@ -50,6 +54,52 @@ class PatternField(StringField):
                                                 for p in text.split(","))):
             self.data = None
             raise ValueError(self.message)
+
+
+def regon_check_digit_valid(digits: str) -> bool:
+    """The weighted sum of a 9- or 14-digit REGON mod 11 (10 counts as 0) is its last digit.
+
+    Only the checksum: a 14-digit REGON must also begin with a valid 9-digit one
+    (``regon_problem`` checks both).
+    """
+    weights = _REGON_WEIGHTS.get(len(digits))
+    if weights is None or not digits.isascii() or not digits.isdigit():
+        return False
+    total = sum(int(digit) * weight for digit, weight in zip(digits, weights, strict=False))
+    return total % 11 % 10 == int(digits[-1])
+
+
+def regon_problem(digits: str) -> str | None:
+    """Why ``digits`` (separators already removed) is not a REGON; ``None`` when it is one.
+
+    A 14-digit REGON (a local unit) is the 9-digit REGON of its parent plus five digits, so
+    its first nine digits must be a valid REGON too.
+    """
+    if len(digits) not in _REGON_WEIGHTS or not digits.isascii() or not digits.isdigit():
+        return N_("REGON ma 9 albo 14 cyfr — sprawdź, czy żadnej nie brakuje i czy nie ma "
+                  "wśród nich liter.")
+    if not regon_check_digit_valid(digits) or (
+            len(digits) == 14 and not regon_check_digit_valid(digits[:9])):
+        return N_("Nieprawidłowa cyfra kontrolna REGON — sprawdź numer.")
+    return None
+
+
+class RegonField(StringField):
+    """A REGON typed with or without spaces and dashes; the data is its digits.
+
+    A wrong number stays in the box as it was typed, next to the message.
+    """
+
+    def _value(self) -> str:
+        return self.raw_data[0] if self.raw_data else (self.data or "")
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        digits = re.sub(REGON_SEPARATORS, "", valuelist[0] if valuelist else "")
+        self.data = digits or None
+        problem = regon_problem(digits) if digits else None
+        if problem:
+            self.data = None
+            raise ValueError(problem)
 
 
 class TextType(QuestionType):
@@ -111,3 +161,16 @@ class PhoneType(QuestionType):
     def field_options(self, question: Question) -> dict[str, Any]:
         return {"pattern": _PHONE,
                 "message": N_("Wpisz numer telefonu: cyfry, spacje, „+”, „-”, nawiasy.")}
+
+
+class RegonType(QuestionType):
+    """A REGON: 9 or 14 digits with a valid GUS check digit; stored as the digits alone."""
+
+    name = "regon"
+    value_kind = "code"
+    widget = "text"
+    field_class = RegonField
+    inputmode = "numeric"
+    autocomplete = "off"
+    spellcheck = "false"
+    browser_strip = REGON_SEPARATORS
