@@ -301,3 +301,22 @@ def test_regon_payload_strips_in_the_browser_what_the_server_strips():
     entry = question.kind.browser_entry(question)
     assert entry["read"] == "text"
     assert re.sub(entry["strip"], "", "12-345\u2013678 5") == "123456785"
+
+
+def test_cis_respondent_types_a_regon_with_dashes_and_the_digits_are_stored(
+        app, world, client):
+    from extensions import db
+    from models import Response
+
+    token = world.invite(world.round("cis-annual"), world.unit("cis", "160402"))
+    assert client.get(f"/r/{token}").status_code == 303
+    answers = {"q_cis_nazwa": "Centrum", "q_cis_adres": "ul. Długa 1, 46-200 Kluczbork",
+               "action": "draft"}
+    page = client.post("/ankieta/sekcja/a1", data={**answers, "q_cis_regon": "531234567"})
+    assert page.status_code == 200
+    assert "Nieprawidłowa cyfra kontrolna REGON — sprawdź numer." in page.text
+    assert 'value="531234567"' in page.text  # what was typed stays in the box
+    page = client.post("/ankieta/sekcja/a1", data={**answers, "q_cis_regon": "531-234-563"})
+    assert page.status_code == 302
+    with app.app_context():
+        assert db.session.query(Response).one().answers["cis_regon"] == "531234563"

@@ -45,7 +45,7 @@ def _start(world, client, key="jst-annual", kind="gmina", teryt="160402", **unit
 def test_whole_questionnaire_is_filled_reviewed_and_submitted(app, world, client, key):
     kind, teryt, answers = VALID[key]
     survey = _survey(app, key)
-    _start(world, client, key, kind, teryt, name="Jednostka testowa", regon="531234567",
+    _start(world, client, key, kind, teryt, name="Jednostka testowa", regon="531234563",
            contact_person="Anna Nowak")
     assert client.get("/ankieta").status_code == 200
     sections = [s.id for s in survey.sections]

@@ -104,7 +104,7 @@ class Site:
         with self.app.app_context():
             unit = Unit(kind=kind, teryt=teryt, emails="jednostka@example.pl",
                         name=name or f"Jednostka testowa {next(self.counter)} ({kind})",
-                        regon="531234567", contact_person="Anna Nowak")
+                        regon="531234563", contact_person="Anna Nowak")
             db.session.add(unit)
             db.session.flush()
             invitation, token = invite(db.session.get(Round, self.rounds[key]), unit)
