@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from extensions import db
 from forms.emails import parse_addresses
+from forms.types.text import regon_is_valid
 from models import Territory, Unit
 from models.unit import UNIT_KINDS
 from services.audit import record
@@ -37,7 +38,6 @@ COLUMN_ALIASES = {
 GMINA_KINDS = {"gmina", "ops"}
 POWIAT_KINDS = {"powiat", "pcpr"}
 _KIND_NAMES = {name.lower(): kind for kind, name in UNIT_KINDS.items()}
-_REGON_WEIGHTS = {9: (8, 9, 2, 3, 4, 5, 6, 7), 14: (2, 4, 8, 5, 0, 9, 7, 3, 6, 1, 2, 4, 8)}
 
 
 @dataclass
@@ -58,13 +58,6 @@ class UnitsImport:
         return not self.problems
 
 
-def regon_is_valid(regon: str) -> bool:
-    """REGON: 9 or 14 digits whose last digit is the weighted checksum mod 11 (10 → 0)."""
-    weights = _REGON_WEIGHTS.get(len(regon))
-    if weights is None or not regon.isdigit():
-        return False
-    total = sum(int(digit) * weight for digit, weight in zip(regon, weights, strict=False))
-    return total % 11 % 10 == int(regon[-1])
 
 
 class _Register:

@@ -84,6 +84,11 @@ def regon_problem(digits: str) -> str | None:
     return None
 
 
+def regon_is_valid(digits: str) -> bool:
+    """A REGON by the rules of the question type (the unit register imports use it too)."""
+    return regon_problem(digits) is None
+
+
 class RegonField(StringField):
     """A REGON typed with or without spaces and dashes; the data is its digits.
 
