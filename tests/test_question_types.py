@@ -320,3 +320,18 @@ def test_cis_respondent_types_a_regon_with_dashes_and_the_digits_are_stored(
     assert page.status_code == 302
     with app.app_context():
         assert db.session.query(Response).one().answers["cis_regon"] == "531234563"
+
+
+@pytest.mark.parametrize(("body", "typed"), [
+    ("{id: a, type: email, label: A}", "jan.kowalski@"),
+    ("{id: a, type: phone, label: A}", "tel. 77 123"),
+    ("{id: a, type: regon, label: A}", "123-456-784"),
+    ("{id: a, type: date, label: A}", "31.02.2025"),
+    ("{id: a, type: integer, label: A}", "12,5"),
+])
+def test_a_wrong_answer_stays_in_the_box_as_typed(body, typed):
+    question = _question(body)
+    form_class = type("ProbaForm", (Form,), question.kind.make_fields(question))
+    form = form_class(formdata=MultiDict({"q_a": typed}))
+    assert not form.validate()
+    assert f'value="{typed}"' in str(form["q_a"]())

@@ -39,7 +39,14 @@ class TrimmedTextAreaField(TextAreaField):
         self.data = text or None
 
 
-class PatternField(StringField):
+class _KeepsWhatWasTyped(StringField):
+    """A wrong answer stays in the box as it was typed, next to its message."""
+
+    def _value(self) -> str:
+        return self.raw_data[0] if self.raw_data else (self.data or "")
+
+
+class PatternField(_KeepsWhatWasTyped):
     """A single-line text answer that must match a pattern (e-mail, phone)."""
 
     def __init__(self, label=None, validators=None, *, pattern: re.Pattern, message: str,
@@ -89,14 +96,8 @@ def regon_is_valid(digits: str) -> bool:
     return regon_problem(digits) is None
 
 
-class RegonField(StringField):
-    """A REGON typed with or without spaces and dashes; the data is its digits.
-
-    A wrong number stays in the box as it was typed, next to the message.
-    """
-
-    def _value(self) -> str:
-        return self.raw_data[0] if self.raw_data else (self.data or "")
+class RegonField(_KeepsWhatWasTyped):
+    """A REGON typed with or without spaces and dashes; the data is its digits."""
 
     def process_formdata(self, valuelist: list[str]) -> None:
         digits = re.sub(REGON_SEPARATORS, "", valuelist[0] if valuelist else "")
