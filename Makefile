@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 STAMP := $(VENV)/.installed
 TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+#: mail workers `make serve` starts (more than one only on PostgreSQL)
+MAIL_WORKERS ?= 1
 
 .PHONY: run serve install test test-browser test-sqlite test-postgres test-js lint bench check-defs clean translations
 
@@ -22,10 +24,13 @@ run: install
 	$(FLASK) demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-## Production server: gunicorn (gunicorn.conf.py; ESMON_BIND, ESMON_WORKERS, SECRET_KEY …).
+## Production: migrations, then gunicorn (gunicorn.conf.py; ESMON_BIND, ESMON_WORKERS …) and
+## the mail worker side by side (Procfile, run by honcho); Ctrl+C or SIGTERM stops both.
+serve: export ESMON_ENV ?= production
 serve: install
 	$(FLASK) db upgrade
-	$(BIN)/gunicorn -c gunicorn.conf.py 'app:create_app()'
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho --procfile Procfile start \
+		--concurrency web=1,mail=$(MAIL_WORKERS)
 
 ## Every test: SQLite, then PostgreSQL (skipped with a reason when not reachable), then JS.
 test: install
