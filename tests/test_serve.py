@@ -84,7 +84,8 @@ def test_make_serve_delivers_an_invitation_by_itself(tmp_path, smtp_server):
                                text=True, start_new_session=True)
     try:
         _wait_healthy(base, process)
-        app = create_app(make_config(database, tmp_path, MAIL_SEND_INLINE=False))
+        app = create_app(make_config(database, tmp_path, MAIL_SEND_INLINE=False),
+                         read_environment=False)
         with app.app_context():
             from models import Unit, User
             from services.questionnaires import sync_questionnaires
