@@ -42,6 +42,20 @@ def accept(response: Response) -> None:
     db.session.flush()
 
 
+def accept_many(responses: list[Response]) -> int:
+    """Accept several sent responses at once (a reviewer's bulk accept); each keeps its own
+    audit row, so every response's history reads the same as after a single accept.
+
+    :return: how many were accepted (one accepted meanwhile by someone else is skipped)
+    """
+    count = 0
+    for response in responses:
+        if response is not None and response.status == "submitted":
+            accept(response)
+            count += 1
+    return count
+
+
 def return_for_correction(response: Response, comment: str, notes: dict[str, str]) -> None:
     """Send a response back to the unit with a comment (and per-question notes), by e-mail."""
     if response.status != "submitted":

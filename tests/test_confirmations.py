@@ -118,6 +118,8 @@ DESTRUCTIVE = {
                                          {"comment": "popraw", "n_zam_ogolem_liczba": "?"}),
     "review.reopen_response": lambda i: (f"/admin/odpowiedzi/{i['accepted']}/otworz",
                                          {"reason": "błąd"}),
+    "review.accept_clean": lambda i: (f"/admin/odpowiedzi/runda/{i['open']}/przyjmij-bez-uwag",
+                                      {}),
 }
 
 

@@ -8,15 +8,38 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from extensions import db
-from l10n import polish_sort_key
+from l10n import N_
 from models import ContactChange, Invitation, Response, Round
+from models.unit import UNIT_KINDS
+from services.comparison import last_year
 from services.contacts import decide_contact_change
-from services.progress import STAGE_LABELS, stage_of
+from services.progress import STAGE_LABELS
 from services.questionnaires import survey_for_round
-from services.review import ReviewError, accept, diff, reopen, return_for_correction
-from services.territory import answer_names
+from services.responses import previous_response
+from services.review import (
+    ReviewError,
+    accept,
+    accept_many,
+    diff,
+    reopen,
+    return_for_correction,
+)
+from services.review_list import (
+    ResponseFilter,
+    clean_submitted,
+    neighbours,
+    response_page,
+)
+from services.territory import answer_names, pick_list
 from views.access import admin_only, staff
-from views.confirm import Confirmation, confirm_page, confirmed, needs_confirmation, stamp_of
+from views.confirm import (
+    Confirmation,
+    confirm_page,
+    confirmed,
+    ids_stamp,
+    needs_confirmation,
+    stamp_of,
+)
 from views.filters import fill
 from views.forms import ActionForm, ReasonForm, ReturnForm
 from views.respond import SESSION_KEY, STAFF_ENTRY_KEY
@@ -27,16 +50,60 @@ bp = Blueprint("review", __name__, url_prefix="/admin/odpowiedzi")
 @bp.get("/runda/<int:round_id>")
 @staff
 def round_responses(round_id: int):
+    """The round's responses: search, filters, sort and pages, all done by the database."""
     round_ = db.session.get(Round, round_id) or abort(404)
-    status = request.args.get("stan", "")
-    invitations = db.session.scalars(
-        select(Invitation).where(Invitation.round_id == round_id)).unique().all()
-    if status:
-        invitations = [i for i in invitations if stage_of(i) == status]
-    invitations.sort(key=lambda i: polish_sort_key(i.unit.name))
-    return render_template("review/round.html", round=round_, invitations=invitations,
-                           stage_of=stage_of, stage_labels=STAGE_LABELS, status=status,
-                           action_form=ActionForm())
+    chosen = ResponseFilter.from_args(request.args)
+    page = response_page(round_.id, chosen)
+    kinds = survey_for_round(round_).survey.unit_kinds
+    clean = clean_submitted(round_.id, chosen) if current_user.is_admin else []
+    return render_template(
+        "review/round.html", round=round_, page=page, chosen=chosen, clean=clean,
+        stage_labels=STAGE_LABELS, kinds=[(k, UNIT_KINDS[k]) for k in kinds if k in UNIT_KINDS],
+        powiats=pick_list("powiat"), sorts=SORT_LABELS, kind_labels=UNIT_KINDS,
+        action_form=ActionForm())
+
+
+#: sort key → its label in the sort choice (Polish msgids)
+SORT_LABELS = {"nazwa": N_("nazwa (A–Ż)"), "-nazwa": N_("nazwa (Ż–A)"), "powiat": N_("powiat"),
+               "rodzaj": N_("rodzaj jednostki"), "stan": N_("stan"),
+               "wyslano": N_("data wysłania (najstarsze)"),
+               "-wyslano": N_("data wysłania (najnowsze)")}
+
+
+@bp.route("/runda/<int:round_id>/przyjmij-bez-uwag", methods=["GET", "POST"])
+@admin_only
+@needs_confirmation
+def accept_clean(round_id: int):
+    """Accept, in one step, the sent responses of the current filter that have no warning
+    and no note: the ones nobody needs to read twice."""
+    round_ = db.session.get(Round, round_id) or abort(404)
+    chosen = ResponseFilter.from_args(request.args)
+    clean = clean_submitted(round_.id, chosen)
+    back = url_for("review.round_responses", round_id=round_.id, **chosen.args())
+    if not clean:
+        flash(gettext("Nie ma wysłanych odpowiedzi bez ostrzeżeń i uwag do przyjęcia."), "error")
+        return redirect(back)
+    confirmation = Confirmation(
+        title=gettext("Przyjąć odpowiedzi bez ostrzeżeń i uwag?"), caption=round_.title,
+        warning=ngettext("%(num)d wysłana odpowiedź zostanie przyjęta: bez ostrzeżeń, bez "
+                         "uwag ROPS.",
+                         "%(num)d wysłanych odpowiedzi zostanie przyjętych: bez ostrzeżeń, bez "
+                         "uwag ROPS.", len(clean)),
+        consequences=[gettext("Jednostki nie dostaną e-maila; odpowiedzi trafią do zestawień "
+                              "jako przyjęte."),
+                      gettext("Każdą można potem otworzyć ponownie do korekty.")],
+        items=[name for _id, name in clean],
+        button=ngettext("Tak, przyjmij %(num)d odpowiedź", "Tak, przyjmij %(num)d odpowiedzi",
+                        len(clean)),
+        cancel_url=back, stamp=ids_stamp("accept", (i for i, _name in clean)),
+        destructive=False)
+    if not confirmed(confirmation):
+        return confirm_page(confirmation)
+    count = accept_many([db.session.get(Response, i) for i, _name in clean])
+    db.session.commit()
+    flash(ngettext("Przyjęto %(num)d odpowiedź.", "Przyjęto %(num)d odpowiedzi.", count),
+          "success")
+    return redirect(back)
 
 
 def _response_or_404(response_id: int) -> Response:
@@ -57,14 +124,22 @@ def detail(response_id: int):
         previous = version.answers
     if versions and response.answers != versions[-1].answers:
         history.append((None, diff(survey, versions[-1].answers, response.answers)))
+    earlier = previous_response(invitation)
     record_contacts = db.session.scalars(
         select(ContactChange).filter_by(unit_id=invitation.unit_id, status="pending")).all()
+    chosen = ResponseFilter.from_args(request.args)
+    warnings = [(q, response.warnings[q.id]) for q in survey.questions
+                if response.warnings.get(q.id)]
     return render_template(
         "review/detail.html", response=response, invitation=invitation, survey=survey,
         round=invitation.round, unit=invitation.unit, history=list(reversed(history)),
-        territory_names=answer_names(survey.questions, response.answers),
-        action_form=ActionForm(), contacts=record_contacts,
-        placeholders=_placeholders(invitation.round))
+        territory_names={**answer_names(survey.questions, earlier.answers if earlier else {}),
+                         **answer_names(survey.questions, response.answers)},
+        action_form=ActionForm(),
+        contacts=record_contacts, placeholders=_placeholders(invitation.round),
+        warnings=warnings, earlier=earlier,
+        last_year=last_year(survey, response.answers, earlier.answers) if earlier else {},
+        chosen=chosen, neighbours=neighbours(invitation.round_id, chosen, response.id))
 
 
 def _placeholders(round_: Round) -> dict:
@@ -72,30 +147,46 @@ def _placeholders(round_: Round) -> dict:
     return {"rok": year, "rok_nastepny": year + 1, "rok_poprzedni": year - 1}
 
 
-def _back(response: Response):
-    return redirect(url_for("review.detail", response_id=response.id))
+def _back(response: Response, chosen: ResponseFilter | None = None):
+    args = chosen.args() if chosen is not None else {}
+    return redirect(url_for("review.detail", response_id=response.id, **args))
 
 
 def _decide(response: Response, action, done: str):
     """Run a review action: commit and say so, or roll back and say why not."""
+    chosen = ResponseFilter.from_args(request.args)
     try:
         action()
     except ReviewError as err:
         db.session.rollback()
         flash(str(err), "error")
-        return _back(response)
+        return _back(response, chosen)
     db.session.commit()
     flash(done, "success")
-    return _back(response)
+    return _back(response, chosen)
 
 
 @bp.post("/<int:response_id>/przyjmij")
 @admin_only
 def accept_response(response_id: int):
+    """Accept; with ``dalej`` go on to the next response of the reviewer's filter."""
     response = _response_or_404(response_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    return _decide(response, lambda: accept(response), gettext("Odpowiedź przyjęta."))
+    chosen = ResponseFilter.from_args(request.args)
+    after = neighbours(response.invitation.round_id, chosen, response.id)
+    try:
+        accept(response)
+    except ReviewError as err:
+        db.session.rollback()
+        flash(str(err), "error")
+        return _back(response, chosen)
+    db.session.commit()
+    flash(gettext("Odpowiedź przyjęta: %(unit)s.", unit=response.invitation.unit.name),
+          "success")
+    if request.args.get("dalej") and after is not None and after.next is not None:
+        return redirect(url_for("review.detail", response_id=after.next, **chosen.args()))
+    return _back(response, chosen)
 
 
 @bp.route("/<int:response_id>/zwroc", methods=["GET", "POST"])
@@ -131,7 +222,8 @@ def return_response(response_id: int):
         items=[f"{fill(labels[qid], placeholders)}: {text}" for qid, text in notes.items()],
         button=gettext("Tak, zwróć do korekty"), form=form, fields=("comment",),
         carried=[(f"n_{qid}", text) for qid, text in notes.items()],
-        cancel_url=url_for("review.detail", response_id=response.id),
+        cancel_url=url_for("review.detail", response_id=response.id,
+                           **ResponseFilter.from_args(request.args).args()),
         stamp=stamp_of("return", response.id, response.version))
     if not confirmed(confirmation):
         return confirm_page(confirmation)
@@ -160,7 +252,8 @@ def reopen_response(response_id: int):
         consequences=[gettext("Jednostka nie dostanie e-maila — przekaż jej powód sam "
                               "albo zwróć odpowiedź z uwagami po jej ponownym wysłaniu.")],
         button=gettext("Tak, otwórz ponownie"), form=form, fields=("reason",),
-        cancel_url=url_for("review.detail", response_id=response.id),
+        cancel_url=url_for("review.detail", response_id=response.id,
+                           **ResponseFilter.from_args(request.args).args()),
         stamp=stamp_of("reopen", response.id, response.version))
     if not confirmed(confirmation):
         return confirm_page(confirmation)
