@@ -48,11 +48,13 @@ def territories_of_region(levels: tuple[str, ...]) -> list[Territory]:
 
 
 def territory_choices(levels: tuple[str, ...]) -> list[SelectChoice]:
-    """Choices (value = code), cached for the request."""
+    """Choices (value = code) of the territory's gminas and/or powiats, labelled as the
+    pick-lists label them (a gmina with its powiat), cached for the request."""
     cache = g.setdefault("territory_choices", {})
     if levels not in cache:
-        cache[levels] = [SelectChoice(t.code, t.display_name)
-                         for t in territories_of_region(levels)]
+        labelled = [item for level in levels for item in pick_list(level)]
+        cache[levels] = [SelectChoice(code, label) for code, label in
+                         sorted(labelled, key=lambda item: polish_sort_key(item[1]))]
     return cache[levels]
 
 

@@ -194,7 +194,7 @@ def test_dashboard_lists_what_waits_for_review(app, review_round, login):
     round_id, _ids = review_round
     page = login("coordinator").get("/admin/").text
     assert "Do przeglądu" in page
-    assert "4 wysłane odpowiedzi czekają na przyjęcie lub zwrot" in page
+    assert "4 wysłane odpowiedzi czekają na przyjęcie lub zwrot: Ankieta JST" in page
     assert f"/admin/odpowiedzi/runda/{round_id}?stan=submitted&amp;sort=wyslano" in page
 
 

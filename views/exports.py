@@ -13,9 +13,8 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from extensions import db
-from l10n import polish_sort_key
 from l10n.web import money, number, percent
-from models import Round, Territory
+from models import Round
 from reports.aggregate import LEVELS
 from reports.csv import write_raw_csv
 from services.exports import (
@@ -27,6 +26,7 @@ from services.exports import (
     write_workbook,
 )
 from services.report_source import subregion_schemes
+from services.territory import pick_list, resolve_territory
 from views.access import staff
 
 bp = Blueprint("exports", __name__, url_prefix="/admin/zestawienia")
@@ -43,10 +43,18 @@ def _request_from(args: MultiDict) -> tuple[ReportRequest | None, list[str]]:
     if kind not in TITLES:
         errors.append(gettext("Wybierz rodzaj raportu."))
     levels = tuple(v for v in args.getlist("poziom") if v in LEVELS) or ("powiat",)
-    teryt = (args.get("gmina") or "").strip() or None
-    if teryt and not (teryt.isdigit() and len(teryt) in (6, 7)):
-        errors.append(gettext("Kod gminy to 6 cyfr TERYT (np. 160402)."))
-    if kind == "municipal" and not teryt:
+    typed = " ".join((args.get("gmina") or "").split())[:100]
+    teryt = None
+    if typed:
+        teryt, candidates = resolve_territory("gmina", typed)
+        if teryt is None:
+            errors.append(gettext("Pasuje kilka gmin do „%(text)s”: %(names)s — wybierz jedną "
+                                  "z podpowiedzi albo wpisz kod TERYT.", text=typed,
+                                  names="; ".join(label for _code, label in candidates[:8]))
+                          if candidates else
+                          gettext("Nie ma gminy „%(text)s” w obszarze — wpisz nazwę albo kod "
+                                  "TERYT (np. 160402).", text=typed))
+    if kind == "municipal" and not typed:
         errors.append(gettext("Raport gminny: wybierz gminę."))
     scheme = args.get("podzial") or None
     if errors:
@@ -56,9 +64,10 @@ def _request_from(args: MultiDict) -> tuple[ReportRequest | None, list[str]]:
 
 def _page(errors: list[str], content=None, info=None, status: int = 200):
     rounds = db.session.scalars(select(Round).order_by(Round.created_at.desc())).unique().all()
-    gminas = sorted(db.session.scalars(select(Territory).where(Territory.level == "gmina")),
-                    key=lambda t: polish_sort_key(t.display_name))
-    return render_template("exports/index.html", rounds=rounds, gminas=gminas, levels=LEVELS,
+    typed = (request.args.get("gmina") or "").strip()
+    gmina_label = dict(pick_list("gmina")).get(typed[:6] if len(typed) == 7 else typed, "")
+    return render_template("exports/index.html", rounds=rounds, gmina_label=gmina_label,
+                           levels=LEVELS,
                            titles=TITLES, schemes=subregion_schemes(db.session),
                            args=request.args, errors=errors, content=content, info=info,
                            cell=_cell), status

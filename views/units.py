@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from extensions import db
-from l10n import polish_sort_key
-from models import Territory, Unit
+from models import Unit
 from models.unit import UNIT_KINDS
+from services.collation import polish
+from services.territory import pick_list, units_in_territory
 from services.units import UnknownTerritory, create_unit, update_unit
 from views.access import admin_only, staff
 from views.forms import UnitForm
@@ -24,7 +25,7 @@ def index():
     kind = request.args.get("rodzaj", "")
     powiat = request.args.get("powiat", "")
     text = request.args.get("szukaj", "").strip()[:100]
-    query = select(Unit)
+    query = units_in_territory(select(Unit))
     if kind in UNIT_KINDS:
         query = query.where(Unit.kind == kind)
     if powiat.isdigit() and len(powiat) == 4:
@@ -33,16 +34,14 @@ def index():
         pattern = f"%{text.replace('%', '').replace('_', '')}%"
         query = query.where(or_(Unit.name.ilike(pattern), Unit.emails.ilike(pattern),
                                 Unit.teryt.startswith(text)))
-    units = sorted(db.session.scalars(query).unique().all(),
-                   key=lambda u: polish_sort_key(u.name))
-    powiats = sorted(db.session.scalars(select(Territory).where(Territory.level == "powiat")),
-                     key=lambda t: polish_sort_key(t.display_name))
-    page = max(1, request.args.get("strona", 1, type=int))
-    shown = units[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
-    return render_template("units/index.html", units=shown, total=len(units), page=page,
-                           pages=max(1, -(-len(units) // PAGE_SIZE)), kinds=UNIT_KINDS,
-                           powiats=powiats, filters={"rodzaj": kind, "powiat": powiat,
-                                                     "szukaj": text})
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, request.args.get("strona", 1, type=int) or 1), pages)
+    units = db.session.scalars(query.order_by(polish(Unit.name), Unit.id)
+                               .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).unique().all()
+    return render_template("units/index.html", units=units, total=total, page=page,
+                           pages=pages, kinds=UNIT_KINDS, powiats=pick_list("powiat"),
+                           filters={"rodzaj": kind, "powiat": powiat, "szukaj": text})
 
 
 def _unknown_territory(form: UnitForm) -> None:

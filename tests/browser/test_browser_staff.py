@@ -23,10 +23,13 @@ FOCUSED = """() => {
         visible: box.width > 0 && box.height > 0,
     };
 }"""
+#: every control a keyboard user can reach; inside a closed <details> only its summary is
 CONTROLS = """() => [...document.querySelectorAll(
     'a[href], button, input:not([type=hidden]), select, textarea, summary')]
     .filter(el => !el.disabled && el.getClientRects().length &&
-            getComputedStyle(el).visibility !== 'hidden').length"""
+            getComputedStyle(el).visibility !== 'hidden' &&
+            !(el.closest('details:not([open])') && !el.matches('summary')))
+    .length"""
 
 
 def _tab_through(page) -> list[dict]:
