@@ -135,6 +135,9 @@ def defaults(environ: Mapping[str, str]) -> dict[str, Any]:
         # every request, autosave included, starts the time again
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=2),
         # the page warns this many seconds before the session ends and offers to extend it
+        # however active, a respondent's session ends this long after the link was opened
+        # (12 h): a cookie copied from a shared computer does not keep working for days
+        "ESMON_SESSION_MAX_SECONDS": int(env("ESMON_SESSION_MAX_SECONDS", "43200")),
         "ESMON_SESSION_WARNING_SECONDS": int(env("ESMON_SESSION_WARNING_SECONDS", "300")),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -28,6 +28,9 @@ class Invitation(db.Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     #: first time the unit opened any of its links
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: raised each time staff replace the links; a session opened with an earlier generation's
+    #: link is refused, so replacing a link also ends every session it opened
+    link_generation: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: set when staff took the unit out of the round (closed, merged, invited by mistake):
     #: its links stop working and it no longer counts in response rates or gets reminders

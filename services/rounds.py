@@ -109,11 +109,16 @@ def invite(round_: Round, unit: Unit) -> tuple[Invitation, str]:
 
 
 def reissue_token(invitation: Invitation) -> str:
-    """Replace every link of an invitation: the old ones stop working (and say so)."""
+    """Replace every link of an invitation: the old ones stop working (and say so).
+
+    The invitation's link generation goes up too, so a browser that opened an old link loses
+    its session on its next request, not only the link itself.
+    """
     now = utcnow()
     for token in invitation.tokens:
         if token.revoked_at is None:
             token.revoked_at = now
+    invitation.link_generation = (invitation.link_generation or 1) + 1
     return issue_token(invitation)
 
 

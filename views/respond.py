@@ -6,6 +6,7 @@ does not linger in history, referrers or screenshots.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import (
@@ -48,6 +49,9 @@ from views.forms import ContactChangeForm
 
 bp = Blueprint("respond", __name__)
 SESSION_KEY = "invitation_id"
+#: session keys: the link generation that opened the session, and when (epoch seconds)
+GENERATION_KEY = "link_generation"
+OPENED_KEY = "opened_at"
 #: session key of a staff member entering answers on a unit's behalf
 STAFF_ENTRY_KEY = "staff_entry"
 
@@ -61,19 +65,47 @@ def open_link(token: str):
     if link is None:
         abort(404)
     if link.revoked_at is not None and link.invitation.withdrawn_at is None:
-        raise GonePage(gettext("Ten link został zastąpiony nowym"),
-                       gettext("Wysłaliśmy Państwa jednostce nowy link do ankiety. Użyj linku z "
-                               "najnowszej wiadomości e-mail albo poproś ROPS o ponowne "
-                               "wysłanie."))
+        raise _link_replaced()
     invitation = link.invitation
     _check_round_open(invitation)
     _clear_session()
     session[SESSION_KEY] = invitation.id
+    session[GENERATION_KEY] = invitation.link_generation
+    session[OPENED_KEY] = int(time.time())
     session.permanent = True
     if invitation.opened_at is None:
         invitation.opened_at = utcnow()
     db.session.commit()
     return redirect(url_for("respond.start"), code=303)
+
+
+def _link_replaced() -> GonePage:
+    return GonePage(gettext("Ten link został zastąpiony nowym"),
+                    gettext("Wysłaliśmy Państwa jednostce nowy link do ankiety. Użyj linku z "
+                            "najnowszej wiadomości e-mail albo poproś ROPS o ponowne "
+                            "wysłanie."))
+
+
+def _check_link_session(invitation: Invitation) -> None:
+    """A respondent's session lives as long as the link that opened it, and 12 h at most.
+
+    :raise GonePage: 410 when staff replaced the link since (the session is forgotten), 401
+        when the session is older than ``ESMON_SESSION_MAX_SECONDS``.
+    """
+    generation, opened = session.get(GENERATION_KEY), session.get(OPENED_KEY)
+    if isinstance(generation, int) and generation != invitation.link_generation:
+        _clear_session()
+        raise _link_replaced()
+    limit = int(current_app.config["ESMON_SESSION_MAX_SECONDS"])
+    if not isinstance(generation, int) or not isinstance(opened, int) or (
+            time.time() - opened > limit):
+        _clear_session()
+        raise GonePage(gettext("Sesja wygasła"),
+                       gettext("Ze względów bezpieczeństwa sesja kończy się najpóźniej "
+                               "%(hours)s h po otwarciu linku. Otwórz ankietę ponownie, klikając "
+                               "osobisty link z wiadomości e-mail; zapisane odpowiedzi czekają.",
+                               hours=max(1, round(limit / 3600))),
+                       status=401)
 
 
 def _clear_session() -> None:
@@ -140,6 +172,7 @@ def _current() -> tuple[Invitation, Any, Response]:
                        status=401)
     g.staff_author = staff_author()
     if g.staff_author is None:
+        _check_link_session(invitation)
         _check_round_open(invitation)
     loaded = survey_for_round(invitation.round)
     response = open_response(invitation, loaded)

@@ -1,0 +1,136 @@
+"""A respondent's session lives no longer than the link that opened it (and 12 h at most).
+
+"Wymień link" must end the sessions the old link opened, on every page and JSON endpoint of
+the questionnaire, not only refuse the old link itself.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import select
+
+from extensions import db
+from models import Invitation
+from services.rounds import reissue_token
+
+from fixtures.valid_answers import JST
+from respondent import section_post
+from support import STAFF_PASSWORD
+
+#: every respondent request after the link was opened: (method, path)
+RESPONDENT_REQUESTS = [
+    ("GET", "/ankieta"),
+    ("GET", "/ankieta/sekcja/d1"),
+    ("POST", "/ankieta/sekcja/d1"),
+    ("POST", "/ankieta/sekcja/d1/autozapis"),
+    ("POST", "/ankieta/sesja"),
+    ("GET", "/ankieta/przeglad"),
+    ("POST", "/ankieta/wyslij"),
+    ("POST", "/ankieta/kontakt"),
+    ("GET", "/ankieta/potwierdzenie"),
+]
+
+
+def _opened(app, world, client) -> tuple[int, int]:
+    round_id = world.round("jst-annual")
+    token = world.invite(round_id, world.unit(contact_person="Anna Nowak"))
+    assert client.get(f"/r/{token}").status_code == 303
+    assert client.get("/ankieta/sekcja/d1").status_code == 200
+    with app.app_context():
+        invitation_id = db.session.scalars(select(Invitation.id)).one()
+    return round_id, invitation_id
+
+
+def _reissue_as_admin(app, staff_user, round_id: int, invitation_id: int) -> None:
+    staff_user("admin@rops.example.pl", "admin")
+    admin = app.test_client()
+    admin.post("/logowanie", data={"email": "admin@rops.example.pl",
+                                   "password": STAFF_PASSWORD})
+    page = admin.post(f"/admin/rundy/{round_id}/zaproszenia/{invitation_id}/wymien")
+    assert page.status_code == 302
+
+
+def _send(client, method: str, path: str, survey=None):
+    if method == "GET":
+        return client.get(path)
+    data = {"version": "1"}
+    if path == "/ankieta/sekcja/d1" and survey is not None:
+        data.update(section_post(survey, "d1", JST))
+    return client.post(path, data=data)
+
+
+@pytest.mark.parametrize(("method", "path"), RESPONDENT_REQUESTS)
+def test_reissuing_the_link_ends_the_session_it_opened(app, world, client, staff_user,
+                                                       method, path):
+    from services.questionnaires import registry
+
+    round_id, invitation_id = _opened(app, world, client)
+    _reissue_as_admin(app, staff_user, round_id, invitation_id)
+    with app.app_context():
+        survey = registry().by_key["jst-annual"].survey
+    page = _send(client, method, path, survey)
+    assert page.status_code == 410, (path, page.status_code)
+    if "autozapis" in path or path.endswith("/sesja"):
+        assert "zastąpiony nowym" in page.json["message"]
+    else:
+        assert "Ten link został zastąpiony nowym" in page.text
+    # the session is forgotten: the next request is simply "not opened"
+    assert client.get("/ankieta").status_code == 401
+
+
+def test_the_new_link_opens_a_working_session(app, world, client):
+    _round_id, invitation_id = _opened(app, world, client)
+    with app.app_context():
+        token = reissue_token(db.session.get(Invitation, invitation_id))
+        db.session.commit()
+    assert client.get("/ankieta").status_code == 410
+    fresh = app.test_client()
+    assert fresh.get(f"/r/{token}").status_code == 303
+    assert fresh.get("/ankieta/sekcja/d1").status_code == 200
+    assert fresh.post("/ankieta/sesja").status_code == 200
+
+
+def test_resending_without_replacing_keeps_the_session(app, world, client, staff_user):
+    round_id, invitation_id = _opened(app, world, client)
+    staff_user("admin@rops.example.pl", "admin")
+    admin = app.test_client()
+    admin.post("/logowanie", data={"email": "admin@rops.example.pl",
+                                   "password": STAFF_PASSWORD})
+    assert admin.post(
+        f"/admin/rundy/{round_id}/zaproszenia/{invitation_id}/wyslij").status_code == 302
+    assert client.get("/ankieta/sekcja/d1").status_code == 200
+
+
+def test_session_ends_twelve_hours_after_opening_however_active(app, world, client):
+    _opened(app, world, client)
+    assert app.config["ESMON_SESSION_MAX_SECONDS"] == 12 * 3600
+    with client.session_transaction() as session:
+        session["opened_at"] = int(time.time()) - 12 * 3600 + 60
+    assert client.post("/ankieta/sesja").status_code == 200  # activity does not extend it
+    with client.session_transaction() as session:
+        session["opened_at"] = int(time.time()) - 12 * 3600 - 1
+    page = client.get("/ankieta/sekcja/d1")
+    assert page.status_code == 401
+    assert "12 h po otwarciu linku" in page.text
+    reply = client.post("/ankieta/sesja")
+    assert reply.status_code == 401
+    assert reply.json["status"] == "expired"
+
+
+def test_session_lifetime_is_configurable(app, world, client):
+    app.config["ESMON_SESSION_MAX_SECONDS"] = 3600
+    _opened(app, world, client)
+    with client.session_transaction() as session:
+        session["opened_at"] = int(time.time()) - 3601
+    assert client.get("/ankieta").status_code == 401
+
+
+def test_a_session_without_its_opening_record_is_expired_not_replaced(app, world, client):
+    _opened(app, world, client)
+    with client.session_transaction() as session:
+        del session["link_generation"]
+    page = client.get("/ankieta")
+    assert page.status_code == 401
+    assert "Sesja wygasła" in page.text
