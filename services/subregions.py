@@ -21,9 +21,18 @@ from extensions import db
 from models import SubregionAssignment, Territory
 from services.audit import record
 from services.tabular import RowProblem, TableFormatError, read_table, restore_zeros
+from services.uploads import (
+    MAX_ROWS,
+    control_character_problem,
+    echo,
+    too_long_problem,
+    too_many_rows,
+)
 
 PRESETS_DIR = Path(__file__).resolve().parent.parent / "registers" / "subregions"
 SCHEME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+#: column sizes of ``SubregionAssignment``: a longer text is a located problem, not a 500
+NAME_LENGTH, CODE_LENGTH = 120, 20
 CSV_ALIASES = {
     "powiat": "powiat", "kod_powiatu": "powiat", "teryt": "powiat", "kod_teryt": "powiat",
     "podregion": "subregion", "subregion": "subregion", "nazwa_podregionu": "subregion",
@@ -76,7 +85,7 @@ def import_subregions(data: bytes, filename: str, scheme: str | None = None) -> 
     if not SCHEME_PATTERN.match(result.scheme):
         problems.insert(0, RowProblem(None, "", gettext(
             "Nazwa schematu „%(scheme)s” może zawierać tylko małe litery, cyfry, „-” i „_”.",
-            scheme=result.scheme)))
+            scheme=echo(result.scheme))))
     result.problems = problems or _check(entries)
     if result.problems:
         return result
@@ -113,12 +122,22 @@ def _read_table(data: bytes, filename: str) -> tuple[None, list[_Entry], list[Ro
 
 def _read_yaml(data: bytes, filename: str) -> tuple[str | None, list[_Entry], list[RowProblem]]:
     """Entries with the YAML line numbers: composed nodes keep their marks (and ``0201`` stays
-    text, where plain loading would read an unquoted code as a number)."""
+    text, where plain loading would read an unquoted code as a number).
+
+    Anchors and aliases are refused before anything is built: a few hundred bytes of aliases
+    of aliases expand to gigabytes. Every value must be a plain scalar.
+    """
     try:
-        root = yaml.compose(data.decode("utf-8-sig"), Loader=yaml.SafeLoader)
+        text = data.decode("utf-8-sig")
+        alias = _first_alias(text)
+        root = None if alias else yaml.compose(text, Loader=yaml.SafeLoader)
     except (UnicodeDecodeError, yaml.YAMLError) as err:
         return None, [], [RowProblem(None, "", gettext("Nie można odczytać pliku YAML: "
-                                                       "%(error)s", error=err))]
+                                                       "%(error)s", error=echo(err)))]
+    if alias:
+        return None, [], [RowProblem(alias, "", gettext(
+            "plik YAML używa kotwic lub aliasów (& albo *); w pliku podziału wpisz każdą "
+            "wartość wprost"))]
     top = _mapping(root)
     if top is None or not isinstance(top.get("subregions"), yaml.SequenceNode):
         return None, [], [RowProblem(1, "subregions", gettext(
@@ -130,18 +149,36 @@ def _read_yaml(data: bytes, filename: str) -> tuple[str | None, list[_Entry], li
         line = item.start_mark.line + 1
         name = fields.get("name")
         powiats = fields.get("powiats")
+        code = fields.get("code")
         if not isinstance(name, yaml.ScalarNode) or not name.value.strip():
             problems.append(RowProblem(line, "name", gettext("brak nazwy podregionu")))
             continue
         if not isinstance(powiats, yaml.SequenceNode):
             problems.append(RowProblem(line, "powiats", gettext("brak listy kodów powiatów")))
             continue
-        code = fields.get("code")
-        code_value = code.value.strip() if isinstance(code, yaml.ScalarNode) else None
-        entries += [_Entry(node.start_mark.line + 1, str(node.value).strip(), name.value.strip(),
-                           code_value or None, "powiats", "name")
-                    for node in powiats.value]
+        if code is not None and not isinstance(code, yaml.ScalarNode):
+            problems.append(RowProblem(code.start_mark.line + 1, "code", gettext(
+                "kod podregionu musi być pojedynczą wartością, nie listą ani słownikiem")))
+            continue
+        code_value = code.value.strip() if code is not None else None
+        for node in powiats.value:
+            if not isinstance(node, yaml.ScalarNode):
+                problems.append(RowProblem(node.start_mark.line + 1, "powiats", gettext(
+                    "pozycja listy powiats musi być kodem powiatu, nie listą ani słownikiem")))
+                continue
+            entries.append(_Entry(node.start_mark.line + 1, node.value.strip(),
+                                  name.value.strip(), code_value or None, "powiats", "name"))
+        if len(entries) > MAX_ROWS:
+            return scheme, [], [RowProblem(None, "", too_many_rows(len(entries)))]
     return scheme, entries, problems
+
+
+def _first_alias(text: str) -> int | None:
+    """The line of the first anchor or alias in a YAML text, or ``None`` (events only)."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            return event.start_mark.line + 1
+    return None
 
 
 def _mapping(node: yaml.Node | None) -> dict[str, yaml.Node] | None:
@@ -160,7 +197,7 @@ def _check(entries: list[_Entry]) -> list[RowProblem]:
         if not (len(entry.powiat) == 4 and entry.powiat.isdigit()):
             problems.append(RowProblem(entry.row, entry.powiat_column,
                                        gettext("„%(code)s” nie jest kodem powiatu (4 cyfry)",
-                                               code=entry.powiat)))
+                                               code=echo(entry.powiat))))
         elif entry.powiat not in powiats:
             problems.append(RowProblem(entry.row, entry.powiat_column,
                                        gettext("nie ma powiatu o kodzie %(code)s w rejestrze "
@@ -172,14 +209,22 @@ def _check(entries: list[_Entry]) -> list[RowProblem]:
                                                "%(row)s", code=entry.powiat,
                                                row=seen[entry.powiat])))
         seen.setdefault(entry.powiat, entry.row)
+        name_problem = (control_character_problem(entry.name)
+                        or too_long_problem(entry.name, NAME_LENGTH))
+        code_problem = entry.code and (control_character_problem(entry.code)
+                                       or too_long_problem(entry.code, CODE_LENGTH))
+        if code_problem:
+            problems.append(RowProblem(entry.row, "code", code_problem))
         if not entry.name:
             problems.append(RowProblem(entry.row, entry.name_column,
                                        gettext("brak nazwy podregionu")))
+        elif name_problem:
+            problems.append(RowProblem(entry.row, entry.name_column, name_problem))
         elif codes.setdefault(entry.name, entry.code) != entry.code:
             problems.append(RowProblem(entry.row, entry.name_column,
                                        gettext("podregion „%(name)s” ma już kod %(code)s",
-                                               name=entry.name,
-                                               code=codes[entry.name] or gettext("(pusty)"))))
+                                               name=echo(entry.name),
+                                               code=echo(codes[entry.name] or gettext("(pusty)")))))
     return problems
 
 

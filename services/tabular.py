@@ -18,6 +18,17 @@ from datetime import date, datetime
 
 from flask_babel import gettext
 
+from services.uploads import (
+    MAX_CELL_CHARS,
+    MAX_ROWS,
+    UploadTooLarge,
+    check_zip_size,
+    control_character_problem,
+    echo,
+    too_long_problem,
+    too_many_rows,
+)
+
 XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -31,6 +42,10 @@ class RowProblem:
     row: int | None
     column: str
     message: str
+
+    def __post_init__(self) -> None:
+        # the header as written is quoted back: never more of it than any other value
+        object.__setattr__(self, "column", echo(self.column))
 
     def __str__(self) -> str:
         if self.row is None:
@@ -88,12 +103,19 @@ def normalise_header(text: str) -> str:
 def read_table(data: bytes, filename: str, aliases: Mapping[str, str]) -> Table:
     """Read CSV or XLSX bytes; header row 1 mapped through ``aliases`` (normalised → canonical).
 
-    :raise TableFormatError: the file is neither readable CSV (UTF-8) nor XLSX, or is empty.
+    Every cell that is imported is checked for control characters and for its length
+    (``MAX_CELL_CHARS``); each such cell is a problem with its row and column.
+
+    :raise TableFormatError: the file is neither readable CSV (UTF-8) nor XLSX, is empty, has
+        more than ``MAX_ROWS`` data rows or inflates beyond ``MAX_INFLATED_BYTES``.
     """
     if data.startswith(XLSX_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm")):
         records = _xlsx_records(data)
     else:
         records = _csv_records(data)
+    filled = sum(1 for record in records if any(value for value, _ in record))
+    if filled > MAX_ROWS + 1:
+        raise TableFormatError(too_many_rows(filled - 1))
     if not records or not any(value for value, _ in records[0]):
         raise TableFormatError(gettext("Plik jest pusty albo nie ma nagłówka w pierwszym "
                                        "wierszu."))
@@ -107,6 +129,11 @@ def read_table(data: bytes, filename: str, aliases: Mapping[str, str]) -> Table:
             canonical = positions.get(index)
             if canonical is None:
                 continue
+            problem = control_character_problem(value) or too_long_problem(value,
+                                                                          MAX_CELL_CHARS)
+            if problem:
+                table.problems.append(RowProblem(number, table.headers[canonical], problem))
+                value = value[:MAX_CELL_CHARS]
             values[canonical] = value
             if is_number:
                 numeric.add(canonical)
@@ -126,7 +153,7 @@ def _map_header(header: list[str], aliases: Mapping[str, str]) -> tuple[Table, d
             continue
         canonical = aliases.get(normalise_header(written))
         if canonical is None:
-            table.ignored_columns.append(written)
+            table.ignored_columns.append(echo(written))
         elif canonical in table.headers:
             table.problems.append(RowProblem(
                 1, written, gettext("kolumna powtarza kolumnę „%(column)s”",
@@ -151,21 +178,43 @@ def _csv_records(data: bytes) -> list[list[Cell]]:
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(";,\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [[(cell.strip(), False) for cell in record] for record in reader]
+    records: list[list[Cell]] = []
+    filled = 0
+    try:
+        for record in reader:
+            records.append([(cell.strip(), False) for cell in record])
+            filled += any(value for value, _ in records[-1])
+            if filled > MAX_ROWS + 1:
+                break  # enough to refuse the file; the rest is never read
+    except csv.Error as err:  # a cell beyond the csv module's own limit (128 KiB)
+        raise TableFormatError(gettext(
+            "Wiersz %(row)s: komórka jest dłuższa niż %(limit)s znaków albo ma niedomknięty "
+            "cudzysłów.", row=reader.line_num, limit=MAX_CELL_CHARS)) from err
+    return records
 
 
 def _xlsx_records(data: bytes) -> list[list[Cell]]:
     from openpyxl import load_workbook  # imported here: only XLSX uploads need it
 
     try:
+        check_zip_size(data, gettext("Plik XLSX"))
+    except UploadTooLarge as err:
+        raise TableFormatError(str(err)) from err
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:  # noqa: BLE001 - openpyxl raises many types for a broken file
         raise TableFormatError(gettext("Nie można odczytać pliku XLSX: %(error)s.",
-                                       error=err)) from err
+                                       error=echo(err))) from err
     try:
         sheet = workbook.worksheets[0]
-        return [[_xlsx_cell(value) for value in record]
-                for record in sheet.iter_rows(min_row=1, values_only=True)]
+        records: list[list[Cell]] = []
+        filled = 0
+        for record in sheet.iter_rows(min_row=1, values_only=True):
+            records.append([_xlsx_cell(value) for value in record])
+            filled += any(value for value, _ in records[-1])
+            if filled > MAX_ROWS + 1:
+                break  # enough to refuse the file; the rest is never read
+        return records
     finally:
         workbook.close()
 

@@ -23,6 +23,16 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import Territory, TerritoryVersion
+from services.uploads import (
+    MAX_ROWS,
+    UploadTooLarge,
+    check_zip_size,
+    control_character_problem,
+    echo,
+    read_member,
+    too_long_problem,
+    too_many_rows,
+)
 
 COLUMNS = ("WOJ", "POW", "GMI", "RODZ", "NAZWA", "NAZWA_DOD", "STAN_NA")
 #: RODZ digits that are gminas (JST); 4/5 are parts of urban-rural gminas, 8/9 city districts
@@ -30,6 +40,8 @@ GMINA_RODZ = {"1", "2", "3"}
 #: every RODZ digit the register uses
 KNOWN_RODZ = GMINA_RODZ | {"4", "5", "8", "9"}
 _COL_TAGS = ("col", "column")
+#: column sizes of ``Territory``: a longer text is a located problem, not a database error
+NAME_LENGTH, KIND_LABEL_LENGTH = 120, 80
 
 
 class TercFormatError(ValueError):
@@ -70,14 +82,17 @@ def read_terc(data: bytes, filename: str = "") -> list[TercRow]:
 def _unzip(data: bytes) -> tuple[bytes, str]:
     """The single XML/CSV member of a ZIP as downloaded from eteryt.stat.gov.pl."""
     try:
+        check_zip_size(data, "Archiwum ZIP")
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = [n for n in archive.namelist() if n.lower().endswith((".xml", ".csv"))]
             if len(members) != 1:
                 raise TercFormatError("Archiwum ZIP powinno zawierać dokładnie jeden plik XML "
                                       f"albo CSV rejestru TERC, zawiera {len(members)}.")
-            return archive.read(members[0]), members[0]
+            return read_member(archive, members[0], "Archiwum ZIP"), members[0]
+    except UploadTooLarge as err:
+        raise TercFormatError(str(err)) from err
     except zipfile.BadZipFile as err:
-        raise TercFormatError(f"Archiwum ZIP jest uszkodzone: {err}.") from err
+        raise TercFormatError(f"Archiwum ZIP jest uszkodzone: {echo(err)}.") from err
 
 
 def _read_xml(text: str) -> list[TercRow]:
@@ -86,9 +101,11 @@ def _read_xml(text: str) -> list[TercRow]:
     except ET.ParseError as err:
         line, column = err.position
         raise TercFormatError(f"Plik XML jest uszkodzony (linia {line}, znak {column + 1}): "
-                              f"{err}.") from err
+                              f"{echo(err)}.") from err
     rows = []
     for number, element in enumerate(root.iter("row"), start=1):
+        if number > MAX_ROWS:
+            raise TercFormatError(too_many_rows(number))
         values = {}
         for child in element:
             if child.tag.lower() in _COL_TAGS:
@@ -105,7 +122,15 @@ def _read_xml(text: str) -> list[TercRow]:
 
 def _read_csv(text: str) -> list[TercRow]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
-    header = [h.strip().upper() for h in next(reader)]
+    try:
+        return _csv_rows(reader)
+    except csv.Error as err:  # a cell beyond the csv module's limit (128 KiB)
+        raise TercFormatError(f"Wiersz {reader.line_num}: komórka jest za długa albo ma "
+                              "niedomknięty cudzysłów.") from err
+
+
+def _csv_rows(reader) -> list[TercRow]:
+    header = [echo(h.strip().upper()) for h in next(reader)]
     if "NAZDOD" in header and "NAZWA_DOD" not in header:
         header[header.index("NAZDOD")] = "NAZWA_DOD"
     missing = [c for c in COLUMNS if c not in header]
@@ -116,6 +141,8 @@ def _read_csv(text: str) -> list[TercRow]:
     for number, record in enumerate(reader, start=2):
         if not any(cell.strip() for cell in record):
             continue
+        if len(rows) >= MAX_ROWS:
+            raise TercFormatError(too_many_rows(len(rows) + 1))
         if len(record) != len(header):
             raise TercFormatError(f"Wiersz {number}: {len(record)} kolumn zamiast "
                                   f"{len(header)} z nagłówka.")
@@ -129,16 +156,17 @@ def _read_csv(text: str) -> list[TercRow]:
 def _row(values: dict[str, str], where: str) -> TercRow:
     woj = values.get("WOJ", "")
     if len(woj) != 2 or not woj.isdigit():
-        raise TercFormatError(f"{where}, kolumna WOJ: oczekiwano dwóch cyfr, jest {woj!r}.")
+        raise TercFormatError(f"{where}, kolumna WOJ: oczekiwano dwóch cyfr, jest "
+                              f"{echo(woj)!r}.")
     pow_, gmi, rodz = values.get("POW", ""), values.get("GMI", ""), values.get("RODZ", "")
     for column, value, size in (("POW", pow_, 2), ("GMI", gmi, 2), ("RODZ", rodz, 1)):
         if value and (len(value) != size or not value.isdigit()):
-            raise TercFormatError(f"{where}, kolumna {column}: niepoprawny kod {value!r} "
+            raise TercFormatError(f"{where}, kolumna {column}: niepoprawny kod {echo(value)!r} "
                                   f"(oczekiwano {size} cyfr).")
     if gmi and not pow_:
         raise TercFormatError(f"{where}, kolumna POW: gmina {gmi!r} bez kodu powiatu.")
     if gmi and rodz not in KNOWN_RODZ:
-        raise TercFormatError(f"{where}, kolumna RODZ: {rodz!r} nie jest rodzajem jednostki "
+        raise TercFormatError(f"{where}, kolumna RODZ: {echo(rodz)!r} nie jest rodzajem jednostki "
                               f"(dozwolone: {', '.join(sorted(KNOWN_RODZ))}).")
     if rodz and not gmi:
         raise TercFormatError(f"{where}, kolumna GMI: rodzaj {rodz!r} podany bez kodu gminy.")
@@ -146,9 +174,15 @@ def _row(values: dict[str, str], where: str) -> TercRow:
         valid_on = date.fromisoformat(values.get("STAN_NA", ""))
     except ValueError as err:
         raise TercFormatError(f"{where}, kolumna STAN_NA: niepoprawna data "
-                              f"{values.get('STAN_NA', '')!r} (oczekiwano RRRR-MM-DD).") from err
+                              f"{echo(values.get('STAN_NA', ''))!r} (oczekiwano "
+                              "RRRR-MM-DD).") from err
     if not values.get("NAZWA"):
         raise TercFormatError(f"{where}, kolumna NAZWA: pusta nazwa.")
+    for column, limit in (("NAZWA", NAME_LENGTH), ("NAZWA_DOD", KIND_LABEL_LENGTH)):
+        text = values.get(column, "")
+        problem = control_character_problem(text) or too_long_problem(text, limit)
+        if problem:
+            raise TercFormatError(f"{where}, kolumna {column}: {problem}.")
     return TercRow(woj, pow_, gmi, rodz, values["NAZWA"], values.get("NAZWA_DOD", ""), valid_on,
                    where)
 

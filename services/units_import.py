@@ -24,6 +24,7 @@ from models import Territory, Unit
 from models.unit import UNIT_KINDS
 from services.audit import record
 from services.tabular import Row, RowProblem, Table, TableFormatError, read_table, restore_zeros
+from services.uploads import echo
 
 COLUMN_ALIASES = {
     "kind": "kind", "rodzaj": "kind", "rodzaj_jednostki": "kind", "typ": "kind",
@@ -77,7 +78,7 @@ class _Register:
         if not code.isdigit() or len(code) not in (4, 6, 7):
             return None, gettext("„%(code)s” nie jest kodem TERYT: podaj 6 cyfr gminy (WWPPGG), "
                                  "7 cyfr z rodzajem gminy (WWPPGGR) albo 4 cyfry powiatu "
-                                 "(WWPP)", code=code)
+                                 "(WWPP)", code=echo(code))
         if len(code) == 7:
             if code[6] not in "12345":
                 return None, gettext("siódma cyfra kodu %(code)s oznacza dzielnicę lub "
@@ -151,7 +152,7 @@ def _parse_row(row: Row, table: Table, register: _Register,
     kind = kind_text if kind_text in UNIT_KINDS else _KIND_NAMES.get(kind_text)
     if not kind:
         problem("kind", gettext("nieznany rodzaj jednostki „%(kind)s” (dozwolone: %(kinds)s)",
-                                kind=row.get("kind"), kinds=", ".join(UNIT_KINDS)))
+                                kind=echo(row.get("kind")), kinds=", ".join(UNIT_KINDS)))
     name = " ".join(row.get("name").split())
     if not name:
         problem("name", gettext("brak nazwy jednostki"))
@@ -169,7 +170,7 @@ def _parse_row(row: Row, table: Table, register: _Register,
     emails, invalid = parse_addresses(row.get("email"))
     if invalid:
         problem("email", gettext("niepoprawny adres e-mail: %(addresses)s",
-                                 addresses=", ".join(invalid)))
+                                 addresses=echo(", ".join(invalid))))
     elif not emails:
         problem("email", gettext("brak adresu e-mail"))
     optional = _optional_values(row, problem)
@@ -187,14 +188,14 @@ def _optional_values(row: Row, problem: Callable[[str, str], None]) -> dict[str,
             values["regon"] = regon
         else:
             problem("regon", gettext("„%(regon)s” nie jest poprawnym numerem REGON (9 albo 14 "
-                                     "cyfr z poprawną cyfrą kontrolną)", regon=regon))
+                                     "cyfr z poprawną cyfrą kontrolną)", regon=echo(regon)))
     krs = restore_zeros(row, "krs", (10,)).replace(" ", "")
     if krs:
         if len(krs) == 10 and krs.isdigit():
             values["krs"] = krs
         else:
             problem("krs", gettext("„%(krs)s” nie jest numerem KRS (10 cyfr, z zerami na "
-                                   "początku)", krs=krs))
+                                   "początku)", krs=echo(krs)))
     person = " ".join(row.get("contact_person").split())
     if len(person) > 200:
         problem("contact_person", gettext("osoba kontaktowa: tekst dłuższy niż 200 znaków"))
@@ -322,7 +323,8 @@ def _jst_emails(data: bytes | None, filename: str, codes: set[str], kind: str,
         if invalid or not valid:
             result.problems.append(RowProblem(
                 row.number, table.header("email"),
-                gettext("niepoprawny adres e-mail: %(addresses)s", addresses=", ".join(invalid))
+                gettext("niepoprawny adres e-mail: %(addresses)s",
+                        addresses=echo(", ".join(invalid)))
                 if invalid else gettext("brak adresu e-mail")))
         elif code and not message:
             emails[code] = ", ".join(valid)

@@ -17,6 +17,7 @@ from forms.model import Question
 from l10n import N_, format_number, web
 from l10n.web import percent, translate
 from models.user import ROLES
+from services.uploads import listed
 
 _PLACEHOLDER = re.compile(r"\{(rok|rok_nastepny|rok_poprzedni)\}")
 ROUND_STATUSES = {"draft": N_("szkic"), "open": N_("otwarta"), "closed": N_("zamknięta")}
@@ -98,6 +99,8 @@ def register(app: Flask) -> None:
     #: a message of a plain library or a label marked with N_, in the current language;
     #: unlike ``_()`` in a template, the result is escaped like any text
     app.add_template_filter(translate, "tr")
+    #: (the problems to list, how many more): an import never lists more than 100
+    app.add_template_global(listed, "listed_problems")
     from views.round_history import action_label, change_detail
 
     app.add_template_filter(action_label, "audit_action")
