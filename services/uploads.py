@@ -65,7 +65,7 @@ def too_long_problem(text: str, limit: int) -> str | None:
     """A Polish message when ``text`` is longer than its column allows, or ``None``."""
     if len(text) <= limit:
         return None
-    return ngettext("tekst ma %(num)d znaków, dopuszczalne najwyżej %(limit)s",
+    return ngettext("tekst ma %(num)d znak, dopuszczalne najwyżej %(limit)s",
                     "tekst ma %(num)d znaków, dopuszczalne najwyżej %(limit)s",
                     len(text), limit=limit)
 
