@@ -120,6 +120,9 @@ def defaults(environ: Mapping[str, str]) -> dict[str, Any]:
         "MAIL_BATCH_SIZE": int(env("MAIL_BATCH_SIZE", "50")),
         # tries before a message the server keeps refusing is marked failed
         "MAIL_MAX_ATTEMPTS": int(env("MAIL_MAX_ATTEMPTS", "8")),
+        # hang-ups of the server under one message (it answers again right after) before the
+        # message is parked as failed, so the queue behind it moves on
+        "MAIL_MAX_DROPS": int(env("MAIL_MAX_DROPS", "3")),
         # first retry delay; each further failure doubles it (at most an hour)
         "MAIL_RETRY_BASE_SECONDS": int(env("MAIL_RETRY_BASE_SECONDS", "60")),
         # a claim older than this belongs to a worker that died; its messages are queued again

@@ -136,6 +136,34 @@ def record_failure(session: Session, message: Claimed, error: str, *, now: datet
     return status
 
 
+def record_drop(session: Session, message: Claimed, error: str, *, now: datetime,
+                max_drops: int, retry_base: timedelta) -> str:
+    """The server hung up while this message was on the wire and answered again right after.
+
+    Such a message may be what the server cannot take (too large, a content filter that
+    kills the session): after ``max_drops`` hang-ups it is parked as failed with the error,
+    so the messages behind it go out.
+
+    :return: the message's new status ('queued' or 'failed')
+    """
+    drops = session.scalar(select(OutboxMessage.drops).where(OutboxMessage.id == message.id))
+    drops = (drops or 0) + 1
+    attempts = message.attempts + 1
+    parked = drops >= max_drops
+    status = "failed" if parked else "queued"
+    text = (f"Serwer poczty zerwał połączenie podczas wysyłania tej wiadomości "
+            f"({drops} raz(y)): {error}")
+    if parked:
+        text += " — wiadomość odłożona jako niewysłana; sprawdź ją i wyślij ponownie."
+    session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message.id)
+        .values(status=status, attempts=attempts, drops=drops, last_error=text[:2000],
+                next_attempt_at=now + backoff(attempts, retry_base),
+                claimed_by=None, claimed_at=None)
+        .execution_options(synchronize_session=False))
+    return status
+
+
 def release(session: Session, messages: Iterable[Claimed], *, now: datetime,
             error: str | None = None, retry_base: timedelta | None = None) -> None:
     """Put claimed messages back in the queue.

@@ -4,7 +4,9 @@ Each message goes claim → send → mark sent, and every step is committed on i
 worker killed at any point leaves at most one message whose fate is unknown (the one on the
 wire), and its batch returns to the queue once the claim times out. An unreachable server
 never fails a message; only a server that refuses *that* message does, after
-``MAIL_MAX_ATTEMPTS`` tries (or at once for a permanent 5xx refusal).
+``MAIL_MAX_ATTEMPTS`` tries (or at once for a permanent 5xx refusal). A server that hangs up
+while one message is on the wire, and answers again right after, is refusing that message:
+after ``MAIL_MAX_DROPS`` such hang-ups it is parked as failed and the batch goes on.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from mailing.outbox import (
     Claimed,
     claim_batch,
     mark_sent,
+    record_drop,
     record_failure,
     release,
     requeue_stale,
@@ -40,8 +43,21 @@ from models.types import utcnow
 CLOSING_CODES = {421}
 
 
+#: the connection ended under the message being sent (no reply at all)
+DROPPED_CONNECTION = (smtplib.SMTPServerDisconnected, ConnectionResetError,
+                      ConnectionAbortedError, BrokenPipeError)
+
+
 class ServerUnavailable(Exception):
     """The server cannot be reached or hung up: the rest of the batch must wait."""
+
+
+class MessageDropped(Exception):
+    """The server hung up while one message was on the wire; it is settled, reconnect."""
+
+    def __init__(self, left_queue: bool):
+        super().__init__()
+        self.left_queue = left_queue
 
 
 @dataclass(frozen=True)
@@ -51,6 +67,8 @@ class WorkerSettings:
     batch_size: int = 50
     rate_per_second: float = 10.0
     max_attempts: int = 8
+    #: hang-ups under one message (each followed by a working reconnect) before it is parked
+    max_drops: int = 3
     retry_base: timedelta = timedelta(seconds=60)
     claim_timeout: timedelta = timedelta(seconds=600)
 
@@ -60,6 +78,7 @@ class WorkerSettings:
             batch_size=int(config.get("MAIL_BATCH_SIZE", cls.batch_size)),
             rate_per_second=float(config.get("MAIL_RATE_PER_SECOND", cls.rate_per_second)),
             max_attempts=int(config.get("MAIL_MAX_ATTEMPTS", cls.max_attempts)),
+            max_drops=int(config.get("MAIL_MAX_DROPS", cls.max_drops)),
             retry_base=timedelta(seconds=float(config.get("MAIL_RETRY_BASE_SECONDS", 60))),
             claim_timeout=timedelta(
                 seconds=float(config.get("MAIL_CLAIM_TIMEOUT_SECONDS", 600))),
@@ -180,12 +199,13 @@ class MailWorker:
         # Stop well before the claim could be taken back, so no one else sends these too.
         deadline = time.monotonic() + settings.claim_timeout.total_seconds() / 2
         try:
-            with self.transport.connect() as send:
-                while pending and time.monotonic() < deadline and not self.stopping.is_set():
-                    self.limiter.wait()
-                    left_queue = self._send_one(send, pending[0], result)
+            while pending and time.monotonic() < deadline and not self.stopping.is_set():
+                try:
+                    self._send_over_one_connection(pending, deadline, result, on_progress)
+                except MessageDropped as drop:
+                    # the dropped message is settled; connect again for the rest
                     pending.pop(0)
-                    if left_queue and on_progress:
+                    if drop.left_queue and on_progress:
                         on_progress(1)
         except (ServerUnavailable, OSError) as err:
             cause = err.__cause__ if isinstance(err, ServerUnavailable) else err
@@ -201,15 +221,30 @@ class MailWorker:
             session.commit()
         return result
 
+    def _send_over_one_connection(self, pending: list[Claimed], deadline: float,
+                                  result: BatchResult,
+                                  on_progress: Callable[[int], None] | None) -> None:
+        """Send from the front of ``pending`` over one connection until done or dropped."""
+        with self.transport.connect() as send:
+            while pending and time.monotonic() < deadline and not self.stopping.is_set():
+                self.limiter.wait()
+                left_queue = self._send_one(send, pending[0], result)
+                pending.pop(0)
+                if left_queue and on_progress:
+                    on_progress(1)
+
     def _send_one(self, send: Send, message: Claimed, result: BatchResult) -> bool:
         """Send and settle one message, committing its new state before the next one.
 
         :return: whether the message left the queue (sent, or failed for good)
         :raise ServerUnavailable: the server is gone; the message was not settled
+        :raise MessageDropped: the server hung up under this message; it was settled
         """
         try:
             send(build_message(message))
         except Exception as err:  # noqa: BLE001 - every failure is recorded on the message
+            if isinstance(err, DROPPED_CONNECTION):
+                self._settle_drop(message, err, result)
             if _is_server_problem(err):
                 raise ServerUnavailable from err
             self.session.rollback()
@@ -228,6 +263,31 @@ class MailWorker:
         self.session.commit()
         result.sent += 1
         return True
+
+    def _settle_drop(self, message: Claimed, error: BaseException, result: BatchResult) -> None:
+        """Count a hang-up against the message on the wire, if the server answers again.
+
+        A server that answers a new connection at once was not down: it refused *this*
+        message by hanging up. One that does not answer is down, and nothing is counted.
+
+        :raise MessageDropped: the server is up; the message was settled
+        """
+        try:
+            with self.transport.connect():
+                pass
+        except OSError:
+            return  # the server is down: an outage, not this message's fault
+        self.session.rollback()
+        status = record_drop(self.session, message, describe(error), now=self.clock(),
+                             max_drops=self.settings.max_drops,
+                             retry_base=self.settings.retry_base)
+        self.session.commit()
+        result.errors.append(f"#{message.id}: {describe(error)}")
+        if status == "failed":
+            result.failed += 1
+        else:
+            result.retried += 1
+        raise MessageDropped(left_queue=status == "failed")
 
     def drain(self, on_progress: Callable[[int], None] | None = None) -> BatchResult:
         """Send batches until nothing is due or the server cannot be reached."""

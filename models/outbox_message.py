@@ -48,6 +48,9 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     #: a queued message is not tried before this moment (backoff after a failure)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: how many times the server hung up while this message was on the wire (and answered
+    #: again right after): a message it always drops is parked as failed, not retried forever
+    drops: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: the last failure, as the SMTP server or the operating system worded it
     last_error: Mapped[str | None] = mapped_column(Text)
     #: the worker that holds the message while it is ``sending``

@@ -258,3 +258,43 @@ def test_worker_for_reads_the_settings(app):
                                              retry_base=timedelta(seconds=5),
                                              claim_timeout=timedelta(seconds=30))
     assert worker.limiter.interval == pytest.approx(1 / 3)
+
+
+def test_a_message_the_server_always_drops_is_parked_and_the_queue_moves_on(
+        app, world, smtp_server):  # noqa: F811
+    queue_invitations(app, world, 4)
+    smtp_server.handler.drop_if = lambda envelope: "gmina2@example.pl" in envelope.rcpt_tos
+    first = _drain(app, max_drops=3)
+    assert first.sent == 3  # the batch went on past the dropped message
+    assert smtp_server.handler.dropped == 1
+    delivered = sorted(r.rcpt_tos[0] for r in smtp_server.received)
+    assert delivered == ["gmina1@example.pl", "gmina3@example.pl", "gmina4@example.pl"]
+    dropped = next(m for m in _messages(app) if m.recipients == ["gmina2@example.pl"])
+    assert (dropped.status, dropped.drops) == ("queued", 1)
+    assert "zerwał połączenie" in dropped.last_error
+    for day in (1, 2):
+        moment = utcnow() + timedelta(days=day)
+        _drain(app, clock=lambda moment=moment: moment, max_drops=3)
+    assert smtp_server.handler.dropped == 3
+    dropped = next(m for m in _messages(app) if m.recipients == ["gmina2@example.pl"])
+    assert (dropped.status, dropped.drops) == ("failed", 3)
+    assert "odłożona jako niewysłana" in dropped.last_error
+    assert [m.status for m in _messages(app)].count("sent") == 3
+    # parked: later drains leave it alone, and new mail still goes out
+    queue_invitations(app, world, 1)
+    later = utcnow() + timedelta(days=5)
+    assert _drain(app, clock=lambda: later, max_drops=3).sent == 1
+    assert smtp_server.handler.dropped == 3
+
+
+def test_a_server_that_dies_under_a_message_counts_no_drop(app, world, smtp_server):  # noqa: F811
+    queue_invitations(app, world, 3)
+
+    def die(envelope) -> bool:
+        smtp_server.controller.server.close()  # on the server's loop: no new connections
+        return True
+
+    smtp_server.handler.drop_if = die
+    result = _drain(app, max_drops=1)
+    assert result.failed == 0
+    assert {(m.status, m.drops) for m in _messages(app)} == {("queued", 0)}

@@ -61,6 +61,10 @@ class RecordingHandler:
         self.refuse_rcpt: dict[str, str] = {}
         #: runs before each message is accepted; may refuse it or make it wait
         self.before_data: DataHook | None = None
+        #: a message for which this is true makes the server hang up without a reply
+        self.drop_if: Callable[[object], bool] | None = None
+        #: how many times the server hung up that way
+        self.dropped = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         reply = self.refuse_rcpt.get(address)
@@ -70,6 +74,10 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        if self.drop_if is not None and self.drop_if(envelope):
+            self.dropped += 1
+            server.transport.close()
+            return "421 4.3.0 (nikt tego nie usłyszy: połączenie zamknięte)"
         if self.before_data is not None:
             reply = await self.before_data(envelope)
             if reply:
