@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 import config
+import database
 import logging_setup
 import security
 from extensions import csrf, db, login_manager, mail, migrate
@@ -62,6 +63,8 @@ def create_app(overrides: Mapping[str, Any] | None = None, *,
 
 
 def register_extensions(app: Flask) -> None:
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(
+        app.config, web=not _is_management_command())
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
                      render_as_batch=True)
@@ -159,6 +162,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(health.bp)
     errors.register(app)
+    from views import outage
+
+    outage.register(app)
 
 
 def register_commands(app: Flask) -> None:

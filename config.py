@@ -48,6 +48,11 @@ def defaults(environ: Mapping[str, str]) -> dict[str, Any]:
         # ``None`` means the SQLite file ``instance/esmon.sqlite`` (set in ``create_app``).
         "SQLALCHEMY_DATABASE_URI": env("DATABASE_URL"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # seconds to connect (PostgreSQL) or to wait for a writer's lock (SQLite) before the
+        # request gets the 503 page; also how long unanswered packets mean a dead connection
+        "ESMON_DB_CONNECT_TIMEOUT": float(env("ESMON_DB_CONNECT_TIMEOUT", "5")),
+        # seconds one statement may run in a web request (PostgreSQL), below ESMON_TIMEOUT
+        "ESMON_DB_STATEMENT_TIMEOUT": float(env("ESMON_DB_STATEMENT_TIMEOUT", "30")),
 
         # where questionnaire definitions are loaded from
         "SURVEY_DEFS_DIR": env("SURVEY_DEFS_DIR", str(BASE_DIR / "survey_defs")),

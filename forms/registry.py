@@ -68,5 +68,10 @@ class SurveyRegistry:
         self._by_checksum[checksum] = loaded
         return loaded
 
+    def by_checksum(self, checksum: str) -> LoadedSurvey | None:
+        """A definition this process already loaded, by its checksum (no database needed)."""
+        return next((loaded for loaded in self._by_checksum.values()
+                     if loaded.survey.checksum == checksum), None)
+
     def __iter__(self):
         return iter(self.by_key.values())

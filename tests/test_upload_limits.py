@@ -8,6 +8,7 @@ from a file is echoed back longer than about 80 characters.
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 import textwrap
@@ -80,7 +81,7 @@ def test_alias_bomb_is_refused_under_a_memory_limit(tmp_path):
             print(result.problems[0])
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=120, cwd=ROOT)
+                          timeout=120, cwd=ROOT, env={**os.environ, "ESMON_ENV": "development"})
     assert done.returncode == 0, done.stderr[-2000:]
     count, longest = done.stdout.splitlines()[0].split()
     assert count == "1"

@@ -54,7 +54,11 @@ def save(section_id: str) -> tuple[Response, int]:
         db.session.rollback()
         return _conflict(current)
     form = loaded.forms[section_id]()
-    outcome = save_section(response, loaded, form, enforce_required=False)
+    try:  # another save may win between our read and our write: at flush or at commit
+        outcome = save_section(response, loaded, form, enforce_required=False)
+    except StaleDataError:
+        db.session.rollback()
+        return _conflict(None)
     if not outcome.saved:
         errors = [{"field": anchor, "question": question.id, "message": message}
                   for question, anchor, message in form.error_list()]
@@ -95,6 +99,12 @@ def _error(message: str, code: int, status: str = "error") -> tuple[Response, in
 def _csrf_failed(err: CSRFError):
     return _error(gettext("Formularz wygasł: odśwież stronę, aby dalej zapisywać "
                           "automatycznie."), 400, status="csrf")
+
+
+@bp.errorhandler(StaleDataError)
+def _changed_meanwhile(err: StaleDataError):
+    db.session.rollback()
+    return _conflict(None)
 
 
 @bp.errorhandler(HTTPException)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from extensions import db
@@ -60,6 +61,16 @@ def register(app: Flask) -> None:
             "errors/page.html", title=gettext("Formularz wygasł"),
             message=gettext("Ze względów bezpieczeństwa formularz trzeba wysłać ponownie: "
                             "wróć, odśwież stronę i spróbuj jeszcze raz."), code=400), 400
+
+    @app.errorhandler(StaleDataError)
+    def changed_meanwhile(err: StaleDataError):
+        """Someone saved the same record first (optimistic lock): nothing of this was saved."""
+        db.session.rollback()
+        return render_template(
+            "errors/page.html", title=gettext("Dane zmieniono w międzyczasie"),
+            message=gettext("Ktoś zapisał te dane w innym oknie albo na innym komputerze, "
+                            "zanim zapisano tę zmianę, więc nie została zapisana. Wróć, "
+                            "odśwież stronę i wprowadź zmianę jeszcze raz."), code=409), 409
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):

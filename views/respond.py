@@ -7,6 +7,7 @@ does not linger in history, referrers or screenshots.
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 from typing import Any
 
 from flask import (
@@ -23,6 +24,7 @@ from flask import (
 )
 from flask_babel import gettext
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -32,7 +34,7 @@ from l10n.web import long_date
 from models import Invitation, InvitationToken, Response, User
 from models.types import utcnow
 from services.contacts import propose_contact_change
-from services.questionnaires import survey_for_round
+from services.questionnaires import registry, survey_for_round
 from services.responses import (
     WARSAW,
     bind_form,
@@ -41,6 +43,7 @@ from services.responses import (
     situation_for,
     submission_issues,
     submit,
+    today_in_poland,
 )
 from services.territory import answer_names
 from services.tokens import hash_token
@@ -52,6 +55,9 @@ SESSION_KEY = "invitation_id"
 #: session keys: the link generation that opened the session, and when (epoch seconds)
 GENERATION_KEY = "link_generation"
 OPENED_KEY = "opened_at"
+#: what a section page needs without the database (an outage): the definition's checksum,
+#: the unit's name, the period and the reporting year
+PAGE_KEY = "page"
 #: session key of a staff member entering answers on a unit's behalf
 STAFF_ENTRY_KEY = "staff_entry"
 
@@ -72,6 +78,10 @@ def open_link(token: str):
     session[SESSION_KEY] = invitation.id
     session[GENERATION_KEY] = invitation.link_generation
     session[OPENED_KEY] = int(time.time())
+    round_ = invitation.round
+    session[PAGE_KEY] = {"survey": survey_for_round(round_).survey.checksum,
+                         "unit": invitation.unit.name, "period": round_.period,
+                         "year": round_.reporting_year}
     session.permanent = True
     if invitation.opened_at is None:
         invitation.opened_at = utcnow()
@@ -251,14 +261,16 @@ def section(section_id: str):
         posted_version = request.form.get("version", type=int)
         if posted_version is not None and posted_version != response.version:
             return _conflict(loaded, sec, response, form, invitation)
-        outcome = save_section(response, loaded, form, enforce_required=action != "draft")
-        if outcome.saved:
-            try:
+        response_id = response.id
+        try:  # another save may win between our read and our write: at flush or at commit
+            outcome = save_section(response, loaded, form, enforce_required=action != "draft")
+            if outcome.saved:
                 db.session.commit()
-            except StaleDataError:
-                db.session.rollback()
-                return _conflict(loaded, sec, db.session.get(Response, response.id), form,
-                                 invitation)
+        except StaleDataError:
+            db.session.rollback()
+            return _conflict(loaded, sec, db.session.get(Response, response_id), form,
+                             invitation)
+        if outcome.saved:
             if outcome.unexplained:
                 flash(gettext("Zapisano. Niektóre wartości budzą wątpliwości — dodaj krótkie "
                               "wyjaśnienie albo popraw wartość."), "warning")
@@ -395,12 +407,22 @@ def send():
     if not response.is_editable:
         raise GonePage(gettext("Sprawozdanie zostało już wysłane"),
                        gettext("Wysłanej odpowiedzi nie można zmieniać."), status=409)
-    issues = submit(response, loaded, entered_by=g.get("staff_author"))
+    response_id = response.id
+    try:
+        issues = submit(response, loaded, entered_by=g.get("staff_author"))
+        if not issues:
+            db.session.commit()
+    except (StaleDataError, IntegrityError):
+        # a simultaneous submit (a double click, a second window) won: say how it ended
+        db.session.rollback()
+        winner = db.session.get(Response, response_id)
+        if winner is not None and winner.status in ("submitted", "accepted"):
+            return redirect(url_for("respond.confirmation"), code=303)
+        raise
     if issues:
         db.session.rollback()
         flash(gettext("Nie można jeszcze wysłać: popraw wskazane pola."), "error")
         return redirect(url_for("respond.review"))
-    db.session.commit()
     return redirect(url_for("respond.confirmation"), code=303)
 
 
@@ -411,3 +433,41 @@ def confirmation():
         return redirect(url_for("respond.review"))
     return _render_then_commit("respond/confirmation.html",
                                **_template_context(invitation, loaded, response))
+
+
+def unsaved_section_page(section_id: str) -> str | None:
+    """The section as it was posted, for a save the database could not take (an outage).
+
+    Built from the session and the definitions in memory alone, so what the person typed is
+    on the screen again and can be sent once the database is back. ``None`` when this
+    session has no record of its questionnaire (then the plain outage page is shown).
+    """
+    page = session.get(PAGE_KEY)
+    loaded = registry().by_checksum(page.get("survey", "")) if isinstance(page, dict) else None
+    if loaded is None or section_id not in loaded.forms:
+        return None
+    survey = loaded.survey
+    sec = survey.section(section_id)
+    form = loaded.forms[section_id]()
+    year = int(page.get("year") or 0)
+    situation = Situation(reporting_year=year, today=today_in_poland())
+    resolution = resolve(survey, {}, situation, form.typed_values())
+    for question in sec.questions:  # the register is in the database: offer what was posted
+        if question.type == "territory" and question.is_input:
+            posted = request.form.getlist(f"q_{question.id}")
+            form[f"q_{question.id}"].choices = [(code, code) for code in posted]
+    form.bind(resolution, enforce_required=False)
+    form.resolution.visible = {q.id for q in survey.questions}  # the page's script decides
+    stand_in = SimpleNamespace(
+        version=request.form.get("version", ""), answers={}, warnings={}, question_notes={},
+        review_comment=None, status="draft", is_editable=True, carried_over=[])
+    year_placeholders = {"rok": year, "rok_nastepny": year + 1, "rok_poprzedni": year - 1}
+    return render_template(
+        "respond/section.html", form=form, section=sec, index=survey.section_index(section_id),
+        unexplained={}, outage=True, territory_names={},
+        logic={**_survey_logic(survey), "answers": {}, "previous": {}, "reportingYear": year,
+               "today": situation.today},
+        staff_author=None, invitation=None, survey=survey, response=stand_in,
+        unit=SimpleNamespace(name=page.get("unit", "")),
+        round=SimpleNamespace(period=page.get("period", ""), reporting_year=year),
+        placeholders=year_placeholders)
