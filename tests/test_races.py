@@ -6,6 +6,7 @@ test schema (PostgreSQL), and real concurrent HTTP clients released together by 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections import Counter
@@ -173,22 +174,17 @@ class Proxy:
                 target.sendall(data)
         except OSError:
             pass
-        for sock in (source, target):
-            try:
-                sock.close()
-            except OSError:
-                pass
+        source.close()
+        target.close()
 
     def set(self, mode: str) -> None:
         self.mode = mode
         if mode != "open":
             with self.lock:
                 for sock in self.sockets:
-                    try:
+                    with contextlib.suppress(OSError):
                         sock.shutdown(2)
-                        sock.close()
-                    except OSError:
-                        pass
+                    sock.close()
                 self.sockets.clear()
 
     def close(self) -> None:
