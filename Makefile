@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 #: mail workers `make serve` starts (more than one only on PostgreSQL)
 MAIL_WORKERS ?= 1
+# development is declared, never assumed: these targets run on the developer's machine
+DEV := ESMON_ENV=development
 
 .PHONY: run serve install test test-browser test-sqlite test-postgres test-js lint bench check-defs clean translations
 
@@ -20,9 +22,9 @@ install: $(STAMP)
 
 ## Start the app with demo data on SQLite (mail kept in instance/outbox/).
 run: install
-	$(FLASK) db upgrade
-	$(FLASK) demo
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(DEV) $(FLASK) db upgrade
+	$(DEV) $(FLASK) demo
+	$(DEV) $(FLASK) run --host 127.0.0.1 --port 5000
 
 ## Production: migrations, then gunicorn (gunicorn.conf.py; ESMON_BIND, ESMON_WORKERS …) and
 ## the mail worker side by side (Procfile, run by honcho); Ctrl+C or SIGTERM stops both.
@@ -35,20 +37,20 @@ serve: install
 ## Every test: SQLite, then PostgreSQL (skipped with a reason when not reachable), then JS.
 test: install
 	$(BIN)/ruff check .
-	$(FLASK) surveys check
-	$(BIN)/pytest
-	$(BIN)/pytest --db $(TEST_PG_URL) -m "not sqlite_only"
+	$(DEV) $(FLASK) surveys check
+	$(DEV) $(BIN)/pytest
+	$(DEV) $(BIN)/pytest --db $(TEST_PG_URL) -m "not sqlite_only"
 	node --test tests/js/
 
 ## Only the browser tests (Chromium + axe-core); `make test` runs them too.
 test-browser: install
-	$(BIN)/pytest tests/browser
+	$(DEV) $(BIN)/pytest tests/browser
 
 test-sqlite: install
-	$(BIN)/pytest
+	$(DEV) $(BIN)/pytest
 
 test-postgres: install
-	$(BIN)/pytest --db $(TEST_PG_URL) -m "not sqlite_only"
+	$(DEV) $(BIN)/pytest --db $(TEST_PG_URL) -m "not sqlite_only"
 
 ## Interface texts: extract the Polish msgids, merge them into translations/*/messages.po, compile.
 ## Translate new entries in translations/en/LC_MESSAGES/messages.po (and Polish plural forms in
@@ -65,7 +67,7 @@ lint: install
 	$(BIN)/ruff check .
 
 bench: install
-	$(BIN)/python -m bench
+	$(DEV) $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -38,8 +38,8 @@ def create_app(overrides: Mapping[str, Any] | None = None, *,
         app is made of the defaults and ``overrides`` only, whatever the developer has set.
     :raise DefinitionError: when a questionnaire in ``SURVEY_DEFS_DIR`` is broken (the app
         refuses to start and lists every problem).
-    :raise security.InsecureConfiguration: in production (``ESMON_ENV=production``) with the
-        development ``SECRET_KEY``.
+    :raise security.InsecureConfiguration: outside development (``ESMON_ENV=development``,
+        debug or testing) with the development or a short ``SECRET_KEY``.
     """
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(config.defaults(os.environ if read_environment else {}))

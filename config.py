@@ -156,8 +156,9 @@ def defaults(environ: Mapping[str, str]) -> dict[str, Any]:
         "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),
 
         # Production (security.py, logging_setup.py, gunicorn.conf.py)
-        # "production": create_app refuses insecure settings (the development SECRET_KEY)
-        "ESMON_ENV": env("ESMON_ENV", "development"),
+        # "development" (make run, the tests) allows the development SECRET_KEY; anything
+        # else, unset included, is production: create_app refuses insecure settings
+        "ESMON_ENV": env("ESMON_ENV", ""),
         # served over HTTPS (directly or behind a proxy): Secure cookies, HSTS, https links
         "ESMON_HTTPS": _bool("ESMON_HTTPS", False, environ),
         # proxies in front whose X-Forwarded-For/-Proto/-Host are trusted (0: none, ProxyFix off)

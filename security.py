@@ -13,7 +13,10 @@
   ``RATELIMIT_STORAGE_URI`` names a shared store (``redis://…``); a refused request gets the
   Polish 429 page (``views/errors.py``). Tests run without limits (``TESTING``) unless a test
   sets ``RATELIMIT_ENABLED``.
-* ``ESMON_ENV=production``: the app refuses to start with the development secret key.
+* Outside development the app refuses to start with the development (or a short) secret key,
+  whatever starts it: gunicorn, ``flask run`` on a server, ``create_app()`` from another
+  WSGI server, a mail worker. Development is declared, never assumed: ``ESMON_ENV=
+  development`` (``make run`` and the tests set it), ``FLASK_DEBUG=1`` or ``TESTING``.
 * NUL characters are removed from every form field and query parameter as the request is
   parsed: nobody types one, PostgreSQL cannot store one, and a query with one fails.
 """
@@ -71,26 +74,50 @@ class InsecureConfiguration(RuntimeError):
     """Production settings that must not go live; the message says what to change."""
 
 
+#: ``ESMON_ENV`` of a throwaway instance a benchmark starts (a real key, extra endpoints)
+BENCHMARK = "benchmark"
+
+
+def environment(app: Flask) -> str:
+    """``ESMON_ENV`` as written, lower-case (empty when unset)."""
+    return str(app.config.get("ESMON_ENV") or "").strip().lower()
+
+
+def is_development(app: Flask) -> bool:
+    """Development is declared, never assumed: ``ESMON_ENV=development``, or (with no
+    ``ESMON_ENV`` at all) debug or testing.
+
+    The one test every entry point goes through (``create_app``): anything else — an unset
+    ``ESMON_ENV`` included — runs with production's rules.
+    """
+    declared = environment(app)
+    if declared:
+        return declared == "development"
+    return bool(app.debug or app.testing)
+
+
 def is_production(app: Flask) -> bool:
-    """Production is declared, never guessed: ``ESMON_ENV=production`` (``make serve`` sets it)."""
-    return str(app.config.get("ESMON_ENV", "")).strip().lower() == "production"
+    """Neither development nor a benchmark's throwaway instance."""
+    return not is_development(app) and environment(app) != BENCHMARK
 
 
 def check_production(app: Flask) -> None:
-    """Refuse to run a production instance with a secret anybody can read in the repository.
+    """Refuse to run outside development with a secret anybody can read in the repository.
 
     :raise InsecureConfiguration: with the reason in Polish.
     """
-    if not is_production(app):
+    if is_development(app):
         return
     key = app.config.get("SECRET_KEY") or ""
     if key == DEV_SECRET_KEY or len(str(key)) < MIN_SECRET_LENGTH:
         raise InsecureConfiguration(
-            "esmon nie uruchomi się w trybie produkcyjnym (ESMON_ENV=production) z "
-            "deweloperskim albo zbyt krótkim kluczem SECRET_KEY: każdy, kto zna ten klucz, "
-            "może podrobić sesję respondenta lub pracownika. Ustaw zmienną środowiskową "
-            f"SECRET_KEY na losowy ciąg (co najmniej {MIN_SECRET_LENGTH} znaków), np. wynik "
-            "polecenia: python -c \"import secrets; print(secrets.token_hex(32))\".")
+            "esmon nie uruchomi się poza trybem deweloperskim z deweloperskim albo zbyt "
+            "krótkim kluczem SECRET_KEY: każdy, kto zna ten klucz, może podrobić sesję "
+            "respondenta lub pracownika. Ustaw zmienną środowiskową SECRET_KEY na losowy ciąg "
+            f"(co najmniej {MIN_SECRET_LENGTH} znaków), np. wynik polecenia: python -c "
+            "\"import secrets; print(secrets.token_hex(32))\". Na własnym komputerze "
+            "(dane pokazowe, testy) ustaw ESMON_ENV=development — robią to make run i make "
+            "test.")
 
 
 def init_app(app: Flask) -> Limiter:
@@ -117,6 +144,9 @@ def init_app(app: Flask) -> Limiter:
     def _security_headers(response: Response) -> Response:
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.endpoint != "static":
+            # answers, registers, reports: nothing a shared computer's cache may keep
+            response.headers["Cache-Control"] = "no-store"
         if app.config.get("SESSION_COOKIE_SECURE") or request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response

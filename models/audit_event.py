@@ -15,6 +15,7 @@ from models.types import JSONDocument, UTCDateTime, utcnow
 ACTIONS = {
     "login": N_("logowanie"),
     "login_failed": N_("nieudane logowanie"),
+    "logout": N_("wylogowanie"),
     "round_create": N_("utworzenie rundy"),
     "round_launch": N_("uruchomienie rundy"),
     "round_close": N_("zamknięcie rundy"),

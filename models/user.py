@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, String
+from sqlalchemy import Boolean, CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -35,6 +35,13 @@ class User(UserMixin, db.Model):
     is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: raised at every logout: a session cookie carries the generation it was issued in, so
+    #: a copy of it stops working the moment its owner logs out
+    session_generation: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the id and the session generation."""
+        return f"{self.id}:{self.session_generation or 1}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")

@@ -53,3 +53,10 @@ def attempt_login(email: str, password: str, remote_addr: str) -> LoginOutcome:
         user.last_login_at = utcnow()
     db.session.flush()
     return LoginOutcome(user if ok else None)
+
+
+def end_sessions(user: User) -> None:
+    """Log a staff member out everywhere: every session cookie issued so far stops working."""
+    user.session_generation = (user.session_generation or 1) + 1
+    record("logout", user, summary=user.email, actor=user)
+    db.session.flush()

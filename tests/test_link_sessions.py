@@ -134,3 +134,70 @@ def test_a_session_without_its_opening_record_is_expired_not_replaced(app, world
     page = client.get("/ankieta")
     assert page.status_code == 401
     assert "Sesja wygasła" in page.text
+
+
+# --- staff sessions --------------------------------------------------------------------------
+
+def _staff_login(app, staff_user):
+    staff_user("admin@rops.example.pl", "admin")
+    client = app.test_client()
+    page = client.post("/logowanie", data={"email": "admin@rops.example.pl",
+                                           "password": STAFF_PASSWORD})
+    assert page.status_code == 302
+    return client
+
+
+def _copy_cookie(source, target) -> None:
+    cookie = source.get_cookie("session")
+    target.set_cookie("session", cookie.value)
+
+
+def test_logout_ends_a_copied_session_cookie(app, staff_user):
+    staff = _staff_login(app, staff_user)
+    thief = app.test_client()
+    _copy_cookie(staff, thief)
+    assert thief.get("/admin/").status_code == 200  # the copy works while the owner is in
+    assert staff.post("/wyloguj").status_code == 302
+    page = thief.get("/admin/")
+    assert page.status_code == 302
+    assert "/logowanie" in page.headers["Location"]
+    with app.app_context():
+        from models import AuditEvent
+
+        assert db.session.scalars(select(AuditEvent.action)).all()[-1] == "logout"
+    # logging in again works, with a new session; the stolen copy stays dead
+    fresh = app.test_client()
+    assert fresh.post("/logowanie", data={"email": "admin@rops.example.pl",
+                                          "password": STAFF_PASSWORD}).status_code == 302
+    assert fresh.get("/admin/").status_code == 200
+    assert thief.get("/admin/").status_code == 302
+
+
+def test_login_starts_a_clean_session_but_keeps_the_language(app, world, staff_user):
+    token = world.invite(world.round("jst-annual"), world.unit(contact_person="Anna Nowak"))
+    staff_user("admin@rops.example.pl", "admin")
+    client = app.test_client()
+    client.get("/jezyk/en")
+    assert client.get(f"/r/{token}").status_code == 303  # a respondent session first
+    with client.session_transaction() as session:
+        session["planted"] = "przez napastnika"
+    client.post("/logowanie", data={"email": "admin@rops.example.pl",
+                                    "password": STAFF_PASSWORD})
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert "invitation_id" not in session
+        assert session["lang"] == "en"
+        assert session["_user_id"].endswith(":1")
+
+
+def test_pages_are_not_kept_in_a_browser_cache(app, world, client, staff_user):
+    _opened(app, world, client)
+    for path in ("/ankieta", "/ankieta/sekcja/d1", "/ankieta/przeglad"):
+        assert client.get(path).headers["Cache-Control"] == "no-store", path
+    assert client.post("/ankieta/sesja").headers["Cache-Control"] == "no-store"
+    staff = _staff_login(app, staff_user)
+    for path in ("/admin/", "/admin/jednostki/", "/admin/poczta/", "/logowanie"):
+        page = staff.get(path)
+        assert page.headers["Cache-Control"] == "no-store", (path, page.status_code)
+    static = client.get("/static/css/esmon.css")
+    assert "no-store" not in static.headers.get("Cache-Control", "")

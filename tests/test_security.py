@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import runpy
+import subprocess
+import sys
 
 import pytest
 
@@ -217,7 +220,7 @@ def test_unexpected_error_shows_polish_page_without_traceback(app_config, capsys
 def test_production_refuses_the_development_secret_key(app_config):
     with pytest.raises(InsecureConfiguration, match="SECRET_KEY") as refused:
         _build(app_config, ESMON_ENV="production", SECRET_KEY=DEV_SECRET_KEY)
-    assert "trybie produkcyjnym" in str(refused.value)
+    assert "poza trybem deweloperskim" in str(refused.value)
     with pytest.raises(InsecureConfiguration):
         _build(app_config, ESMON_ENV="production", SECRET_KEY="krotki")
     started = _build(app_config, ESMON_ENV="production", SECRET_KEY="x" * 40)
@@ -228,7 +231,55 @@ def test_development_mode_still_starts_with_the_development_key(app_config):
     assert _build(app_config, SECRET_KEY=DEV_SECRET_KEY, ESMON_ENV="development")
 
 
+def _start(code: str, env: dict, *args: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("ESMON_ENV", "SECRET_KEY", "FLASK_DEBUG", "ESMON_TESTING")}
+    return subprocess.run([sys.executable, *(["-c", code] if code else []), *args],
+                          env={**clean, "MAIL_OUTBOX_DIR": "/tmp/esmon-test-outbox", **env},
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+#: entry points that build the app: another WSGI server, ``flask run`` on a server, a worker
+ENTRY_POINTS = {
+    "create_app()": ("from app import create_app; create_app()", ()),
+    "flask run": ("", ("-m", "flask", "--app", "app", "run", "--port", "1")),
+    "mail worker": ("", ("-m", "flask", "--app", "app", "mail-worker", "--once")),
+}
+
+
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+def test_every_entry_point_refuses_the_development_key_unless_development(entry, tmp_path):
+    code, args = ENTRY_POINTS[entry]
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'esmon.sqlite'}"}
+    refused = _start(code, database, *args)
+    assert refused.returncode != 0
+    assert "SECRET_KEY" in refused.stderr
+    assert "ESMON_ENV=development" in refused.stderr
+    if entry != "flask run":  # it would start serving: the refusal above is what matters
+        _start("", {**database, "ESMON_ENV": "development"},
+               "-m", "flask", "--app", "app", "db", "upgrade")
+        started = _start(code, {**database, "ESMON_ENV": "development"}, *args)
+        assert "InsecureConfiguration" not in started.stderr
+        assert started.returncode == 0, started.stderr[-2000:]
+        real_key = _start(code, {**database, "SECRET_KEY": "k" * 40}, *args)
+        assert real_key.returncode == 0, real_key.stderr[-2000:]
+
+
+def test_only_a_declared_development_allows_the_development_key(app_config):
+    app_config.pop("TESTING")
+    with pytest.raises(InsecureConfiguration):
+        _build(app_config, SECRET_KEY=DEV_SECRET_KEY, ESMON_ENV="")  # nothing: production
+    with pytest.raises(InsecureConfiguration):
+        _build(app_config, SECRET_KEY=DEV_SECRET_KEY, ESMON_ENV="staging")
+    assert _build(app_config, SECRET_KEY=DEV_SECRET_KEY, ESMON_ENV="", DEBUG=True)
+    assert _build(app_config, SECRET_KEY=DEV_SECRET_KEY, ESMON_ENV="development")
+
+
 def test_gunicorn_settings_come_from_the_environment(monkeypatch):
+    import os
+
+    # gunicorn.conf.py sets ESMON_ENV in os.environ: give the whole environment back after
+    monkeypatch.setattr(os, "environ", os.environ.copy())
     monkeypatch.delenv("ESMON_ENV", raising=False)
     monkeypatch.delenv("ESMON_BIND", raising=False)
     monkeypatch.setenv("ESMON_WORKERS", "3")
@@ -237,10 +288,7 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch):
     assert settings["bind"] == "127.0.0.1:8000"
     formatter = settings["logconfig_dict"]["formatters"]["esmon"]["()"]
     assert formatter == "logging_setup.KeyValueFormatter", "gunicorn logs in the app's format"
-    import os
-
     assert os.environ["ESMON_ENV"] == "production", "gunicorn is the production server"
-    monkeypatch.delenv("ESMON_ENV")
 
 
 # --- health --------------------------------------------------------------------------------

@@ -17,9 +17,15 @@ GUARDED: dict[str, tuple[str, ...]] = {}
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.is_enabled else None
+def load_user(session_id: str) -> User | None:
+    """The user of a session ``"<id>:<generation>"``; a logged-out generation is nobody."""
+    user_id, _, generation = session_id.partition(":")
+    if not (user_id.isdigit() and generation.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_enabled or user.session_generation != int(generation):
+        return None
+    return user
 
 
 def roles_required(*roles: str) -> Callable:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length
 
 from extensions import db
 from l10n.web import lazy_gettext
-from services.auth import LoginThrottled, attempt_login
+from services.auth import LoginThrottled, attempt_login, end_sessions
 from views.errors import GonePage
 
 bp = Blueprint("auth", __name__)
@@ -54,6 +54,7 @@ def login():
                            status=429) from None
         if outcome.user is not None:
             db.session.commit()
+            _fresh_session()  # nothing of the anonymous session carries over into the login
             login_user(outcome.user)
             flash(gettext("Zalogowano."), "success")
             return redirect(_safe_next(request.args.get("next")))
@@ -62,8 +63,20 @@ def login():
     return render_template("auth/login.html", form=form, error=error)
 
 
+def _fresh_session() -> None:
+    """Forget everything of the session but the chosen interface language."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+
+
 @bp.post("/wyloguj")
 def logout():
+    if current_user.is_authenticated:
+        end_sessions(current_user)
+        db.session.commit()
     logout_user()
+    _fresh_session()
     flash(gettext("Wylogowano."), "success")
     return redirect(url_for("auth.login"))
