@@ -11,10 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from extensions import db
+from mailing.links import encrypt_token
 from models.outbox_message import OUTBOX_STATUSES, OutboxMessage
 
 #: set in ``Session.info`` when a message is added, so the inline sender knows to run
@@ -35,22 +37,29 @@ class Claimed:
     body_html: str | None
     attempts: int
     created_at: datetime
+    #: the personal link's token, encrypted (``mailing.links``); ``None`` for other mail
+    link_token: str | None = None
 
 
 def add_message(*, kind: str, recipients: list[str], subject: str, body_text: str,
                 body_html: str | None = None, invitation_id: int | None = None,
-                round_id: int | None = None) -> OutboxMessage:
+                round_id: int | None = None, token: str | None = None) -> OutboxMessage:
     """Store a message in the caller's transaction; it is sent after that transaction commits.
 
     A message without any recipient is stored as failed, so staff see it instead of it
     silently not existing.
+
+    :param token: the personal link's token, where the bodies hold ``LINK_PLACEHOLDER``;
+        stored only encrypted, and only until the message is sent
     """
     message = OutboxMessage(
         kind=kind, recipients=list(recipients), subject=" ".join(subject.split()),
         body_text=body_text, body_html=body_html, invitation_id=invitation_id,
-        round_id=round_id, status="queued", attempts=0)
+        round_id=round_id, status="queued", attempts=0,
+        link_token=encrypt_token(current_app, token) if token else None)
     if not message.recipients:
         message.status, message.last_error = "failed", NO_RECIPIENT
+        message.link_token = None
     db.session.add(message)
     db.session.flush()
     db.session.info[QUEUED_FLAG] = True
@@ -98,7 +107,7 @@ def claim_batch(session: Session, *, worker_id: str, size: int, now: datetime) -
     rows = session.execute(
         select(OutboxMessage.id, OutboxMessage.recipients, OutboxMessage.subject,
                OutboxMessage.body_text, OutboxMessage.body_html, OutboxMessage.attempts,
-               OutboxMessage.created_at)
+               OutboxMessage.created_at, OutboxMessage.link_token)
         .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == worker_id,
                OutboxMessage.status == "sending")
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id))
@@ -106,10 +115,10 @@ def claim_batch(session: Session, *, worker_id: str, size: int, now: datetime) -
 
 
 def mark_sent(session: Session, message: Claimed, *, now: datetime) -> None:
-    """The server accepted the message."""
+    """The server accepted the message: its link's token is not kept a moment longer."""
     session.execute(
         update(OutboxMessage).where(OutboxMessage.id == message.id)
-        .values(status="sent", sent_at=now, claimed_at=None)
+        .values(status="sent", sent_at=now, claimed_at=None, link_token=None)
         .execution_options(synchronize_session=False))
 
 
@@ -127,9 +136,10 @@ def record_failure(session: Session, message: Claimed, error: str, *, now: datet
     """
     attempts = message.attempts + 1
     status = "failed" if permanent or attempts >= max_attempts else "queued"
+    given_up = {"link_token": None} if status == "failed" else {}
     session.execute(
         update(OutboxMessage).where(OutboxMessage.id == message.id)
-        .values(status=status, attempts=attempts, last_error=error[:2000],
+        .values(status=status, attempts=attempts, last_error=error[:2000], **given_up,
                 next_attempt_at=now + backoff(attempts, retry_base),
                 claimed_by=None, claimed_at=None)
         .execution_options(synchronize_session=False))
@@ -158,6 +168,7 @@ def record_drop(session: Session, message: Claimed, error: str, *, now: datetime
     session.execute(
         update(OutboxMessage).where(OutboxMessage.id == message.id)
         .values(status=status, attempts=attempts, drops=drops, last_error=text[:2000],
+                **({"link_token": None} if parked else {}),
                 next_attempt_at=now + backoff(attempts, retry_base),
                 claimed_by=None, claimed_at=None)
         .execution_options(synchronize_session=False))

@@ -18,7 +18,9 @@ from flask import Flask, current_app
 from flask_mail import Message
 
 from extensions import mail
+from mailing.links import decrypt_token, masked, with_token
 from mailing.outbox import Claimed
+from security import is_development
 
 #: an SMTP server that stops answering mid-conversation is given up after this long
 SMTP_TIMEOUT_SECONDS = 60
@@ -31,6 +33,8 @@ class Transport(Protocol):
 
     #: whether ``MAIL_RATE_PER_SECOND`` applies (it protects a relay, not a local folder)
     rate_limited: bool
+    #: whether messages carry the live personal link (a copy that is not delivery does not)
+    live_links: bool
 
     def connect(self) -> AbstractContextManager[Send]:
         """Open one connection for a batch; yields the function that sends one message."""
@@ -41,6 +45,7 @@ class SmtpTransport:
     """Any SMTP server, through Flask-Mail's ``MAIL_*`` settings; one session per batch."""
 
     rate_limited = True
+    live_links = True
 
     @contextmanager
     def connect(self) -> Iterator[Send]:
@@ -64,12 +69,16 @@ class FolderTransport:
     The name comes from the outbox row, so a message sent again after a crash replaces its
     file instead of adding a second one; writing goes through a temporary file and a rename, so
     a reader never sees half a message.
+
+    In development the folder is the developer's mailbox, so its messages carry live
+    links; anywhere else it is only a copy (no ``MAIL_SERVER``), and links are masked.
     """
 
     rate_limited = False
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, *, live_links: bool = False):
         self.folder = Path(folder)
+        self.live_links = live_links
 
     @contextmanager
     def connect(self) -> Iterator[Send]:
@@ -93,19 +102,27 @@ def transport_for(app: Flask) -> Transport:
     """SMTP when ``MAIL_SERVER`` is set, otherwise the outbox folder."""
     if app.config.get("MAIL_SERVER"):
         return SmtpTransport()
-    return FolderTransport(outbox_folder(app))
+    return FolderTransport(outbox_folder(app), live_links=is_development(app))
 
 
-def build_message(claimed: Claimed) -> Message:
+def build_message(claimed: Claimed, *, live: bool = True) -> Message:
     """A Flask-Mail message for an outbox row (text part, HTML alternative when there is one).
 
     The Message-ID is derived from the row, so a copy sent again after a crash carries the
     same ID and mail programs can recognise it as the same message.
+
+    :param live: put the personal link's token into the bodies (only for delivery)
+    :raise LinkUnreadable: the token cannot be decrypted with the current keys
     """
+    body_text, body_html = masked(claimed.body_text), masked(claimed.body_html)
+    if live and claimed.link_token:
+        token = decrypt_token(current_app, claimed.link_token)
+        body_text = with_token(claimed.body_text, token)
+        body_html = with_token(claimed.body_html, token)
     sender = current_app.config.get("MAIL_DEFAULT_SENDER") or "esmon@localhost"
     domain = parseaddr(sender if isinstance(sender, str) else sender[1])[1].rpartition("@")[2]
     message = Message(subject=claimed.subject, recipients=list(claimed.recipients),
-                      body=claimed.body_text, html=claimed.body_html,
+                      body=body_text, html=body_html,
                       extra_headers={"Auto-Submitted": "auto-generated"})
     message.msgId = (f"<{claimed.created_at:%Y%m%d%H%M%S}.{claimed.id:07d}.esmon"
                      f"@{domain or 'localhost'}>")

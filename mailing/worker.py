@@ -27,6 +27,7 @@ from flask_mail import BadHeaderError
 from sqlalchemy.orm import Session
 
 from extensions import db
+from mailing.links import LinkUnreadable
 from mailing.outbox import (
     Claimed,
     claim_batch,
@@ -129,6 +130,9 @@ class RateLimiter:
 
 def describe(error: BaseException) -> str:
     """An error as staff should read it in the outbox: the server's own words where possible."""
+    if isinstance(error, LinkUnreadable):
+        return ("Nie można odczytać linku tej wiadomości (zmieniono SECRET_KEY bez "
+                "SECRET_KEY_FALLBACKS?) — wyślij jednostce link ponownie.")
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return "; ".join(f"{address}: {code} {_text(reply)}"
                          for address, (code, reply) in error.recipients.items())
@@ -149,7 +153,7 @@ def is_permanent(error: BaseException) -> bool:
         return all(code >= 500 for code, _ in error.recipients.values())
     if isinstance(error, smtplib.SMTPResponseException):
         return error.smtp_code >= 500
-    return isinstance(error, BadHeaderError)
+    return isinstance(error, BadHeaderError | LinkUnreadable)
 
 
 def _is_server_problem(error: BaseException) -> bool:
@@ -241,7 +245,7 @@ class MailWorker:
         :raise MessageDropped: the server hung up under this message; it was settled
         """
         try:
-            send(build_message(message))
+            send(build_message(message, live=self.transport.live_links))
         except Exception as err:  # noqa: BLE001 - every failure is recorded on the message
             if isinstance(err, DROPPED_CONNECTION):
                 self._settle_drop(message, err, result)

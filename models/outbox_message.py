@@ -38,10 +38,13 @@ class OutboxMessage(db.Model):
     recipients: Mapped[list] = mapped_column(JSONDocument)
     #: subject line, already in its final (Polish) wording
     subject: Mapped[str] = mapped_column(String(500))
-    #: plain-text part
+    #: plain-text part; a personal link's token is ``mailing.links.LINK_PLACEHOLDER`` here
     body_text: Mapped[str] = mapped_column(Text)
     #: HTML part (escaped when rendered); ``None`` for text-only messages
     body_html: Mapped[str | None] = mapped_column(Text)
+    #: the personal link's token where the bodies hold the placeholder, encrypted with a key
+    #: derived from SECRET_KEY (``mailing.links``); blanked once the message is sent or failed
+    link_token: Mapped[str | None] = mapped_column(Text)
     #: 'queued', 'sending', 'sent' or 'failed'
     status: Mapped[str] = mapped_column(String(10), default="queued")
     #: how many times sending was tried and did not succeed

@@ -19,6 +19,7 @@ from flask_babel import gettext
 
 from forms.model import Question, Survey
 from l10n.web import current_language, long_date, translate
+from mailing.links import LINK_PLACEHOLDER
 from mailing.outbox import add_message
 from models import Invitation, OutboxMessage, Response, Round, Unit
 from services.questionnaires import survey_for_round
@@ -163,8 +164,10 @@ def _round_context_of(round_: Round, unit: Unit) -> dict[str, Any]:
 
 
 def _invitation_context(invitation: Invitation, token: str) -> dict[str, Any]:
+    """The bodies get a placeholder for the token; the token goes beside them, encrypted."""
     context = _round_context(invitation)
-    context["link"] = personal_link(token)
+    context["link"] = personal_link(LINK_PLACEHOLDER)
+    context["token"] = token
     return context
 
 
@@ -181,5 +184,5 @@ def _queue(name: str, subject: str, context: dict[str, Any], invitation: Invitat
     return add_message(
         kind=kind or name, recipients=invitation.unit.email_list, subject=message.subject,
         body_text=message.body_text, body_html=message.body_html,
-        invitation_id=invitation.id, round_id=invitation.round_id)
+        invitation_id=invitation.id, round_id=invitation.round_id, token=context.get("token"))
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from extensions import db
+from mailing.links import LINK_PLACEHOLDER, decrypt_token
 from mailing.status import round_mail_status
 from models import Invitation, OutboxMessage, Response, Round, Unit
 from services.messages import queue_confirmation, queue_invitation, queue_reminder, queue_return
@@ -51,13 +52,17 @@ def test_invitation_is_polish_with_deadline_and_personal_link(app, world):
     assert message.recipients == ["es@kluczbork.example.pl"]
     assert "do 31 marca 2026" in message.subject
     assert "Ankieta JST" in message.subject
-    link = f"http://esmon.test/r/{token}"
+    link = f"http://esmon.test/r/{LINK_PLACEHOLDER}"  # the token goes in only when sent
     for body in (message.body_text, message.body_html):
         assert "Gmina Kluczbork" in body
         assert "31 marca 2026" in body
         assert "za okres 2025" in body
         assert link in body
+        assert token not in body
     assert f'href="{link}"' in message.body_html
+    assert token not in message.link_token
+    with app.app_context():
+        assert decrypt_token(app, message.link_token) == token
     assert 'lang="pl"' in message.body_html
 
 
@@ -114,7 +119,8 @@ def test_reminder_says_so_and_carries_the_link(app, world):
         assert message.kind == "reminder"
         assert message.subject.startswith("Przypomnienie:")
         assert "termin 28 lutego 2026" in message.subject
-        assert f"http://esmon.test/r/{token}" in message.body_text
+        assert f"http://esmon.test/r/{LINK_PLACEHOLDER}" in message.body_text
+        assert decrypt_token(app, message.link_token) == token
         assert "Gmina Wołczyn" in message.body_html
 
 
@@ -198,13 +204,14 @@ def test_return_for_correction_gives_the_comment_notes_and_a_link(app, world):
         assert message.kind == "other"
         assert message.subject.startswith("Sprawozdanie do poprawy:")
         text, html = message.body_text, message.body_html
+        assert decrypt_token(app, message.link_token) == "nowy-token"
     assert "Proszę sprawdzić wartość zamówień <pilne>." in text
     # the reviewer's note is quoted as written; only the question's label is filled in
     assert ("- Łączna wartość udzielonych zamówień (netto): "
             "Za wysoka w porównaniu z rokiem {rok}?") in text
-    assert "http://esmon.test/r/nowy-token" in text
+    assert f"http://esmon.test/r/{LINK_PLACEHOLDER}" in text
     assert "zamówień &lt;pilne&gt;." in html
-    assert 'href="http://esmon.test/r/nowy-token"' in html
+    assert f'href="http://esmon.test/r/{LINK_PLACEHOLDER}"' in html
 
 
 def test_round_mail_status_counts_and_describes_the_latest_message(app, world):

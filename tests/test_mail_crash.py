@@ -36,6 +36,9 @@ def _worker(app, server, *args: str, claim_timeout: int = CLAIM_TIMEOUT) -> subp
     command = [str(flask)] if flask.exists() else [sys.executable, "-m", "flask"]
     env = {
         **os.environ,
+        "ESMON_ENV": "development",
+        # the worker decrypts the links the test app encrypted (mailing/links.py)
+        "SECRET_KEY": app.config["SECRET_KEY"],
         "ESMON_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
         "ESMON_MAIL_SERVER": server.host,
         "ESMON_MAIL_PORT": str(server.port),

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from sqlalchemy import func, select
 
 from extensions import db
+from mailing.links import masked
 from mailing.outbox import status_counts
 from mailing.status import KIND_LABELS, STATUS_LABELS
 from mailing.transport import outbox_folder
@@ -40,8 +41,9 @@ def index():
 @admin_only
 def detail(message_id: int):
     message = db.session.get(OutboxMessage, message_id) or abort(404)
-    return render_template("outbox/detail.html", message=message, statuses=STATUS_LABELS,
-                           kinds=KIND_LABELS)
+    # a personal link is the unit's credential: staff see it masked, never usable
+    return render_template("outbox/detail.html", message=message, body=masked(message.body_text),
+                           statuses=STATUS_LABELS, kinds=KIND_LABELS)
 
 
 @bp.get("/pliki/<name>")
