@@ -15,9 +15,9 @@ from extensions import db
 from models import Invitation
 from services.rounds import reissue_token
 
-from fixtures.valid_answers import JST
-from respondent import section_post
 from support import STAFF_PASSWORD
+from support.respondent import section_post
+from support.valid_answers import JST
 
 #: every respondent request after the link was opened: (method, path)
 RESPONDENT_REQUESTS = [

@@ -21,8 +21,8 @@ from mailing.links import MASK
 from mailing.worker import worker_for
 from models import OutboxMessage
 
-from smtp_server import queue_invitations, smtp_server, smtp_settings  # noqa: F401
 from support import STAFF_PASSWORD
+from support.smtp import queue_invitations, smtp_settings
 
 LINK = re.compile(r"http://esmon\.test/r/([A-Za-z0-9_-]{20,})")
 
@@ -35,23 +35,23 @@ def _rows_as_text(app) -> str:
 
 
 @pytest.fixture
-def smtp_app(app_config, smtp_server):  # noqa: F811
+def smtp_app(app_config, smtp_server):
     app_config.update(smtp_settings(smtp_server), MAIL_SEND_INLINE=False)
-    application = create_app(app_config)
+    application = create_app(app_config, read_environment=False)
     with application.app_context():
         db.create_all()
     yield application
     with application.app_context():
         db.session.remove()
         if db.engine.dialect.name == "postgresql":
-            from scratch_db import truncate_all
+            from support.scratch_db import truncate_all
 
             with db.engine.begin() as connection:
                 truncate_all(connection, db.metadata)
         db.engine.dispose()
 
 
-def test_no_token_in_the_outbox_before_or_after_sending(smtp_app, smtp_server):  # noqa: F811
+def test_no_token_in_the_outbox_before_or_after_sending(smtp_app, smtp_server):
     from support import World
 
     world = World(smtp_app)
@@ -90,7 +90,7 @@ def test_eml_copies_outside_development_are_masked(app_config, tmp_path):
     from support import World
 
     app_config.update(ESMON_ENV="production", SECRET_KEY="s" * 40)
-    production = create_app(app_config)
+    production = create_app(app_config, read_environment=False)
     with production.app_context():
         db.create_all()
     try:
@@ -114,7 +114,7 @@ def test_eml_copies_outside_development_are_masked(app_config, tmp_path):
         with production.app_context():
             db.session.remove()
             if db.engine.dialect.name == "postgresql":
-                from scratch_db import truncate_all
+                from support.scratch_db import truncate_all
 
                 with db.engine.begin() as connection:
                     truncate_all(connection, db.metadata)
@@ -146,7 +146,7 @@ def test_admin_mail_page_shows_the_link_masked(smtp_app, staff_user):
         assert token not in page.text
 
 
-def test_a_link_the_keys_cannot_read_fails_with_a_polish_reason(smtp_app, smtp_server):  # noqa: F811
+def test_a_link_the_keys_cannot_read_fails_with_a_polish_reason(smtp_app, smtp_server):
     from support import World
 
     world = World(smtp_app)
@@ -161,7 +161,7 @@ def test_a_link_the_keys_cannot_read_fails_with_a_polish_reason(smtp_app, smtp_s
     assert smtp_server.received == []
 
 
-def test_a_rotated_key_kept_as_fallback_still_reads_queued_links(smtp_app, smtp_server):  # noqa: F811
+def test_a_rotated_key_kept_as_fallback_still_reads_queued_links(smtp_app, smtp_server):
     from support import World
 
     world = World(smtp_app)

@@ -21,8 +21,8 @@ from werkzeug.serving import make_server
 from extensions import db
 from models import OutboxMessage, Response, ResponseVersion
 
-from fixtures.valid_answers import JST
-from respondent import section_post
+from support.respondent import section_post
+from support.valid_answers import JST
 
 RACES = 30
 SUBMITTERS = 5

@@ -196,7 +196,7 @@ def test_too_large_request_gets_the_polish_413_page(client):
 
 
 def test_unexpected_error_shows_polish_page_without_traceback(app_config, capsys):
-    app = _build(app_config, TESTING=False, PROPAGATE_EXCEPTIONS=False)
+    app = _build(app_config, TESTING=False, PROPAGATE_EXCEPTIONS=False, ESMON_ENV="development")
 
     @app.get("/_boom")
     def boom():
@@ -302,7 +302,8 @@ def test_healthz_answers_ok_without_login(client):
 
 def test_healthz_answers_503_in_polish_when_the_database_is_down(app_config, tmp_path):
     missing = tmp_path / "nie-ma" / "takiego" / "folderu" / "baza.sqlite"
-    app = _build(app_config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{missing}", TESTING=False)
+    app = _build(app_config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{missing}", TESTING=False,
+                 ESMON_ENV="development")
     page = app.test_client().get("/healthz")
     assert page.status_code == 503
     body = page.get_json()
