@@ -121,6 +121,9 @@ def _is_management_command() -> bool:
 
 
 def register_blueprints(app: Flask) -> None:
+    from views import numbers
+
+    numbers.install(app)  # before any rule: ids beyond the database's integers are 404
     from views import (
         admin,
         audit,

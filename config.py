@@ -168,6 +168,9 @@ def defaults(environ: Mapping[str, str]) -> dict[str, Any]:
         "ESMON_LOG_LEVEL": env("ESMON_LOG_LEVEL", "INFO"),
         # Flask-Limiter storage: memory:// counts per process; redis://host:6379 shares the counts
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
+        # a shared store that stops answering: count in each process's memory meanwhile
+        # (and say so in the log) rather than fail every request
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # personal links opened per client address (guessing tokens), and login attempts
         "ESMON_RATELIMIT_LINK": env("ESMON_RATELIMIT_LINK", "20/minute"),
         "ESMON_RATELIMIT_LOGIN": env("ESMON_RATELIMIT_LOGIN", "10/minute"),

@@ -6,7 +6,9 @@ Everything comes from the environment, so one file serves every host:
   on loopback and set ``ESMON_PROXY_FIX=1``.
 * ``ESMON_WORKERS`` (default 2): processes; about 2 × CPU cores is usual. The app keeps no
   state in memory that matters (sessions are signed cookies, everything else is in the
-  database), so processes and hosts can be added freely.
+  database), so processes and hosts can be added freely. With more than one, rate limits are
+  counted in Redis (``ESMON_REDIS_URL``, default ``redis://127.0.0.1:6379``) unless
+  ``RATELIMIT_STORAGE_URI`` is set.
 * ``ESMON_THREADS`` (default 1): threads a process; above 1 gunicorn uses the gthread worker.
 * ``ESMON_TIMEOUT`` (default 60 s): a request running longer is killed (large exports run as
   ``flask reports export``, not in a request).
@@ -23,6 +25,12 @@ os.environ.setdefault("ESMON_ENV", "production")
 
 bind = os.environ.get("ESMON_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("ESMON_WORKERS", "2"))
+# With several processes, limits counted in each one's memory let most guesses through (with
+# 4 workers, 3 in 4): they are counted in Redis instead unless RATELIMIT_STORAGE_URI says
+# otherwise (ESMON_REDIS_URL, default the local Redis). The workers inherit the setting.
+if workers > 1:
+    os.environ.setdefault("RATELIMIT_STORAGE_URI",
+                          os.environ.get("ESMON_REDIS_URL", "redis://127.0.0.1:6379"))
 threads = int(os.environ.get("ESMON_THREADS", "1"))
 timeout = int(os.environ.get("ESMON_TIMEOUT", "60"))
 graceful_timeout = 30

@@ -21,3 +21,5 @@ class LoginAttempt(db.Model):
     remote_addr: Mapped[str] = mapped_column(String(64), index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: when an admin lifted the lock this failure was part of (it no longer counts)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -395,3 +395,29 @@ def test_processes_share_the_limit_through_redis(build):
         assert second.get("/r/zgadywany-token").status_code == 404
     assert first.get("/r/zgadywany-token").status_code == 429
     assert second.get("/r/zgadywany-token").status_code == 429
+
+
+def test_gunicorn_with_several_workers_counts_limits_in_redis(monkeypatch):
+    monkeypatch.setattr(os, "environ", os.environ.copy())
+    for name in ("RATELIMIT_STORAGE_URI", "ESMON_REDIS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ESMON_WORKERS", "4")
+    runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert os.environ["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379"
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI")
+    monkeypatch.setenv("ESMON_WORKERS", "1")
+    runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert "RATELIMIT_STORAGE_URI" not in os.environ  # one process: its memory is enough
+    monkeypatch.setenv("ESMON_WORKERS", "3")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://cache:6379/2")
+    runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert os.environ["RATELIMIT_STORAGE_URI"] == "redis://cache:6379/2"  # an explicit choice
+
+
+def test_an_unreachable_limit_store_does_not_break_the_login(app_config, tmp_path):
+    app = _build(app_config, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1",
+                 SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'limits.sqlite'}")
+    with app.app_context():
+        db.create_all()
+    page = app.test_client().post("/logowanie", data={"email": "a@b.pl", "password": "x" * 10})
+    assert page.status_code == 200

@@ -12,6 +12,7 @@ from extensions import db
 from models import AuditEvent
 from models.audit_event import ACTIONS
 from views.access import admin_only
+from views.numbers import page_number
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/dziennik")
 PAGE_SIZE = 100
@@ -42,7 +43,7 @@ def index():
         query = query.where(AuditEvent.at < datetime.combine(until + timedelta(days=1), time(),
                                                               WARSAW))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    page = max(1, request.args.get("strona", 1, type=int))
+    page = page_number(request.args, last=max(1, -(-total // PAGE_SIZE)))
     events = db.session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
                                 .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     filters = {"akcja": action, "kto": actor, "od": request.args.get("od", ""),

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -13,8 +22,17 @@ from wtforms.validators import DataRequired, Length
 
 from extensions import db
 from l10n.web import lazy_gettext
-from services.auth import LoginThrottled, attempt_login, end_sessions
+from services.auth import (
+    WINDOW,
+    LoginThrottled,
+    attempt_login,
+    current_locks,
+    end_sessions,
+    unlock,
+)
+from views.access import admin_only
 from views.errors import GonePage
+from views.forms import ActionForm
 
 bp = Blueprint("auth", __name__)
 
@@ -80,3 +98,28 @@ def logout():
     _fresh_session()
     flash(gettext("Wylogowano."), "success")
     return redirect(url_for("auth.login"))
+
+
+@bp.get("/admin/logowanie/blokady")
+@admin_only
+def login_locks():
+    """Current login locks, each with a button to lift it."""
+    return render_template("auth/locks.html", locks=current_locks(), action_form=ActionForm(),
+                           window_minutes=int(WINDOW.total_seconds() // 60))
+
+
+@bp.post("/admin/logowanie/blokady/odblokuj")
+@admin_only
+def unlock_login():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    address = (request.form.get("remote_addr") or "")[:64]
+    email = (request.form.get("email") or "")[:254] or None
+    if not address:
+        abort(400)
+    lifted = unlock(address, email)
+    db.session.commit()
+    flash(gettext("Odblokowano logowanie (%(who)s, adres %(address)s).",
+                  who=email or gettext("wszystkie konta"), address=address)
+          if lifted else gettext("Ta blokada już nie obowiązuje."), "success")
+    return redirect(url_for("auth.login_locks"))

@@ -25,9 +25,11 @@ from services.exports import (
     record_export,
     write_workbook,
 )
+from services.reads import raw_data_viewed
 from services.report_source import subregion_schemes
 from services.territory import pick_list, resolve_territory
 from views.access import staff
+from views.numbers import bounded_id
 
 bp = Blueprint("exports", __name__, url_prefix="/admin/zestawienia")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,7 +38,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _request_from(args: MultiDict) -> tuple[ReportRequest | None, list[str]]:
     """The report asked for in the query string, or the reasons it cannot be made."""
     errors = []
-    round_id = args.get("runda", type=int)
+    round_id = bounded_id(args, "runda")
     if round_id is None or db.session.get(Round, round_id) is None:
         errors.append(gettext("Wybierz rundę."))
     kind = args.get("rodzaj", "regional")
@@ -94,7 +96,10 @@ def index():
     prepared, error_page = _prepared()
     if prepared is None:
         return error_page
-    content, info, _report = prepared
+    content, info, report = prepared
+    if report.kind == "raw":
+        raw_data_viewed(report, info)
+        db.session.commit()
     return _page([], content, info)
 
 

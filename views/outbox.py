@@ -11,7 +11,9 @@ from mailing.outbox import status_counts
 from mailing.status import KIND_LABELS, STATUS_LABELS
 from mailing.transport import outbox_folder
 from models import OutboxMessage
+from services.reads import mail_viewed
 from views.access import admin_only
+from views.numbers import page_number
 
 bp = Blueprint("outbox", __name__, url_prefix="/admin/poczta")
 PAGE_SIZE = 100
@@ -25,7 +27,7 @@ def index():
     if status in STATUS_LABELS:
         query = query.where(OutboxMessage.status == status)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    page = max(1, request.args.get("strona", 1, type=int))
+    page = page_number(request.args, last=max(1, -(-total // PAGE_SIZE)))
     messages = db.session.scalars(query.order_by(OutboxMessage.id.desc())
                                   .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     folder = None if current_app.config.get("MAIL_SERVER") else outbox_folder(current_app)
@@ -42,8 +44,11 @@ def index():
 def detail(message_id: int):
     message = db.session.get(OutboxMessage, message_id) or abort(404)
     # a personal link is the unit's credential: staff see it masked, never usable
-    return render_template("outbox/detail.html", message=message, body=masked(message.body_text),
+    page = render_template("outbox/detail.html", message=message, body=masked(message.body_text),
                            statuses=STATUS_LABELS, kinds=KIND_LABELS)
+    mail_viewed(message)
+    db.session.commit()
+    return page
 
 
 @bp.get("/pliki/<name>")

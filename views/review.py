@@ -15,6 +15,7 @@ from services.comparison import last_year
 from services.contacts import decide_contact_change
 from services.progress import STAGE_LABELS
 from services.questionnaires import survey_for_round
+from services.reads import response_viewed
 from services.responses import previous_response
 from services.review import (
     ReviewError,
@@ -130,7 +131,8 @@ def detail(response_id: int):
     chosen = ResponseFilter.from_args(request.args)
     warnings = [(q, response.warnings[q.id]) for q in survey.questions
                 if response.warnings.get(q.id)]
-    return render_template(
+    response_viewed(response)
+    return _render_then_commit(
         "review/detail.html", response=response, invitation=invitation, survey=survey,
         round=invitation.round, unit=invitation.unit, history=list(reversed(history)),
         territory_names={**answer_names(survey.questions, earlier.answers if earlier else {}),
@@ -140,6 +142,13 @@ def detail(response_id: int):
         warnings=warnings, earlier=earlier,
         last_year=last_year(survey, response.answers, earlier.answers) if earlier else {},
         chosen=chosen, neighbours=neighbours(invitation.round_id, chosen, response.id))
+
+
+def _render_then_commit(template: str, **context) -> str:
+    """Render from the loaded objects, then commit the audit row of this read."""
+    page = render_template(template, **context)
+    db.session.commit()
+    return page
 
 
 def _placeholders(round_: Round) -> dict:

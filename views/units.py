@@ -14,6 +14,7 @@ from services.territory import pick_list, units_in_territory
 from services.units import UnknownTerritory, create_unit, update_unit
 from views.access import admin_only, staff
 from views.forms import UnitForm
+from views.numbers import page_number
 
 bp = Blueprint("units", __name__, url_prefix="/admin/jednostki")
 PAGE_SIZE = 100
@@ -36,7 +37,7 @@ def index():
                                 Unit.teryt.startswith(text)))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, request.args.get("strona", 1, type=int) or 1), pages)
+    page = page_number(request.args, last=pages)
     units = db.session.scalars(query.order_by(polish(Unit.name), Unit.id)
                                .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).unique().all()
     return render_template("units/index.html", units=units, total=total, page=page,
