@@ -123,6 +123,7 @@ def test_an_unknown_email_costs_as_much_as_a_wrong_password(app, staff_user, mon
 
 def test_reads_of_personal_data_are_in_the_audit_log(app, world, staff_user):
     from models import OutboxMessage, Response
+
     from support.smtp import queue_invitations
 
     round_id = world.round("jst-annual")
