@@ -135,6 +135,9 @@ class _Book:
         add = self.wb.add_format
         self.header = add({"bold": True, "text_wrap": True, "valign": "top",
                            "bg_color": "#DDEBF7", "border": 1})
+        # a header from the data (a subregion's or a choice's name) may look like a formula
+        self.quoted_header = add({"bold": True, "text_wrap": True, "valign": "top",
+                                  "bg_color": "#DDEBF7", "border": 1, "quote_prefix": True})
         self.text = add({"valign": "top"})
         self.wrapped = add({"valign": "top", "text_wrap": True})
         self.quoted = add({"quote_prefix": True, "valign": "top"})
@@ -182,7 +185,9 @@ class _Book:
                    last_row: int, freeze_cols: int = 0) -> None:
         """Header in row 0 (names translated), frozen; autofilter over the table; widths."""
         for col, (name, width) in enumerate(zip(names, widths, strict=True)):
-            ws.write_string(0, col, self.label(name), self.header)
+            label = self.label(name)
+            ws.write_string(0, col, label,
+                            self.quoted_header if label[:1] in FORMULA_START else self.header)
             ws.set_column(col, col, width)
         ws.freeze_panes(1, freeze_cols)
         ws.autofilter(0, 0, max(last_row, 1), len(names) - 1)

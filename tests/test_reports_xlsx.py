@@ -175,3 +175,18 @@ def test_csv_is_excel_friendly_and_formula_safe():
     (123450, 2, "1234,50"), (-5, 2, "-0,05"), (7, 0, "7"), (5, 3, "0,005")])
 def test_decimal_comma(minor, places, text):
     assert decimal_comma(minor, places) == text
+
+
+def test_formula_like_header_cells_get_the_quote_prefix_too():
+    from reports.xlsx import _Book
+
+    out = io.BytesIO()
+    book = _Book(out)
+    sheet = book.wb.add_worksheet("Tabela")
+    book.header_row(sheet, [EVIL[0], "-podregion", "Powiat"], [20, 20, 20], 0)
+    book.wb.close()
+    header = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["Tabela"][1]
+    assert [c.value for c in header] == [EVIL[0], "-podregion", "Powiat"]
+    assert [bool(c.quotePrefix) for c in header] == [True, True, False]
+    assert all(c.data_type == "s" for c in header)
+    assert all(c.font.bold for c in header)
