@@ -20,8 +20,11 @@ unless ``--replace`` is given, which deletes its rows first (in the same transac
 from __future__ import annotations
 
 import base64
+import binascii
+import errno
 import hashlib
 import json
+import os
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -40,6 +43,8 @@ FORMAT = "esmon-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 BATCH = 1000
+#: bytes of one row in a table file; a longer line is refused, not read whole
+MAX_LINE_BYTES = 16 * 1024 * 1024
 
 
 class BackupError(Exception):
@@ -144,18 +149,31 @@ def dump_to_file(engine: Engine, path: Path) -> dict[str, Any]:
     try:
         manifest = dump(engine, partial)
         partial.rename(path)
+    except OSError as err:
+        raise BackupError(_write_failure(path, err)) from err
     finally:
         partial.unlink(missing_ok=True)
     return manifest
+
+
+def _write_failure(path: Path, err: OSError) -> str:
+    if err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return (f"Nie zapisano kopii {path}: brak miejsca na dysku (albo przekroczony limit "
+                f"rozmiaru pliku). Zwolnij miejsce albo zapisz kopię na innym dysku; "
+                f"niepełny plik usunięto.")
+    return (f"Nie zapisano kopii {path}: {err.strerror or err} — sprawdź, czy folder istnieje "
+            f"i można w nim pisać; niepełny plik usunięto.")
 
 
 def dump(engine: Engine, target: Path) -> dict[str, Any]:
     """Write every table of the schema to ``target``; returns the manifest."""
     tables = []
     connection = _snapshot(engine)
+    # the copy holds every unit's answers and the staff accounts: only its owner may read it
+    handle = os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
     try:
         revision = alembic_revision(connection)
-        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with handle, zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for table in db.metadata.sorted_tables:
                 name = f"tables/{table.name}.jsonl"
                 digest, count = hashlib.sha256(), 0
@@ -214,8 +232,26 @@ def _check_schema(connection: Connection, manifest: dict[str, Any]) -> None:
             f"{revision}. Przywróć kopię do bazy zmigrowanej do tej samej wersji "
             f"(flask db upgrade {wanted}).")
     known = {t.name: t for t in db.metadata.sorted_tables}
+    entries = manifest.get("tables")
+    if not isinstance(entries, list) or not all(
+            isinstance(e, dict) and isinstance(e.get("name"), str)
+            and isinstance(e.get("columns"), list) and isinstance(e.get("file"), str)
+            for e in entries):
+        raise BackupError("Manifest kopii jest uszkodzony: lista „tables” musi wymieniać "
+                          "tabele z polami name, file, rows, columns i sha256.")
+    names = [e["name"] for e in entries]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise BackupError("Manifest kopii wymienia tabelę więcej niż raz: " + ", ".join(twice)
+                          + " — kopia jest uszkodzona.")
+    missing = [name for name in known if name not in names]
+    if missing:
+        raise BackupError(
+            "Manifest kopii nie wymienia tabel: " + ", ".join(missing) + ". Przywrócenie "
+            "zostawiłoby je puste (z --replace: opróżniło), więc odmawiam — kopia jest "
+            "niepełna albo pochodzi z innej wersji esmon.")
     inspector = sa.inspect(connection)
-    for entry in manifest["tables"]:
+    for entry in entries:
         table = known.get(entry["name"])
         if table is None or not inspector.has_table(entry["name"]):
             raise BackupError(f"Baza docelowa nie ma tabeli {entry['name']} — czy jest "
@@ -228,6 +264,14 @@ def _check_schema(connection: Connection, manifest: dict[str, Any]) -> None:
 def _nonempty_tables(connection: Connection) -> list[str]:
     return [t.name for t in db.metadata.sorted_tables
             if connection.execute(sa.select(sa.literal(1)).select_from(t).limit(1)).first()]
+
+
+def _begin_for_savepoints(connection: Connection) -> None:
+    """SQLite (pysqlite) begins a transaction only before a write, so a first SAVEPOINT would
+    begin — and its release commit — one of its own: begin the real one first."""
+    raw = connection.connection.dbapi_connection
+    if connection.dialect.name == "sqlite" and not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN")
 
 
 def _reset_sequences(connection: Connection) -> None:
@@ -247,16 +291,79 @@ def _reset_sequences(connection: Connection) -> None:
                     {"table": table.name, "column": column.name})
 
 
-def _rows_of(archive: zipfile.ZipFile, entry: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def _rows_of(archive: zipfile.ZipFile, entry: dict[str, Any]) -> Iterator[tuple[int, Any]]:
+    """``(line number, parsed JSON)`` of a table file, checked against its manifest entry."""
     digest, count = hashlib.sha256(), 0
-    with archive.open(entry["file"]) as lines:
-        for line in lines:
-            digest.update(line)
+    try:
+        stream = archive.open(entry["file"])
+    except KeyError as err:
+        raise BackupError(f"W kopii brak pliku {entry['file']} tabeli {entry['name']}.") from err
+    with stream as lines:
+        while line := lines.readline(MAX_LINE_BYTES + 1):
             count += 1
-            yield json.loads(line)
-    if digest.hexdigest() != entry["sha256"] or count != entry["rows"]:
+            if len(line) > MAX_LINE_BYTES:
+                raise BackupError(_where(entry, count, f"wiersz jest dłuższy niż "
+                                         f"{MAX_LINE_BYTES // (1024 * 1024)} MB"))
+            digest.update(line)
+            try:
+                yield count, json.loads(line)
+            except ValueError as err:
+                raise BackupError(_where(entry, count, f"to nie jest JSON ({err})")) from err
+    if digest.hexdigest() != entry.get("sha256") or count != entry.get("rows"):
         raise BackupError(f"Plik tabeli {entry['name']} w kopii jest uszkodzony "
                           f"(suma kontrolna lub liczba wierszy się nie zgadza).")
+
+
+def _where(entry: dict[str, Any], line: int, reason: str) -> str:
+    return f"Kopia odrzucona: tabela {entry['name']}, wiersz {line} pliku {entry['file']}: " \
+           f"{reason}. Nic nie zmieniono."
+
+
+def _decoded(entry: dict[str, Any], line: int, row: Any, kinds: dict) -> dict[str, Any]:
+    """A row of the file as the table takes it, or the located reason it cannot be."""
+    if not isinstance(row, dict):
+        raise BackupError(_where(entry, line, "wiersz nie jest obiektem JSON"))
+    unknown = sorted(set(row) - set(kinds))
+    if unknown:
+        raise BackupError(_where(entry, line, "nieznana kolumna " + ", ".join(unknown)))
+    values = {}
+    for key, value in row.items():
+        try:
+            values[key] = decode(value, *kinds[key])
+        except (TypeError, ValueError, ArithmeticError, binascii.Error) as err:
+            raise BackupError(_where(entry, line, f"kolumna {key}: wartość {str(value)[:80]!r} "
+                                     f"ma zły typ ({type(err).__name__})")) from err
+    return values
+
+
+def _insert(connection: Connection, table: sa.Table, entry: dict[str, Any],
+            batch: list[tuple[int, dict[str, Any]]]) -> None:
+    """Insert a batch in a savepoint; when the database refuses it, find and name the line."""
+    try:
+        with connection.begin_nested():
+            connection.execute(table.insert(), [values for _, values in batch])
+        return
+    except sa.exc.SQLAlchemyError:
+        pass
+    for line, values in batch:
+        try:
+            with connection.begin_nested():
+                connection.execute(table.insert(), [values])
+        except sa.exc.SQLAlchemyError as err:
+            reason = str(getattr(err, "orig", err)).strip().splitlines()[0][:300]
+            raise BackupError(_where(entry, line, f"baza odrzuciła wiersz ({_reason(err)}: "
+                                     f"{reason})")) from err
+
+
+def _reason(err: Exception) -> str:
+    if isinstance(err, sa.exc.IntegrityError):
+        text = str(getattr(err, "orig", err)).lower()
+        if "foreign key" in text:
+            return "brak wiersza, do którego się odwołuje (klucz obcy)"
+        if "unique" in text or "duplicate" in text:
+            return "powtórzony klucz"
+        return "narusza ograniczenie"
+    return "zły typ lub rozmiar wartości"
 
 
 def restore(engine: Engine, source: Path, *, replace: bool = False) -> RestoreReport:
@@ -275,6 +382,7 @@ def _restore(engine: Engine, source: Path, *, replace: bool) -> RestoreReport:
     with zipfile.ZipFile(source) as archive:
         manifest = read_manifest(archive)
         with engine.begin() as connection:
+            _begin_for_savepoints(connection)
             _check_schema(connection, manifest)
             filled = _nonempty_tables(connection)
             if filled and not replace:
@@ -290,14 +398,14 @@ def _restore(engine: Engine, source: Path, *, replace: bool) -> RestoreReport:
             for entry in manifest["tables"]:
                 table = known[entry["name"]]
                 kinds = {c.name: (_kind(c), c) for c in table.columns}
-                batch: list[dict[str, Any]] = []
-                for row in _rows_of(archive, entry):
-                    batch.append({k: decode(v, *kinds[k]) for k, v in row.items()})
+                batch: list[tuple[int, dict[str, Any]]] = []
+                for line, row in _rows_of(archive, entry):
+                    batch.append((line, _decoded(entry, line, row, kinds)))
                     if len(batch) >= BATCH:
-                        connection.execute(table.insert(), batch)
+                        _insert(connection, table, entry, batch)
                         batch = []
                 if batch:
-                    connection.execute(table.insert(), batch)
+                    _insert(connection, table, entry, batch)
                 counts[table.name] = entry["rows"]
             _reset_sequences(connection)
     return RestoreReport(rows=counts, replaced=bool(filled))

@@ -209,3 +209,140 @@ def test_a_sqlite_backup_restores_into_postgresql(fresh_app, tmp_path):
     result = fresh_app.test_cli_runner().invoke(args=["restore", str(path)])
     assert result.exit_code == 0, result.output
     assert _all_rows(fresh_app) == _all_rows(source)
+
+
+# --- partial and malformed backups, file mode, full disk ------------------------------------
+
+def _edited(path, target, *, manifest=None, files=None, drop=()):
+    """A copy of backup ``path`` with a changed manifest and table files (checksums kept right,
+    so only what the test broke is wrong)."""
+    import hashlib
+
+    with zipfile.ZipFile(path) as source:
+        contents = {i.filename: source.read(i) for i in source.infolist()}
+    data = json.loads(contents["manifest.json"])
+    for name, text in (files or {}).items():
+        contents[name] = text
+        for entry in data["tables"]:
+            if entry["file"] == name:
+                entry["sha256"] = hashlib.sha256(text).hexdigest()
+                entry["rows"] = text.count(b"\n")
+    if manifest:
+        manifest(data)
+    data["tables"] = [e for e in data["tables"] if e["name"] not in drop]
+    contents["manifest.json"] = json.dumps(data).encode()
+    with zipfile.ZipFile(target, "w") as out:
+        for name, blob in contents.items():
+            out.writestr(name, blob)
+    return target
+
+
+def _restore(app, path, *args):
+    return app.test_cli_runner().invoke(args=["restore", str(path), *args])
+
+
+def test_replace_with_a_manifest_that_omits_a_table_is_refused(app, world, runner, fresh_app,
+                                                               tmp_path):
+    world.unit(name="Jednostka w kopii")
+    path = tmp_path / "kopia.zip"
+    assert runner.invoke(args=["backup", str(path)]).exit_code == 0
+    assert _restore(fresh_app, path).exit_code == 0
+    partial = _edited(path, tmp_path / "bez-jednostek.zip", drop=("units",))
+    before = _all_rows(fresh_app)
+    result = _restore(fresh_app, partial, "--replace")
+    assert result.exit_code != 0
+    assert "nie wymienia tabel: units" in result.output
+    assert "Traceback" not in result.output
+    assert _all_rows(fresh_app) == before  # units were not emptied
+
+
+@pytest.mark.parametrize(("case", "expected"), [
+    ("twice", "więcej niż raz: units"),
+    ("not_json", "tabela units, wiersz 1"),
+    ("not_object", "nie jest obiektem JSON"),
+    ("unknown_column", "nieznana kolumna kolor"),
+    ("wrong_type", "kolumna created_at"),
+    ("duplicate_key", "powtórzony klucz"),
+    ("missing_foreign_key", "klucz obcy"),
+    ("long_line", "dłuższy niż"),
+])
+def test_malformed_backups_are_refused_with_table_line_and_reason(
+        app, world, runner, fresh_app, tmp_path, case, expected, monkeypatch):
+    world.unit(name="Jednostka")
+    path = tmp_path / "kopia.zip"
+    assert runner.invoke(args=["backup", str(path)]).exit_code == 0
+    with zipfile.ZipFile(path) as source:
+        units = source.read("tables/units.jsonl")
+    row = json.loads(units.splitlines()[0])
+    files, manifest = {}, None
+    if case == "twice":
+        def manifest(data):
+            data["tables"].append(next(e for e in data["tables"] if e["name"] == "units"))
+    elif case == "not_json":
+        files["tables/units.jsonl"] = b"{to nie jest json\n"
+    elif case == "not_object":
+        files["tables/units.jsonl"] = b"[1, 2, 3]\n"
+    elif case == "unknown_column":
+        files["tables/units.jsonl"] = json.dumps({**row, "kolor": "zielony"}).encode() + b"\n"
+    elif case == "wrong_type":
+        files["tables/units.jsonl"] = json.dumps({**row, "created_at": "wczoraj"}).encode() + b"\n"
+    elif case == "duplicate_key":
+        files["tables/units.jsonl"] = units + units
+    elif case == "missing_foreign_key":
+        files["tables/units.jsonl"] = json.dumps({**row, "teryt": "999999"}).encode() + b"\n"
+    elif case == "long_line":
+        import services.backup
+
+        monkeypatch.setattr(services.backup, "MAX_LINE_BYTES", 100)
+    broken = _edited(path, tmp_path / f"{case}.zip", manifest=manifest, files=files)
+    result = _restore(fresh_app, broken)
+    assert result.exit_code != 0
+    assert expected in result.output, result.output
+    assert "Traceback" not in result.output
+    assert all(not rows for rows in _all_rows(fresh_app).values()), "all or nothing"
+
+
+def test_backups_are_readable_by_their_owner_only(app, world, runner, tmp_path):
+    world.unit(name="Jednostka")
+    path = tmp_path / "kopia.zip"
+    assert runner.invoke(args=["backup", str(path)]).exit_code == 0
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_full_disk_gives_a_polish_message_and_no_partial_file(tmp_path):
+    """A file size limit (RLIMIT_FSIZE) stands in for a full disk: the write fails the same."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+
+    from support import ROOT
+
+    database = tmp_path / "zrodlo.sqlite"
+    script = textwrap.dedent(f"""
+        import resource, signal, sys
+        sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / "tests")!r}]
+        from pathlib import Path
+        from app import create_app
+        from extensions import db
+        from support import World, make_config
+        app = create_app(make_config("sqlite:///{database}", Path({str(tmp_path)!r})),
+                         read_environment=False)
+        with app.app_context():
+            db.create_all()
+        World(app).territories()
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1_500, 1_500))
+        result = app.test_cli_runner().invoke(args=["backup", {str(tmp_path / "kopia.zip")!r}])
+        print(result.exit_code)
+        print(result.output)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT, env={**os.environ, "ESMON_ENV": "development"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    code, *output = done.stdout.splitlines()
+    assert code == "1"
+    text = "\n".join(output)
+    assert "brak miejsca na dysku" in text
+    assert "Traceback" not in text
+    assert not list(tmp_path.glob("kopia.zip*"))

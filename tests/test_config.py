@@ -26,6 +26,7 @@ LOCAL_ENVIRONMENT = {
     "ESMON_SUBREGION_SCHEME": "owes",  # read by the defaults (config.py)
     "ESMON_MAIL_DEFAULT_SENDER": "programista@example.pl",  # ESMON_ prefix → MAIL_DEFAULT_SENDER
     "MAIL_SERVER": "smtp.programisty.example",  # a plain variable the defaults read
+    "ESMON_ENV": "development",  # a developer's machine declares it (make run does)
 }
 INSTANCE_FILE = 'ESMON_ORGANISATION = "Ośrodek z pliku instance/config.py"\n'
 
