@@ -2,7 +2,7 @@
 
 Revision ID: d4e06b8c2f53
 Revises: c3d95e7a1b42
-Create Date: 2026-11-25 15:00:00
+Create Date: 2026-12-01 15:00:00
 
 Bodies of messages already sent or given up had the live link written into them: the
 upgrade masks those links, so no database reader or backup can use them any more.

@@ -2,7 +2,7 @@
 
 Revision ID: c3d95e7a1b42
 Revises: b81f4c2a9d10
-Create Date: 2026-11-25 14:00:00
+Create Date: 2026-12-01 14:00:00
 
 """
 from alembic import op

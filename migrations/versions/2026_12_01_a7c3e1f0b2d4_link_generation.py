@@ -1,15 +1,15 @@
 """Invitations count their link generations: replacing a link ends the sessions it opened
 
 Revision ID: a7c3e1f0b2d4
-Revises: 1d1b509a03aa
-Create Date: 2026-11-25 10:00:00
+Revises: 49471d3bb37e
+Create Date: 2026-12-01 10:00:00
 
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = 'a7c3e1f0b2d4'
-down_revision = '1d1b509a03aa'
+down_revision = '49471d3bb37e'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 
 Revision ID: e5f17c9d3a64
 Revises: d4e06b8c2f53
-Create Date: 2026-11-25 16:00:00
+Create Date: 2026-12-01 16:00:00
 
 """
 from alembic import op

@@ -2,7 +2,7 @@
 
 Revision ID: b81f4c2a9d10
 Revises: a7c3e1f0b2d4
-Create Date: 2026-11-25 12:00:00
+Create Date: 2026-12-01 12:00:00
 
 """
 from alembic import op
