@@ -16,6 +16,7 @@ from models import Invitation
 from services.rounds import reissue_token
 
 from support import STAFF_PASSWORD
+from support.confirming import confirm
 from support.respondent import section_post
 from support.valid_answers import JST
 
@@ -48,7 +49,7 @@ def _reissue_as_admin(app, staff_user, round_id: int, invitation_id: int) -> Non
     admin = app.test_client()
     admin.post("/logowanie", data={"email": "admin@rops.example.pl",
                                    "password": STAFF_PASSWORD})
-    page = admin.post(f"/admin/rundy/{round_id}/zaproszenia/{invitation_id}/wymien")
+    page = confirm(admin, f"/admin/rundy/{round_id}/zaproszenia/{invitation_id}/wymien")
     assert page.status_code == 302
 
 
