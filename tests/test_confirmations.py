@@ -33,6 +33,7 @@ HARMLESS = {
     "rounds.resend": "the same link once more: nothing stops working",
     "rounds.new": "creates a draft; sends nothing",
     "auth.login": "not an action", "auth.logout": "not an action",
+    "auth.unlock_login": "lifts a login lock early (it ends by itself in 15 minutes); audited",
 }
 
 
