@@ -30,6 +30,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
 from forms.logic import Situation, resolve
+from forms.types import field_name
 from l10n.web import long_date
 from models import Invitation, InvitationToken, Response, User
 from models.types import utcnow
@@ -453,9 +454,9 @@ def unsaved_section_page(section_id: str) -> str | None:
     situation = Situation(reporting_year=year, today=today_in_poland())
     resolution = resolve(survey, {}, situation, form.typed_values())
     for question in sec.questions:  # the register is in the database: offer what was posted
-        if question.type == "territory" and question.is_input:
-            posted = request.form.getlist(f"q_{question.id}")
-            form[f"q_{question.id}"].choices = [(code, code) for code in posted]
+        if question.kind.register_choices and question.is_input:
+            posted = request.form.getlist(field_name(question.id))
+            form[field_name(question.id)].choices = [(code, code) for code in posted]
     form.bind(resolution, enforce_required=False)
     form.resolution.visible = {q.id for q in survey.questions}  # the page's script decides
     stand_in = SimpleNamespace(
