@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable
+from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
@@ -36,7 +37,9 @@ class LinkUnreadable(Exception):
     """The encrypted token cannot be read with the current keys (``SECRET_KEY`` changed)."""
 
 
+@lru_cache(maxsize=8)
 def _fernet(secret: str | bytes) -> Fernet:
+    """The cipher of one secret (derived once: a worker sends thousands of messages)."""
     material = secret.encode("utf-8") if isinstance(secret, str) else secret
     key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_PURPOSE).derive(material)
     return Fernet(base64.urlsafe_b64encode(key))
