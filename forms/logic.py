@@ -6,11 +6,12 @@ expression trees (``static/js/expressions.js``) only to show and hide things as 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from forms.expressions import EvalContext, Expression, evaluate, truthy
+from forms.expressions.tree import references
 from forms.model import Question, Survey
 
 
@@ -36,6 +37,14 @@ class Resolution:
     situation: Situation
     #: typed answers of the previous round
     previous: dict[str, Any]
+    #: questions whose value as typed could not be taken (held in the draft): rules that read
+    #: them are skipped rather than run as if the question were empty
+    unreadable: frozenset[str] = frozenset()
+
+    def skips(self, expr: Expression | None) -> bool:
+        """The rule reads a question whose value could not be read, so it cannot be judged."""
+        return bool(self.unreadable) and expr is not None and bool(
+            references(expr) & self.unreadable)
 
     def context(self, self_value: Any = None) -> EvalContext:
         return EvalContext(answers=self.typed, self_value=self_value, previous=self.previous,
@@ -47,7 +56,7 @@ class Resolution:
 
     def is_required(self, question: Question) -> bool:
         if question.required_if is not None:
-            return self.holds(question.required_if)
+            return not self.skips(question.required_if) and self.holds(question.required_if)
         return question.required
 
 
@@ -62,33 +71,42 @@ def typed_answers(survey: Survey, stored: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def resolve(survey: Survey, stored: Mapping[str, Any], situation: Situation,
-            overrides: Mapping[str, Any] | None = None) -> Resolution:
+            overrides: Mapping[str, Any] | None = None,
+            unreadable: Collection[str] = ()) -> Resolution:
     """Work out which questions are visible and compute calculated values.
 
     :param stored: the saved answers (JSON values)
     :param overrides: typed values just typed into the current section; ``None`` clears
+    :param unreadable: questions whose typed value could not be read: a relevance rule that
+        reads one keeps its question shown (what was typed there is not dropped), and a
+        calculation that reads one has no value (a table keeps the cells that could be read)
     Answers of hidden questions are dropped, so they are never stored.
     """
     typed = typed_answers(survey, stored)
     for qid, value in (overrides or {}).items():
         typed[qid] = value
     previous = typed_answers(survey, situation.previous)
-    resolution = Resolution({}, typed, set(), situation, previous)
+    resolution = Resolution({}, typed, set(), situation, previous, frozenset(unreadable))
+
+    def holds_or_skipped(expr: Expression | None) -> bool:
+        return expr is None or resolution.skips(expr) or resolution.holds(expr)
+
     section_visible: dict[str, bool] = {}
     for qid in survey.evaluation_order:
         question = survey.question(qid)
         section = survey.section(question.section_id)
         if section.id not in section_visible:
-            section_visible[section.id] = section.relevant is None or resolution.holds(
-                section.relevant)
-        shown = section_visible[section.id] and (
-            question.relevant is None or resolution.holds(question.relevant))
+            section_visible[section.id] = holds_or_skipped(section.relevant)
+        shown = section_visible[section.id] and holds_or_skipped(question.relevant)
         if not shown:
             typed.pop(qid, None)
             continue
         resolution.visible.add(qid)
         kind = question.kind
         if question.calculation is not None:
+            if resolution.skips(question.calculation):
+                typed.pop(qid, None)
+                continue
             value = evaluate(question.calculation, resolution.context())
             stored_value = kind.stored(value, question)
             typed[qid] = kind.typed(stored_value, question)
@@ -114,7 +132,8 @@ def warnings_for(survey: Survey, resolution: Resolution,
         if not question.warnings or question.id not in resolution.answers:
             continue
         value = resolution.typed.get(question.id)
-        messages = [w.message for w in question.warnings if not resolution.holds(w.rule, value)]
+        messages = [w.message for w in question.warnings
+                    if not resolution.skips(w.rule) and not resolution.holds(w.rule, value)]
         if messages:
             result[question.id] = messages
     return result
@@ -125,4 +144,5 @@ def constraint_failures(question: Question, resolution: Resolution) -> list[str]
     if question.id not in resolution.answers or question.calculation is not None:
         return []
     value = resolution.typed.get(question.id)
-    return [c.message for c in question.constraints if not resolution.holds(c.rule, value)]
+    return [c.message for c in question.constraints
+            if not resolution.skips(c.rule) and not resolution.holds(c.rule, value)]

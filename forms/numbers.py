@@ -13,10 +13,12 @@ from decimal import Decimal, InvalidOperation
 from l10n import N_
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
-_GROUPED = re.compile(r"^\d{1,3}( \d{3})+$")
-_DOT_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
-_AMBIGUOUS = re.compile(r"^[1-9]\d{0,2}\.\d{3}$")
-_PLAIN = re.compile(r"^\d+([.,]\d+)?$")
+#: digits are ASCII only (``re.ASCII``): Python's ``\d`` and ``Decimal`` would also take
+#: Arabic-Indic or full-width digits (``٣`` as 3), which the browser's reading does not
+_GROUPED = re.compile(r"^\d{1,3}( \d{3})+$", re.ASCII)
+_DOT_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$", re.ASCII)
+_AMBIGUOUS = re.compile(r"^[1-9]\d{0,2}\.\d{3}$", re.ASCII)
+_PLAIN = re.compile(r"^\d+([.,]\d+)?$", re.ASCII)
 MAX_INPUT_LENGTH = 40
 #: the largest absolute value any numeric answer may take (a budget in złoty fits easily)
 MAX_ABS_VALUE = Decimal("1e13")
@@ -48,6 +50,11 @@ def parse_number(text: str, *, places: int | None = None, integer: bool = False)
         raw = raw[1:].strip()
     if not raw:
         raise NumberFormatError(N_("Wpisz liczbę."))
+    if _AMBIGUOUS.match(raw) and (integer or places == 0):
+        # a whole number cannot be 1,234: the only reading left is thousands
+        raise NumberFormatError(N_(
+            "Zapis „%(raw)s” jest niejednoznaczny: jeśli to %(plain)s, wpisz %(plain)s "
+            "(bez kropki).", raw=raw, plain=raw.replace(".", "")))
     if _AMBIGUOUS.match(raw):
         raise NumberFormatError(N_(
             "Zapis „%(raw)s” jest niejednoznaczny: wpisz %(plain)s (bez kropki) albo "

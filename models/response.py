@@ -43,6 +43,10 @@ class Response(db.Model):
     sections_saved: Mapped[list] = mapped_column(JSONDocument, default=list)
     #: question ids whose value was carried over from the previous round and not yet saved
     carried_over: Mapped[list] = mapped_column(JSONDocument, default=list)
+    #: form field name → {"question": id, "text": [what was typed], "message": why it was
+    #: refused}: a draft keeps every value typed, the ones that are not answers yet live here
+    #: (never in ``answers``, so reports and checks never see them) until they are corrected
+    held_values: Mapped[dict] = mapped_column(JSONDocument, default=dict, server_default="{}")
     #: the reviewer's comment when the response was returned for correction
     review_comment: Mapped[str | None] = mapped_column(Text)
     #: question id → the reviewer's comment on that answer

@@ -136,29 +136,77 @@ def validate(form: SectionForm) -> bool:
 
 @dataclass
 class SectionOutcome:
-    """What saving a section did."""
+    """What saving a section did: it always stores what it can."""
 
-    saved: bool
+    #: (question, field name, message) of what still needs attention on this section, in
+    #: page order: values held in the draft, required answers missing, table rules
+    problems: list[tuple[Question, str, str]] = field(default_factory=list)
     #: question id → warning messages still waiting for an explanation
     unexplained: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def held(self) -> bool:
+        return bool(self.problems)
+
+
+def held_questions(response: Response) -> set[str]:
+    """Questions with a value held in the draft (typed, not yet an answer)."""
+    return {entry["question"] for entry in (response.held_values or {}).values()}
+
+
+def _section_fields(section: Section) -> set[str]:
+    return {name for q in section.questions if q.is_input for name in q.kind.field_names(q)}
+
+
+def _unreadable_fields(form: SectionForm) -> set[str]:
+    """Questions of the posted section whose value could not even be parsed."""
+    return {q.id for q in form.section.questions if q.is_input and any(
+        form[name].process_errors for name in q.kind.field_names(q) if name in form)}
+
+
+def _typed_text(field_: Any) -> list[str]:
+    return [str(text) for text in (field_.raw_data or [])]
 
 
 def save_section(response: Response, loaded: LoadedSurvey, form: SectionForm,
                  *, enforce_required: bool) -> SectionOutcome:
-    """Validate a posted section against the whole response and store it if it is valid.
+    """Store everything posted for a section: answers where valid, the rest held in the draft.
 
-    Nothing is stored when any field is wrong. Answers of questions that became hidden are
-    dropped everywhere in the response, and calculated values are recomputed.
+    A value that cannot be read or breaks a rule is kept as typed with its message in
+    ``held_values`` (never in ``answers``), so nothing typed is lost and reports never see
+    it; rules of other questions that read it are skipped. Answers of questions that became
+    hidden are dropped everywhere in the response, and calculated values are recomputed.
     """
     survey, section = loaded.survey, form.section
     invitation = response.invitation
     situation = situation_for(invitation)
-    overrides = {**form.typed_values(), **_typed(survey, register_values(survey, invitation))}
-    resolution = resolve(survey, response.answers, situation, overrides)
+    own_fields = _section_fields(section)
+    held_elsewhere = {name: entry for name, entry in (response.held_values or {}).items()
+                      if name not in own_fields}
+    elsewhere = {entry["question"] for entry in held_elsewhere.values()}
+    register = _typed(survey, register_values(survey, invitation))
+    unreadable = _unreadable_fields(form) | elsewhere
+    resolution = resolve(survey, response.answers, situation,
+                         {**form.typed_values(), **register}, unreadable)
     bind_form(form, resolution, enforce_required=enforce_required)
-    if not validate(form):
-        return SectionOutcome(saved=False)
+    validate(form)
+    held: dict[str, dict[str, Any]] = {}
+    for question in section.questions:
+        for name in question.kind.field_names(question) if question.is_input else ():
+            field_ = form[name]
+            text = _typed_text(field_)
+            if field_.errors and any(t.strip() for t in text):
+                held[name] = {"question": question.id, "text": text,
+                              "message": field_.errors[0]}
+                # what is held is not an answer: ``typed_values`` reads it as unreadable
+                field_.process_errors.append(field_.errors[0])
+    if held:
+        unreadable |= {entry["question"] for entry in held.values()}
+        resolution = resolve(survey, response.answers, situation,
+                             {**form.typed_values(), **register}, unreadable)
     response.answers = resolution.answers
+    response.held_values = {**{name: entry for name, entry in held_elsewhere.items()
+                               if entry["question"] in resolution.visible}, **held}
     response.warnings = _updated_warnings(survey, section, resolution, response.warnings, form)
     if section.id not in response.sections_saved:
         response.sections_saved = [*response.sections_saved, section.id]
@@ -168,7 +216,22 @@ def save_section(response: Response, loaded: LoadedSurvey, form: SectionForm,
     db.session.flush()
     unexplained = {qid: w["messages"] for qid, w in response.warnings.items()
                    if survey.question(qid).section_id == section.id and not w.get("comment")}
-    return SectionOutcome(saved=True, unexplained=unexplained)
+    return SectionOutcome(problems=form.error_list(), unexplained=unexplained)
+
+
+def show_held(form: SectionForm, response: Response) -> None:
+    """Put the values held for this section back in their boxes as typed, with their message.
+
+    A message the form library gives (an unreadable number) is given again in the current
+    language; a rule's message is the one stored when the value was refused.
+    """
+    for name, entry in (response.held_values or {}).items():
+        if name not in form:
+            continue
+        field_ = form[name]
+        field_.process(MultiDict([(name, text) for text in entry["text"]]))
+        messages = [translate(m) for m in field_.process_errors] or [entry["message"]]
+        field_.errors = messages[:1]
 
 
 def _typed(survey: Survey, stored: dict[str, Any]) -> dict[str, Any]:
@@ -201,11 +264,23 @@ class Issue:
 
 
 def submission_issues(response: Response, loaded: LoadedSurvey) -> list[Issue]:
-    """Re-validate every section from the stored answers, the way a browser would post them."""
+    """Re-validate every section from the stored answers, the way a browser would post them.
+
+    A value held in the draft (typed but refused) is an issue with the message it was refused
+    with, in its section's place.
+    """
     survey = loaded.survey
     situation = situation_for(response.invitation)
-    resolution = resolve(survey, response.answers, situation)
+    held = held_questions(response)
+    resolution = resolve(survey, response.answers, situation, unreadable=held)
     issues: list[Issue] = []
+    held_issues: dict[str, Issue] = {}
+    for name, entry in (response.held_values or {}).items():
+        question = survey.question(entry["question"]) if survey.has_question(
+            entry["question"]) else None
+        if question is not None and question.id not in held_issues:
+            held_issues[question.id] = Issue(survey.section(question.section_id), question,
+                                             name, entry["message"])
     for section in survey.sections:
         data = MultiDict()
         for question in section.questions:
@@ -216,9 +291,13 @@ def submission_issues(response: Response, loaded: LoadedSurvey) -> list[Issue]:
                         data.add(name, value)
         form = loaded.forms[section.id](formdata=data, meta={"csrf": False})
         bind_form(form, resolution, enforce_required=True)
-        if not validate(form):
-            issues += [Issue(section, q, anchor, message)
-                       for q, anchor, message in form.error_list()]
+        validate(form)
+        errors = {q.id: (anchor, message) for q, anchor, message in form.error_list()}
+        for question in section.questions:
+            if question.id in held_issues:
+                issues.append(held_issues[question.id])
+            elif question.id in errors:
+                issues.append(Issue(section, question, *errors[question.id]))
     for qid, warning in warnings_for(survey, resolution).items():
         if not (response.warnings.get(qid) or {}).get("comment"):
             question = survey.question(qid)

@@ -81,20 +81,33 @@ def test_a_stale_page_gets_409_and_changes_nothing(app, world, client):
     assert _response(app).answers["zam_ogolem_liczba"] == 1
 
 
-def test_an_invalid_value_is_reported_and_nothing_is_stored(app, world, client):
+def test_one_bad_value_is_held_and_the_others_are_stored(app, world, client):
     _start(world, client)
     version = _open(app, client)
     reply = client.post("/ankieta/sekcja/d3/autozapis", data={
         "version": version, "q_zam_ogolem_liczba": "sporo", "q_zam_ogolem_wartosc": "100"})
-    assert reply.status_code == 422
-    assert reply.json["status"] == "invalid"
-    (error,) = reply.json["errors"]
-    assert error["question"] == "zam_ogolem_liczba"
-    assert error["field"] == "q_zam_ogolem_liczba"
-    assert "liczba" in error["message"].lower()
+    assert reply.status_code == 200, reply.json
+    assert reply.json["status"] == "saved"
+    (problem,) = reply.json["problems"]
+    assert problem["question"] == "zam_ogolem_liczba"
+    assert problem["field"] == "q_zam_ogolem_liczba"
+    assert "liczba" in problem["message"].lower()
     stored = _response(app)
-    assert "zam_ogolem_wartosc" not in stored.answers
-    assert stored.version == version
+    assert stored.answers["zam_ogolem_wartosc"] == "100.00"
+    assert "zam_ogolem_liczba" not in stored.answers  # held in the draft, not an answer
+    held = stored.held_values["q_zam_ogolem_liczba"]
+    assert held["text"] == ["sporo"]
+    assert held["question"] == "zam_ogolem_liczba"
+    assert stored.version == version + 1
+    page = client.get("/ankieta/sekcja/d3")
+    assert 'value="sporo"' in page.text
+    assert problem["message"] in page.text
+    fixed = client.post("/ankieta/sekcja/d3/autozapis", data={
+        "version": version + 1, "q_zam_ogolem_liczba": "7", "q_zam_ogolem_wartosc": "100"})
+    assert fixed.json["problems"] == []
+    stored = _response(app)
+    assert stored.answers["zam_ogolem_liczba"] == 7
+    assert stored.held_values == {}
 
 
 def test_without_a_session_the_answer_is_json_not_a_page(client):
@@ -188,5 +201,5 @@ def test_section_page_carries_what_the_script_needs(app, world, client):
     texts = json.loads(re.search(r'<script type="application/json" id="autosave-texts">(.*?)'
                                  r"</script>", page, re.S).group(1))
     assert texts["saved"] == "Zapisano {}"
-    assert {"invalid", "conflict", "failed", "offline", "extended", "extendFailed",
+    assert {"held", "conflict", "failed", "offline", "extended", "extendFailed",
             "expired"} <= set(texts)

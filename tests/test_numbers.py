@@ -63,3 +63,20 @@ def test_display_is_polish():
 def test_grouping_can_be_switched_off_for_years():
     assert format_number(2023) == "2\u00a0023"
     assert format_number(2023, grouping=False) == "2023"
+
+
+@pytest.mark.parametrize("text", ["\u0663", "1\u0662", "\uff11\uff12", "\u0969\u0966"])
+def test_only_ascii_digits_are_digits(text):
+    """Arabic-Indic, full-width or Devanagari digits are no number (the browser agrees)."""
+    with pytest.raises(NumberFormatError):
+        parse_number(text, integer=True)
+    with pytest.raises(NumberFormatError):
+        parse_number(text, places=2)
+
+
+def test_a_whole_number_with_a_thousands_dot_gets_a_hint_it_can_follow():
+    with pytest.raises(NumberFormatError) as err:
+        parse_number("1.234", integer=True)
+    assert err.value.message == ("Zapis „1.234” jest niejednoznaczny: jeśli to 1234, wpisz "
+                                 "1234 (bez kropki).")
+    assert parse_number("1234", integer=True) == 1234

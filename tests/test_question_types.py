@@ -312,10 +312,15 @@ def test_cis_respondent_types_a_regon_with_dashes_and_the_digits_are_stored(
     assert client.get(f"/r/{token}").status_code == 303
     answers = {"q_cis_nazwa": "Centrum", "q_cis_adres": "ul. Długa 1, 46-200 Kluczbork",
                "action": "draft"}
-    page = client.post("/ankieta/sekcja/a1", data={**answers, "q_cis_regon": "531234567"})
-    assert page.status_code == 200
+    page = client.post("/ankieta/sekcja/a1", data={**answers, "q_cis_regon": "531 234 567"})
+    assert page.status_code == 302  # the draft is saved, the REGON held as typed
+    with app.app_context():
+        stored = db.session.query(Response).one()
+        assert "cis_regon" not in stored.answers
+        assert stored.answers["cis_adres"] == "ul. Długa 1, 46-200 Kluczbork"
+    page = client.get("/ankieta/sekcja/a1")
     assert "Nieprawidłowa cyfra kontrolna REGON — sprawdź numer." in page.text
-    assert 'value="531234567"' in page.text  # what was typed stays in the box
+    assert 'value="531 234 567"' in page.text  # what was typed stays in the box
     page = client.post("/ankieta/sekcja/a1", data={**answers, "q_cis_regon": "531-234-563"})
     assert page.status_code == 302
     with app.app_context():
@@ -335,3 +340,40 @@ def test_a_wrong_answer_stays_in_the_box_as_typed(body, typed):
     form = form_class(formdata=MultiDict({"q_a": typed}))
     assert not form.validate()
     assert f'value="{typed}"' in str(form["q_a"]())
+
+
+def _read(body: str, typed: str):
+    """(data, errors) of one typed answer read by the question's own field."""
+    question = _question(body)
+    form_class = type("ProbaForm", (Form,), question.kind.make_fields(question))
+    form = form_class(formdata=MultiDict({"q_a": typed}))
+    form.validate()
+    return form["q_a"].data, list(form["q_a"].errors)
+
+
+@pytest.mark.parametrize(("body", "typed", "stored"), [
+    ("{id: a, type: nip, label: NIP}", "123-456-32-18", "1234563218"),
+    ("{id: a, type: nip, label: NIP}", "PL 123 456 32 18", "1234563218"),
+    ("{id: a, type: krs, label: KRS}", "123456", "0000123456"),
+    ("{id: a, type: krs, label: KRS}", "0000 123 456", "0000123456"),
+    ("{id: a, type: phone, label: T}", "+48 77 123 45 67 wew. 12", "+48 77 123 45 67 wew. 12"),
+    ("{id: a, type: phone, label: T}", "77 123 45 67 wewn.12", "77 123 45 67 wew. 12"),
+    ("{id: a, type: phone, label: T}", "77 123 45 67 ext. 5", "77 123 45 67 wew. 5"),
+    ("{id: a, type: email, label: E}", "  jan@gmina.pl ,ola@gmina.pl  ",
+     "jan@gmina.pl, ola@gmina.pl"),
+])
+def test_identifiers_are_normalised_not_refused(body, typed, stored):
+    assert _read(body, typed) == (stored, [])
+
+
+@pytest.mark.parametrize(("body", "typed", "message"), [
+    ("{id: a, type: nip, label: NIP}", "123-456-32-19", "Nieprawidłowa cyfra kontrolna NIP"),
+    ("{id: a, type: nip, label: NIP}", "12345", "NIP ma 10 cyfr"),
+    ("{id: a, type: krs, label: KRS}", "12345678901", "Numer KRS ma 10 cyfr"),
+    ("{id: a, type: krs, label: KRS}", "KRS12", "Numer KRS ma 10 cyfr"),
+    ("{id: a, type: phone, label: T}", "77 123 wew. abc", "Wpisz numer telefonu"),
+])
+def test_wrong_identifiers_are_refused_in_polish(body, typed, message):
+    data, errors = _read(body, typed)
+    assert data is None
+    assert errors[0].startswith(message)

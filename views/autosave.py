@@ -2,7 +2,8 @@
 
 The same session rules as the section pages (``views.respond._current``): the personal link's
 session, or a staff member entering answers on the unit's behalf. A save is a draft save
-(``enforce_required=False``) of one section, guarded by the response's optimistic ``version``:
+(``enforce_required=False``) of one section — values that cannot be answers yet are held
+in the draft as typed and listed in ``problems`` — guarded by the response's optimistic ``version``:
 a stale page gets a 409 and is told so, it never overwrites newer answers.
 
 Every request to a permanent session renews it, so both endpoints also keep the session alive.
@@ -59,14 +60,8 @@ def save(section_id: str) -> tuple[Response, int]:
     except StaleDataError:
         db.session.rollback()
         return _conflict(None)
-    if not outcome.saved:
-        errors = [{"field": anchor, "question": question.id, "message": message}
-                  for question, anchor, message in form.error_list()]
-        db.session.rollback()
-        return jsonify(status="invalid", errors=errors,
-                       message=gettext("Nie zapisano automatycznie: popraw zaznaczone "
-                                       "wartości."),
-                       sessionSeconds=_session_seconds()), 422
+    problems = [{"field": anchor, "question": question.id, "message": message}
+                for question, anchor, message in outcome.problems]
     try:
         db.session.commit()
     except StaleDataError:
@@ -75,7 +70,7 @@ def save(section_id: str) -> tuple[Response, int]:
     now = datetime.now(WARSAW)
     return jsonify(status="saved", version=response.version, savedAt=now.strftime("%H:%M"),
                    savedAtIso=now.isoformat(timespec="seconds"),
-                   unexplained=sorted(outcome.unexplained),
+                   unexplained=sorted(outcome.unexplained), problems=problems,
                    sessionSeconds=_session_seconds()), 200
 
 

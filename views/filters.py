@@ -75,6 +75,14 @@ def table_sum(table: dict) -> str:
     return sum_values(v for cols in (table or {}).values() for v in cols.values())
 
 
+def summary_entry(label: str, message: str) -> str:
+    """``label: message`` for an error summary, without ``?:`` or ``.:`` after a question."""
+    label = label.rstrip()
+    if label.endswith(("?", ".", ":", "!", "…")):
+        return f"{label} — {message}"
+    return f"{label}: {message}"
+
+
 def language_url(code: str) -> str:
     """The switch to language ``code`` that comes back to this page."""
     here = request.full_path if request.query_string else request.path
@@ -84,6 +92,7 @@ def language_url(code: str) -> str:
 def register(app: Flask) -> None:
     app.add_template_filter(fill, "fill")
     app.add_template_filter(answer_text, "answer_text")
+    app.add_template_filter(summary_entry, "summary_entry")
     app.add_template_filter(sum_values, "sum_values")
     app.add_template_filter(column_sum, "column_sum")
     app.add_template_filter(table_sum, "table_sum")

@@ -39,8 +39,10 @@ from services.questionnaires import registry, survey_for_round
 from services.responses import (
     WARSAW,
     bind_form,
+    held_questions,
     open_response,
     save_section,
+    show_held,
     situation_for,
     submission_issues,
     submit,
@@ -255,7 +257,6 @@ def section(section_id: str):
     form_class = loaded.forms[section_id]
     sec = survey.section(section_id)
     index = survey.section_index(section_id)
-    unexplained: dict[str, list[str]] = {}
     if request.method == "POST":
         action = request.form.get("action", "next")
         form = form_class()
@@ -264,37 +265,41 @@ def section(section_id: str):
             return _conflict(loaded, sec, response, form, invitation)
         response_id = response.id
         try:  # another save may win between our read and our write: at flush or at commit
-            outcome = save_section(response, loaded, form, enforce_required=action != "draft")
-            if outcome.saved:
-                db.session.commit()
+            outcome = save_section(response, loaded, form, enforce_required=action == "next")
+            db.session.commit()
         except StaleDataError:
             db.session.rollback()
             return _conflict(loaded, sec, db.session.get(Response, response_id), form,
                              invitation)
-        if outcome.saved:
-            if outcome.unexplained:
-                flash(gettext("Zapisano. Niektóre wartości budzą wątpliwości — dodaj krótkie "
-                              "wyjaśnienie albo popraw wartość."), "warning")
-                return redirect(url_for("respond.section", section_id=section_id))
-            return _after_save(survey, index, action)
-        db.session.rollback()
-    else:
-        data = _formdata_for(loaded, sec, response)
-        form = form_class(formdata=None, data=data)
-        situation = situation_for(invitation)
-        resolution = resolve(survey, response.answers, situation)
-        bind_form(form, resolution, enforce_required=False)
-        unexplained = {qid: w["messages"] for qid, w in response.warnings.items()
-                       if survey.question(qid).section_id == section_id}
-        return _render_then_commit(  # the commit keeps a response created by this visit
-            "respond/section.html", form=form, section=sec, index=index,
-            unexplained=unexplained, logic=_logic_payload(loaded, response, situation),
-            territory_names=_read_only_names(sec, response),
-            **_template_context(invitation, loaded, response))
-    return render_template(
+        if action == "next" and outcome.problems:
+            # everything is saved; the page says what is left and how to go on anyway
+            unexplained = {qid: w["messages"] for qid, w in response.warnings.items()
+                           if survey.question(qid).section_id == section_id
+                           and not w.get("comment")}
+            return render_template(
+                "respond/section.html", form=form, section=sec, index=index,
+                unexplained=unexplained, saved_with_problems=True,
+                next_url=_next_url(survey, index),
+                logic=_logic_payload(loaded, response, situation_for(invitation)),
+                territory_names=_read_only_names(sec, response),
+                **_template_context(invitation, loaded, response))
+        if outcome.unexplained and action != "back":
+            flash(gettext("Zapisano. Niektóre wartości budzą wątpliwości — dodaj krótkie "
+                          "wyjaśnienie albo popraw wartość."), "warning")
+            return redirect(url_for("respond.section", section_id=section_id))
+        return _after_save(survey, index, action, held=outcome.held)
+    data = _formdata_for(loaded, sec, response)
+    form = form_class(formdata=None, data=data)
+    situation = situation_for(invitation)
+    resolution = resolve(survey, response.answers, situation,
+                         unreadable=held_questions(response))
+    bind_form(form, resolution, enforce_required=False)
+    show_held(form, response)
+    unexplained = {qid: w["messages"] for qid, w in response.warnings.items()
+                   if survey.question(qid).section_id == section_id}
+    return _render_then_commit(  # the commit keeps a response created by this visit
         "respond/section.html", form=form, section=sec, index=index,
-        unexplained=unexplained,
-        logic=_logic_payload(loaded, response, situation_for(invitation)),
+        unexplained=unexplained, logic=_logic_payload(loaded, response, situation),
         territory_names=_read_only_names(sec, response),
         **_template_context(invitation, loaded, response))
 
@@ -331,15 +336,27 @@ def _conflict(loaded: Any, sec: Any, response: Response, form: Any, invitation: 
                            **_template_context(invitation, loaded, response)), 409
 
 
-def _after_save(survey, index: int, action: str):
+def _next_url(survey, index: int) -> str:
+    if index + 1 < len(survey.sections):
+        return url_for("respond.section", section_id=survey.sections[index + 1].id)
+    return url_for("respond.review")
+
+
+def _after_save(survey, index: int, action: str, *, held: bool = False):
+    section = survey.sections[index]
     if action == "draft":
         flash(gettext("Zapisano wersję roboczą."), "success")
-        return redirect(url_for("respond.section", section_id=survey.sections[index].id))
+        if held:
+            flash(gettext("Zaznaczone wartości zapisano tak, jak je wpisano, tylko w wersji "
+                          "roboczej — popraw je przed wysłaniem."), "warning")
+        return redirect(url_for("respond.section", section_id=section.id))
+    if held:
+        flash(gettext("Zapisano. W sekcji „%(section)s” są wartości do poprawienia — zapisano "
+                      "je tak, jak je wpisano, tylko w wersji roboczej.",
+                      section=section.title), "warning")
     if action == "back" and index > 0:
         return redirect(url_for("respond.section", section_id=survey.sections[index - 1].id))
-    if index + 1 < len(survey.sections):
-        return redirect(url_for("respond.section", section_id=survey.sections[index + 1].id))
-    return redirect(url_for("respond.review"))
+    return redirect(_next_url(survey, index))
 
 
 def _formdata_for(loaded: Any, sec: Any, response: Response) -> dict[str, Any]:
@@ -360,6 +377,7 @@ def _logic_payload(loaded: Any, response: Response, situation: Situation) -> dic
     return {
         **_survey_logic(loaded.survey),
         "answers": response.answers,
+        "unreadable": sorted(held_questions(response)),
         "previous": situation.previous,
         "reportingYear": situation.reporting_year,
         "today": situation.today,

@@ -26,12 +26,20 @@ from forms.types.note import NoteType
 from forms.types.numbers import DecimalType, IntegerType, MoneyType, PercentType
 from forms.types.table import TableType
 from forms.types.territory import TerritoryType
-from forms.types.text import EmailType, PhoneType, RegonType, TextareaType, TextType
+from forms.types.text import (
+    EmailType,
+    KrsType,
+    NipType,
+    PhoneType,
+    RegonType,
+    TextareaType,
+    TextType,
+)
 
 #: every type class, in the order ``survey_defs/README.md`` lists them
 TYPE_CLASSES: list[type[QuestionType]] = [
     IntegerType, DecimalType, MoneyType, PercentType,
-    TextType, TextareaType, EmailType, PhoneType, RegonType,
+    TextType, TextareaType, EmailType, PhoneType, RegonType, NipType, KrsType,
     DateType,
     YesNoType, SingleChoiceType, MultipleChoiceType,
     TerritoryType,

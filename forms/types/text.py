@@ -1,4 +1,4 @@
-"""Text answers: one line, several lines, an e-mail address, a phone number, a REGON."""
+"""Text answers: one line, several lines, e-mail addresses, phone numbers, REGON, NIP, KRS."""
 
 from __future__ import annotations
 
@@ -55,10 +55,11 @@ class PatternField(_KeepsWhatWasTyped):
         self.pattern, self.message = pattern, message
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        text = (valuelist[0] if valuelist else "").strip()
+        parts = [p.strip() for p in (valuelist[0] if valuelist else "").split(",")]
+        text = ", ".join(p for p in parts if p)
         self.data = text or None
-        if text and (len(text) > 254 or not all(self.pattern.match(p.strip())
-                                                for p in text.split(","))):
+        if text and (len(text) > 254 or not all(self.pattern.match(p)
+                                                for p in parts if p)):
             self.data = None
             raise ValueError(self.message)
 
@@ -96,16 +97,100 @@ def regon_is_valid(digits: str) -> bool:
     return regon_problem(digits) is None
 
 
-class RegonField(_KeepsWhatWasTyped):
-    """A REGON typed with or without spaces and dashes; the data is its digits."""
+_NIP_WEIGHTS = (6, 5, 7, 2, 3, 4, 5, 6, 7)
+#: a NIP may be written with the EU VAT prefix (``PL 123-456-32-18``)
+NIP_STRIP = r"^[Pp][Ll]|" + REGON_SEPARATORS
+
+
+def nip_problem(digits: str) -> str | None:
+    """Why ``digits`` is not a NIP (10 digits, weighted sum mod 11 is the last digit)."""
+    if len(digits) != 10 or not digits.isascii() or not digits.isdigit():
+        return N_("NIP ma 10 cyfr — sprawdź, czy żadnej nie brakuje i czy nie ma wśród nich "
+                  "liter.")
+    total = sum(int(d) * w for d, w in zip(digits, _NIP_WEIGHTS, strict=False))
+    if total % 11 != int(digits[-1]):
+        return N_("Nieprawidłowa cyfra kontrolna NIP — sprawdź numer.")
+    return None
+
+
+def krs_problem(digits: str) -> str | None:
+    """Why ``digits`` is not a KRS number (10 digits; it has no check digit)."""
+    if len(digits) != 10 or not digits.isascii() or not digits.isdigit():
+        return N_("Numer KRS ma 10 cyfr (z zerami na początku), np. 0000123456.")
+    return None
+
+
+class IdentifierField(_KeepsWhatWasTyped):
+    """A register number typed with or without spaces and dashes; the data is its digits.
+
+    Subclasses say what is removed (``strip``), how short numbers are completed (``pad``:
+    leading zeros of a KRS number) and what makes the digits wrong (``problem``).
+    """
+
+    strip = REGON_SEPARATORS
+    pad = 0
+
+    @staticmethod
+    def problem(digits: str) -> str | None:
+        return regon_problem(digits)
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        digits = re.sub(REGON_SEPARATORS, "", valuelist[0] if valuelist else "")
+        digits = re.sub(self.strip, "", (valuelist[0] if valuelist else "").strip())
+        if self.pad and digits.isascii() and digits.isdigit() and len(digits) < self.pad:
+            digits = digits.zfill(self.pad)
         self.data = digits or None
-        problem = regon_problem(digits) if digits else None
+        problem = self.problem(digits) if digits else None
         if problem:
             self.data = None
             raise ValueError(problem)
+
+
+class RegonField(IdentifierField):
+    """A REGON: 9 or 14 digits with the GUS check digit."""
+
+
+class NipField(IdentifierField):
+    strip = NIP_STRIP
+    problem = staticmethod(nip_problem)
+
+
+class KrsField(IdentifierField):
+    """A KRS number: people leave out the leading zeros (``123456`` is ``0000123456``)."""
+
+    pad = 10
+    problem = staticmethod(krs_problem)
+
+
+#: what may follow a phone number as its extension: ``wew. 12``, ``wewn. 12``, ``w. 12``,
+#: ``ext. 12``
+_EXTENSION = re.compile(r"^(?P<number>.*?)[\s,]*(?:wewn?\.?|w\.|ext\.?)\s*(?P<ext>[0-9]{1,6})$",
+                        re.IGNORECASE | re.ASCII)
+
+
+class PhoneField(PatternField):
+    """Phone numbers (several separated by commas), each with an optional extension.
+
+    The extension is kept and written one way, ``wew. 12``, so ``+48 77 123 45 67 wewn.12``
+    is an answer, not an error.
+    """
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not text:
+            return
+        numbers = []
+        for part in (p.strip() for p in text.split(",")):
+            match = _EXTENSION.match(part)
+            number, extension = (match["number"].strip(), match["ext"]) if match else (part,
+                                                                                         "")
+            if not self.pattern.match(number):
+                raise ValueError(self.message)
+            numbers.append(f"{number} wew. {extension}" if extension else number)
+        joined = ", ".join(numbers)
+        if len(joined) > 254:
+            raise ValueError(self.message)
+        self.data = joined
 
 
 class TextType(QuestionType):
@@ -157,16 +242,19 @@ class EmailType(QuestionType):
 
 
 class PhoneType(QuestionType):
+    """One or more phone numbers; an extension (``wew. 12``) is part of the answer."""
+
     name = "phone"
     value_kind = "text"
     widget = "text"
-    field_class = PatternField
+    field_class = PhoneField
     input_type = "tel"
     autocomplete = "tel"
 
     def field_options(self, question: Question) -> dict[str, Any]:
         return {"pattern": _PHONE,
-                "message": N_("Wpisz numer telefonu: cyfry, spacje, „+”, „-”, nawiasy.")}
+                "message": N_("Wpisz numer telefonu: cyfry, spacje, „+”, „-”, nawiasy; "
+                              "numer wewnętrzny po „wew.”, np. 77 123 45 67 wew. 12.")}
 
 
 class RegonType(QuestionType):
@@ -180,3 +268,18 @@ class RegonType(QuestionType):
     autocomplete = "off"
     spellcheck = "false"
     browser_strip = REGON_SEPARATORS
+
+
+class NipType(RegonType):
+    """A NIP: 10 digits with a valid check digit; spaces, dashes and ``PL`` are removed."""
+
+    name = "nip"
+    field_class = NipField
+    browser_strip = NIP_STRIP
+
+
+class KrsType(RegonType):
+    """A KRS number: 10 digits, leading zeros added when left out; stored as the digits."""
+
+    name = "krs"
+    field_class = KrsField

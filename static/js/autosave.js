@@ -3,7 +3,8 @@
  *
  * - Autosave (section pages): the form goes to its autosave endpoint two seconds after the last
  *   change, and every 30 s while something is still unsaved; the status line says
- *   "Zapisano 10:42" (a polite live region). Each save carries the response's version; when
+ *   "Zapisano 10:42" (a polite live region). Everything is saved: a value the server cannot
+ *   take yet is held in the draft as typed, and the status line lists those, each a link. Each save carries the response's version; when
  *   someone else saved in the meantime the server answers 409 and autosaving stops with a
  *   visible message, so nothing newer is overwritten. Edits still unsaved when the page is
  *   closed are sent with sendBeacon.
@@ -134,18 +135,32 @@
         return label ? label.textContent.replace(/\(wymagane\)/, '').trim() : '';
       }
 
+      /* Saved, but some values are held in the draft as typed: say which, each a link. */
+      function sayHeld(savedAt, problems) {
+        if (!statusNode) { return; }
+        statusNode.textContent = fill(TEXT.held, savedAt) + ' ';
+        statusNode.className = 'autosave-status autosave-held';
+        problems.forEach(function (problem, i) {
+          var link = document.createElement('a');
+          link.href = '#' + problem.field;
+          var where = labelOf(problem.field);
+          link.textContent = (where ? where + ' — ' : '') + problem.message;
+          if (i) { statusNode.appendChild(document.createTextNode('; ')); }
+          statusNode.appendChild(link);
+        });
+      }
+
       function handle(reply) {
         return reply.json().catch(function () { return {}; }).then(function (data) {
           if (reply.status === 200) {
             versionField().value = data.version;
             session.renewed(data.sessionSeconds);
-            say(fill(TEXT.saved, data.savedAt), 'ok');
-          } else if (reply.status === 422) {
-            session.renewed(data.sessionSeconds);
-            var first = (data.errors || [])[0];
-            var where = first ? labelOf(first.field) : '';
-            say(first ? fill(TEXT.invalid, (where ? where + ' — ' : '') + first.message)
-                : data.message, 'error');
+            var problems = data.problems || [];
+            if (problems.length) {
+              sayHeld(data.savedAt, problems);
+            } else {
+              say(fill(TEXT.saved, data.savedAt), 'ok');
+            }
           } else if (reply.status === 409) {
             stopped = true;
             say(data.message || TEXT.conflict, 'error');

@@ -52,18 +52,37 @@
     return value;
   }
 
+  /* What the server cannot read either (forms/logic.py, ``unreadable``): a number box with
+     text that is not a number, and the values held in the draft on other sections. A rule
+     that reads one of them is skipped: its question stays as it is, a calculation waits. */
+  var UNREADABLE = {};
+
+  function refsOf(node, into) {
+    if (!node || typeof node !== 'object') { return into; }
+    if (node.t === 'ref') { into.push(node.n); }
+    ['a', 'b'].forEach(function (k) { refsOf(node[k], into); });
+    (node.args || []).forEach(function (arg) { refsOf(arg, into); });
+    return into;
+  }
+
+  function readsUnreadable(node, unreadable) {
+    return !!node && refsOf(node, []).some(function (id) { return unreadable[id]; });
+  }
+
   function fieldValue(id) {
     var q = logic.questions[id];
     var name = 'q_' + id;
     if (q.read === 'table') {
-      var table = {}; var any = false;
+      var table = {}; var any = false; var bad = false;
       q.rows.forEach(function (r) {
         q.columns.forEach(function (c) {
           var input = form.elements[name + '__' + r + '__' + c];
           var v = input ? parseNumber(input.value) : null;
           if (v !== null) { (table[r] = table[r] || {})[c] = v; any = true; }
+          else if (input && input.value.trim()) { bad = true; }
         });
       });
+      if (bad) { return { unreadable: true, value: any ? table : null }; }
       return any ? table : null;
     }
     var nodes = form.querySelectorAll('[name="' + name + '"]');
@@ -80,7 +99,10 @@
       return chosen;
     }
     var text = first.value;
-    if (q.read === 'number') { return parseNumber(text); }
+    if (q.read === 'number') {
+      var number = parseNumber(text);
+      return number === null && text.trim() ? UNREADABLE : number;
+    }
     if (q.read === 'date') { return isoDate(text); }
     text = text.trim();
     if (q.strip) { text = text.replace(new RegExp(q.strip, 'g'), ''); }
@@ -92,24 +114,32 @@
     Object.keys(logic.answers).forEach(function (id) { answers[id] = typed(id, logic.answers[id]); });
     var previous = {};
     Object.keys(logic.previous || {}).forEach(function (id) { previous[id] = typed(id, logic.previous[id]); });
+    var unreadable = {};
+    (logic.unreadable || []).forEach(function (id) { unreadable[id] = true; });
     Object.keys(logic.questions).forEach(function (id) {
       var v = fieldValue(id);
+      if (v === UNREADABLE) { unreadable[id] = true; v = null; }
+      if (v && v.unreadable === true) { unreadable[id] = true; v = v.value; }
       if (v !== undefined) { if (v === null) { delete answers[id]; } else { answers[id] = v; } }
     });
     var ctx = { answers: answers, previous: previous, reportingYear: logic.reportingYear, today: logic.today };
+    function holdsOrSkipped(rule) {
+      return !rule || readsUnreadable(rule, unreadable) || E.truthy(E.evaluate(rule, ctx));
+    }
     var sectionShown = {};
     logic.order.forEach(function (id) {
       var q = logic.questions[id];
       if (!(q.section in sectionShown)) {
         var rel = logic.sections[q.section];
-        sectionShown[q.section] = !rel || E.truthy(E.evaluate(rel, ctx));
+        sectionShown[q.section] = holdsOrSkipped(rel);
       }
-      var shown = sectionShown[q.section] && (!q.relevant || E.truthy(E.evaluate(q.relevant, ctx)));
+      var shown = sectionShown[q.section] && holdsOrSkipped(q.relevant);
       var block = document.getElementById('pytanie-' + id);
       if (block) { block.hidden = !shown; }
       if (!shown) { delete answers[id]; return; }
       if (q.calculation) {
-        var value = E.evaluate(q.calculation, ctx);
+        var value = readsUnreadable(q.calculation, unreadable) ? null :
+          E.evaluate(q.calculation, ctx);
         answers[id] = value;
         var out = form.querySelector('[data-calculated="' + id + '"]');
         if (out) {
@@ -125,6 +155,7 @@
   function updateTotals(table) {
     var q = logic.questions[table.getAttribute('data-table')];
     var value = fieldValue(table.getAttribute('data-table')) || {};
+    if (value.unreadable === true) { value = value.value || {}; }
     var grand = 0; var anyValue = false;
     function show(node, sum, has) { if (node) { node.textContent = has ? formatNumber(sum, sum % 1 ? 2 : 0) : ''; } }
     q.rows.forEach(function (r) {

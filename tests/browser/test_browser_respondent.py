@@ -224,15 +224,22 @@ def test_unsaved_edit_is_sent_when_the_page_is_left(site, page):
     assert site.answers().get("zam_ogolem_liczba") == 77
 
 
-def test_autosave_tells_about_invalid_values(site, page):
+def test_autosave_with_one_bad_field_stores_the_others_and_links_to_it(site, page):
     page.goto(site.respondent("jst-annual"))
     page.goto("/ankieta/sekcja/d3")
+    page.fill("#q_zam_ogolem_wartosc", "1 000,00")
     page.fill("#q_zam_ogolem_liczba", "sporo")
-    page.wait_for_function("s => document.querySelector(s).textContent.startsWith('Nie zapisano')",
+    page.wait_for_function("s => document.querySelector(s).textContent.includes('Do poprawienia')",
                            arg=STATUS, timeout=10_000)
     text = page.locator(STATUS).inner_text()
-    assert "Liczba udzielonych zamówień" in text or "zamówień" in text
-    assert "zam_ogolem_liczba" not in site.answers()
+    assert re.match(r"^Zapisano \d\d:\d\d\. Do poprawienia przed wysłaniem: ", text), text
+    assert "zamówień" in text
+    assert "To nie jest liczba" in text
+    answers = site.answers()
+    assert "zam_ogolem_liczba" not in answers
+    assert answers["zam_ogolem_wartosc"] == "1000.00"
+    page.locator(STATUS).get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "q_zam_ogolem_liczba"
 
 
 def test_autosave_conflict_is_shown_and_nothing_is_overwritten(site, page):
