@@ -293,23 +293,21 @@ def test_section_buttons_and_validation_messages_in_english(app, world, client):
     data[f"q_{question}"] = ["1.234"]
     page = client.post(f"/ankieta/sekcja/{section}", data=data)
     assert page.status_code == 200
-    assert ("“1.234” is ambiguous: type 1234 (without the dot) or 1,234 (with a decimal "
-            "comma).") in page.text
+    assert "“1.234” is ambiguous: if you mean 1234, type 1234 (without the dot)." in page.text
     assert "Correct 1 error" in page.text
     assert "niejednoznaczny" not in page.text
     answer = client.post(f"/ankieta/sekcja/{section}/autozapis", data=data).get_json()
-    assert answer["status"] == "invalid"
-    assert answer["message"] == "Not saved automatically: correct the marked values."
-    assert answer["errors"][0]["message"].startswith("“1.234” is ambiguous")
+    assert answer["status"] == "saved"
+    assert answer["problems"][0]["message"].startswith("“1.234” is ambiguous")
 
 
 def test_validation_message_stays_polish_by_default(app, world, client):
     _start(world, client)
     section, question = _numeric_section(app)
-    page = client.post(f"/ankieta/sekcja/{section}", data={f"q_{question}": "1.234",
-                                                          "action": "draft"})
-    assert ("Zapis „1.234” jest niejednoznaczny: wpisz 1234 (bez kropki) albo 1,234 "
-            "(z przecinkiem).") in page.text
+    client.post(f"/ankieta/sekcja/{section}", data={f"q_{question}": "1.234", "action": "draft"})
+    page = client.get(f"/ankieta/sekcja/{section}")
+    assert ("Zapis „1.234” jest niejednoznaczny: jeśli to 1234, wpisz 1234 "
+            "(bez kropki).") in page.text
     assert "Popraw 1 błąd" in page.text
 
 
