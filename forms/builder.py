@@ -15,6 +15,7 @@ from wtforms.validators import StopValidation, ValidationError
 
 from forms.logic import Resolution, constraint_failures
 from forms.model import Question, Section, Survey
+from forms.rendering import FastInputMeta
 from forms.types import field_name
 from forms.types.text import TrimmedTextAreaField
 
@@ -58,6 +59,8 @@ class _AnswerRules:
 
 class SectionForm(FlaskForm):
     """Base class of generated section forms."""
+
+    Meta = FastInputMeta
 
     #: set by ``build_section_form``
     survey: Survey

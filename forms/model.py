@@ -163,6 +163,26 @@ class Survey:
     def section_index(self, section_id: str) -> int:
         return [s.id for s in self.sections].index(section_id)
 
+    @cached_property
+    def reads_previous_round(self) -> bool:
+        """Whether anything reads the unit's previous round (``prev()``, ``last_round``).
+
+        When nothing does, a page of the questionnaire needs no query for that round.
+        """
+        from forms.expressions import previous_references
+
+        for section in self.sections:
+            if section.relevant is not None and previous_references(section.relevant):
+                return True
+            for q in section.questions:
+                if q.prefill == "last_round":
+                    return True
+                rules = [q.relevant, q.required_if, q.calculation,
+                         *(c.rule for c in (*q.constraints, *q.warnings))]
+                if any(r is not None and previous_references(r) for r in rules):
+                    return True
+        return False
+
     @property
     def answer_questions(self) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if q.has_answer)

@@ -7,8 +7,21 @@ Flask-free: the questionnaire forms, reports and exports format with it outside 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
-from babel.numbers import format_decimal
+from babel.core import Locale
+from babel.numbers import NumberPattern, parse_pattern
+
+
+@lru_cache(maxsize=64)
+def _pattern(places: int, grouping: bool) -> NumberPattern:
+    """Parsed once: a page of 40 numbers would otherwise parse the same pattern 40 times."""
+    return parse_pattern(("#,##0" if grouping else "0") + ("." + "0" * places if places else ""))
+
+
+@lru_cache(maxsize=16)
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)
 
 
 def format_number(value: Decimal | int | float | None, places: int | None = None,
@@ -24,8 +37,8 @@ def format_number(value: Decimal | int | float | None, places: int | None = None
     if places is None:
         exponent = number.normalize().as_tuple().exponent
         places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    pattern = ("#,##0" if grouping else "0") + ("." + "0" * places if places else "")
-    return format_decimal(number, format=pattern, locale=locale)
+    # what babel.numbers.format_decimal does, with the pattern and locale parsed once
+    return _pattern(places, grouping).apply(number, _locale(locale))
 
 
 def format_money(value: Decimal | int | float | None, locale: str = "pl_PL") -> str:

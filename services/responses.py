@@ -57,8 +57,9 @@ def previous_response(invitation: Invitation) -> Response | None:
     ).first()
 
 
-def situation_for(invitation: Invitation) -> Situation:
-    previous = previous_response(invitation)
+def situation_for(invitation: Invitation, survey: Survey) -> Situation:
+    """Year, today and the previous round's answers — looked up only if the survey reads them."""
+    previous = previous_response(invitation) if survey.reads_previous_round else None
     return Situation(reporting_year=invitation.round.reporting_year, today=today_in_poland(),
                      previous=dict(previous.answers) if previous else {})
 
@@ -91,7 +92,7 @@ def open_response(invitation: Invitation, loaded: LoadedSurvey) -> Response:
     survey = loaded.survey
     answers: dict[str, Any] = {}
     carried_over: list[str] = []
-    situation = situation_for(invitation)
+    situation = situation_for(invitation, survey)
     for question in survey.questions:
         if question.prefill == "last_round":
             value = situation.previous.get(question.id)
@@ -179,7 +180,7 @@ def save_section(response: Response, loaded: LoadedSurvey, form: SectionForm,
     """
     survey, section = loaded.survey, form.section
     invitation = response.invitation
-    situation = situation_for(invitation)
+    situation = situation_for(invitation, survey)
     own_fields = _section_fields(section)
     held_elsewhere = {name: entry for name, entry in (response.held_values or {}).items()
                       if name not in own_fields}
@@ -270,7 +271,7 @@ def submission_issues(response: Response, loaded: LoadedSurvey) -> list[Issue]:
     with, in its section's place.
     """
     survey = loaded.survey
-    situation = situation_for(response.invitation)
+    situation = situation_for(response.invitation, survey)
     held = held_questions(response)
     resolution = resolve(survey, response.answers, situation, unreadable=held)
     issues: list[Issue] = []

@@ -82,6 +82,14 @@ def test_every_widget_has_its_partial():
         assert (ROOT / "templates" / "questions" / f"{widget}.html").is_file(), widget
 
 
+def test_every_widget_is_imported_by_the_question_block():
+    """The block imports the partials once per page; a widget missing there would be a 500."""
+    macros = (ROOT / "templates" / "_macros" / "questions.html").read_text(encoding="utf-8")
+    for widget in WIDGETS:
+        assert f'{{% import "questions/{widget}.html" as {widget} %}}' in macros, widget
+        assert f"'{widget}': {widget}" in macros, widget
+
+
 def test_readme_lists_exactly_the_registered_types():
     readme = (ROOT / "survey_defs" / "README.md").read_text(encoding="utf-8")
     table = readme.split("## Typy pytań", 1)[1].split("\n## ", 1)[0]
@@ -377,3 +385,22 @@ def test_wrong_identifiers_are_refused_in_polish(body, typed, message):
     data, errors = _read(body, typed)
     assert data is None
     assert errors[0].startswith(message)
+
+
+# -- what a definition reads of the previous round -------------------------------------------
+
+@pytest.mark.parametrize(("body", "reads"), [
+    ("{id: a, type: integer, label: A}", False),
+    ("{id: a, type: integer, label: A, relevant: 'reporting-year() > 2000'}", False),
+    ("{id: a, type: integer, label: A, prefill: last_round}", True),
+    ("{id: a, type: integer, label: A, warning: '. <= prev(${a}) * 2', "
+     "warning_message: Dużo}", True),
+    ("{id: a, type: integer, label: A, constraint: 'prev(${a}) = 0 or . > 0', "
+     "constraint_message: Zero}", True),
+    ("{id: a, type: calculated, label: A, calculation: 'prev(${a}) + 1'}", True),
+])
+def test_a_definition_says_whether_it_reads_the_previous_round(body, reads):
+    """A page of a questionnaire that reads nothing of the previous round skips its query."""
+    survey, problems = load_survey_text(_HEAD + "      - " + body + "\n", "test.yaml", "test")
+    assert problems == []
+    assert survey.reads_previous_round is reads

@@ -280,7 +280,7 @@ def section(section_id: str):
                 "respond/section.html", form=form, section=sec, index=index,
                 unexplained=unexplained, saved_with_problems=True,
                 next_url=_next_url(survey, index),
-                logic=_logic_payload(loaded, response, situation_for(invitation)),
+                logic=_logic_payload(loaded, response, situation_for(invitation, survey)),
                 territory_names=_read_only_names(sec, response),
                 **_template_context(invitation, loaded, response))
         if outcome.unexplained and action != "back":
@@ -290,7 +290,7 @@ def section(section_id: str):
         return _after_save(survey, index, action, held=outcome.held)
     data = _formdata_for(loaded, sec, response)
     form = form_class(formdata=None, data=data)
-    situation = situation_for(invitation)
+    situation = situation_for(invitation, survey)
     resolution = resolve(survey, response.answers, situation,
                          unreadable=held_questions(response))
     bind_form(form, resolution, enforce_required=False)
