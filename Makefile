@@ -9,6 +9,8 @@ TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 MAIL_WORKERS ?= 1
 # development is declared, never assumed: these targets run on the developer's machine
 DEV := ESMON_ENV=development
+#: the port of `make run` (`make run PORT=8080`); the demo's links point at it
+PORT ?= 5000
 
 .PHONY: run serve install test test-browser test-sqlite test-postgres test-js lint bench check-defs clean translations
 
@@ -20,11 +22,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Start the app with demo data on SQLite (mail kept in instance/outbox/).
+## Start the app with demo data on SQLite (mail kept in instance/outbox/), on PORT.
+run: export ESMON_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(DEV) $(FLASK) db upgrade
 	$(DEV) $(FLASK) demo
-	$(DEV) $(FLASK) run --host 127.0.0.1 --port 5000
+	$(DEV) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## Production: migrations, then gunicorn (gunicorn.conf.py; ESMON_BIND, ESMON_WORKERS …) and
 ## the mail worker side by side (Procfile, run by honcho); Ctrl+C or SIGTERM stops both.

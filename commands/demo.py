@@ -1,9 +1,10 @@
-"""``flask demo``: a register, one open round per questionnaire and clickable links."""
+"""``flask demo``: a region's register, last year's and this year's rounds, logins and links."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
+import time
+from datetime import date
 from pathlib import Path
 
 import click
@@ -13,91 +14,94 @@ from sqlalchemy import select
 
 from commands.surveys import require_valid_definitions
 from extensions import db
-from models import Invitation, Round, Territory, Unit, User
+from models import Invitation, Territory, User
+from services.demo import DEMO_UNITS, demo_register, make_demo_rounds
 from services.questionnaires import sync_questionnaires
-from services.rounds import create_round, issue_token, launch_round
+from services.rounds import issue_token
 from services.teryt import import_terc_file
+
+__all__ = ["DEMO_UNITS", "demo_command"]
 
 BASE = Path(__file__).resolve().parent.parent
 SHARED_TERC = BASE.parent / "shared" / "data" / "teryt" / "TERC_Urzedowy_2025-01-01.xml"
 SAMPLE_TERC = BASE / "demo" / "terc_sample.csv"
 DEMO_ADMIN = "admin@rops.example.pl"
-
-#: (kind, name, teryt, e-mail) — a small register in województwo opolskie
-DEMO_UNITS = [
-    ("cis", "Centrum Integracji Społecznej w Kluczborku", "160402", "cis@kluczbork.example.pl"),
-    ("cis", "Centrum Integracji Społecznej „Szansa” w Opolu", "166101", "cis@opole.example.pl"),
-    ("kis", "Klub Integracji Społecznej przy MOPS w Byczynie", "160401", "kis@byczyna.example.pl"),
-    ("kis", "Klub Integracji Społecznej w Dobrzeniu Wielkim", "160903",
-     "kis@dobrzen.example.pl"),
-    ("owes", "Ośrodek Wsparcia Ekonomii Społecznej Subregionu Opolskiego", "166101",
-     "owes@owes-opole.example.pl"),
-    ("gmina", "Gmina Kluczbork", "160402", "es@kluczbork.example.pl"),
-    ("gmina", "Gmina Lasowice Wielkie", "160403", "ug@lasowice.example.pl"),
-    ("gmina", "Gmina Wołczyn", "160404", "ug@wolczyn.example.pl"),
-    ("gmina", "Miasto Opole", "166101", "es@um.opole.example.pl"),
-    ("powiat", "Powiat Kluczborski", "1604", "starostwo@powiat-kluczbork.example.pl"),
-    ("powiat", "Powiat Opolski", "1609", "starostwo@powiat.opole.example.pl"),
-]
+DEMO_COORDINATOR = "koordynator@rops.example.pl"
+#: the accounts the demo makes: e-mail, role, name
+DEMO_ACCOUNTS = [(DEMO_ADMIN, "admin", "Administrator demo", "pracownik ROPS (administrator)"),
+                 (DEMO_COORDINATOR, "coordinator", "Koordynator demo", "koordynator")]
 
 
 @click.command("demo")
+@click.option("--terc", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Plik TERC do wczytania, gdy baza nie ma jeszcze rejestru (domyślnie pełny "
+                   "rejestr z ../shared, jeśli jest, a w przeciwnym razie demo/terc_sample.csv).")
 @with_appcontext
-def demo_command() -> None:
-    """Wczytaj dane pokazowe i wypisz osobiste linki respondentów."""
+def demo_command(terc: Path | None) -> None:
+    """Wczytaj dane pokazowe (rejestr województwa, rundy z odpowiedziami) i wypisz konta."""
+    started = time.perf_counter()
     require_valid_definitions()
-    source = SHARED_TERC if SHARED_TERC.exists() else SAMPLE_TERC
+    region = current_app.config["ESMON_WOJEWODZTWO"]
     if db.session.scalar(select(Territory).limit(1)) is None:
-        summary = import_terc_file(source)
-        click.echo(f"Rejestr TERC z {source.name}: {summary.created} jednostek terytorialnych.")
-    units = _demo_units()
-    questionnaires = sync_questionnaires()
-    today = date.today()
-    links = []
-    for questionnaire in questionnaires:
-        survey = current_app.extensions["esmon_surveys"].by_key[questionnaire.key].survey
-        round_ = db.session.scalar(select(Round).filter_by(questionnaire_id=questionnaire.id,
-                                                           period="2025"))
-        if round_ is None:
-            round_ = create_round(questionnaire, period="2025", reporting_year=2025,
-                                  opens_on=today, deadline=today + timedelta(days=30))
-            # the invitation e-mails land in the outbox (instance/outbox/ by default)
-            launch_round(round_, [u for u in units if u.kind in survey.unit_kinds])
-        for invitation in db.session.scalars(select(Invitation).filter_by(round_id=round_.id)):
-            token = issue_token(invitation)  # only hashes are kept: a fresh link to print
-            links.append((invitation.unit, questionnaire, token))
-    password = _demo_admin()
+        source = terc or (SHARED_TERC if SHARED_TERC.exists() else SAMPLE_TERC)
+        # the same import as ``flask territory import PLIK --region``: the region's lists only
+        summary = import_terc_file(source, region or None)
+        click.echo(f"Rejestr TERC z {source.name} (województwo {region}): {summary.created} "
+                   "jednostek terytorialnych.")
+    units = demo_register()
+    questionnaires = [(q, current_app.extensions["esmon_surveys"].by_key[q.key])
+                      for q in sync_questionnaires()]
+    made = make_demo_rounds(questionnaires, units, date.today())
+    passwords = {email: _account(email, role, name) for email, role, name, _ in DEMO_ACCOUNTS}
+    links = _links(made.current)
     db.session.commit()
     base = current_app.config["ESMON_BASE_URL"]
-    if password:
-        click.echo(f"\nKonto pracownika ROPS (demo): {DEMO_ADMIN} / {password}\n"
-                   f"      {base}/logowanie")
-    click.echo("\nOsobiste linki respondentów (runda 2025):")
-    for unit, questionnaire, token in links:
-        click.echo(f"  {questionnaire.key:12} {unit.name}\n      {base}/r/{token}")
+    if made.previous:
+        states = ", ".join(f"{label}: {made.states[state]}" for state, label in _STATES.items())
+        click.echo(f"Jednostek w rejestrze: {len(units)}. Rundy {made.previous[0].period} "
+                   f"(zamknięte, odpowiedzi przyjęte) i {made.current[0].period} (otwarte — "
+                   f"{states}).")
+    click.echo("")
+    for email, _role, _name, label in DEMO_ACCOUNTS:
+        if passwords[email]:
+            click.echo(f"Konto demo — {label}: {email} / {passwords[email]}")
+        else:
+            click.echo(f"Konto demo — {label}: {email} — hasło jak przy pierwszym uruchomieniu; "
+                       f"nowe: flask users create {email} --role {_role}")
+    click.echo(f"      {base}/logowanie")
+    click.echo(f"\nOsobiste linki respondentów (runda {made.current[0].period}):")
+    for questionnaire, what, unit, token in links:
+        click.echo(f"  {questionnaire:12} {what}: {unit}\n      {base}/r/{token}")
+    click.echo(f"\nDane pokazowe gotowe w {time.perf_counter() - started:.1f} s.")
 
 
-def _demo_admin() -> str | None:
-    """A demo admin with a fresh random password (printed once), unless it already exists."""
-    if db.session.scalar(select(User).filter_by(email=DEMO_ADMIN)) is not None:
-        click.echo(f"\nKonto pracownika ROPS (demo): {DEMO_ADMIN} — hasło jak przy pierwszym "
-                   f"uruchomieniu; nowe: flask users create {DEMO_ADMIN} --role admin")
+_STATES = {"accepted": "przyjęte", "submitted": "do przeglądu", "returned": "zwrócone do korekty",
+           "draft": "w trakcie wypełniania", "invited": "nieotwarte"}
+
+
+def _account(email: str, role: str, name: str) -> str | None:
+    """A demo account with a fresh random password (printed once), unless it already exists."""
+    if db.session.scalar(select(User).filter_by(email=email)) is not None:
         return None
     password = secrets.token_urlsafe(12)
-    user = User(email=DEMO_ADMIN, role="admin", full_name="Administrator demo")
+    user = User(email=email, role=role, full_name=name)
     user.set_password(password)
     db.session.add(user)
     return password
 
 
-def _demo_units() -> list[Unit]:
-    units = []
-    for kind, name, teryt, email in DEMO_UNITS:
-        unit = db.session.scalar(select(Unit).filter_by(name=name))
-        if unit is None:
-            unit = Unit(kind=kind, name=name, teryt=teryt, emails=email,
-                        contact_person="Anna Nowak")
-            db.session.add(unit)
-        units.append(unit)
-    db.session.flush()
-    return units
+def _links(rounds: list) -> list[tuple[str, str, str, str]]:
+    """A fresh link per questionnaire for a unit that has not started and for one whose
+    answers came back for correction (only hashes are kept, so the links are new)."""
+    links = []
+    for round_ in rounds:
+        invitations = db.session.scalars(select(Invitation).filter_by(round_id=round_.id)
+                                         .order_by(Invitation.id)).all()
+        fresh = next((i for i in invitations if i.response is None), None)
+        returned = next((i for i in invitations
+                         if i.response is not None and i.response.status == "returned"), None)
+        key = round_.questionnaire.key
+        for what, invitation in (("nowa ankieta", fresh), ("zwrócona do korekty", returned)):
+            if invitation is not None:
+                links.append((key, what, invitation.unit.name, issue_token(invitation)))
+    return links

@@ -1,35 +1,121 @@
-"""``flask demo`` gives a newcomer links that work and a staff login."""
+"""``flask demo`` shows the product: logins, a region's register, last year's round all
+accepted, this year's halfway through, reports with numbers and a year-over-year column."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
+import openpyxl
+import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from models import Invitation, OutboxMessage, Round, User
+from models import Invitation, OutboxMessage, Response, Round, User
+from services.questionnaires import survey_for_round
+from services.responses import submission_issues
+
+from support import SAMPLE_TERC
+
+DEMO = ["demo", "--terc", str(SAMPLE_TERC)]
 
 
-def test_demo_prints_working_links_and_an_admin_login(app, runner):
-    result = runner.invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    links = re.findall(r"http://esmon\.test/r/([A-Za-z0-9_-]+)", result.output)
+@pytest.fixture
+def demo(app, runner):
+    result = runner.invoke(args=DEMO)
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return result.output
+
+
+def _rounds(app, status: str) -> list[Round]:
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Round)) == 4
-        assert len(links) == db.session.scalar(select(func.count()).select_from(Invitation))
-        assert db.session.scalar(select(User)).role == "admin"
-        invitations = db.session.scalar(select(func.count()).select_from(Invitation))
+        return db.session.scalars(select(Round).filter_by(status=status).order_by(Round.id)).all()
+
+
+def test_demo_prints_working_links_and_two_logins(app, runner, demo):
+    links = re.findall(r"http://esmon\.test/r/([A-Za-z0-9_-]+)", demo)
+    assert len(links) >= 4  # a fresh questionnaire for each kind, and returned ones
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Round)) == 8
+        assert {u.role for u in db.session.scalars(select(User))} == {"admin", "coordinator"}
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage).filter_by(
-            kind="invitation")) == invitations
+            kind="invitation")) == db.session.scalar(
+            select(func.count()).select_from(Invitation).join(Round).where(
+                Round.status == "open"))
     client = app.test_client()
     for token in links:
         assert client.get(f"/r/{token}").status_code == 303
         assert client.get("/ankieta").status_code == 200
-    password = re.search(r"admin@rops\.example\.pl / (\S+)", result.output).group(1)
-    login = client.post("/logowanie", data={"email": "admin@rops.example.pl",
-                                            "password": password})
-    assert login.status_code == 302
-    again = runner.invoke(args=["demo"])  # running it again keeps data and gives fresh links
-    assert again.exit_code == 0
+    for email in ("admin@rops.example.pl", "koordynator@rops.example.pl"):
+        password = re.search(re.escape(email) + r" / (\S+)", demo).group(1)
+        login = app.test_client().post("/logowanie", data={"email": email,
+                                                           "password": password})
+        assert login.status_code == 302, email
+    again = runner.invoke(args=DEMO)  # running it again keeps data and gives fresh links
+    assert again.exit_code == 0, again.output
+    assert "hasło jak przy pierwszym uruchomieniu" in again.output
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Round)) == 4
+        assert db.session.scalar(select(func.count()).select_from(Round)) == 8
+
+
+def test_last_year_is_all_accepted_and_this_year_a_mix_of_valid_answers(app, demo):
+    closed, open_ = _rounds(app, "closed"), _rounds(app, "open")
+    assert len(closed) == len(open_) == 4
+    with app.app_context():
+        for round_ in closed:
+            round_ = db.session.merge(round_)
+            invitations = round_.invitations
+            assert invitations
+            assert all(i.response is not None
+                                       and i.response.status == "accepted"
+                                       for i in invitations)
+        states: Counter = Counter()
+        for round_ in open_:
+            round_ = db.session.merge(round_)
+            loaded = survey_for_round(round_)
+            for invitation in round_.invitations:
+                response = invitation.response
+                states[response.status if response else "invited"] += 1
+                if response is not None and response.status != "draft":
+                    # what was sent passes every rule of the questionnaire, as a browser posts it
+                    assert submission_issues(response, loaded) == [], invitation.unit.name
+        assert set(states) == {"accepted", "submitted", "returned", "draft", "invited"}, states
+        jst = next(r for r in open_ if r.questionnaire.key == "jst-annual")
+        previous = {i.unit_id: i.response.answers for i in db.session.merge(
+            next(r for r in closed if r.questionnaire.key == "jst-annual")).invitations}
+        for invitation in db.session.merge(jst).invitations:
+            if invitation.response is not None and invitation.response.status == "accepted":
+                assert invitation.unit_id in previous  # a year-over-year pair
+        warned = [r for r in db.session.scalars(select(Response)) if r.warnings]
+        assert warned  # the review list's "with warnings" filter has something to show
+        assert all(w["comment"] for r in warned for w in r.warnings.values())
+
+
+def test_demo_reports_have_numbers_and_a_year_over_year_column(app, runner, demo, tmp_path):
+    for round_ in _rounds(app, "open"):
+        out = tmp_path / f"{round_.id}.xlsx"
+        result = runner.invoke(args=["reports", "export", "--round", str(round_.id), "--kind",
+                                     "regional", "--level", "powiat", "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        sent = int(re.search(r"złożonych ankiet: (\d+)", result.output).group(1))
+        assert sent > 0, round_.title
+        yoy = openpyxl.load_workbook(out)["Powiat rok do roku"]
+        header = [c.value for c in yoy[1]]
+        current, before = header.index("bieżąca runda"), header.index("poprzednia runda")
+        pairs = [(row[current].value, row[before].value) for row in yoy.iter_rows(min_row=2)
+                 if isinstance(row[before].value, int | float)]
+        assert len(pairs) > 20, round_.title
+        assert any(b for _, b in pairs), round_.title
+        assert any(c != b for c, b in pairs), round_.title  # this year differs from last
+    jst = next(r.id for r in _rounds(app, "open") if r.questionnaire.key == "jst-annual")
+    with app.app_context():
+        gmina = next(i.unit.teryt for i in db.session.get(Round, jst).invitations
+                     if i.unit.kind == "gmina" and i.response is not None
+                     and i.response.status == "accepted")
+    out = tmp_path / "gmina.xlsx"
+    result = runner.invoke(args=["reports", "export", "--round", str(jst), "--kind",
+                                 "municipal", "--teryt", gmina, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out)["Gmina"]
+    column = [c.value for c in sheet[1]].index("poprzednia runda")
+    assert any(isinstance(row[column].value, int | float) for row in sheet.iter_rows(min_row=2))

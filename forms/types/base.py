@@ -42,6 +42,8 @@ from wtforms import Field
 from l10n import N_
 
 if TYPE_CHECKING:
+    from random import Random
+
     from forms.expressions import Expression
     from forms.model import Axis, Choice, Question
     from forms.yamlsource import LineDict
@@ -279,6 +281,12 @@ class QuestionType:
     def register_codes(self, stored: Any, question: Question) -> set[str]:
         """Codes in the answer whose labels live in the unit register (TERYT)."""
         return set()
+
+    # -- examples ---------------------------------------------------------------------------
+    def example(self, question: Question, rng: Random) -> Any:
+        """A plausible answer only this type can make (a REGON with its check digit), stored;
+        ``None``: the sample generator (``forms.samples``) draws one by the value kind."""
+        return None
 
     # -- the browser ------------------------------------------------------------------------
     def browser_entry(self, question: Question) -> dict[str, Any]:

@@ -12,6 +12,8 @@ from forms.types.base import DefinitionReader, QuestionType
 from l10n import N_
 
 if TYPE_CHECKING:
+    from random import Random
+
     from forms.model import Choice, Question
     from forms.yamlsource import LineDict
 
@@ -240,6 +242,9 @@ class EmailType(QuestionType):
         return {"pattern": _EMAIL,
                 "message": N_("Wpisz poprawny adres e-mail, np. jan.kowalski@gmina.pl.")}
 
+    def example(self, question: Question, rng: Random) -> Any:
+        return f"{rng.choice(['sekretariat', 'biuro', 'kontakt'])}@example.pl"
+
 
 class PhoneType(QuestionType):
     """One or more phone numbers; an extension (``wew. 12``) is part of the answer."""
@@ -256,6 +261,9 @@ class PhoneType(QuestionType):
                 "message": N_("Wpisz numer telefonu: cyfry, spacje, „+”, „-”, nawiasy; "
                               "numer wewnętrzny po „wew.”, np. 77 123 45 67 wew. 12.")}
 
+    def example(self, question: Question, rng: Random) -> Any:
+        return f"+48 77 {rng.randint(400, 499)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+
 
 class RegonType(QuestionType):
     """A REGON: 9 or 14 digits with a valid GUS check digit; stored as the digits alone."""
@@ -269,6 +277,12 @@ class RegonType(QuestionType):
     spellcheck = "false"
     browser_strip = REGON_SEPARATORS
 
+    def example(self, question: Question, rng: Random) -> Any:
+        """A 9-digit REGON of the opolskie range (53…) with its check digit."""
+        digits = "53" + "".join(str(rng.randint(0, 9)) for _ in range(6))
+        check = sum(int(d) * w for d, w in zip(digits, _REGON_WEIGHTS[9], strict=True)) % 11
+        return digits + str(check % 10)
+
 
 class NipType(RegonType):
     """A NIP: 10 digits with a valid check digit; spaces, dashes and ``PL`` are removed."""
@@ -277,9 +291,20 @@ class NipType(RegonType):
     field_class = NipField
     browser_strip = NIP_STRIP
 
+    def example(self, question: Question, rng: Random) -> Any:
+        """A NIP of an opolskie tax office (754…) with its check digit."""
+        while True:
+            digits = "754" + "".join(str(rng.randint(0, 9)) for _ in range(6))
+            check = sum(int(d) * w for d, w in zip(digits, _NIP_WEIGHTS, strict=True)) % 11
+            if check < 10:  # no NIP is given a check sum of 10
+                return digits + str(check)
+
 
 class KrsType(RegonType):
     """A KRS number: 10 digits, leading zeros added when left out; stored as the digits."""
 
     name = "krs"
     field_class = KrsField
+
+    def example(self, question: Question, rng: Random) -> Any:
+        return f"0000{rng.randint(100_000, 999_999)}"

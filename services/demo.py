@@ -1,0 +1,260 @@
+"""The demo's region: a register, last year's round all accepted, this year's halfway through.
+
+Why: a newcomer should see the product at work on first start — response rates by powiat,
+a review list with every state, year-over-year columns, reports with numbers — not empty
+pages. Answers come from ``forms.samples`` (plausible, seeded, passing every rule of the
+questionnaire); this year's are submitted, returned and accepted through the same services
+staff and respondents use, so the demo holds nothing the product could not have made itself.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from extensions import db
+from forms.logic import Situation
+from forms.registry import LoadedSurvey
+from forms.samples import Sample, SamplePlace, sample_answers
+from models import Invitation, Questionnaire, Response, Round, Territory, Unit
+from services.responses import (
+    open_response,
+    situation_for,
+    submit,
+    today_in_poland,
+    unit_value,
+)
+from services.review import accept, add_version, return_for_correction
+from services.rounds import close_round, create_round, invite, launch_round
+from services.territory import territories_of_region
+from services.units_import import jst_unit_name
+
+#: the seed of every demo draw: the same register gives the same demo
+SEED = 2025
+#: this year's round: the share of units in each state (the rest have not opened the link)
+CURRENT_MIX = (("accepted", 0.34), ("submitted", 0.28), ("returned", 0.08), ("draft", 0.16))
+#: the states of a round's first invitations, so that a small round has each of them
+FIRST_STATES = ("submitted", "invited", "accepted", "returned", "draft")
+PEOPLE = ["Anna Nowak", "Katarzyna Wiśniewska", "Tomasz Wójcik", "Magdalena Kamińska",
+          "Piotr Lewandowski", "Agnieszka Zielińska", "Marek Szymański", "Ewa Dąbrowska"]
+RETURN_COMMENTS = [
+    "Prosimy o sprawdzenie danych finansowych — suma źródeł nie zgadza się z ubiegłym rokiem.",
+    "Proszę uzupełnić wyjaśnienia do liczby uczestników i poprawić zaznaczone pytania.",
+]
+QUESTION_NOTES = ["Proszę sprawdzić tę wartość z dokumentacją.",
+                  "Wartość wyraźnie inna niż przed rokiem — proszę potwierdzić."]
+
+#: (kind, name, teryt, e-mail) — institutions of the register in województwo opolskie
+DEMO_UNITS = [
+    ("cis", "Centrum Integracji Społecznej w Kluczborku", "160402", "cis@kluczbork.example.pl"),
+    ("cis", "Centrum Integracji Społecznej „Szansa” w Opolu", "166101", "cis@opole.example.pl"),
+    ("kis", "Klub Integracji Społecznej przy MOPS w Byczynie", "160401", "kis@byczyna.example.pl"),
+    ("kis", "Klub Integracji Społecznej w Dobrzeniu Wielkim", "160903",
+     "kis@dobrzen.example.pl"),
+    ("owes", "Ośrodek Wsparcia Ekonomii Społecznej Subregionu Opolskiego", "166101",
+     "owes@owes-opole.example.pl"),
+    ("gmina", "Gmina Kluczbork", "160402", "es@kluczbork.example.pl"),
+    ("gmina", "Gmina Lasowice Wielkie", "160403", "ug@lasowice.example.pl"),
+    ("gmina", "Gmina Wołczyn", "160404", "ug@wolczyn.example.pl"),
+    ("gmina", "Miasto Opole", "166101", "es@um.opole.example.pl"),
+    ("powiat", "Powiat Kluczborski", "1604", "starostwo@powiat-kluczbork.example.pl"),
+    ("powiat", "Powiat Opolski", "1609", "starostwo@powiat.opole.example.pl"),
+]
+#: more institutions where the full register has their gminas (the sample has not)
+MORE_UNITS = [
+    ("cis", "Centrum Integracji Społecznej w Nysie", "160705", "cis@nysa.example.pl"),
+    ("cis", "Centrum Integracji Społecznej w Brzegu", "160101", "cis@brzeg.example.pl"),
+    ("cis", "Centrum Integracji Społecznej „Przystań” w Kędzierzynie-Koźlu", "160301",
+     "cis@kk.example.pl"),
+    ("cis", "Centrum Integracji Społecznej w Prudniku", "161004", "cis@prudnik.example.pl"),
+    ("kis", "Klub Integracji Społecznej w Głubczycach", "160203", "kis@glubczyce.example.pl"),
+    ("kis", "Klub Integracji Społecznej w Namysłowie", "160602", "kis@namyslow.example.pl"),
+    ("kis", "Klub Integracji Społecznej w Oleśnie", "160803", "kis@olesno.example.pl"),
+    ("kis", "Klub Integracji Społecznej w Krapkowicach", "160502", "kis@krapkowice.example.pl"),
+    ("kis", "Klub Integracji Społecznej w Ozimku", "160908", "kis@ozimek.example.pl"),
+    ("owes", "Ośrodek Wsparcia Ekonomii Społecznej Subregionu Nyskiego", "160705",
+     "owes@owes-nysa.example.pl"),
+    ("owes", "Ośrodek Wsparcia Ekonomii Społecznej Subregionu Kędzierzyńsko-Strzeleckiego",
+     "161105", "owes@owes-strzelce.example.pl"),
+]
+
+
+@dataclass
+class DemoRounds:
+    """What the demo made: this year's rounds and the state of each invitation."""
+
+    current: list[Round] = field(default_factory=list)
+    previous: list[Round] = field(default_factory=list)
+    states: Counter = field(default_factory=Counter)
+
+
+def demo_register() -> list[Unit]:
+    """The register: the institutions above and a unit for every gmina and powiat.
+
+    Units already there (same kind and TERYT for a JST, same name otherwise) are kept.
+    One gmina has no e-mail address yet, as real registers do: staff see it as not invited.
+    """
+    units: list[Unit] = []
+    known = {t.code for t in db.session.scalars(select(Territory))}
+    for kind, name, teryt, email in DEMO_UNITS + MORE_UNITS:
+        if teryt in known:
+            units.append(_unit(kind, name, teryt, email))
+    jst = {(u.kind, u.teryt) for u in units}
+    territories = territories_of_region(("gmina", "powiat"))
+    for index, territory in enumerate(sorted(territories, key=lambda t: t.code)):
+        kind = territory.level
+        if (kind, territory.code) in jst or (kind == "powiat"
+                                             and territory.is_city_with_powiat_rights):
+            continue
+        slug = _slug(territory.name)
+        email = "" if index == 7 else (f"ops@{slug}.example.pl" if kind == "gmina"
+                                       else f"starostwo@powiat-{slug}.example.pl")
+        units.append(_unit(kind, jst_unit_name(territory), territory.code, email))
+    db.session.flush()
+    return units
+
+
+def _unit(kind: str, name: str, teryt: str, email: str) -> Unit:
+    query = select(Unit).filter_by(kind=kind, teryt=teryt) if kind in ("gmina", "powiat") \
+        else select(Unit).filter_by(name=name)
+    unit = db.session.scalar(query.limit(1))
+    if unit is None:
+        rng = random.Random(f"{SEED}{name}")
+        unit = Unit(kind=kind, name=name, teryt=teryt, emails=email,
+                    contact_person=rng.choice(PEOPLE))
+        db.session.add(unit)
+    return unit
+
+
+def make_demo_rounds(questionnaires: list[tuple[Questionnaire, LoadedSurvey]],
+                     units: list[Unit], today: date) -> DemoRounds:
+    """Last year's round (closed, every unit accepted) and this year's (open, a mix).
+
+    A questionnaire that already has this year's demo round is left as it is.
+    """
+    year = today.year - 1
+    made = DemoRounds()
+    rng = random.Random(SEED)
+    register = {level: [t.code for t in territories_of_region((level,))]
+                for level in ("gmina", "powiat")}
+    for questionnaire, loaded in questionnaires:
+        existing = db.session.scalar(select(Round).filter_by(
+            questionnaire_id=questionnaire.id, period=str(year)))
+        if existing is not None:
+            made.current.append(existing)
+            continue
+        invited = [u for u in units if u.kind in loaded.survey.unit_kinds and u.email_list]
+        made.previous.append(_past_round(questionnaire, loaded, invited, year - 1, register,
+                                         rng))
+        made.current.append(_current_round(questionnaire, loaded, invited, year, today,
+                                           register, rng, made.states))
+    return made
+
+
+def _past_round(questionnaire: Questionnaire, loaded: LoadedSurvey, units: list[Unit],
+                year: int, register: dict, rng: random.Random) -> Round:
+    """Last year's round as it ended: every unit's answers accepted, the round closed."""
+    round_ = create_round(questionnaire, period=str(year), reporting_year=year,
+                          opens_on=date(year + 1, 1, 15), deadline=date(year + 1, 3, 31),
+                          status="open")
+    round_.launched_at = _moment(date(year + 1, 1, 15), 9)
+    for unit in units:
+        invitation, _token = invite(round_, unit)  # the link was e-mailed a year ago
+        invitation.opened_at = _moment(date(year + 1, 1, 15) + timedelta(days=rng.randint(0, 40)),
+                                       rng.randint(8, 15))
+        sample = _sample(loaded, invitation, register, rng, previous={})
+        response = Response(invitation=invitation, answers=sample.answers,
+                            warnings=sample.warnings, status="accepted",
+                            sections_saved=[s.id for s in loaded.survey.sections],
+                            carried_over=[], question_notes={},
+                            submitted_at=invitation.opened_at + timedelta(days=rng.randint(1, 20)))
+        db.session.add(response)
+        db.session.flush()
+        add_version(response)
+    close_round(round_, allow_late=False)
+    round_.closed_at = _moment(date(year + 1, 4, 1), 8)
+    return round_
+
+
+def _current_round(questionnaire: Questionnaire, loaded: LoadedSurvey, units: list[Unit],
+                   year: int, today: date, register: dict, rng: random.Random,
+                   states: Counter) -> Round:
+    """This year's round, three weeks after launch: invitations out, answers coming in."""
+    opens_on = today - timedelta(days=24)
+    round_ = create_round(questionnaire, period=str(year), reporting_year=year,
+                          opens_on=opens_on, deadline=today + timedelta(days=21))
+    launch_round(round_, units)  # the invitation e-mails go to the outbox
+    round_.launched_at = _moment(opens_on, 9)
+    for number, invitation in enumerate(round_.invitations):
+        # every round, however small, has a response to review and a fresh link first
+        state = FIRST_STATES[number] if number < len(FIRST_STATES) else _state(rng)
+        states[state] += 1
+        if state == "invited":
+            continue
+        invitation.opened_at = _moment(opens_on + timedelta(days=rng.randint(0, 20)),
+                                       rng.randint(8, 15))
+        response = open_response(invitation, loaded)
+        sample = _sample(loaded, invitation, register, rng,
+                         previous=situation_for(invitation).previous)
+        sections = [s.id for s in loaded.survey.sections]
+        if state == "draft":  # the first sections typed in, the rest still to do
+            done = sections[:rng.randint(1, max(1, len(sections) - 1))]
+            keep = {q.id for s in loaded.survey.sections if s.id in done for q in s.questions}
+            response.answers = {k: v for k, v in sample.answers.items() if k in keep}
+            response.sections_saved = done
+            continue
+        response.answers, response.warnings = sample.answers, sample.warnings
+        response.sections_saved = sections
+        issues = submit(response, loaded)
+        if issues:  # the generator promises valid answers: say which rule it broke
+            raise RuntimeError(f"{loaded.survey.key}: {issues[0].question.id}: "
+                               f"{issues[0].message}")
+        response.submitted_at = max(invitation.opened_at + timedelta(hours=rng.randint(2, 90)),
+                                    round_.launched_at)
+        if state == "accepted":
+            accept(response)
+        elif state == "returned":
+            numbers = [q.id for q in loaded.survey.questions if q.id in response.answers
+                       and q.is_numeric and q.is_input]
+            notes = {qid: rng.choice(QUESTION_NOTES) for qid in rng.sample(numbers, 2)}
+            return_for_correction(response, rng.choice(RETURN_COMMENTS), notes)
+    db.session.flush()
+    return round_
+
+
+def _sample(loaded: LoadedSurvey, invitation: Invitation, register: dict,
+            rng: random.Random, previous: dict) -> Sample:
+    unit = invitation.unit
+    survey = loaded.survey
+    fixed = {q.id: unit_value(invitation, q.prefill) for q in survey.questions
+             if q.prefill and q.prefill.startswith("unit.")}
+    place = SamplePlace(town=unit.territory.name if unit.territory else "Opole",
+                        home=unit.teryt, register=register,
+                        fixed={k: v for k, v in fixed.items() if v not in (None, "")})
+    situation = Situation(reporting_year=invitation.round.reporting_year,
+                          today=today_in_poland(), previous=previous)
+    return sample_answers(survey, situation, rng, place)
+
+
+def _state(rng: random.Random) -> str:
+    roll = rng.random()
+    for state, share in CURRENT_MIX:
+        if roll < share:
+            return state
+        roll -= share
+    return "invited"
+
+
+def _moment(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour, 0), tzinfo=UTC)
+
+
+def _slug(text: str) -> str:
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
+    return "".join(c for c in plain if c.isalnum() or c == "-").lower()
