@@ -23,7 +23,7 @@ from forms.samples import Sample, SamplePlace, sample_answers
 from models import Invitation, Questionnaire, Response, Round, Territory, Unit
 from services.responses import (
     open_response,
-    situation_for,
+    previous_response,
     submit,
     today_in_poland,
     unit_value,
@@ -198,8 +198,9 @@ def _current_round(questionnaire: Questionnaire, loaded: LoadedSurvey, units: li
         invitation.opened_at = _moment(opens_on + timedelta(days=rng.randint(0, 20)),
                                        rng.randint(8, 15))
         response = open_response(invitation, loaded)
+        last_year = previous_response(invitation)  # this year's answers follow last year's
         sample = _sample(loaded, invitation, register, rng,
-                         previous=situation_for(invitation).previous)
+                         previous=dict(last_year.answers) if last_year else {})
         sections = [s.id for s in loaded.survey.sections]
         if state == "draft":  # the first sections typed in, the rest still to do
             done = sections[:rng.randint(1, max(1, len(sections) - 1))]

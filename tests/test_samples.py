@@ -97,3 +97,15 @@ sections:
     assert survey is not None
     with pytest.raises(SampleError, match="ogolem"):
         sample_answers(survey, Situation(reporting_year=2025), random.Random(1), PLACE)
+
+
+def test_identifier_examples_pass_their_own_check_digits():
+    from forms.types import QUESTION_TYPES
+    from forms.types.text import krs_problem, nip_problem, regon_problem
+
+    rng = random.Random(11)
+    checks = {"regon": regon_problem, "nip": nip_problem, "krs": krs_problem}
+    for name, problem in checks.items():
+        kind = QUESTION_TYPES[name]
+        for _ in range(50):
+            assert problem(kind.example(None, rng)) is None, name
