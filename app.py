@@ -181,7 +181,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(mail_worker_command)
     app.cli.add_command(mail_test_command)
     app.cli.add_command(users.group)
-    from commands import reports
+    from commands import maps, reports
+
+    app.cli.add_command(maps.group)
 
     app.cli.add_command(reports.group)
     from commands import subregions, units

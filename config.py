@@ -117,6 +117,9 @@ def defaults(environ: Mapping[str, str]) -> dict[str, Any]:
         "MAIL_USERNAME": env("MAIL_USERNAME"),
         "MAIL_PASSWORD": env("MAIL_PASSWORD"),
         "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER", "esmon@rops.example.pl"),
+        # imported map layers (the PRG gmina layer of ``flask maps import``); default
+        # ``instance/maps``
+        "MAPS_DIR": env("MAPS_DIR"),
         # folder for .eml files when no MAIL_SERVER is set (``instance/outbox`` by default)
         "MAIL_OUTBOX_DIR": env("MAIL_OUTBOX_DIR"),
         # messages a second the worker sends over SMTP at most (0: no limit); relays throttle

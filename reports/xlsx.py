@@ -94,6 +94,8 @@ class ReportContent:
     raw: bool = True
     #: small-cell suppression is on: sensitive columns are left out of "Dane"
     suppressed: bool = False
+    #: charts and maps (``reports.figures.Figures``), drawn on sheets of their own
+    figures: Any = None
 
 
 def write_report(out: IO[bytes] | str | Path, content: ReportContent,
@@ -110,6 +112,8 @@ def write_report(out: IO[bytes] | str | Path, content: ReportContent,
             _indicators(book, content.indicators)
         if content.municipal is not None:
             _municipal(book, content.municipal)
+        if content.figures is not None:
+            _figures(book, content.figures)
         for agg in content.levels:
             _level(book, agg)
             if agg.level in content.yoy:
@@ -268,6 +272,16 @@ def _indicators(book: _Book, results: Sequence[IndicatorResult]) -> None:
     chart.set_legend({"none": True})
     chart.set_size({"width": 900, "height": 60 + 28 * len(results)})
     ws.insert_chart(len(results) + 3, 1, chart)
+
+
+def _figures(book: _Book, figures: Any) -> None:
+    from reports.chart_xlsx import FigureSheets  # matplotlib only when there are figures
+
+    sheets = FigureSheets(book.wb, book.header, book.string, book.t)
+    if figures.charts:
+        sheets.charts(figures.charts)
+    if figures.maps:
+        sheets.maps(figures.maps)
 
 
 def _municipal(book: _Book, report: MunicipalReport) -> None:

@@ -20,10 +20,12 @@ from forms.model import Survey
 from l10n import N_
 from l10n.web import translate
 from reports import build
+from reports.figures import Figures, indicator_figures, regional_figures
 from reports.frame import ReportFrame, build_frame
 from reports.indicators import Indicator, indicators_path, load_indicators_file
 from reports.xlsx import ReportContent, ReportInfo, write_report
 from services.audit import record
+from services.maps import maps_dir
 from services.report_source import (
     RoundInfo,
     invitation_count,
@@ -141,9 +143,23 @@ def prepare_report(request: ReportRequest, progress: Progress = _plain
     with_indicators = request.kind in ("regional", "municipal", "indicators")
     indicators = indicators_for(survey) if with_indicators else []
     try:
-        return _content(request, report_info, frame, previous, indicators), info
+        content = _content(request, report_info, frame, previous, indicators)
     except LookupError as err:
         raise ExportError(str(err)) from err
+    content.figures = _figures(request, content, podregiony)
+    return content, info
+
+
+def _figures(request: ReportRequest, content: ReportContent, podregiony: dict[str, str]
+             ) -> Figures | None:
+    """Charts and maps of the report (raw data has none)."""
+    if request.kind == "regional":
+        figures = regional_figures(content, podregiony, gmina_maps_dir=maps_dir())
+        content.info.notes += figures.notes
+        return figures
+    if request.kind in ("municipal", "indicators"):
+        return indicator_figures(content)
+    return None
 
 
 def _content(request: ReportRequest, info: ReportInfo, frame: ReportFrame,

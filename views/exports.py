@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import io
 import tempfile
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, render_template, request, send_file
 from flask_babel import gettext
+from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from extensions import db
-from l10n.web import money, number, percent
+from l10n.web import current_language, money, number, percent, translate
 from models import Round
+from reports import svg
 from reports.aggregate import LEVELS
 from reports.csv import write_raw_csv
+from reports.figures import Figures
 from services.exports import (
     TITLES,
     ExportError,
@@ -64,6 +68,39 @@ def _request_from(args: MultiDict) -> tuple[ReportRequest | None, list[str]]:
     return ReportRequest(round_id, kind, levels, teryt, args.get("male") == "1", scheme), []
 
 
+@dataclass
+class FigureView:
+    """One chart or map as the page shows it: inline SVG and the table it is described by."""
+
+    kind: str
+    id: str
+    title: str
+    svg: Markup
+    header: list[str]
+    rows: list[list[str]]
+    notes: list[str]
+
+
+def _figure_views(figures: Figures | None) -> list[FigureView]:
+    """SVGs drawn from the report's figures (the same specs as the workbook's charts)."""
+    if figures is None:
+        return []
+    locale = "pl_PL" if current_language() == "pl" else "en"
+    views = []
+    for i, spec in enumerate(figures.charts):
+        title = translate(spec.title)
+        views.append(FigureView("chart", f"wykres-{i + 1}", title, Markup(svg.chart_svg(
+            spec, title, f"wykres-{i + 1}", translate, locale)),
+            spec.header(translate), spec.rows(locale), [translate(n) for n in spec.notes]))
+    for i, spec in enumerate(figures.maps):
+        title = translate(spec.title)
+        views.append(FigureView("map", f"mapa-{i + 1}", title, Markup(svg.map_svg(
+            spec, title, f"mapa-{i + 1}", translate, locale)),
+            [gettext("Obszar"), gettext("Wartość"), gettext("Klasa")],
+            [list(r) for r in spec.rows(locale, translate)], [translate(n) for n in spec.notes]))
+    return views
+
+
 def _page(errors: list[str], content=None, info=None, status: int = 200):
     rounds = db.session.scalars(select(Round).order_by(Round.created_at.desc())).unique().all()
     typed = (request.args.get("gmina") or "").strip()
@@ -72,7 +109,11 @@ def _page(errors: list[str], content=None, info=None, status: int = 200):
                            levels=LEVELS,
                            titles=TITLES, schemes=subregion_schemes(db.session),
                            args=request.args, errors=errors, content=content, info=info,
-                           cell=_cell), status
+                           cell=_cell,
+                           figures=_figure_views(content.figures if content else None),
+                           figure_notes=[translate(n) for n in (
+                               content.figures.notes if content and content.figures else ())]
+                           ), status
 
 
 def _prepared():
