@@ -109,15 +109,16 @@ def write_report(out: IO[bytes] | str | Path, content: ReportContent,
     try:
         _information(book, content)
         if content.indicators:
-            _indicators(book, content.indicators)
+            # with figures, the chart against the targets is on "Wykresy" (marks, baseline)
+            _indicators(book, content.indicators, with_chart=content.figures is None)
         if content.municipal is not None:
             _municipal(book, content.municipal)
-        if content.figures is not None:
-            _figures(book, content.figures)
         for agg in content.levels:
             _level(book, agg)
             if agg.level in content.yoy:
                 _yoy(book, agg.level, content.yoy[agg.level])
+        if content.figures is not None:
+            _figures(book, content.figures)
         if content.raw:
             _raw(book, content.frame, content.suppressed)
         _codebook(book, content.frame)
@@ -238,7 +239,8 @@ _INDICATOR_HEADER = ["id", N_("Wskaźnik"), N_("Źródło"), N_("Jednostka"), N_
                      N_("Kierunek"), N_("Osiągnięto"), N_("Status"), N_("Realizacja celu")]
 
 
-def _indicators(book: _Book, results: Sequence[IndicatorResult]) -> None:
+def _indicators(book: _Book, results: Sequence[IndicatorResult], with_chart: bool = True
+                ) -> None:
     t = book.t
     ws = book.sheet(INDICATORS)
     sheet_name = ws.get_name()
@@ -259,6 +261,8 @@ def _indicators(book: _Book, results: Sequence[IndicatorResult]) -> None:
                 book.string(ws, r, c, value, wrap=True)
             else:
                 book.value(ws, r, c, value, cell_fmt)
+    if not with_chart:
+        return
     chart = book.wb.add_chart({"type": "bar"})
     chart.add_series({
         "name": t(N_("Realizacja celu")),

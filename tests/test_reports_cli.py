@@ -72,7 +72,8 @@ def test_regional_report_by_powiat(runner, rounds, tmp_path):
     assert "złożonych ankiet: 4" in result.output
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["Informacje", "Wskaźniki", "Powiat", "Powiat rok do roku",
-                               "Rodzaj JST", "Rodzaj JST rok do roku", "Dane", "Słownik"]
+                               "Rodzaj JST", "Rodzaj JST rok do roku", "Wykresy", "Mapy", "Dane",
+                               "Słownik"]
     sheet = book["Powiat"]
     header = [c.value for c in sheet[1]]
     assert header == ["kolumna", "pytanie", "etykieta", "miara", "1604 kluczborski",
@@ -103,7 +104,8 @@ def test_municipal_report(runner, rounds, tmp_path):
     export(runner, "--round", str(rounds[1]), "--kind", "municipal", "--teryt", "160402",
            "-o", str(out))
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Informacje", "Wskaźniki", "Gmina", "Dane", "Słownik"]
+    assert book.sheetnames == ["Informacje", "Wskaźniki", "Gmina", "Wykresy", "Dane",
+                               "Słownik"]
     rows = {r[0].value: [c.value for c in r] for r in book["Gmina"].iter_rows(min_row=2)}
     header = [c.value for c in book["Gmina"][1]]
     row = dict(zip(header, rows["zam_ogolem_wartosc"], strict=True))
@@ -128,7 +130,7 @@ def test_raw_csv_and_indicators(runner, rounds, tmp_path):
     out = tmp_path / "wskazniki.xlsx"
     export(runner, "--round", str(rounds[1]), "--kind", "indicators", "-o", str(out))
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Informacje", "Wskaźniki", "Słownik"]
+    assert book.sheetnames == ["Informacje", "Wskaźniki", "Wykresy", "Słownik"]
     status = {r[0].value: r[10].value for r in book["Wskaźniki"].iter_rows(min_row=2)}
     # (4 × 1000 + 4 × 150000) / 6 500 000.50 ≈ 9.3% ≥ 5%
     assert status["kpres_zamowienia_spolecznie_odpowiedzialne"] == "osiągnięty"
