@@ -23,6 +23,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Request, Response, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -171,3 +173,22 @@ def _init_limiter(app: Flask) -> Limiter:
         if view is not None and limit:
             app.view_functions[endpoint] = limiter.limit(limit, methods=methods)(view)
     return limiter
+
+
+def safe_local_path(target: str | None) -> str | None:
+    """``target`` when it is a path on this site (``/…``), else ``None``: never another host.
+
+    The one rule for every ``next=`` and Referer redirect (login, language switch): a scheme,
+    a host, ``//host``, a backslash (browsers read ``/\\host`` as ``//host``), control
+    characters or a relative path are all refused.
+    """
+    if not target or target.startswith("//") or any(
+            ord(char) < 32 or ord(char) == 127 for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    path = parts.path
+    if not path.startswith("/") or path.startswith("//") or "\\" in target:
+        return None
+    return path + (f"?{parts.query}" if parts.query else "")

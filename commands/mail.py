@@ -15,11 +15,11 @@ from flask_mail import Message
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
+from l10n.clock import today_in_poland
 from mailing.outbox import due_count
 from mailing.transport import FolderTransport, Transport, transport_for
 from mailing.worker import BatchResult, MailWorker, describe, worker_for
 from models.types import utcnow
-from services.responses import today_in_poland_date
 from services.rounds import queue_due_reminders
 
 
@@ -61,7 +61,7 @@ def _queue_scheduled_reminders() -> None:
     Two workers may try at once; the unique (round, days) row lets only one of them commit.
     """
     try:
-        count = queue_due_reminders(today_in_poland_date())
+        count = queue_due_reminders(today_in_poland())
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

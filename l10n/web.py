@@ -13,8 +13,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from babel.numbers import format_currency
 from flask_babel import format_date, get_locale, gettext
@@ -22,12 +20,12 @@ from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 
 from l10n import numbers
+from l10n.clock import POLAND
 from l10n.markers import Message
 
 #: language code → its name in that language, in the order of the switch
 LANGUAGES = {"pl": "Polski", "en": "English"}
 DEFAULT_LANGUAGE = "pl"
-WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 def current_language() -> str:
@@ -68,19 +66,6 @@ def lazy_gettext(msgid: str, **variables: Any) -> LazyString:
     return _LazyText(gettext, msgid, **variables)
 
 
-def safe_local_path(target: str | None) -> str | None:
-    """``target`` when it is a path on this site (``/…``), else ``None``: never another host."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    path = parts.path
-    if not path.startswith("/") or path.startswith("//") or "\\" in target:
-        return None
-    return path + (f"?{parts.query}" if parts.query else "")
-
-
 def long_date(value: date | None) -> str:
     """``31 marca 2026`` in Polish (genitive month), ``31 March 2026`` in English."""
     if not isinstance(value, date):
@@ -94,7 +79,7 @@ def long_datetime(value: datetime | None) -> str:
     """``31 marca 2026, godz. 14:05`` — local time in Poland."""
     if value is None:
         return ""
-    local = value.astimezone(WARSAW)
+    local = value.astimezone(POLAND)
     return gettext("%(date)s, godz. %(time)s", date=long_date(local.date()),
                    time=f"{local:%H:%M}")
 

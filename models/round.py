@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Boolean,
@@ -22,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
+from l10n.clock import POLAND
 from models.questionnaire import Questionnaire
 from models.types import JSONDocument, UTCDateTime, utcnow
 
@@ -75,7 +75,7 @@ class Round(db.Model):
         """Closed by staff before the deadline had passed (in Poland's calendar)."""
         if self.status != "closed" or self.closed_at is None:
             return False
-        return self.closed_at.astimezone(ZoneInfo("Europe/Warsaw")).date() <= self.deadline
+        return self.closed_at.astimezone(POLAND).date() <= self.deadline
 
     def __repr__(self) -> str:
         return f"<Round {self.id} {self.questionnaire.key} {self.period}>"

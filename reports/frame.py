@@ -19,7 +19,6 @@ response rates.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -28,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from forms.model import Question, Survey
+from forms.placeholders import fill_year
 
 #: response statuses whose answers count in reports
 SUBMITTED_STATUSES = ("submitted", "accepted")
@@ -49,7 +49,6 @@ _JST_KINDS = frozenset({"gmina", "powiat"})
 _STATUS_RANK = {"accepted": 4, "submitted": 3, "returned": 2, "draft": 1}
 #: value kind of a numeric answer (``forms.types.VALUE_KINDS``) → the unit reports give it
 NUMBER_UNITS = {"count": "count", "year": "count", "number": "", "amount": "PLN", "share": "%"}
-_PLACEHOLDER = re.compile(r"\{(rok|rok_nastepny|rok_poprzedni)\}")
 
 
 @dataclass(frozen=True)
@@ -137,14 +136,6 @@ def gmina_type(territory: str, rodz: str | None) -> str:
     if len(territory) < 6:
         return POWIAT
     return GMINA_TYPES.get(rodz or "", "(nieznany)")
-
-
-def fill_year(text: str, year: int | None) -> str:
-    """Labels say ``{rok}`` (N), ``{rok_nastepny}`` and ``{rok_poprzedni}``; reports show years."""
-    if year is None:
-        return text
-    values = {"rok": year, "rok_nastepny": year + 1, "rok_poprzedni": year - 1}
-    return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), text)
 
 
 def answer_columns(survey: Survey, sensitive: Collection[str] = SENSITIVE_QUESTIONS,

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext
@@ -18,6 +16,7 @@ from flask_babel import gettext
 from extensions import db
 from forms.model import Survey
 from l10n import N_
+from l10n.clock import now_in_poland
 from l10n.web import translate
 from reports import build
 from reports.figures import Figures, indicator_figures, regional_figures
@@ -135,7 +134,7 @@ def prepare_report(request: ReportRequest, progress: Progress = _plain
     report_info = ReportInfo(translate(TITLES[request.kind]), info.label, info.period,
                              gettext("%(key)s wersja %(version)s", key=info.key,
                                      version=info.version),
-                             datetime.now(ZoneInfo("Europe/Warsaw")),
+                             now_in_poland(),
                              filters=list(request.filters))
     if before is not None:
         report_info.notes.append(gettext("Rok do roku: porównanie z rundą „%(round)s”.",

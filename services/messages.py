@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import gettext
 
 from forms.model import Question, Survey
+from forms.placeholders import year_placeholders
 from l10n.web import current_language, long_date, translate
 from mailing.links import LINK_PLACEHOLDER
 from mailing.outbox import add_message
@@ -159,7 +160,7 @@ def _round_context_of(round_: Round, unit: Unit) -> dict[str, Any]:
         "title": round_.questionnaire.title,
         "period": round_.period,
         "deadline": long_date(round_.deadline),
-        "placeholders": {"rok": year, "rok_nastepny": year + 1, "rok_poprzedni": year - 1},
+        "placeholders": year_placeholders(year),
     }
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext
 from sqlalchemy import select
@@ -17,6 +15,7 @@ from forms.logic import Resolution, Situation, resolve, warnings_for
 from forms.model import Question, Section, Survey
 from forms.registry import LoadedSurvey
 from forms.types import field_name
+from l10n.clock import today_in_poland
 from l10n.web import translate
 from models import Invitation, Questionnaire, Response, Round, User
 from models.types import utcnow
@@ -25,17 +24,7 @@ from services.messages import queue_confirmation
 from services.review import add_version
 from services.territory import jst_rodzaj, territory_choices
 
-WARSAW = ZoneInfo("Europe/Warsaw")
 DONE_STATUSES = ("submitted", "accepted")
-
-
-def today_in_poland_date() -> date:
-    """Deadlines and reminders follow the calendar in Poland, not the server's UTC day."""
-    return datetime.now(WARSAW).date()
-
-
-def today_in_poland() -> str:
-    return today_in_poland_date().isoformat()
 
 
 def previous_response(invitation: Invitation) -> Response | None:
@@ -60,7 +49,8 @@ def previous_response(invitation: Invitation) -> Response | None:
 def situation_for(invitation: Invitation, survey: Survey) -> Situation:
     """Year, today and the previous round's answers — looked up only if the survey reads them."""
     previous = previous_response(invitation) if survey.reads_previous_round else None
-    return Situation(reporting_year=invitation.round.reporting_year, today=today_in_poland(),
+    return Situation(reporting_year=invitation.round.reporting_year,
+                     today=today_in_poland().isoformat(),
                      previous=dict(previous.answers) if previous else {})
 
 

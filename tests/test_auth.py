@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from sqlalchemy import select
 
 from app import create_app
 from extensions import db
 from models import User
+from security import safe_local_path
 
 from support import STAFF_PASSWORD
 
@@ -88,6 +91,36 @@ def test_login_and_logout(client, staff_user):
     assert client.get("/admin/").status_code == 200
     client.post("/wyloguj")
     assert client.get("/admin/").status_code == 302
+
+
+HOSTILE_NEXT = [
+    "//evil.example.com/x", "https://evil.example.com/", "http:evil.example.com",
+    "/\\evil.example.com", "\\\\evil.example.com", "/\t/evil.example.com",
+    "javascript:alert(1)", "evil.example.com/admin", "///evil.example.com",
+    "%2F%2Fevil.example.com", "/admin/\r\nLocation: https://evil.example.com",
+]
+
+
+@pytest.mark.parametrize("target", HOSTILE_NEXT)
+def test_hostile_next_is_refused_by_the_one_rule(target):
+    assert safe_local_path(target) is None
+
+
+@pytest.mark.parametrize("target", ["/admin/", "/admin/rundy/3?strona=2", "/"])
+def test_local_next_is_kept(target):
+    assert safe_local_path(target) == target
+
+
+@pytest.mark.parametrize("target", HOSTILE_NEXT)
+def test_login_and_language_switch_never_redirect_to_a_hostile_next(client, staff_user, target):
+    staff_user("jan@rops.example.pl", "admin")
+    login = client.post("/logowanie", query_string={"next": target},
+                        data={"email": "jan@rops.example.pl", "password": STAFF_PASSWORD})
+    assert urlsplit(login.headers["Location"]).path == "/admin/"
+    switch = client.get("/jezyk/en", query_string={"next": target})
+    location = urlsplit(switch.headers["Location"])
+    assert not location.netloc
+    assert not location.path.startswith("//")
 
 
 def test_wrong_password_gets_one_polish_message(client, staff_user):

@@ -196,7 +196,7 @@ def test_mail_worker_sends_scheduled_reminders_when_due(app, world, admin, runne
         deadline = db.session.get(Round, round_id).deadline
     import commands.mail as mail_command
 
-    monkeypatch.setattr(mail_command, "today_in_poland_date", lambda: deadline - timedelta(days=7))
+    monkeypatch.setattr(mail_command, "today_in_poland", lambda: deadline - timedelta(days=7))
     _drain(runner)
     _drain(runner)  # the second run finds the reminder already sent
     reminders = [m for m in smtp_server.received if m.subject.startswith("Przypomnienie")]

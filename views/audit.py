@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, render_template, request
 from sqlalchemy import func, select
 
 from extensions import db
+from l10n.clock import POLAND
 from models import AuditEvent
 from models.audit_event import ACTIONS
 from views.access import admin_only
@@ -16,7 +16,6 @@ from views.numbers import page_number
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/dziennik")
 PAGE_SIZE = 100
-WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 def _day(text: str | None) -> date | None:
@@ -38,10 +37,10 @@ def index():
     if actor:
         query = query.where(AuditEvent.actor.ilike(f"%{actor.replace('%', '')}%"))
     if since:
-        query = query.where(AuditEvent.at >= datetime.combine(since, time(), WARSAW))
+        query = query.where(AuditEvent.at >= datetime.combine(since, time(), POLAND))
     if until:
         query = query.where(AuditEvent.at < datetime.combine(until + timedelta(days=1), time(),
-                                                              WARSAW))
+                                                              POLAND))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     page = page_number(request.args, last=max(1, -(-total // PAGE_SIZE)))
     events = db.session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     abort,
@@ -22,6 +20,7 @@ from wtforms.validators import DataRequired, Length
 
 from extensions import db
 from l10n.web import lazy_gettext
+from security import safe_local_path
 from services.auth import (
     WINDOW,
     LoginThrottled,
@@ -48,10 +47,7 @@ class LoginForm(FlaskForm):
 
 def _safe_next(target: str | None) -> str:
     """Only same-site relative paths: ``next`` must never send a user elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(
-            target).netloc:
-        return target
-    return url_for("admin.index")
+    return safe_local_path(target) or url_for("admin.index")
 
 
 @bp.route("/logowanie", methods=["GET", "POST"])

@@ -11,9 +11,6 @@ Every request to a permanent session renews it, so both endpoints also keep the 
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
@@ -22,12 +19,12 @@ from werkzeug.exceptions import HTTPException
 
 from extensions import db
 from l10n import N_
+from l10n.clock import now_in_poland
 from services.responses import save_section
 from views.errors import GonePage
 from views.respond import _current
 
 bp = Blueprint("autosave", __name__)
-WARSAW = ZoneInfo("Europe/Warsaw")
 CONFLICT_MESSAGE = N_("Te odpowiedzi zapisano w międzyczasie w innym oknie albo przez inną osobę. "
                     "Zmiany z tej strony nie zostały zapisane automatycznie — użyj przycisku "
                     "„Zapisz wersję roboczą”, aby porównać wartości i wybrać właściwe.")
@@ -67,7 +64,7 @@ def save(section_id: str) -> tuple[Response, int]:
     except StaleDataError:
         db.session.rollback()
         return _conflict(None)
-    now = datetime.now(WARSAW)
+    now = now_in_poland()
     return jsonify(status="saved", version=response.version, savedAt=now.strftime("%H:%M"),
                    savedAtIso=now.isoformat(timespec="seconds"),
                    unexplained=sorted(outcome.unexplained), problems=problems,

@@ -6,7 +6,6 @@ shown (``l10n.web.translate``); answers are shown the way they were typed, in Po
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -14,12 +13,12 @@ from typing import Any
 from flask import Flask, request, url_for
 
 from forms.model import Question
+from forms.placeholders import fill
 from l10n import N_, format_number, web
 from l10n.web import percent, translate
 from models.user import ROLES
 from services.uploads import listed
 
-_PLACEHOLDER = re.compile(r"\{(rok|rok_nastepny|rok_poprzedni)\}")
 ROUND_STATUSES = {"draft": N_("szkic"), "open": N_("otwarta"), "closed": N_("zamknięta")}
 STATUS_LABELS = {
     "draft": N_("wersja robocza"),
@@ -37,11 +36,6 @@ def polish_plural(n: int, one: str, few: str, many: str) -> str:
     if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
         return few
     return many
-
-
-def fill(text: str, values: dict[str, Any]) -> str:
-    """Replace ``{rok}`` and friends in a label."""
-    return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text or "")
 
 
 def answer_text(value: Any, question: Question, cell: bool = False,

@@ -16,7 +16,8 @@ from flask import (
     url_for,
 )
 
-from l10n.web import LANGUAGES, safe_local_path
+from l10n.web import LANGUAGES
+from security import safe_local_path
 
 bp = Blueprint("pages", __name__)
 

@@ -30,14 +30,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
 from forms.logic import Situation, resolve
+from forms.placeholders import year_placeholders
 from forms.types import field_name
+from l10n.clock import POLAND, today_in_poland
 from l10n.web import long_date
 from models import Invitation, InvitationToken, Response, User
 from models.types import utcnow
 from services.contacts import propose_contact_change
 from services.questionnaires import registry, survey_for_round
 from services.responses import (
-    WARSAW,
     bind_form,
     held_questions,
     open_response,
@@ -46,7 +47,6 @@ from services.responses import (
     situation_for,
     submission_issues,
     submit,
-    today_in_poland,
 )
 from services.territory import answer_names
 from services.tokens import hash_token
@@ -153,7 +153,7 @@ def _closed_message(round_) -> str:
         return gettext("Runda została zamknięta przez %(organisation)s dnia %(date)s, przed "
                        "terminem %(deadline)s. W razie pytań skontaktuj się z ROPS.",
                        organisation=current_app.config["ESMON_ORGANISATION"],
-                       date=long_date(round_.closed_at.astimezone(WARSAW).date()),
+                       date=long_date(round_.closed_at.astimezone(POLAND).date()),
                        deadline=long_date(round_.deadline))
     return gettext("Termin przyjmowania odpowiedzi w tej rundzie (%(deadline)s) minął. W razie "
                    "pytań skontaktuj się z ROPS.", deadline=long_date(round_.deadline))
@@ -201,7 +201,7 @@ def _template_context(invitation: Invitation, loaded: Any, response: Response) -
         "unit": invitation.unit,
         "survey": loaded.survey,
         "response": response,
-        "placeholders": {"rok": year, "rok_nastepny": year + 1, "rok_poprzedni": year - 1},
+        "placeholders": year_placeholders(year),
     }
 
 
@@ -469,7 +469,7 @@ def unsaved_section_page(section_id: str) -> str | None:
     sec = survey.section(section_id)
     form = loaded.forms[section_id]()
     year = int(page.get("year") or 0)
-    situation = Situation(reporting_year=year, today=today_in_poland())
+    situation = Situation(reporting_year=year, today=today_in_poland().isoformat())
     resolution = resolve(survey, {}, situation, form.typed_values())
     for question in sec.questions:  # the register is in the database: offer what was posted
         if question.kind.register_choices and question.is_input:
@@ -480,7 +480,6 @@ def unsaved_section_page(section_id: str) -> str | None:
     stand_in = SimpleNamespace(
         version=request.form.get("version", ""), answers={}, warnings={}, question_notes={},
         review_comment=None, status="draft", is_editable=True, carried_over=[])
-    year_placeholders = {"rok": year, "rok_nastepny": year + 1, "rok_poprzedni": year - 1}
     return render_template(
         "respond/section.html", form=form, section=sec, index=survey.section_index(section_id),
         unexplained={}, outage=True, territory_names={},
@@ -489,4 +488,4 @@ def unsaved_section_page(section_id: str) -> str | None:
         staff_author=None, invitation=None, survey=survey, response=stand_in,
         unit=SimpleNamespace(name=page.get("unit", "")),
         round=SimpleNamespace(period=page.get("period", ""), reporting_year=year),
-        placeholders=year_placeholders)
+        placeholders=year_placeholders(year))

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from extensions import db
+from forms.placeholders import year_placeholders
 from l10n import N_
 from models import ContactChange, Invitation, Response, Round
 from models.unit import UNIT_KINDS
@@ -153,7 +154,7 @@ def _render_then_commit(template: str, **context) -> str:
 
 def _placeholders(round_: Round) -> dict:
     year = round_.reporting_year
-    return {"rok": year, "rok_nastepny": year + 1, "rok_poprzedni": year - 1}
+    return year_placeholders(year)
 
 
 def _back(response: Response, chosen: ResponseFilter | None = None):

@@ -11,8 +11,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 
 from extensions import db
+from l10n.clock import today_in_poland
 from l10n.web import long_date
-from services.responses import today_in_poland_date
 from services.rounds import (
     change_reminder_days,
     extend_deadline,
@@ -55,7 +55,7 @@ def deadline(round_id: int):
         flash(gettext("Runda jest zamknięta — najpierw otwórz ją ponownie."), "error")
         return _back(round_)
     pending = pending_invitations(round_)
-    today = today_in_poland_date()
+    today = today_in_poland()
     form = DeadlineForm()
     if request.method == "GET":
         form.deadline.data = round_.deadline

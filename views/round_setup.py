@@ -23,10 +23,12 @@ from flask_babel import gettext
 
 from extensions import db
 from forms.logic import Situation, resolve
+from forms.placeholders import year_placeholders
+from l10n.clock import today_in_poland
 from models import Unit
 from services.messages import preview_invitation
 from services.questionnaires import survey_for_round
-from services.responses import bind_form, today_in_poland
+from services.responses import bind_form
 from services.rounds import (
     RoundSelection,
     change_selection,
@@ -148,7 +150,7 @@ def questionnaire_preview(round_id: int, section_id: str | None = None):
     if section_id is not None and not any(s.id == section_id for s in survey.sections):
         abort(404)
     section = survey.section(section_id) if section_id else survey.sections[0]
-    situation = Situation(reporting_year=round_.reporting_year, today=today_in_poland())
+    situation = Situation(reporting_year=round_.reporting_year, today=today_in_poland().isoformat())
     resolution = resolve(survey, {}, situation)
     form = loaded.forms[section.id](formdata=None, data={}, meta={"csrf": False})
     bind_form(form, resolution, enforce_required=False)
@@ -156,4 +158,4 @@ def questionnaire_preview(round_id: int, section_id: str | None = None):
     return render_template(
         "rounds/questionnaire_preview.html", round=round_, survey=survey, section=section,
         index=survey.section_index(section.id), form=form, visible=resolution.visible,
-        placeholders={"rok": year, "rok_nastepny": year + 1, "rok_poprzedni": year - 1})
+        placeholders=year_placeholders(year))

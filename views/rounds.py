@@ -25,13 +25,13 @@ from sqlalchemy import select
 
 from extensions import db
 from l10n import polish_sort_key
+from l10n.clock import today_in_poland
 from l10n.web import long_date, translate
 from mailing.status import round_mail_status, round_sending
 from models import Invitation, Questionnaire, Round
 from models.unit import UNIT_KINDS
 from services.progress import STAGE_LABELS, STAGES, round_progress, stage_of
 from services.questionnaires import registry, sync_questionnaires
-from services.responses import today_in_poland_date
 from services.rounds import (
     RoundSelection,
     close_round,
@@ -99,7 +99,7 @@ def new():
     form = RoundForm()
     _fill_choices(form)
     if request.method == "GET":
-        today = today_in_poland_date()
+        today = today_in_poland()
         form.reporting_year.data = today.year - 1
         form.opens_on.data, form.deadline.data = today, today + timedelta(days=30)
     if form.validate_on_submit():
@@ -139,7 +139,7 @@ def detail(round_id: int):
         withdrawn=withdrawn, uninvited=uninvited,
         invitable=[u for u in uninvited if u.email_list], action_form=ActionForm(),
         mail_status=round_mail_status(round_), sending=round_sending(round_.id),
-        changes=round_changes(round_), today=today_in_poland_date())
+        changes=round_changes(round_), today=today_in_poland())
 
 
 @bp.get("/<int:round_id>/poczta")
@@ -305,7 +305,7 @@ def close(round_id: int):
         flash(gettext("Zamknąć można tylko otwartą rundę."), "error")
         return _back(round_)
     pending = pending_invitations(round_)
-    today = today_in_poland_date()
+    today = today_in_poland()
     form = CloseForm()
     if request.method == "GET" and today > round_.deadline:
         form.reason.data = gettext("Termin minął.")
@@ -354,7 +354,7 @@ def reopen(round_id: int):
         flash(gettext("Ponownie otworzyć można tylko zamkniętą rundę."), "error")
         return _back(round_)
     pending = pending_invitations(round_)
-    today = today_in_poland_date()
+    today = today_in_poland()
     consequences = [ngettext(
         "%(num)d jednostka bez wysłanej odpowiedzi znów będzie mogła ją wypełnić i wysłać.",
         "%(num)d jednostek bez wysłanej odpowiedzi znów będzie mogło ją wypełnić i wysłać.",
