@@ -23,6 +23,7 @@ import security
 from extensions import csrf, db, login_manager, mail, migrate
 from forms.problems import DefinitionError
 from forms.registry import SurveyRegistry
+from services.questionnaires import WebSectionForm
 
 #: the interface languages (``l10n.web.LANGUAGES``: Polish first, the source and default)
 SUPPORTED_LOCALES = ("pl", "en")
@@ -107,12 +108,13 @@ def register_surveys(app: Flask) -> None:
     ``flask surveys check`` can report the problems.
     """
     try:
-        registry = SurveyRegistry.from_directory(app.config["SURVEY_DEFS_DIR"])
+        registry = SurveyRegistry.from_directory(app.config["SURVEY_DEFS_DIR"],
+                                                 form_base=WebSectionForm)
     except DefinitionError as err:
         if not _is_management_command():
             raise
         app.extensions["esmon_definition_error"] = err
-        registry = SurveyRegistry()
+        registry = SurveyRegistry(WebSectionForm)
     app.extensions["esmon_surveys"] = registry
 
 

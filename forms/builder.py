@@ -10,16 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
+from wtforms import Form
 from wtforms.validators import StopValidation, ValidationError
 
 from forms.logic import Resolution, constraint_failures
 from forms.model import Question, Section, Survey
 from forms.rendering import FastInputMeta
-from forms.types import field_name
+from forms.types import comment_field_name, field_name
 from forms.types.text import TrimmedTextAreaField
-
-COMMENT_PREFIX = "w_"
 
 
 class _AnswerRules:
@@ -57,8 +55,12 @@ class _AnswerRules:
                 raise ValidationError(failures[0])
 
 
-class SectionForm(FlaskForm):
-    """Base class of generated section forms."""
+class SectionForm(Form):
+    """Base class of generated section forms.
+
+    A plain WTForms form: ``forms/`` knows no Flask. The web app passes a subclass that adds
+    Flask-WTF's CSRF and request data (``services.questionnaires.WebSectionForm``).
+    """
 
     Meta = FastInputMeta
 
@@ -111,7 +113,8 @@ class SectionForm(FlaskForm):
         return items
 
 
-def build_section_form(survey: Survey, section: Section) -> type[SectionForm]:
+def build_section_form(survey: Survey, section: Section,
+                       base: type[SectionForm] = SectionForm) -> type[SectionForm]:
     """A form class with one field per input question (per cell for tables), in order."""
     attrs: dict[str, Any] = {"survey": survey, "section": section}
     for question in section.questions:
@@ -121,11 +124,13 @@ def build_section_form(survey: Survey, section: Section) -> type[SectionForm]:
             unbound.kwargs["validators"] = [_AnswerRules(question)]
             attrs[name] = unbound
         if question.warnings:
-            attrs[COMMENT_PREFIX + question.id] = TrimmedTextAreaField(
+            attrs[comment_field_name(question.id)] = TrimmedTextAreaField(
                 "Wyjaśnienie", description="Krótko wyjaśnij, dlaczego wartość jest poprawna.")
-    return type(f"{section.id.capitalize()}Form", (SectionForm,), attrs)
+    return type(f"{section.id.capitalize()}Form", (base,), attrs)
 
 
-def build_forms(survey: Survey) -> dict[str, type[SectionForm]]:
-    """Form classes of every section, keyed by section id."""
-    return {section.id: build_section_form(survey, section) for section in survey.sections}
+def build_forms(survey: Survey, base: type[SectionForm] = SectionForm,
+                ) -> dict[str, type[SectionForm]]:
+    """Form classes of every section, keyed by section id, derived from ``base``."""
+    return {section.id: build_section_form(survey, section, base)
+            for section in survey.sections}

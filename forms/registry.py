@@ -24,17 +24,20 @@ class LoadedSurvey:
 class SurveyRegistry:
     """Definitions by key (from ``survey_defs/``) and by checksum (any stored version)."""
 
-    def __init__(self) -> None:
+    def __init__(self, form_base: type[SectionForm] = SectionForm) -> None:
+        #: the class generated section forms derive from (the web app adds CSRF to it)
+        self.form_base = form_base
         self.by_key: dict[str, LoadedSurvey] = {}
         self._by_checksum: dict[str, LoadedSurvey] = {}
 
     @classmethod
-    def from_directory(cls, directory: Path | str) -> SurveyRegistry:
+    def from_directory(cls, directory: Path | str,
+                       form_base: type[SectionForm] = SectionForm) -> SurveyRegistry:
         """Load every definition in a folder.
 
         :raise DefinitionError: listing every problem in every file; nothing is loaded then.
         """
-        registry = cls()
+        registry = cls(form_base)
         problems: list[Problem] = []
         for path in definition_files(Path(directory)):
             survey, found = load_survey_file(path)
@@ -51,7 +54,7 @@ class SurveyRegistry:
         return registry
 
     def add(self, survey: Survey, source_text: str) -> LoadedSurvey:
-        loaded = LoadedSurvey(survey, build_forms(survey), source_text)
+        loaded = LoadedSurvey(survey, build_forms(survey, self.form_base), source_text)
         self.by_key.setdefault(survey.key, loaded)
         self._by_checksum[survey.checksum] = loaded
         return loaded
@@ -64,7 +67,7 @@ class SurveyRegistry:
         survey, problems = load_survey_text(source_text, name)
         if survey is None:
             raise DefinitionError(problems)
-        loaded = LoadedSurvey(survey, build_forms(survey), source_text)
+        loaded = LoadedSurvey(survey, build_forms(survey, self.form_base), source_text)
         self._by_checksum[checksum] = loaded
         return loaded
 

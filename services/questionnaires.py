@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from extensions import db
+from forms.builder import SectionForm
 from forms.registry import LoadedSurvey, SurveyRegistry
 from models import Questionnaire, Round
 
 
 class VersionConflict(Exception):
     """A definition file changed but kept the version number of one already used by a round."""
+
+
+class WebSectionForm(SectionForm, FlaskForm):
+    """Section forms on the web: Flask-WTF's CSRF token and the request's data."""
 
 
 def registry() -> SurveyRegistry:

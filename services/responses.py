@@ -10,11 +10,11 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from extensions import db
-from forms.builder import COMMENT_PREFIX, SectionForm
+from forms.builder import SectionForm
 from forms.logic import Resolution, Situation, resolve, warnings_for
 from forms.model import Question, Section, Survey
 from forms.registry import LoadedSurvey
-from forms.types import field_name
+from forms.types import comment_field_name, field_name
 from l10n.clock import today_in_poland
 from l10n.web import translate
 from models import Invitation, Questionnaire, Response, Round, User
@@ -237,7 +237,7 @@ def _updated_warnings(survey: Survey, section: Section, resolution: Resolution,
     result = {}
     for qid, messages in current.items():
         comment = (previous.get(qid) or {}).get("comment")
-        field_name = COMMENT_PREFIX + qid
+        field_name = comment_field_name(qid)
         if survey.question(qid).section_id == section.id and field_name in form:
             comment = form[field_name].data or None
         result[qid] = {"messages": messages, "comment": comment}
@@ -293,7 +293,7 @@ def submission_issues(response: Response, loaded: LoadedSurvey) -> list[Issue]:
         if not (response.warnings.get(qid) or {}).get("comment"):
             question = survey.question(qid)
             issues.append(Issue(survey.section(question.section_id), question,
-                                COMMENT_PREFIX + qid,
+                                comment_field_name(qid),
                                 gettext("Ostrzeżenie wymaga wyjaśnienia: %(warning)s",
                                         warning=warning[0])))
     return issues

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from extensions import db
-from forms.builder import COMMENT_PREFIX
 from forms.registry import SurveyRegistry
+from forms.types import COMMENT_PREFIX
 from models import LoginAttempt, Questionnaire, Unit
 from services.questionnaires import registry, sync_questionnaires
 

@@ -14,6 +14,7 @@ from flask import Flask, request, url_for
 
 from forms.model import Question
 from forms.placeholders import fill
+from forms.types import comment_field_name, field_name
 from l10n import N_, format_number, web
 from l10n.web import percent, translate
 from models.user import ROLES
@@ -104,6 +105,9 @@ def register(app: Flask) -> None:
     app.add_template_filter(translate, "tr")
     #: (the problems to list, how many more): an import never lists more than 100
     app.add_template_global(listed, "listed_problems")
+    #: the one spelling of form field names (``q_<id>``, cells, ``w_<id>``) for the templates
+    app.add_template_global(field_name, "field_name")
+    app.add_template_global(comment_field_name, "comment_field_name")
     from views.round_history import action_label, change_detail
 
     app.add_template_filter(action_label, "audit_action")

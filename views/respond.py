@@ -31,7 +31,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from extensions import db
 from forms.logic import Situation, resolve
 from forms.placeholders import year_placeholders
-from forms.types import field_name
+from forms.types import FIELD_PREFIX, comment_field_name, field_name
 from l10n.clock import POLAND, today_in_poland
 from l10n.web import long_date
 from models import Invitation, InvitationToken, Response, User
@@ -323,7 +323,7 @@ def _conflict(loaded: Any, sec: Any, response: Response, form: Any, invitation: 
         except (ArithmeticError, ValueError, TypeError):
             mine_text = ""
         if not mine_text and not kind.composite:
-            raw = request.form.getlist(f"q_{question.id}")
+            raw = request.form.getlist(field_name(question.id))
             mine_text = ", ".join(raw)
         stored_text = kind.display(stored, question) if stored is not None else ""
         if stored_text != mine_text:
@@ -368,7 +368,7 @@ def _formdata_for(loaded: Any, sec: Any, response: Response) -> dict[str, Any]:
         data.update(question.kind.initial_data(response.answers[question.id], question))
     for qid, warning in response.warnings.items():
         if warning.get("comment"):
-            data[f"w_{qid}"] = warning["comment"]
+            data[comment_field_name(qid)] = warning["comment"]
     return data
 
 
@@ -404,6 +404,7 @@ def _survey_logic(survey: Any) -> dict:
             entry["calculation"] = to_json(q.calculation)
         questions[q.id] = entry
     return _SURVEY_LOGIC.setdefault(survey.checksum, {
+        "fieldPrefix": FIELD_PREFIX,
         "order": list(survey.evaluation_order),
         "questions": questions,
         "sections": {s.id: to_json(s.relevant) for s in survey.sections if s.relevant},

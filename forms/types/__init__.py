@@ -8,6 +8,7 @@ from starting instead of failing on some page later.
 from __future__ import annotations
 
 from forms.types.base import (
+    COMMENT_PREFIX,
     COMMON_KEYS,
     FIELD_PREFIX,
     NUMBER_KINDS,
@@ -17,6 +18,7 @@ from forms.types.base import (
     QuestionTypeError,
     Untyped,
     build_registry,
+    comment_field_name,
     field_name,
 )
 from forms.types.calculated import CalculatedType
@@ -51,6 +53,7 @@ TYPE_CLASSES: list[type[QuestionType]] = [
 QUESTION_TYPES: dict[str, QuestionType] = build_registry(TYPE_CLASSES)
 
 __all__ = [
-    "COMMON_KEYS", "FIELD_PREFIX", "NUMBER_KINDS", "QUESTION_TYPES", "TYPE_CLASSES",
-    "VALUE_KINDS", "WIDGETS", "QuestionType", "QuestionTypeError", "Untyped", "field_name",
+    "COMMENT_PREFIX", "COMMON_KEYS", "FIELD_PREFIX", "NUMBER_KINDS", "QUESTION_TYPES",
+    "TYPE_CLASSES", "VALUE_KINDS", "WIDGETS", "QuestionType", "QuestionTypeError", "Untyped",
+    "comment_field_name", "field_name",
 ]

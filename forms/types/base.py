@@ -51,6 +51,8 @@ if TYPE_CHECKING:
 #: form field names are ``q_<id>`` (table cells ``q_<id>__<row>__<col>``), so they never clash
 #: with ``Form`` attributes
 FIELD_PREFIX = "q_"
+#: a respondent's explanation of a soft warning is the field ``w_<id>``
+COMMENT_PREFIX = "w_"
 #: keys every question accepts; the loader reads them, the type reads its own ``keys``
 COMMON_KEYS = frozenset({
     "id", "type", "label", "hint", "required", "relevant", "constraint",
@@ -82,6 +84,11 @@ def field_name(question_id: str, row: str | None = None, column: str | None = No
     if row is None:
         return FIELD_PREFIX + question_id
     return f"{FIELD_PREFIX}{question_id}__{row}__{column}"
+
+
+def comment_field_name(question_id: str) -> str:
+    """The form field name of the explanation of a question's soft warning."""
+    return COMMENT_PREFIX + question_id
 
 
 class DefinitionReader(Protocol):

@@ -71,7 +71,7 @@
 
   function fieldValue(id) {
     var q = logic.questions[id];
-    var name = 'q_' + id;
+    var name = logic.fieldPrefix + id;
     if (q.read === 'table') {
       var table = {}; var any = false; var bad = false;
       q.rows.forEach(function (r) {
