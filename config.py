@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from l10n import N_
+from l10n.clock import POLAND
 
 BASE_DIR = Path(__file__).resolve().parent
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"
@@ -154,7 +155,7 @@ def defaults(environ: Mapping[str, str]) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
 
         "BABEL_DEFAULT_LOCALE": "pl",
-        "BABEL_DEFAULT_TIMEZONE": "Europe/Warsaw",
+        "BABEL_DEFAULT_TIMEZONE": POLAND.key,
         # messages.mo of each language (``make translations`` extracts, updates and compiles)
         "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),
 

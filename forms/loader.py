@@ -23,7 +23,16 @@ from forms.expressions import (
     to_json,
     uses_self,
 )
-from forms.model import Axis, Check, Choice, Question, Section, Survey
+from forms.model import (
+    PREFILL_LAST_ROUND,
+    PREFILL_SOURCES,
+    Axis,
+    Check,
+    Choice,
+    Question,
+    Section,
+    Survey,
+)
 from forms.problems import Problem
 from forms.types import COMMON_KEYS, QUESTION_TYPES, Untyped
 from forms.yamlsource import LineDict, LineList, load_yaml
@@ -40,10 +49,6 @@ RESERVED_NAMES = frozenset({
 })
 UNIT_KINDS_ALLOWED = frozenset({
     "cis", "kis", "owes", "gmina", "powiat", "ops", "pcpr", "wtz", "zaz", "pes",
-})
-PREFILL_SOURCES = frozenset({
-    "last_round", "unit.name", "unit.teryt", "unit.regon", "unit.krs", "unit.emails",
-    "unit.contact_person", "unit.jst_rodzaj",
 })
 SURVEY_KEYS = {
     "format", "key", "version", "title", "description", "unit_kinds", "period",
@@ -280,7 +285,7 @@ class _Reader:
                          f"{', '.join(sorted(PREFILL_SOURCES))}.", qid)
             prefill = None
         read_only = self.flag(raw, "read_only", qid)
-        if read_only and (prefill in (None, "last_round")):
+        if read_only and (prefill in (None, PREFILL_LAST_ROUND)):
             self.problem(raw.line_of("read_only"), "bad_prefill",
                          "Pytanie tylko do odczytu musi mieć 'prefill: unit.…'.", qid)
         return Question(

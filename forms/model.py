@@ -11,6 +11,16 @@ from forms.expressions import Expression
 if TYPE_CHECKING:  # the types read questions; a question only holds its type
     from forms.types import QuestionType
 
+#: ``prefill: last_round``: the unit's own answer in the previous round of the questionnaire
+PREFILL_LAST_ROUND = "last_round"
+#: ``prefill: unit.<field>``: a value from the unit register (``services.responses`` reads them)
+PREFILL_UNIT_FIELDS = (
+    "name", "teryt", "regon", "krs", "emails", "contact_person", "jst_rodzaj",
+)
+#: every value ``prefill`` may take
+PREFILL_SOURCES = frozenset(
+    {PREFILL_LAST_ROUND} | {f"unit.{name}" for name in PREFILL_UNIT_FIELDS})
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -73,7 +83,7 @@ class Question:
     #: show thousands separators (off for years and codes: 2023, not 2 023)
     grouping: bool = True
     max_length: int | None = None
-    #: 'last_round' or 'unit.<attribute>'
+    #: one of ``PREFILL_SOURCES``: 'last_round' or 'unit.<field>'
     prefill: str | None = None
     read_only: bool = False
 
@@ -175,14 +185,10 @@ class Survey:
             if section.relevant is not None and previous_references(section.relevant):
                 return True
             for q in section.questions:
-                if q.prefill == "last_round":
+                if q.prefill == PREFILL_LAST_ROUND:
                     return True
                 rules = [q.relevant, q.required_if, q.calculation,
                          *(c.rule for c in (*q.constraints, *q.warnings))]
                 if any(r is not None and previous_references(r) for r in rules):
                     return True
         return False
-
-    @property
-    def answer_questions(self) -> tuple[Question, ...]:
-        return tuple(q for q in self.questions if q.has_answer)

@@ -11,7 +11,6 @@ from extensions import db
 from models.types import JSONDocument, UTCDateTime, utcnow
 
 OUTBOX_STATUSES = ("queued", "sending", "sent", "failed")
-OUTBOX_KINDS = ("invitation", "reminder", "confirmation", "other")
 
 
 class OutboxMessage(db.Model):

@@ -15,8 +15,6 @@ from models.types import JSONDocument, UTCDateTime, utcnow
 if TYPE_CHECKING:
     from models.response_version import ResponseVersion
 
-RESPONSE_STATUSES = ("draft", "submitted", "returned", "accepted")
-
 
 class Response(db.Model):
     """A unit's answers to a round, as JSON keyed by question id.

@@ -37,10 +37,6 @@ class Territory(db.Model):
     valid_on: Mapped[date] = mapped_column(Date)
 
     @property
-    def wojewodztwo_code(self) -> str:
-        return self.code[:2]
-
-    @property
     def powiat_code(self) -> str | None:
         return self.code[:4] if len(self.code) >= 4 else None
 

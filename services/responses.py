@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,12 +13,12 @@ from werkzeug.datastructures import MultiDict
 from extensions import db
 from forms.builder import SectionForm
 from forms.logic import Resolution, Situation, resolve, warnings_for
-from forms.model import Question, Section, Survey
+from forms.model import PREFILL_LAST_ROUND, Question, Section, Survey
 from forms.registry import LoadedSurvey
 from forms.types import comment_field_name, field_name
 from l10n.clock import today_in_poland
 from l10n.web import translate
-from models import Invitation, Questionnaire, Response, Round, User
+from models import Invitation, Questionnaire, Response, Round, Unit, User
 from models.types import utcnow
 from services.audit import record
 from services.messages import queue_confirmation
@@ -54,25 +55,29 @@ def situation_for(invitation: Invitation, survey: Survey) -> Situation:
                      previous=dict(previous.answers) if previous else {})
 
 
+#: how each ``prefill: unit.<field>`` of ``forms.model.PREFILL_UNIT_FIELDS`` is read from a unit
+#: (a test checks that the two lists agree)
+UNIT_PREFILLS: dict[str, Callable[[Unit], Any]] = {
+    "name": lambda unit: unit.name,
+    "teryt": lambda unit: unit.teryt,
+    "regon": lambda unit: unit.regon,
+    "krs": lambda unit: unit.krs,
+    "emails": lambda unit: unit.email_list[0] if unit.email_list else None,
+    "contact_person": lambda unit: unit.contact_person,
+    "jst_rodzaj": lambda unit: jst_rodzaj(unit.territory) if unit.territory else None,
+}
+
+
 def unit_value(invitation: Invitation, source: str) -> Any:
     """The register value a ``prefill: unit.…`` question starts with."""
-    unit = invitation.unit
-    values = {
-        "unit.name": unit.name,
-        "unit.teryt": unit.teryt,
-        "unit.regon": unit.regon,
-        "unit.krs": unit.krs,
-        "unit.emails": unit.email_list[0] if unit.email_list else None,
-        "unit.contact_person": unit.contact_person,
-        "unit.jst_rodzaj": jst_rodzaj(unit.territory) if unit.territory else None,
-    }
-    return values.get(source)
+    read = UNIT_PREFILLS.get(source.removeprefix("unit."))
+    return read(invitation.unit) if read is not None else None
 
 
 def register_values(survey: Survey, invitation: Invitation) -> dict[str, Any]:
     """Read-only answers that always come from the register."""
     return {q.id: unit_value(invitation, q.prefill) for q in survey.questions
-            if q.read_only and q.prefill and q.prefill.startswith("unit.")}
+            if q.read_only and q.prefill and q.prefill != PREFILL_LAST_ROUND}
 
 
 def open_response(invitation: Invitation, loaded: LoadedSurvey) -> Response:
@@ -84,7 +89,7 @@ def open_response(invitation: Invitation, loaded: LoadedSurvey) -> Response:
     carried_over: list[str] = []
     situation = situation_for(invitation, survey)
     for question in survey.questions:
-        if question.prefill == "last_round":
+        if question.prefill == PREFILL_LAST_ROUND:
             value = situation.previous.get(question.id)
         elif question.prefill:
             value = unit_value(invitation, question.prefill)
@@ -92,7 +97,7 @@ def open_response(invitation: Invitation, loaded: LoadedSurvey) -> Response:
             continue
         if value not in (None, "", [], {}):
             answers[question.id] = value
-            if question.prefill == "last_round":
+            if question.prefill == PREFILL_LAST_ROUND:
                 carried_over.append(question.id)
     response = Response(invitation=invitation, answers=answers, warnings={},
                         sections_saved=[], carried_over=carried_over, status="draft",

@@ -12,9 +12,6 @@ from flask_login import current_user
 from extensions import db, login_manager
 from models import User
 
-#: endpoint → roles; filled by ``roles_required`` so a test can prove every staff route is guarded
-GUARDED: dict[str, tuple[str, ...]] = {}
-
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:

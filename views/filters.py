@@ -94,12 +94,10 @@ def register(app: Flask) -> None:
     app.add_template_filter(web.long_datetime, "long_datetime")
     app.add_template_filter(
         lambda d: web.long_date(d) if isinstance(d, date) else "", "long_date")
-    app.add_template_filter(lambda n, *forms: polish_plural(n, *forms), "plural")
     app.add_template_filter(lambda s: translate(STATUS_LABELS.get(s, s)), "status_label")
     app.add_template_filter(lambda r: translate(ROLES.get(r, r)), "role_label")
     app.add_template_filter(lambda s: translate(ROUND_STATUSES.get(s, s)), "round_status")
     app.add_template_filter(percent, "percent")
-    app.add_template_filter(web.number, "number")
     #: a message of a plain library or a label marked with N_, in the current language;
     #: unlike ``_()`` in a template, the result is escaped like any text
     app.add_template_filter(translate, "tr")

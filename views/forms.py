@@ -190,12 +190,6 @@ class UnitImportForm(FlaskForm):
         FileAllowed(["csv", "xlsx"], _l("Dozwolone pliki: CSV albo XLSX."))])
 
 
-class RegisterFileForm(FlaskForm):
-    file = FileField(_l("Plik"), validators=[
-        FileRequired(_l("Wybierz plik.")),
-        FileAllowed(["csv", "xml", "yaml", "yml"], _l("Dozwolone pliki: CSV, XML, YAML."))])
-
-
 class ContactChangeForm(FlaskForm):
     """A unit proposes a new contact person or e-mail; staff confirm it before the register."""
 
