@@ -12,10 +12,10 @@ DEV := ESMON_ENV=development
 #: the port of `make run` (`make run PORT=8080`); the demo's links point at it
 PORT ?= 5000
 
-.PHONY: run serve install test test-browser test-sqlite test-postgres test-js lint bench check-defs clean translations
+.PHONY: run serve install test test-browser test-sqlite test-postgres test-js lint typecheck bench check-defs clean translations
 
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
@@ -40,6 +40,7 @@ serve: install
 ## Every test: SQLite, then PostgreSQL (skipped with a reason when not reachable), then JS.
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(DEV) $(FLASK) surveys check
 	$(DEV) $(BIN)/pytest
 	$(DEV) $(BIN)/pytest --db $(TEST_PG_URL) -m "not sqlite_only"
@@ -68,6 +69,10 @@ translations: install
 
 lint: install
 	$(BIN)/ruff check .
+
+## The type checker on the plain libraries and the services (settings in pyproject.toml).
+typecheck: install
+	$(BIN)/mypy
 
 bench: install
 	$(DEV) $(BIN)/python -m bench

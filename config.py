@@ -20,7 +20,7 @@ from l10n import N_
 from l10n.clock import POLAND
 
 BASE_DIR = Path(__file__).resolve().parent
-DEV_SECRET_KEY = "dev-only-secret-key-change-me"
+DEV_SECRET_KEY = "dev-only-secret-key-change-me"  # noqa: S105  # public on purpose: refused outside development
 #: the statuses an accessibility declaration may state (msgids: the page translates them)
 ACCESSIBILITY_STATUSES = (N_("zgodna"), N_("częściowo zgodna"), N_("niezgodna"))
 

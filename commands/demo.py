@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 import time
-from datetime import date
 from pathlib import Path
 
 import click
@@ -14,6 +13,7 @@ from sqlalchemy import select
 
 from commands.surveys import require_valid_definitions
 from extensions import db
+from l10n.clock import today_in_poland
 from models import Invitation, Territory, User
 from services.demo import DEMO_UNITS, demo_register, make_demo_rounds
 from services.questionnaires import sync_questionnaires
@@ -51,7 +51,7 @@ def demo_command(terc: Path | None) -> None:
     units = demo_register()
     questionnaires = [(q, current_app.extensions["esmon_surveys"].by_key[q.key])
                       for q in sync_questionnaires()]
-    made = make_demo_rounds(questionnaires, units, date.today())
+    made = make_demo_rounds(questionnaires, units, today_in_poland())
     passwords = {email: _account(email, role, name) for email, role, name, _ in DEMO_ACCOUNTS}
     links = _links(made.current)
     db.session.commit()

@@ -38,14 +38,14 @@ class _AnswerRules:
         resolution = form.resolution
         if question.id not in resolution.visible:
             field.errors[:] = []
-            raise StopValidation()
+            raise StopValidation
         if field.process_errors:
-            raise StopValidation()
+            raise StopValidation
         empty = field.data is None or field.data == [] or field.data == ""
         if empty:
             if form.enforce_required and resolution.is_required(question):
                 raise StopValidation(question.kind.required_message)
-            raise StopValidation()
+            raise StopValidation
         problem = question.kind.check_value(question, field.data)
         if problem:
             raise ValidationError(problem)

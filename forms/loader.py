@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+from collections.abc import Set
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +104,7 @@ class _Reader:
                      f"Pole '{key}' musi być liczbą całkowitą od {low} do {high}.", qid)
         return default
 
-    def unknown_keys(self, data: LineDict, allowed: set[str], what: str,
+    def unknown_keys(self, data: LineDict, allowed: Set[str], what: str,
                      qid: str | None = None) -> None:
         for key in data:
             if key not in allowed:
@@ -180,10 +181,10 @@ class _Reader:
             return None
         sections = [self.section(raw, line, choice_lists)
                     for raw, line in zip(raw_sections, raw_sections.item_lines, strict=True)]
-        sections = [s for s in sections if s is not None]
+        found = [s for s in sections if s is not None]
         survey = Survey(
             key=key, version=version, title=title, unit_kinds=tuple(kinds), period=period,
-            sections=tuple(sections), source_name=self.name,
+            sections=tuple(found), source_name=self.name,
             checksum=hashlib.sha256(text.encode()).hexdigest(),
             description=self.text(data, "description"),
         )

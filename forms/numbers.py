@@ -82,7 +82,8 @@ def parse_number(text: str, *, places: int | None = None, integer: bool = False)
         value = -value
     if abs(value) >= MAX_ABS_VALUE:
         raise NumberFormatError(N_("Liczba jest za duża."))
-    decimals = -value.as_tuple().exponent if value.as_tuple().exponent < 0 else 0
+    exponent = value.as_tuple().exponent
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     if integer and value != value.to_integral_value():
         raise NumberFormatError(N_("Wpisz liczbę całkowitą (bez części ułamkowej)."))
     if integer:

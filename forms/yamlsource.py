@@ -28,10 +28,10 @@ class LineList(list):
 
 
 #: libyaml's parser when PyYAML was built with it (≈8× faster), else the pure-Python one
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _LineLoader(_BaseLoader):
+class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]  # chosen at import time
     """A safe loader whose mappings and sequences carry their line numbers (1-based)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:

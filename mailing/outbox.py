@@ -78,7 +78,7 @@ def requeue_stale(session: Session, *, now: datetime, timeout: timedelta) -> int
                 last_error=f"Wysyłkę przerwano (brak potwierdzenia w ciągu "
                            f"{int(timeout.total_seconds())} s); wiadomość wróciła do kolejki.")
         .execution_options(synchronize_session=False))
-    return result.rowcount
+    return result.rowcount  # type: ignore[attr-defined]  # an UPDATE's CursorResult
 
 
 def claim_batch(session: Session, *, worker_id: str, size: int, now: datetime) -> list[Claimed]:
@@ -200,7 +200,7 @@ def status_counts(round_id: int | None = None) -> dict[str, int]:
     if round_id is not None:
         query = query.where(OutboxMessage.round_id == round_id)
     counts = dict.fromkeys(OUTBOX_STATUSES, 0)
-    counts.update({status: n for status, n in db.session.execute(query)})
+    counts.update(dict(db.session.execute(query)))
     return counts
 
 

@@ -226,5 +226,6 @@ def _option_rows(submitted: pd.DataFrame, key: pd.Series, column: Column) -> lis
     meta = (column.name, column.question_id, column.label)
     return [
         ((*meta, CHOSEN, "count"), _values(chosen, total, int)),
-        ((*meta, SHARE, "share"), _values(share, total / n_total if n_total else None, float)),
+        ((*meta, SHARE, "share"),
+         _values(share, total / n_total if total is not None and n_total else None, float)),
     ]

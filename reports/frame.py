@@ -171,7 +171,9 @@ def _question_columns(q: Question, section: str, sensitive: bool, year: int | No
             for c in q.choices]
     if value_kind == "cells":
         cell = q.kind.cell_kind(q)
-        cell_value = cell.value_kind_for(q)
+        cell_value = cell.value_kind_for(q) if cell is not None else None
+        assert cell is not None, "a table has a cell type"
+        assert cell_value is not None, "a table's cells are numbers"
         return [col(f"{q.id}__{r.id}__{c.id}", "number", f"{q.label} — {r.label} — {c.label}",
                     places=cell.places(q), unit=NUMBER_UNITS[cell_value],
                     value_kind=cell_value)

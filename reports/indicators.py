@@ -219,7 +219,8 @@ class _Reader:
         if "name" in raw and not (isinstance(name, str) and name.strip()):
             self.problem(raw.line_of("name"), "bad_value", "Nazwa wskaźnika nie może być pusta.",
                          subject)
-        if None in (formula, unit, direction, target, target_year) or not subject:
+        if (formula is None or unit is None or direction is None or target is None
+                or target_year is None or not subject):
             return None
         return Indicator(subject, str(name), formula, unit, direction, target, target_year,
                          baseline, baseline_year, str(raw.get("source") or ""),

@@ -258,7 +258,7 @@ def _indicators(book: _Book, results: Sequence[IndicatorResult], with_chart: boo
         formats = [None] * 4 + [fmt, "count", fmt, "count", None, fmt, None, "share"]
         for c, (value, cell_fmt) in enumerate(zip(cells, formats, strict=True)):
             if c == 1:
-                book.string(ws, r, c, value, wrap=True)
+                book.string(ws, r, c, str(value or ""), wrap=True)
             else:
                 book.value(ws, r, c, value, cell_fmt)
     if not with_chart:

@@ -40,7 +40,7 @@ def year_over_year(current: Aggregate, previous: Aggregate,
     renamed_to = {new_id: old_id for old_id, new_id in renames.items()}
     records: list[tuple[Any, ...]] = []
     for key in [*new, *(k for k in old if k not in new)]:
-        meta = new.get(key, old.get(key))
+        meta = new.get(key) or old[key]
         column, question = key[0], meta["pytanie"]
         note = _note(key in new, key in old, question, current_questions, previous_questions,
                      renamed_to)

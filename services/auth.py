@@ -71,7 +71,7 @@ def attempt_login(email: str, password: str, remote_addr: str) -> LoginOutcome:
     email = email.strip().lower()
     if (_recent_failures(email=email, remote_addr=remote_addr) >= MAX_FAILURES_PER_ACCOUNT
             or _recent_failures(remote_addr=remote_addr) >= MAX_FAILURES_PER_ADDRESS):
-        raise LoginThrottled()
+        raise LoginThrottled
     user = db.session.scalar(select(User).filter_by(email=email))
     if user is None or not user.is_enabled:
         check_password_hash(_dummy_hash(), password)  # the same work: no account is told apart
@@ -80,7 +80,7 @@ def attempt_login(email: str, password: str, remote_addr: str) -> LoginOutcome:
         ok = user.check_password(password)
     db.session.add(LoginAttempt(email=email, remote_addr=remote_addr, succeeded=ok))
     record("login" if ok else "login_failed", user, summary=email, actor=user if ok else None)
-    if ok:
+    if ok and user is not None:
         user.last_login_at = utcnow()
     db.session.flush()
     return LoginOutcome(user if ok else None)
@@ -118,7 +118,7 @@ def unlock(remote_addr: str, email: str | None = None) -> int:
     if email is not None:
         query = query.where(LoginAttempt.email == email)
     lifted = db.session.execute(query.values(cleared_at=utcnow())
-                                .execution_options(synchronize_session=False)).rowcount
+                                .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
     record("login_unlock", None, summary=f"{email or '*'} z adresu {remote_addr}",
            after={"email": email, "remote_addr": remote_addr, "failures": lifted})
     db.session.flush()

@@ -126,7 +126,7 @@ def _snapshot(engine: Engine) -> Connection:
         return connection
     connection = engine.connect()
     raw = connection.connection.dbapi_connection
-    if engine.dialect.name == "sqlite" and not raw.in_transaction:
+    if engine.dialect.name == "sqlite" and raw is not None and not raw.in_transaction:
         # pysqlite opens transactions only before writes; a read snapshot needs an explicit one
         connection.exec_driver_sql("BEGIN")
     return connection
@@ -270,7 +270,7 @@ def _begin_for_savepoints(connection: Connection) -> None:
     """SQLite (pysqlite) begins a transaction only before a write, so a first SAVEPOINT would
     begin — and its release commit — one of its own: begin the real one first."""
     raw = connection.connection.dbapi_connection
-    if connection.dialect.name == "sqlite" and not raw.in_transaction:
+    if connection.dialect.name == "sqlite" and raw is not None and not raw.in_transaction:
         connection.exec_driver_sql("BEGIN")
 
 
@@ -284,8 +284,9 @@ def _reset_sequences(connection: Connection) -> None:
             continue
         for column in keys:
             if column.autoincrement in (True, "auto"):
+                # table and column names come from the metadata, not from input
                 connection.execute(sa.text(
-                    f"SELECT setval(pg_get_serial_sequence(:table, :column), "
+                    f"SELECT setval(pg_get_serial_sequence(:table, :column), "  # noqa: S608
                     f'COALESCE((SELECT MAX("{column.name}") FROM "{table.name}"), 1), '
                     f'(SELECT MAX("{column.name}") FROM "{table.name}") IS NOT NULL)'),
                     {"table": table.name, "column": column.name})

@@ -37,8 +37,8 @@ def _total(value: Any) -> Decimal | None:
         return None
     cells = [_number(v) for row in value.values() if isinstance(row, dict)
              for v in row.values()]
-    cells = [c for c in cells if c is not None]
-    return sum(cells, Decimal(0)) if cells else None
+    numbers = [c for c in cells if c is not None]
+    return sum(numbers, Decimal(0)) if numbers else None
 
 
 def _comparable(question: Question, value: Any) -> Decimal | None:

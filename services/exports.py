@@ -182,7 +182,7 @@ def write_workbook(out: Any, content: ReportContent) -> None:
     write_report(out, content, translate=translate)
 
 
-def record_export(report: ReportRequest, info: ReportInfo, file_format: str) -> None:
+def record_export(report: ReportRequest, info: RoundInfo, file_format: str) -> None:
     """A report left the system (a download or a file from the CLI): the audit log says so."""
     record("export", None, summary=f"{TITLES[report.kind]} — {info.label}",
            after={"round": report.round_id, "kind": report.kind, "levels": list(report.levels),

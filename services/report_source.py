@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from forms.loader import load_survey_text
 from forms.model import Survey
@@ -26,6 +26,10 @@ from models import (
     Territory,
     Unit,
 )
+
+#: ``db.session`` in the app (a scoped session) or a plain ``Session`` in the benchmarks
+AnySession = Session | scoped_session[Any]
+
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ class RoundInfo:
         return f"{self.title} (runda nr {self.id})"
 
 
-def round_info(session: Session, round_id: int) -> RoundInfo:
+def round_info(session: AnySession, round_id: int) -> RoundInfo:
     """:raise LookupError: when there is no such round."""
     round_ = session.get(Round, round_id)
     if round_ is None:
@@ -54,7 +58,7 @@ def round_info(session: Session, round_id: int) -> RoundInfo:
                      q.version)
 
 
-def round_survey(session: Session, round_id: int) -> Survey:
+def round_survey(session: AnySession, round_id: int) -> Survey:
     """The definition the round was launched with (its stored text, not today's file)."""
     questionnaire = session.scalars(
         select(Questionnaire).join(Round).where(Round.id == round_id)).one()
@@ -64,7 +68,7 @@ def round_survey(session: Session, round_id: int) -> Survey:
     return survey
 
 
-def previous_round_id(session: Session, round_id: int) -> int | None:
+def previous_round_id(session: AnySession, round_id: int) -> int | None:
     """The latest round of the same questionnaire key with an earlier reporting year."""
     info = round_info(session, round_id)
     return session.scalar(
@@ -73,21 +77,21 @@ def previous_round_id(session: Session, round_id: int) -> int | None:
         .order_by(Round.reporting_year.desc(), Round.id.desc()).limit(1))
 
 
-def invitation_count(session: Session, round_id: int) -> int:
+def invitation_count(session: AnySession, round_id: int) -> int:
     """How many records ``round_records`` will yield (for a progress bar)."""
     return session.scalar(select(func.count(Invitation.id))
                           .where(Invitation.round_id == round_id,
                                  Invitation.withdrawn_at.is_(None))) or 0
 
 
-def territory_names(session: Session) -> dict[str, str]:
+def territory_names(session: AnySession) -> dict[str, str]:
     """Powiat and województwo code → register name."""
     rows = session.execute(select(Territory.code, Territory.name)
                            .where(Territory.level.in_(("powiat", "wojewodztwo"))))
-    return {code: name for code, name in rows}
+    return dict(rows)
 
 
-def round_records(session: Session, round_id: int, chunk_size: int = 2000
+def round_records(session: AnySession, round_id: int, chunk_size: int = 2000
                   ) -> Iterator[dict[str, Any]]:
     """One record per invitation of the round, streamed ``chunk_size`` rows at a time."""
     names = territory_names(session)
@@ -114,14 +118,14 @@ def round_records(session: Session, round_id: int, chunk_size: int = 2000
             }
 
 
-def subregion_schemes(session: Session) -> list[str]:
+def subregion_schemes(session: AnySession) -> list[str]:
     return list(session.scalars(select(SubregionAssignment.scheme).distinct()
                                 .order_by(SubregionAssignment.scheme)))
 
 
-def podregion_mapping(session: Session, scheme: str) -> dict[str, str]:
+def podregion_mapping(session: AnySession, scheme: str) -> dict[str, str]:
     """Powiat code → subregion name under one division (``nuts3``, a ROPS's own areas …)."""
     rows = session.execute(select(SubregionAssignment.powiat_code,
                                   SubregionAssignment.subregion_name)
                            .where(SubregionAssignment.scheme == scheme))
-    return {code: name for code, name in rows}
+    return dict(rows)

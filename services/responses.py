@@ -278,7 +278,7 @@ def submission_issues(response: Response, loaded: LoadedSurvey) -> list[Issue]:
             held_issues[question.id] = Issue(survey.section(question.section_id), question,
                                              name, entry["message"])
     for section in survey.sections:
-        data = MultiDict()
+        data: MultiDict[str, Any] = MultiDict()
         for question in section.questions:
             if question.is_input and question.id in response.answers:
                 for name, values in question.kind.formdata(

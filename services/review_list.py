@@ -135,7 +135,7 @@ def _filtered(round_id: int, chosen: ResponseFilter) -> Select:
 def _order(chosen: ResponseFilter) -> list:
     name = polish(Unit.name)
     stage_rank = case(*((stage_column() == s, i) for i, s in enumerate(STAGES)), else_=99)
-    orders = {
+    orders: dict[str, list[Any]] = {
         "nazwa": [name], "-nazwa": [name.desc()],
         "powiat": [polish(Powiat.name), name], "rodzaj": [Unit.kind, name],
         "stan": [stage_rank, name],
@@ -167,12 +167,12 @@ def response_page(round_id: int, chosen: ResponseFilter,
     rows = db.session.execute(query.order_by(*_order(chosen))
                               .offset((page - 1) * page_size).limit(page_size)).all()
     stage = stage_column()
-    counts = dict(db.session.execute(
+    counts: dict[str, int] = dict(db.session.execute(
         select(stage, func.count()).select_from(Invitation)
         .outerjoin(Response, Response.invitation_id == Invitation.id)
         .where(Invitation.round_id == round_id, Invitation.withdrawn_at.is_(None))
         .group_by(stage)).all())
-    return ResponsePage(rows, total, page, pages, {s: counts.get(s, 0) for s in STAGES})
+    return ResponsePage(list(rows), total, page, pages, {s: counts.get(s, 0) for s in STAGES})
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,10 @@ def neighbours(round_id: int, chosen: ResponseFilter, response_id: int) -> Neigh
     row = db.session.execute(select(ranked.c.before, ranked.c.after, ranked.c.position,
                                     ranked.c.count)
                              .where(ranked.c.response_id == response_id)).first()
-    return Neighbours(row.before, row.after, row.position, row.count) if row else None
+    if row is None:
+        return None
+    before, after, position, count = row
+    return Neighbours(before, after, position, count)
 
 
 def clean_submitted(round_id: int, chosen: ResponseFilter) -> list[tuple[int, str]]:
@@ -228,4 +231,4 @@ def awaiting_review() -> list[tuple[int, str, int, datetime | None]]:
             .where(Response.status == "submitted", Invitation.withdrawn_at.is_(None)))
         .group_by(Round.id, Round.title)
         .order_by(func.min(Response.submitted_at))).all()
-    return [tuple(row) for row in rows]
+    return [(row[0], row[1], row[2], row[3]) for row in rows]

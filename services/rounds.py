@@ -7,10 +7,12 @@ unit, closing, reopening and deleting a draft. Views only parse, call, commit an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, delete, or_, select
+from sqlalchemy import Select, delete, or_, select, true
 
 from extensions import db
 from models import (
@@ -52,8 +54,10 @@ class RoundSelection:
     @classmethod
     def from_json(cls, data: dict | None) -> RoundSelection:
         data = data or {}
-        return cls(**{name: tuple(value) if isinstance(value, list) else value
-                      for name, value in data.items() if name in cls.__dataclass_fields__})
+        fields: dict[str, Any] = {name: tuple(value) if isinstance(value, list) else value
+                                  for name, value in data.items()
+                                  if name in cls.__dataclass_fields__}
+        return cls(**fields)
 
     def to_json(self) -> dict:
         return {name: list(value) if isinstance(value, tuple) else value
@@ -198,8 +202,9 @@ def round_recipients(round_: Round) -> list[Unit]:
     query = _eligible(unit_kinds)
     by_criteria = _narrowed(query, kinds=list(chosen.kinds), powiats=list(chosen.powiats),
                             powiats_of_subregion=list(chosen.subregion_powiats))
+    criteria = by_criteria.whereclause if by_criteria.whereclause is not None else true()
     wanted = Unit.id.in_(chosen.added) if chosen.manual else or_(
-        by_criteria.whereclause, Unit.id.in_(chosen.added))
+        criteria, Unit.id.in_(chosen.added))
     query = query.where(wanted)
     if chosen.excluded:
         query = query.where(Unit.id.not_in(chosen.excluded))
@@ -212,8 +217,8 @@ def uninvited_recipients(round_: Round) -> list[Unit]:
     return [unit for unit in round_recipients(round_) if unit.id not in invited]
 
 
-def change_selection(round_: Round, *, add: list[Unit] = (), exclude: list[Unit] = (),
-                     restore: list[Unit] = ()) -> None:
+def change_selection(round_: Round, *, add: Sequence[Unit] = (), exclude: Sequence[Unit] = (),
+                     restore: Sequence[Unit] = ()) -> None:
     """Add units to a draft's recipients by hand, or leave some out (and undo that)."""
     chosen = RoundSelection.from_json(round_.selection)
     added = [*chosen.added, *(u.id for u in add if u.id not in chosen.added)]

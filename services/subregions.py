@@ -177,7 +177,7 @@ def _first_alias(text: str) -> int | None:
     """The line of the first anchor or alias in a YAML text, or ``None`` (events only)."""
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            return event.start_mark.line + 1
+            return event.start_mark.line + 1 if event.start_mark else 1
     return None
 
 
@@ -192,7 +192,9 @@ def _check(entries: list[_Entry]) -> list[RowProblem]:
     if not entries:
         return [RowProblem(None, "", gettext("Plik nie przypisuje żadnego powiatu."))]
     powiats = set(db.session.scalars(select(Territory.code).where(Territory.level == "powiat")))
-    problems, seen, codes = [], {}, {}
+    problems: list[RowProblem] = []
+    seen: dict[str, int | None] = {}
+    codes: dict[str, str | None] = {}
     for entry in entries:
         if not (len(entry.powiat) == 4 and entry.powiat.isdigit()):
             problems.append(RowProblem(entry.row, entry.powiat_column,

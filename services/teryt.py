@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import csv
 import io
-import xml.etree.ElementTree as ET
+import xml.etree.ElementTree as ET  # noqa: S405  # only for ParseError; parsing is defusedxml's
 import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as defused_tree
 from sqlalchemy import func, select
 
 from extensions import db
@@ -97,7 +99,10 @@ def _unzip(data: bytes) -> tuple[bytes, str]:
 
 def _read_xml(text: str) -> list[TercRow]:
     try:
-        root = ET.fromstring(text)
+        root = defused_tree.fromstring(text)
+    except DefusedXmlException as err:
+        raise TercFormatError(f"Plik XML zawiera konstrukcje, których nie wczytujemy "
+                              f"(encje, DTD): {echo(err)}.") from err
     except ET.ParseError as err:
         line, column = err.position
         raise TercFormatError(f"Plik XML jest uszkodzony (linia {line}, znak {column + 1}): "
@@ -137,7 +142,7 @@ def _csv_rows(reader) -> list[TercRow]:
     if missing:
         raise TercFormatError(f"Wiersz 1: brak kolumn {', '.join(missing)} (oczekiwano "
                               f"nagłówka {';'.join(COLUMNS)}, kolumny oddzielone średnikiem).")
-    rows = []
+    rows: list[TercRow] = []
     for number, record in enumerate(reader, start=2):
         if not any(cell.strip() for cell in record):
             continue
@@ -311,8 +316,8 @@ def rodz_map_on(on_date: date, codes: list[str] | None = None) -> dict[str, str]
               .group_by(TerritoryVersion.code))
     if codes is not None:
         newest = newest.where(TerritoryVersion.code.in_(codes))
-    newest = newest.subquery()
+    latest = newest.subquery()
     query = select(TerritoryVersion.code, TerritoryVersion.rodz).join(
-        newest, (TerritoryVersion.code == newest.c.code)
-        & (TerritoryVersion.valid_on == newest.c.on))
-    return {code: rodz for code, rodz in db.session.execute(query)}
+        latest, (TerritoryVersion.code == latest.c.code)
+        & (TerritoryVersion.valid_on == latest.c.on))
+    return {code: rodz for code, rodz in db.session.execute(query) if rodz is not None}

@@ -128,7 +128,8 @@ def import_units(data: bytes, filename: str) -> UnitsImport:
         result.problems.sort(key=lambda p: p.row or 0)
         return result
     for item in parsed:
-        _apply(item, register, result)
+        if item is not None:  # always, once no row has a problem
+            _apply(item, register, result)
     db.session.flush()
     _audit(result, filename)
     return result
@@ -161,10 +162,10 @@ def _parse_row(row: Row, table: Table, register: _Register,
     teryt, message = register.territory(row, "teryt")
     if message:
         problem("teryt", message)
-    elif kind in GMINA_KINDS and register.levels[teryt] != "gmina":
+    elif kind in GMINA_KINDS and register.levels.get(teryt or "") != "gmina":
         problem("teryt", gettext("jednostka rodzaju %(kind)s wymaga kodu gminy (6 cyfr), jest "
                                  "%(code)s", kind=kind, code=teryt))
-    elif kind in POWIAT_KINDS and register.levels[teryt] != "powiat":
+    elif kind in POWIAT_KINDS and register.levels.get(teryt or "") != "powiat":
         problem("teryt", gettext("jednostka rodzaju %(kind)s wymaga kodu powiatu (4 cyfry), jest "
                                  "%(code)s", kind=kind, code=teryt))
     emails, invalid = parse_addresses(row.get("email"))
@@ -175,7 +176,7 @@ def _parse_row(row: Row, table: Table, register: _Register,
         problem("email", gettext("brak adresu e-mail"))
     optional = _optional_values(row, problem)
     problems.extend(found)
-    if found:
+    if found or kind is None or teryt is None:
         return None
     return _Parsed(row.number, kind, teryt, name, ", ".join(emails), optional)
 
@@ -317,7 +318,7 @@ def _jst_emails(data: bytes | None, filename: str, codes: set[str], kind: str,
                               row=first_row[code])
         if message:
             result.problems.append(RowProblem(row.number, table.header("teryt"), message))
-        else:
+        elif code is not None:
             first_row[code] = row.number
         valid, invalid = parse_addresses(row.get("email"))
         if invalid or not valid:

@@ -86,7 +86,7 @@ def test_polish_catalog_has_polish_plural_forms_and_leaves_other_texts_alone():
         assert len(message.string) == 3, message.id
         assert all(message.string), message.id
         assert message.string[0] == message.id[0], "1: the singular msgid itself"
-        for n in range(0, 130):
+        for n in range(130):
             index = plural(n)
             assert index == (0 if n == 1 else 1 if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14
                              else 2), n

@@ -109,7 +109,7 @@ def _errors(page) -> list[str]:
 def test_invalid_number_gets_polish_message_and_nothing_is_stored(app, world, client, fields,
                                                                   message):
     _start(world, client)
-    answers = {k: v for k, v in JST.items()}
+    answers = dict(JST.items())
     survey = _survey(app, "jst-annual")
     data = section_post(survey, "d6", answers)
     data.update({k: [v] for k, v in fields.items()})
@@ -154,7 +154,7 @@ def test_hidden_question_answer_is_not_stored(app, world, client):
     assert page.status_code == 302, _errors(page)
     stored = _stored(app).answers
     assert stored["klauzule_stosowane"] == "no"
-    assert not any(k.startswith("klauzule_liczba") or k.startswith("klauzule_wartosc")
+    assert not any(k.startswith(("klauzule_liczba", "klauzule_wartosc"))
                    for k in stored)
 
 

@@ -221,8 +221,8 @@ def test_concurrent_saves_one_wins_other_sees_conflict(app, world):
     hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">',
                              conflict.text))
     assert hidden["q_pracownicy_przeszkoleni"] == "8"
-    resend = {k: v for k, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">',
-                                          conflict.text)}
+    resend = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">',
+                                          conflict.text))
     assert second.post("/ankieta/sekcja/d6", data=resend).status_code == 302
     assert _response(app).answers["pracownicy_przeszkoleni"] == 8
 

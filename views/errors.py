@@ -81,7 +81,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(err: Exception):
         db.session.rollback()
-        app.logger.exception("Nieobsłużony błąd: %s", err)
+        app.logger.error("Nieobsłużony błąd: %s", err, exc_info=err)
         title, message = _title_and_message(500)
         return render_template("errors/page.html", title=title, message=message,
                                code=500), 500
