@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import Territory, TerritoryVersion
-from services.teryt import TercFormatError, import_terc, rodz_map_on, rodz_on
+from services.teryt import TercFormatError, import_terc, read_terc, rodz_map_on, rodz_on
 
 SAMPLE_TERC = Path(__file__).resolve().parent.parent / "demo" / "terc_sample.csv"
 REAL_TERC = Path("/work/shared/data/teryt/TERC_Urzedowy_2025-01-01.xml")
@@ -259,3 +259,16 @@ def test_real_register_counts(app):
         assert summary.versions == 16 + 380 + 2479
         assert db.session.get(Territory, "160402").teryt7 == "1604023"
         assert db.session.get(Territory, "020101").display_name == "Bolesławiec (gmina miejska)"
+
+
+@pytest.mark.parametrize("payload", [
+    # billion laughs: nested entities that expand to gigabytes
+    '<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+    "<teryt><catalog><row><NAZWA>&b;</NAZWA></row></catalog></teryt>",
+    # an external entity reading a file of the server
+    '<?xml version="1.0"?><!DOCTYPE t [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    "<teryt><catalog><row><NAZWA>&x;</NAZWA></row></catalog></teryt>",
+])
+def test_xml_with_entities_is_refused_before_it_is_read(payload):
+    with pytest.raises(TercFormatError, match="encje, DTD"):
+        read_terc(payload.encode(), "TERC.xml")
