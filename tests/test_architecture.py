@@ -15,6 +15,8 @@ A failure names the importing module, the line and the forbidden module.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -203,6 +205,25 @@ def test_the_guard_fails_on_a_forbidden_edge_and_a_cycle(tmp_path, monkeypatch):
         "forms/bad.py:3: forms.bad → flask", "forms/bad.py:3: forms.bad → flask.request"]
     assert find_cycle(import_graph("module")) == ["services.a", "services.b", "services.a"]
     assert find_cycle(import_graph("package")) is None
+
+
+def test_plain_libraries_run_without_flask_or_the_database():
+    """At run time too: importing every module of the plain libraries loads no Flask, no models.
+
+    The static walk above sees this package's imports; this also catches a third-party module
+    that pulls Flask in.
+    """
+    plain = sorted(module for module in MODULES if module.split(".")[0] in ("forms", "reports",
+                   "l10n") and module not in EXCEPTIONS and not module.endswith("__main__"))
+    code = ("import importlib, sys\n"
+            f"for name in {plain!r}:\n    importlib.import_module(name)\n"
+            "loaded = sorted(m for m in sys.modules if m.split('.')[0] in "
+            f"{FLASK + APPLICATION!r})\n"
+            "assert not loaded, loaded\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert len(plain) > 30
 
 
 def test_type_checking_imports_are_not_dependencies(tmp_path, monkeypatch):
