@@ -200,7 +200,7 @@ def status_counts(round_id: int | None = None) -> dict[str, int]:
     if round_id is not None:
         query = query.where(OutboxMessage.round_id == round_id)
     counts = dict.fromkeys(OUTBOX_STATUSES, 0)
-    counts.update(dict(db.session.execute(query)))
+    counts.update(dict(db.session.execute(query).all()))
     return counts
 
 

@@ -88,7 +88,7 @@ def territory_names(session: AnySession) -> dict[str, str]:
     """Powiat and województwo code → register name."""
     rows = session.execute(select(Territory.code, Territory.name)
                            .where(Territory.level.in_(("powiat", "wojewodztwo"))))
-    return dict(rows)
+    return dict(rows.all())  # a Result has keys(): dict() would read it as a mapping
 
 
 def round_records(session: AnySession, round_id: int, chunk_size: int = 2000
@@ -128,4 +128,4 @@ def podregion_mapping(session: AnySession, scheme: str) -> dict[str, str]:
     rows = session.execute(select(SubregionAssignment.powiat_code,
                                   SubregionAssignment.subregion_name)
                            .where(SubregionAssignment.scheme == scheme))
-    return dict(rows)
+    return dict(rows.all())  # a Result has keys(): dict() would read it as a mapping
