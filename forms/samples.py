@@ -34,6 +34,7 @@ from forms.expressions.values import as_number
 from forms.logic import Situation, constraint_failures, resolve, typed_answers, warnings_for
 from forms.model import Question, Survey
 from forms.types import NUMBER_KINDS
+from l10n.clock import today_in_poland
 
 COMPARISONS = frozenset({"=", "!=", "<", "<=", ">", ">="})
 #: attempts at a whole response before giving up
@@ -213,7 +214,7 @@ class _Drawer:
         elif high is not None and high > low:
             first = low + (high - low) * Decimal(str(rng.uniform(0.15, 0.75)))
         elif kind == "year":
-            first = Decimal((self.situation.reporting_year or date.today().year)
+            first = Decimal((self.situation.reporting_year or today_in_poland().year)
                             - rng.randint(0, 5))
         else:
             part = self._scale(question, kind) if kind in ("count", "amount") else None
@@ -304,7 +305,7 @@ class _Drawer:
         cells = question.cell_ids()
         weights = {r.id: (rng.expovariate(1.0) if rng.random() < 0.6 else 0.05)
                    for r in question.rows}
-        table = {cell: 0 for cell in cells}
+        table = dict.fromkeys(cells, 0)
         filled: set[tuple[str, str]] = set()
         for support, target in sorted(self._table_sums(question), key=lambda s: len(s[0])):
             free = [cell for cell in cells if cell in support and cell not in filled]
@@ -320,7 +321,7 @@ class _Drawer:
 
     def _table_sums(self, question: Question) -> list[tuple[set[tuple[str, str]], int]]:
         """The cells each ``=`` rule of the table adds up, and the whole number they make."""
-        empty = {cell: 0 for cell in question.cell_ids()}
+        empty = dict.fromkeys(question.cell_ids(), 0)
         sums = []
         for check in question.constraints:
             node = check.rule.ast
@@ -359,7 +360,7 @@ class _Drawer:
     def _dates(self, question: Question) -> list[Any]:
         rng = self.rng
         last = self.previous.get(question.id)
-        year = self.situation.reporting_year or date.today().year
+        year = self.situation.reporting_year or today_in_poland().year
         start = date(year - 12, 1, 1)
         values = [start + timedelta(days=rng.randint(0, 12 * 365))]
         if isinstance(last, str):

@@ -20,12 +20,12 @@ from extensions import db
 from forms.logic import Situation
 from forms.registry import LoadedSurvey
 from forms.samples import Sample, SamplePlace, sample_answers
+from l10n.clock import today_in_poland
 from models import Invitation, Questionnaire, Response, Round, Territory, Unit
 from services.responses import (
     open_response,
     previous_response,
     submit,
-    today_in_poland,
     unit_value,
 )
 from services.review import accept, add_version, return_for_correction
@@ -237,7 +237,7 @@ def _sample(loaded: LoadedSurvey, invitation: Invitation, register: dict,
                         home=unit.teryt, register=register,
                         fixed={k: v for k, v in fixed.items() if v not in (None, "")})
     situation = Situation(reporting_year=invitation.round.reporting_year,
-                          today=today_in_poland(), previous=previous)
+                          today=today_in_poland().isoformat(), previous=previous)
     return sample_answers(survey, situation, rng, place)
 
 

@@ -40,6 +40,13 @@ def territories_in_territory(query: Query) -> Query:
     return query.where(Territory.code.startswith(prefix)) if prefix else query
 
 
+def territories_of_region(levels: tuple[str, ...]) -> list[Territory]:
+    """Gminas and/or powiats of the deployment's territory, in Polish alphabetical order."""
+    rows = db.session.scalars(
+        territories_in_territory(select(Territory).where(Territory.level.in_(levels)))).all()
+    return sorted(rows, key=lambda t: polish_sort_key(t.display_name))
+
+
 def territory_choices(levels: tuple[str, ...]) -> list[SelectChoice]:
     """Choices (value = code) of the territory's gminas and/or powiats, labelled as the
     pick-lists label them (a gmina with its powiat), cached for the request."""
