@@ -75,10 +75,11 @@ class FigureSheets:
             r = first + i
             self._text(ws, r, 0, category)
             for c, (_, values, fmt) in enumerate(numeric, start=1):
-                if values[i] is not None:
-                    ws.write_number(r, c, float(values[i]), self.number_formats[fmt])
-            for c, (_, values) in enumerate(spec.details, start=1 + len(numeric)):
-                self._text(ws, r, c, values[i])
+                value = values[i]
+                if value is not None:
+                    ws.write_number(r, c, float(value), self.number_formats[fmt])
+            for c, (_, texts) in enumerate(spec.details, start=1 + len(numeric)):
+                self._text(ws, r, c, texts[i])
         last = first + len(spec.categories) - 1
         sheet = ws.get_name()
         chart = self._native(spec, sheet, first, last, numeric)

@@ -11,6 +11,7 @@ import io
 import math
 import textwrap
 from collections.abc import Callable
+from typing import Any
 
 import matplotlib
 
@@ -29,7 +30,7 @@ from reports.classes import NO_DATA, NO_DATA_COLOR, format_value  # noqa: E402
 from reports.maps import MapSpec  # noqa: E402
 
 Translate = Callable[[str], str]
-STYLE = {
+STYLE: Any = {  # matplotlib types its rc keys as a Literal of every setting
     "font.family": "DejaVu Sans",
     "font.size": 9,
     "svg.fonttype": "none",
