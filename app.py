@@ -75,6 +75,11 @@ def register_extensions(app: Flask) -> None:
     inline.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    from sqlalchemy.orm import Session
+
+    from services import scoping
+
+    scoping.install(Session)
     Babel(app, locale_selector=_select_locale)
 
 
@@ -133,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
         errors,
         exports,
         filters,
+        organisations,
         outbox,
         pages,
         register,
@@ -159,6 +165,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(register.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(outbox.bp)
+    app.register_blueprint(organisations.bp)
     app.register_blueprint(respond.bp)
     from views import autosave
 
@@ -183,9 +190,10 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(mail_worker_command)
     app.cli.add_command(mail_test_command)
     app.cli.add_command(users.group)
-    from commands import maps, reports
+    from commands import maps, organisations, reports
 
     app.cli.add_command(maps.group)
+    app.cli.add_command(organisations.group)
 
     app.cli.add_command(reports.group)
     from commands import subregions, units

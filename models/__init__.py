@@ -4,6 +4,7 @@ from models.audit_event import AuditEvent
 from models.contact_change import ContactChange
 from models.invitation import Invitation, InvitationToken
 from models.login_attempt import LoginAttempt
+from models.organisation import Organisation
 from models.outbox_message import OutboxMessage
 from models.questionnaire import Questionnaire
 from models.response import Response
@@ -21,6 +22,7 @@ __all__ = [
     "ResponseVersion",
     "Invitation",
     "InvitationToken",
+    "Organisation",
     "OutboxMessage",
     "Questionnaire",
     "Response",

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from l10n import N_
+from models.organisation import owner_default
 from models.types import JSONDocument, UTCDateTime, utcnow
 
 #: action code → Polish description (a msgid), for the log page and its filter
@@ -43,6 +44,9 @@ ACTIONS = {
     "contact_approve": N_("zatwierdzenie zmiany kontaktu"),
     "contact_reject": N_("odrzucenie zmiany kontaktu"),
     "export": N_("pobranie zestawienia"),
+    "organisation_create": N_("utworzenie organizacji"),
+    "user_create": N_("utworzenie konta"),
+    "user_edit": N_("zmiana konta"),
 }
 
 
@@ -65,6 +69,11 @@ class AuditEvent(db.Model):
     summary: Mapped[str] = mapped_column(String(500), default="")
     before: Mapped[dict | None] = mapped_column(JSONDocument)
     after: Mapped[dict | None] = mapped_column(JSONDocument)
+    #: the organisation that owns the row: the actor's (or, for the system, the acting one)
+    #: (``services.scoping`` fills it in on insert)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True,
+                                                 default=owner_default)
     remote_addr: Mapped[str | None] = mapped_column(String(64))
 
     user = relationship("User")
+    organisation = relationship("Organisation")

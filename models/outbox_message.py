@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
+from models.organisation import owner_default
 from models.types import JSONDocument, UTCDateTime, utcnow
 
 OUTBOX_STATUSES = ("queued", "sending", "sent", "failed")
@@ -68,6 +69,13 @@ class OutboxMessage(db.Model):
     #: the round the message belongs to, for the round's mail progress
     round_id: Mapped[int | None] = mapped_column(
         ForeignKey("rounds.id", ondelete="SET NULL"), index=True)
+
+    #: the organisation that owns the message (its round's, else the sender's)
+    #: (``services.scoping`` fills it in on insert)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True,
+                                                 default=owner_default)
+
+    organisation = relationship("Organisation")
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.status}>"

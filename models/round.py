@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from l10n.clock import POLAND
+from models.organisation import owner_default
 from models.questionnaire import Questionnaire
 from models.types import JSONDocument, UTCDateTime, utcnow
 
@@ -55,6 +56,10 @@ class Round(db.Model):
     #: which units the round is for (``services.rounds.RoundSelection`` as JSON): kinds,
     #: powiats, a subregion, an explicit list, units added or left out by hand
     selection: Mapped[dict | None] = mapped_column(JSONDocument)
+    #: the organisation that owns the round
+    #: (``services.scoping`` fills it in on insert)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True,
+                                                 default=owner_default)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     launched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -65,6 +70,7 @@ class Round(db.Model):
     questionnaire: Mapped[Questionnaire] = relationship(back_populates="rounds", lazy="joined")
     invitations: Mapped[list[Invitation]] = relationship(back_populates="round")
     closed_by = relationship("User")
+    organisation = relationship("Organisation")
 
     @property
     def accepts_answers(self) -> bool:

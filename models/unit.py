@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from l10n import N_
+from models.organisation import owner_default
 from models.territory import Territory
 from models.types import UTCDateTime, utcnow
 
@@ -45,11 +46,16 @@ class Unit(db.Model):
     regon: Mapped[str | None] = mapped_column(String(14))
     krs: Mapped[str | None] = mapped_column(String(10))
     contact_person: Mapped[str | None] = mapped_column(String(200))
+    #: the organisation that owns the unit's register entry
+    #: (``services.scoping`` fills it in on insert)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True,
+                                                 default=owner_default)
     #: inactive units stay for history but are not invited any more
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     territory: Mapped[Territory] = relationship(lazy="joined")
+    organisation = relationship("Organisation")
 
     @property
     def email_list(self) -> list[str]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import db
 from l10n import N_
+from models.organisation import owner_default
 from models.types import UTCDateTime, utcnow
 
 #: role → Polish name (a msgid: pages translate it); admins can do everything, coordinators
@@ -32,12 +33,18 @@ class User(UserMixin, db.Model):
     #: 'admin' or 'coordinator'
     role: Mapped[str] = mapped_column(String(16))
     full_name: Mapped[str | None] = mapped_column(String(200))
+    #: the organisation that owns the account: its staff see that organisation's data
+    #: (``services.scoping`` fills it in on insert)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True,
+                                                 default=owner_default)
     is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: raised at every logout: a session cookie carries the generation it was issued in, so
     #: a copy of it stops working the moment its owner logs out
     session_generation: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    organisation = relationship("Organisation", lazy="joined")
 
     def get_id(self) -> str:
         """What Flask-Login keeps in the session: the id and the session generation."""

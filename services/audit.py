@@ -26,6 +26,7 @@ def record(action: str, obj: Any = None, *, summary: str = "", before: dict | No
         before=before,
         after=after,
         remote_addr=request.remote_addr if has_request_context() else None,
+        organisation_id=getattr(user, "organisation_id", None),
     )
     db.session.add(event)
     return event

@@ -24,6 +24,7 @@ from mailing.links import LINK_PLACEHOLDER
 from mailing.outbox import add_message
 from models import Invitation, OutboxMessage, Response, Round, Unit
 from services.questionnaires import survey_for_round
+from services.scoping import organisation_name
 from services.territory import answer_names
 
 
@@ -153,7 +154,7 @@ def _round_context(invitation: Invitation) -> dict[str, Any]:
 def _round_context_of(round_: Round, unit: Unit) -> dict[str, Any]:
     year = round_.reporting_year
     return {
-        "organisation": current_app.config["ESMON_ORGANISATION"],
+        "organisation": organisation_name(round_.organisation),
         "lang": current_language(),
         "unit": unit,
         "round": round_,

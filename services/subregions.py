@@ -261,12 +261,13 @@ def assignments(scheme: str | None = None) -> list[SubregionAssignment]:
 
 
 def unassigned_powiats(scheme: str | None = None) -> list[str]:
-    """Powiats of the configured województwo without a subregion in the scheme."""
-    region = current_app.config["ESMON_WOJEWODZTWO"]
+    """Powiats of the acting organisation's territory without a subregion in the scheme."""
+    from services.scoping import current_prefixes, in_territory
+
     assigned = set(mapping(scheme))
     return sorted(code for code in db.session.scalars(
         select(Territory.code).where(Territory.level == "powiat",
-                                     Territory.code.startswith(region)))
+                                     in_territory(Territory.code, current_prefixes())))
         if code not in assigned)
 
 

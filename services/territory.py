@@ -1,9 +1,9 @@
-"""The deployment's territory: what every pick-list and list of units is limited to.
+"""The acting organisation's territory: what every pick-list and list of units is limited to.
 
-A deployment serves one województwo (``ESMON_WOJEWODZTWO``, e.g. ``16``; empty for the whole
-country). Every query of units or territories that feeds a page goes through
-``units_in_territory`` / ``territories_in_territory``, so a narrower scope (a staff member's
-organisation) is added here, in one place.
+An organisation's scope is a gmina, a województwo, several, or the country
+(``services.scoping``); the default organisation's is ``ESMON_WOJEWODZTWO`` (``16``; empty for
+the whole country). Every query of units or territories that feeds a page goes through
+``units_in_territory`` / ``territories_in_territory``.
 """
 
 from __future__ import annotations
@@ -11,33 +11,38 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-from flask import current_app, g
-from sqlalchemy import Select, select
+from flask import g
+from sqlalchemy import Select, or_, select
 from wtforms.fields.choices import SelectChoice
 
 from extensions import db
 from forms.model import Question
 from l10n import polish_sort_key
 from models import Territory, Unit
+from services.scoping import current_prefixes, in_territory
 
 Query = TypeVar("Query", bound=Select)
 
 
-def territory_prefix() -> str:
-    """The TERYT prefix of the deployment's territory; ``""`` for the whole country."""
-    return (current_app.config.get("ESMON_WOJEWODZTWO") or "").strip()
+def territory_prefixes() -> tuple[str, ...]:
+    """TERYT prefixes of the acting organisation's territory; ``()`` for the whole country."""
+    return current_prefixes()
 
 
 def units_in_territory(query: Query) -> Query:
-    """A query of units narrowed to the deployment's territory."""
-    prefix = territory_prefix()
-    return query.where(Unit.teryt.startswith(prefix)) if prefix else query
+    """A query of units narrowed to the acting organisation's territory."""
+    prefixes = territory_prefixes()
+    return query.where(in_territory(Unit.teryt, prefixes)) if prefixes else query
 
 
 def territories_in_territory(query: Query) -> Query:
-    """A query of territories narrowed to the deployment's territory."""
-    prefix = territory_prefix()
-    return query.where(Territory.code.startswith(prefix)) if prefix else query
+    """A query of territories narrowed to the acting organisation's territory, with the
+    powiat and województwo a gmina's scope lies in (pick-lists label gminas with them)."""
+    prefixes = territory_prefixes()
+    if not prefixes:
+        return query
+    above = {code[:length] for code in prefixes for length in (2, 4) if len(code) > length}
+    return query.where(or_(in_territory(Territory.code, prefixes), Territory.code.in_(above)))
 
 
 def territories_of_region(levels: tuple[str, ...]) -> list[Territory]:

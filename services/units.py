@@ -8,6 +8,7 @@ from typing import Any
 from extensions import db
 from models import Territory, Unit
 from services.audit import record, snapshot
+from services.scoping import current_prefixes
 
 #: the register fields a staff member edits, also the before/after of the audit row
 UNIT_FIELDS = ("kind", "name", "teryt", "emails", "regon", "krs", "contact_person", "is_active")
@@ -17,14 +18,19 @@ _OPTIONAL = ("regon", "krs", "contact_person")
 
 @dataclass(frozen=True)
 class UnknownTerritory(Exception):
-    """The TERYT code is not in the register; the page says so beside the field."""
+    """The TERYT code is not in the register (or, ``outside``, not in the organisation's
+    territory); the page says so beside the field."""
 
     code: str
+    outside: bool = False
 
 
 def _apply(unit: Unit, values: dict[str, Any]) -> None:
     if db.session.get(Territory, values["teryt"]) is None:
         raise UnknownTerritory(values["teryt"])
+    prefixes = current_prefixes()
+    if prefixes and not values["teryt"].startswith(prefixes):
+        raise UnknownTerritory(values["teryt"], outside=True)
     for name in UNIT_FIELDS:
         if name in values:
             setattr(unit, name, values[name])

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import select
 
@@ -23,6 +22,7 @@ from forms.types.text import regon_is_valid
 from models import Territory, Unit
 from models.unit import UNIT_KINDS
 from services.audit import record
+from services.scoping import current_prefixes, in_territory
 from services.tabular import Row, RowProblem, Table, TableFormatError, read_table, restore_zeros
 from services.uploads import echo
 
@@ -86,6 +86,9 @@ class _Register:
             code = code[:6]
         if code not in self.levels:
             return None, gettext("nie ma kodu %(code)s w rejestrze TERYT", code=code)
+        prefixes = current_prefixes()
+        if prefixes and not code.startswith(prefixes):
+            return None, gettext("kod %(code)s leży poza obszarem organizacji", code=code)
         return code, None
 
 
@@ -257,9 +260,10 @@ def create_jst_units(kind: Literal["gmina", "powiat"], emails_file: bytes | None
     """
     if kind not in ("gmina", "powiat"):
         raise ValueError(f"kind must be 'gmina' or 'powiat', not {kind!r}")
-    region = current_app.config["ESMON_WOJEWODZTWO"]
+    prefixes = current_prefixes()
+    region = ", ".join(prefixes) or gettext("cały kraj")
     territories = list(db.session.scalars(
-        select(Territory).where(Territory.level == kind, Territory.code.startswith(region))
+        select(Territory).where(Territory.level == kind, in_territory(Territory.code, prefixes))
         .order_by(Territory.code)))
     result = UnitsImport()
     if not territories:
@@ -312,7 +316,7 @@ def _jst_emails(data: bytes | None, filename: str, codes: set[str], kind: str,
         if not message and code not in codes:
             message = gettext("kod %(code)s nie jest kodem jednostki „%(kind)s” województwa "
                               "%(region)s", code=code, kind=kind,
-                              region=current_app.config["ESMON_WOJEWODZTWO"])
+                              region=", ".join(current_prefixes()) or gettext("cały kraj"))
         elif code in first_row:
             message = gettext("kod %(code)s był już w wierszu %(row)s", code=code,
                               row=first_row[code])

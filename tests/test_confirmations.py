@@ -32,6 +32,8 @@ HARMLESS = {
     "round_changes.deadline": "a form of its own that says who gets an e-mail",
     "rounds.resend": "the same link once more: nothing stops working",
     "rounds.new": "creates a draft; sends nothing",
+    "organisations.new_partner": "adds a partner organisation; sends nothing, audited",
+    "organisations.new_account": "adds a staff account; sends nothing, audited",
     "auth.login": "not an action", "auth.logout": "not an action",
     "auth.unlock_login": "lifts a login lock early (it ends by itself in 15 minutes); audited",
 }

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from extensions import db, login_manager
 from models import User
+from services.scoping import scope_of, set_scope
 
 
 @login_manager.user_loader
@@ -22,6 +23,7 @@ def load_user(session_id: str) -> User | None:
     user = db.session.get(User, int(user_id))
     if user is None or not user.is_enabled or user.session_generation != int(generation):
         return None
+    set_scope(scope_of(user.organisation, db.session))
     return user
 
 

@@ -21,10 +21,13 @@ from extensions import db
 from l10n import N_
 from l10n.clock import now_in_poland
 from services.responses import save_section
+from services.scoping import unscoped
 from views.errors import GonePage
 from views.respond import _current
 
 bp = Blueprint("autosave", __name__)
+#: a respondent's link is its authority: no staff member's organisation scope applies
+bp.before_request(unscoped)
 CONFLICT_MESSAGE = N_("Te odpowiedzi zapisano w międzyczasie w innym oknie albo przez inną osobę. "
                     "Zmiany z tej strony nie zostały zapisane automatycznie — użyj przycisku "
                     "„Zapisz wersję roboczą”, aby porównać wartości i wybrać właściwe.")

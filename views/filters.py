@@ -18,6 +18,7 @@ from forms.types import comment_field_name, field_name
 from l10n import N_, format_number, web
 from l10n.web import percent, translate
 from models.user import ROLES
+from services.scoping import site_organisation
 from services.uploads import listed
 
 ROUND_STATUSES = {"draft": N_("szkic"), "open": N_("otwarta"), "closed": N_("zamknięta")}
@@ -106,6 +107,7 @@ def register(app: Flask) -> None:
     #: the one spelling of form field names (``q_<id>``, cells, ``w_<id>``) for the templates
     app.add_template_global(field_name, "field_name")
     app.add_template_global(comment_field_name, "comment_field_name")
+    app.add_template_global(site_organisation, "site_organisation")
     from views.round_history import action_label, change_detail
 
     app.add_template_filter(action_label, "audit_action")

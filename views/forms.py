@@ -240,3 +240,24 @@ class SubregionsForm(FlaskForm):
     file = FileField(_l("Plik CSV (kod_powiatu;podregion) albo YAML"), validators=[
         FileRequired(_l("Wybierz plik.")),
         FileAllowed(["csv", "yaml", "yml"], _l("Dozwolone pliki: CSV albo YAML."))])
+
+
+class OrganisationForm(FlaskForm):
+    """A regional partner of the staff member's organisation, with its territory."""
+
+    name = StringField(_l("Nazwa organizacji"),
+                       validators=[DataRequired(_l("Podaj nazwę organizacji.")),
+                                   Length(max=300)])
+    scope = StringField(_l("Obszar"), validators=[DataRequired(_l("Podaj obszar."))],
+                        description=_l("gmina:TERYT (np. gmina:160402), powiat:TERYT, "
+                                       "woj:NN albo kilka województw: woj:02,04."))
+
+
+class AccountForm(FlaskForm):
+    """A staff account in the staff member's organisation or one of its partners."""
+
+    email = StringField(_l("Adres e-mail (login)"),
+                        validators=[DataRequired(_l("Podaj adres e-mail.")), Length(max=254)])
+    full_name = StringField(_l("Imię i nazwisko"), validators=[Optional(), Length(max=200)])
+    role = SelectField(_l("Rola"), choices=[])
+    organisation_id = SelectField(_l("Organizacja"), coerce=int, choices=[])

@@ -31,8 +31,7 @@ def index():
     messages = db.session.scalars(query.order_by(OutboxMessage.id.desc())
                                   .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     folder = None if current_app.config.get("MAIL_SERVER") else outbox_folder(current_app)
-    files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True)[:50] \
-        if folder and folder.is_dir() else []
+    files = _visible_files(folder) if folder and folder.is_dir() else []
     return render_template("outbox/index.html", messages=messages, totals=status_counts(),
                            status=status, statuses=STATUS_LABELS, kinds=KIND_LABELS,
                            total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)),
@@ -57,5 +56,25 @@ def eml(name: str):
     """One .eml file of the embedded outbox folder, to open in a mail program."""
     if current_app.config.get("MAIL_SERVER") or not name.endswith(".eml") or "/" in name:
         abort(404)
+    if _visible_ids([_message_id(name)]) == set():
+        abort(404)
     return send_from_directory(outbox_folder(current_app), name, mimetype="message/rfc822",
                                as_attachment=True)
+
+
+def _message_id(name: str) -> int:
+    """The outbox row of a file ``<created>.<id>.esmon.eml`` (``FolderTransport``); 0 if none."""
+    parts = name.split(".")
+    return int(parts[1]) if len(parts) == 4 and parts[1].isdigit() else 0
+
+
+def _visible_ids(ids: list[int]) -> set[int]:
+    """Those of ``ids`` whose messages this staff member may see (the organisation scope)."""
+    return set(db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.id.in_(ids))))
+
+
+def _visible_files(folder) -> list:
+    """The newest .eml files of messages this staff member may see."""
+    files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True)
+    visible = _visible_ids([_message_id(f.name) for f in files[:500]])
+    return [f for f in files if _message_id(f.name) in visible][:50]

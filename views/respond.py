@@ -48,12 +48,15 @@ from services.responses import (
     submission_issues,
     submit,
 )
+from services.scoping import organisation_name, unscoped
 from services.territory import answer_names
 from services.tokens import hash_token
 from views.errors import GonePage
 from views.forms import ContactChangeForm
 
 bp = Blueprint("respond", __name__)
+#: a respondent's link is its authority: no staff member's organisation scope applies
+bp.before_request(unscoped)
 SESSION_KEY = "invitation_id"
 #: session keys: the link generation that opened the session, and when (epoch seconds)
 GENERATION_KEY = "link_generation"
@@ -131,6 +134,7 @@ def _clear_session() -> None:
 
 def _check_round_open(invitation: Invitation) -> None:
     round_ = invitation.round
+    g.esmon_site_organisation = organisation_name(round_.organisation)
     if round_.status == "draft":
         raise GonePage(gettext("Badanie jeszcze się nie rozpoczęło"),
                        gettext("Ankieta będzie dostępna od %(date)s.",
@@ -140,7 +144,7 @@ def _check_round_open(invitation: Invitation) -> None:
         raise GonePage(gettext("Jednostka nie uczestniczy już w tym badaniu"),
                        gettext("%(organisation)s wycofał Państwa jednostkę z tej rundy "
                                "badania. W razie pytań skontaktuj się z ROPS.",
-                               organisation=current_app.config["ESMON_ORGANISATION"]))
+                               organisation=organisation_name(round_.organisation)))
     response = invitation.response
     done = response is not None and response.status in ("submitted", "accepted")
     if not round_.accepts_answers and not done:
@@ -152,7 +156,7 @@ def _closed_message(round_) -> str:
     if round_.closed_early:
         return gettext("Runda została zamknięta przez %(organisation)s dnia %(date)s, przed "
                        "terminem %(deadline)s. W razie pytań skontaktuj się z ROPS.",
-                       organisation=current_app.config["ESMON_ORGANISATION"],
+                       organisation=organisation_name(round_.organisation),
                        date=long_date(round_.closed_at.astimezone(POLAND).date()),
                        deadline=long_date(round_.deadline))
     return gettext("Termin przyjmowania odpowiedzi w tej rundzie (%(deadline)s) minął. W razie "
@@ -183,6 +187,7 @@ def _current() -> tuple[Invitation, Any, Response]:
                        gettext("Otwórz ankietę ponownie, klikając osobisty link z wiadomości "
                                "e-mail."),
                        status=401)
+    g.esmon_site_organisation = organisation_name(invitation.round.organisation)
     g.staff_author = staff_author()
     if g.staff_author is None:
         _check_link_session(invitation)

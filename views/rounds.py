@@ -11,7 +11,6 @@ from datetime import timedelta
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -46,6 +45,7 @@ from services.rounds import (
     uninvited_recipients,
     units_for_round,
 )
+from services.scoping import organisation_name
 from services.subregions import mapping as subregion_mapping
 from services.territory import pick_list
 from views.access import admin_only, staff
@@ -342,7 +342,7 @@ def close(round_id: int):
 
 
 def _organisation() -> str:
-    return current_app.config["ESMON_ORGANISATION"]
+    return organisation_name(current_user.organisation)
 
 
 @bp.route("/<int:round_id>/otworz", methods=["GET", "POST"])

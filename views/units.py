@@ -45,9 +45,10 @@ def index():
                            filters={"rodzaj": kind, "powiat": powiat, "szukaj": text})
 
 
-def _unknown_territory(form: UnitForm) -> None:
+def _unknown_territory(form: UnitForm, err: UnknownTerritory) -> None:
     db.session.rollback()
-    form.teryt.errors = [gettext("Nie ma takiego kodu w rejestrze TERYT.")]
+    form.teryt.errors = [gettext("Ten kod leży poza obszarem Twojej organizacji.")
+                         if err.outside else gettext("Nie ma takiego kodu w rejestrze TERYT.")]
 
 
 @bp.route("/nowa", methods=["GET", "POST"])
@@ -57,8 +58,8 @@ def new():
     if form.validate_on_submit():
         try:
             unit = create_unit(form.unit_values())
-        except UnknownTerritory:
-            _unknown_territory(form)
+        except UnknownTerritory as err:
+            _unknown_territory(form, err)
         else:
             db.session.commit()
             flash(gettext("Dodano jednostkę: %(name)s.", name=unit.name), "success")
@@ -74,8 +75,8 @@ def edit(unit_id: int):
     if form.validate_on_submit():
         try:
             update_unit(unit, form.unit_values())
-        except UnknownTerritory:
-            _unknown_territory(form)
+        except UnknownTerritory as err:
+            _unknown_territory(form, err)
         else:
             db.session.commit()
             flash(gettext("Zapisano: %(name)s.", name=unit.name), "success")
