@@ -1,7 +1,7 @@
 """Organisations with territory scopes; existing data moves into the default organisation
 
-Revision ID: f6a28d0e4b75
-Revises: e5f17c9d3a64
+Revision ID: 5dcdcef0d3db
+Revises: f6a28d0e4b75
 Create Date: 2026-12-02 02:30:00
 
 The default organisation is named after ESMON_ORGANISATION and scoped to ESMON_WOJEWODZTWO
@@ -10,8 +10,8 @@ The default organisation is named after ESMON_ORGANISATION and scoped to ESMON_W
 from alembic import op
 import sqlalchemy as sa
 
-revision = 'f6a28d0e4b75'
-down_revision = 'e5f17c9d3a64'
+revision = '5dcdcef0d3db'
+down_revision = 'f6a28d0e4b75'
 branch_labels = None
 depends_on = None
 
