@@ -180,18 +180,18 @@ class _Drawer:
         return self._choose(question, candidates, required)
 
     def _choose(self, question: Question, candidates: list[Any], required: bool) -> Any:
-        first_valid = None
-        for value in candidates:
-            if value is None or not self._passes(question, value, warnings=False):
-                continue
-            if self._passes(question, value, warnings=True):
-                return value
-            if first_valid is None:
-                first_valid = value
-                if self.allow_warnings:
-                    return value
+        valid = [v for v in candidates
+                 if v is not None and self._passes(question, v, warnings=False)]
+        calm = [v for v in valid if self._passes(question, v, warnings=True)]
+        if self.allow_warnings and question.warnings and self.rng.random() < 0.5:
+            odd = [v for v in valid if v not in calm]
+            if odd:  # this response keeps one soft check that does not hold, explained
+                self.allow_warnings = False
+                return odd[0]
+        if calm:
+            return calm[0]
         # a soft check that cannot hold: an optional answer is left out rather than explained
-        return first_valid if required else None
+        return valid[0] if valid and required else None
 
     def _passes(self, question: Question, stored: Any, *, warnings: bool) -> bool:
         kind = question.kind

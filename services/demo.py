@@ -20,7 +20,7 @@ from extensions import db
 from forms.logic import Situation
 from forms.registry import LoadedSurvey
 from forms.samples import Sample, SamplePlace, sample_answers
-from l10n.clock import today_in_poland
+from l10n.clock import POLAND, today_in_poland
 from models import Invitation, Questionnaire, Response, Round, Territory, Unit
 from services.responses import (
     open_response,
@@ -200,7 +200,8 @@ def _current_round(questionnaire: Questionnaire, loaded: LoadedSurvey, units: li
         response = open_response(invitation, loaded)
         last_year = previous_response(invitation)  # this year's answers follow last year's
         sample = _sample(loaded, invitation, register, rng,
-                         previous=dict(last_year.answers) if last_year else {})
+                         previous=dict(last_year.answers) if last_year else {},
+                         warning_rate=0.25)
         sections = [s.id for s in loaded.survey.sections]
         if state == "draft":  # the first sections typed in, the rest still to do
             done = sections[:rng.randint(1, max(1, len(sections) - 1))]
@@ -214,8 +215,8 @@ def _current_round(questionnaire: Questionnaire, loaded: LoadedSurvey, units: li
         if issues:  # the generator promises valid answers: say which rule it broke
             raise RuntimeError(f"{loaded.survey.key}: {issues[0].question.id}: "
                                f"{issues[0].message}")
-        response.submitted_at = max(invitation.opened_at + timedelta(hours=rng.randint(2, 90)),
-                                    round_.launched_at)
+        response.submitted_at = _moment(invitation.opened_at.date()
+                                        + timedelta(days=rng.randint(0, 3)), rng.randint(8, 15))
         if state == "accepted":
             accept(response)
         elif state == "returned":
@@ -228,7 +229,7 @@ def _current_round(questionnaire: Questionnaire, loaded: LoadedSurvey, units: li
 
 
 def _sample(loaded: LoadedSurvey, invitation: Invitation, register: dict,
-            rng: random.Random, previous: dict) -> Sample:
+            rng: random.Random, previous: dict, warning_rate: float = 0.05) -> Sample:
     unit = invitation.unit
     survey = loaded.survey
     fixed = {q.id: unit_value(invitation, q.prefill) for q in survey.questions
@@ -238,7 +239,7 @@ def _sample(loaded: LoadedSurvey, invitation: Invitation, register: dict,
                         fixed={k: v for k, v in fixed.items() if v not in (None, "")})
     situation = Situation(reporting_year=invitation.round.reporting_year,
                           today=today_in_poland().isoformat(), previous=previous)
-    return sample_answers(survey, situation, rng, place)
+    return sample_answers(survey, situation, rng, place, warning_rate=warning_rate)
 
 
 def _state(rng: random.Random) -> str:
@@ -251,7 +252,10 @@ def _state(rng: random.Random) -> str:
 
 
 def _moment(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour, 0), tzinfo=UTC)
+    """A moment of a working day: ``hour`` o'clock in Poland, give or take the minutes."""
+    local = datetime.combine(day, time(hour, random.Random(f"{day}{hour}").randint(0, 59)),
+                             tzinfo=POLAND)
+    return local.astimezone(UTC)
 
 
 def _slug(text: str) -> str:

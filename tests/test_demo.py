@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from commands.demo import SHARED_TERC
 from extensions import db
 from models import Invitation, OutboxMessage, Response, Round, User
 from services.questionnaires import survey_for_round
@@ -119,3 +120,26 @@ def test_demo_reports_have_numbers_and_a_year_over_year_column(app, runner, demo
     sheet = openpyxl.load_workbook(out)["Gmina"]
     column = [c.value for c in sheet[1]].index("poprzednia runda")
     assert any(isinstance(row[column].value, int | float) for row in sheet.iter_rows(min_row=2))
+
+
+@pytest.mark.skipif(not SHARED_TERC.exists(),
+                    reason="pełny rejestr TERC (../shared/data/teryt/) niedostępny")
+def test_the_opolskie_demo_offers_its_twelve_powiats_only(app, runner):
+    """The country's register goes in; the region's lists hold the 12 powiats of opolskie."""
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    password = re.search(r"admin@rops\.example\.pl / (\S+)", result.output).group(1)
+    staff = app.test_client()
+    staff.post("/logowanie", data={"email": "admin@rops.example.pl", "password": password})
+    round_form = staff.get("/admin/rundy/nowa").text
+    offered = set(re.findall(r'name="powiats" type="checkbox" value="(\d+)"', round_form))
+    assert len(offered) == 12
+    assert all(code.startswith("16") for code in offered)
+    units = staff.get("/admin/jednostki/").text
+    assert set(re.findall(r'<option value="(\d{4})"', units)) == offered
+    jst = next(r for r in _rounds(app, "open") if r.questionnaire.key == "jst-annual")
+    listed = staff.get(f"/admin/odpowiedzi/runda/{jst.id}").text
+    chosen = re.findall(r'id="powiat-\d+" name="powiat" value="(\d+)"', listed)
+    assert set(chosen) == offered
+    assert [s["value"] for s in staff.get("/admin/podpowiedzi/gminy?q=brzeg").json] == [
+        "160101"]  # not Brzeg Dolny or Brzegi of other regions
