@@ -143,11 +143,13 @@ class Site:
         from flask import url_for
         from sqlalchemy import select
 
-        from models import Unit
+        from models import Response, Unit
 
         ids = {"round_id": self.rounds["jst-annual"], "response_id": response_id}
         with self.app.app_context():
             ids["unit_id"] = db.session.scalars(select(Unit.id).limit(1)).one()
+            # the sent response's invitation: its replace-link and withdraw confirmations
+            ids["invitation_id"] = db.session.get(Response, response_id).invitation_id
             try:
                 from models import OutboxMessage
 

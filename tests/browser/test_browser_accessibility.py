@@ -129,7 +129,8 @@ def test_staff_pages(site, staff_page):
     response_id = site.submit(site.respondent("jst-annual"), "jst-annual")
     paths = site.staff_paths(response_id)
     assert {"staff-admin-index", "staff-units-index", "staff-rounds-detail",
-            "staff-review-detail", "staff-audit-index"} <= set(paths)
+            "staff-review-detail", "staff-audit-index", "staff-rounds-replace_link",
+            "staff-round_changes-withdraw"} <= set(paths)
     for name, path in sorted(paths.items()):
         reply = page.goto(path)
         assert reply.status == 200, path
