@@ -40,7 +40,7 @@ COMPARISONS = frozenset({"=", "!=", "<", "<=", ">", ">="})
 #: attempts at a whole response before giving up
 ATTEMPTS = 40
 #: a plausible middle value of each number kind when nothing else tells the scale
-MEDIANS = {"count": 24, "number": 6, "amount": 240_000, "share": 40}
+MEDIANS = {"count": 8, "number": 6, "amount": 150_000, "share": 40}
 
 PEOPLE = ["Anna Nowak", "Katarzyna Wiśniewska", "Tomasz Wójcik", "Magdalena Kamińska",
           "Piotr Lewandowski", "Agnieszka Zielińska", "Marek Szymański", "Ewa Dąbrowska",
@@ -90,7 +90,7 @@ class SampleError(RuntimeError):
 
 def sample_answers(survey: Survey, situation: Situation, rng: random.Random,
                    place: SamplePlace, *, warning_rate: float = 0.1,
-                   skip_optional: float = 0.2) -> Sample:
+                   skip_optional: float = 0.1) -> Sample:
     """A complete response that passes every constraint of ``survey``.
 
     :param situation: the round's year and last year's stored answers (``previous``), which
@@ -207,7 +207,7 @@ class _Drawer:
     # -- numbers ----------------------------------------------------------------------------
     def _numbers(self, question: Question, kind: str) -> list[Any]:
         rng = self.rng
-        low, high, anchors = self._bounds(question)
+        low, high, anchors, soft_high = self._bounds(question)
         last = self.previous.get(question.id) if question.id not in self.place.fixed else None
         if isinstance(last, Decimal):
             first = last * Decimal(str(self.growth * rng.uniform(0.96, 1.04)))
@@ -216,10 +216,12 @@ class _Drawer:
         elif kind == "year":
             first = Decimal((self.situation.reporting_year or today_in_poland().year)
                             - rng.randint(0, 5))
+        elif soft_high is not None and soft_high > low:  # "over 200 is unusual": well below
+            first = low + (soft_high - low) * Decimal(str(rng.uniform(0.05, 0.4)))
         else:
             part = self._scale(question, kind) if kind in ("count", "amount") else None
             first = part if part is not None else Decimal(
-                MEDIANS.get(kind, 10) * rng.lognormvariate(0, 0.6))
+                MEDIANS.get(kind, 10) * rng.lognormvariate(0, 0.8))
         drawn = [first]
         for anchor in anchors:
             if kind == "year":
@@ -259,10 +261,12 @@ class _Drawer:
             return None
         return before * Decimal(str(self.rng.uniform(0.1, 0.5)))
 
-    def _bounds(self, question: Question) -> tuple[Decimal, Decimal | None, list[Decimal]]:
-        """Lower and upper bounds the constraints give, and every value where a comparison
-        with the question's own value turns (``. <= ${a}`` turns at ``a``)."""
-        low, high = Decimal(0), None
+    def _bounds(self, question: Question
+                ) -> tuple[Decimal, Decimal | None, list[Decimal], Decimal | None]:
+        """Lower and upper bounds the constraints give, every value where a comparison with
+        the question's own value turns (``. <= ${a}`` turns at ``a``), and the upper bound a
+        warning gives (what the questionnaire calls unusually high)."""
+        low, high, soft_high = Decimal(0), None, None
         anchors: list[Decimal] = []
         for check in question.constraints + question.warnings:
             for node in _self_comparisons(check.rule):
@@ -271,14 +275,17 @@ class _Drawer:
                     continue
                 value, rising = turn
                 anchors.append(value)
-                if check not in question.constraints or node.o in ("=", "!="):
+                if node.o in ("=", "!="):
                     continue
                 upper = (node.o in ("<", "<=")) == rising
-                if upper:
+                if check not in question.constraints:
+                    if upper:
+                        soft_high = value if soft_high is None else min(soft_high, value)
+                elif upper:
                     high = value if high is None else min(high, value)
                 else:
                     low = max(low, value)
-        return low, high, anchors
+        return low, high, anchors, soft_high
 
     def _turning_point(self, node: BinOp) -> tuple[Decimal, bool] | None:
         """Where ``a - b`` of a comparison is 0, taken as linear in ``.``; and if it rises."""
