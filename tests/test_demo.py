@@ -49,9 +49,22 @@ def test_demo_prints_working_links_and_two_logins(app, runner, demo):
         assert client.get("/ankieta").status_code == 200
     for email in ("admin@rops.example.pl", "koordynator@rops.example.pl"):
         password = re.search(re.escape(email) + r" / (\S+)", demo).group(1)
-        login = app.test_client().post("/logowanie", data={"email": email,
-                                                           "password": password})
+        staff = app.test_client()
+        login = staff.post("/logowanie", data={"email": email, "password": password})
         assert login.status_code == 302, email
+    # the coordinator's dashboard: every round with sent responses, the oldest wait first
+    with app.app_context():
+        waiting = db.session.execute(
+            select(Round.id, func.min(Response.submitted_at)).select_from(Response)
+            .join(Invitation, Invitation.id == Response.invitation_id)
+            .join(Round, Round.id == Invitation.round_id)
+            .where(Response.status == "submitted").group_by(Round.id)
+            .order_by(func.min(Response.submitted_at))).all()
+    worklist = staff.get("/admin/").text.split('id="worklist-title"')[1].split("</ul>")[0]
+    linked = [int(i) for i in re.findall(r"/admin/odpowiedzi/runda/(\d+)\?stan=submitted",
+                                         worklist)]
+    assert linked == [round_id for round_id, _oldest in waiting]
+    assert len(linked) == 4
     again = runner.invoke(args=DEMO)  # running it again keeps data and gives fresh links
     assert again.exit_code == 0, again.output
     assert "hasło jak przy pierwszym uruchomieniu" in again.output
