@@ -10,11 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from extensions import db
-from reports import build
-from reports.aggregate import LEVELS
-from reports.csv import write_raw_csv
-from reports.indicators import indicators_path, load_indicators_file
-from reports.xlsx import write_report
+from reports.kinds import KINDS, LEVELS
 from services.exports import TITLES, ExportError, ReportRequest, prepare_report, record_export
 from services.report_source import (
     subregion_schemes,
@@ -25,7 +21,7 @@ group = AppGroup("reports", help="Raporty monitoringowe: zestawienia xlsx i dane
 
 @group.command("export")
 @click.option("--round", "round_id", type=int, required=True, help="Numer rundy.")
-@click.option("--kind", type=click.Choice(build.KINDS), default="regional", show_default=True,
+@click.option("--kind", type=click.Choice(KINDS), default="regional", show_default=True,
               help="Rodzaj raportu.")
 @click.option("--level", "levels", type=click.Choice(list(LEVELS)), multiple=True,
               help="Poziom zestawienia regionalnego; można podać kilka (domyślnie powiat).")
@@ -41,6 +37,10 @@ group = AppGroup("reports", help="Raporty monitoringowe: zestawienia xlsx i dane
 def export(round_id: int, kind: str, levels: tuple[str, ...], teryt: str | None, fmt: str,
            small_cells: bool, podregiony: str | None, output: Path) -> None:
     """Zapisz raport rundy do pliku xlsx (albo dane surowe do CSV)."""
+    # the report code (pandas, xlsxwriter) only when a report is made: --help stays quick
+    from reports.csv import write_raw_csv
+    from reports.xlsx import write_report
+
     if fmt == "csv" and kind != "raw":
         raise click.UsageError("--format csv jest tylko dla --kind raw.")
     if kind == "municipal" and not teryt:
@@ -86,6 +86,8 @@ def _podregiony_file(choice: str) -> dict[str, str]:
 @group.command("check-indicators")
 def check_indicators() -> None:
     """Sprawdź pliki wskaźników (survey_defs/*.indicators.yaml) i wypisz wszystkie problemy."""
+    from reports.indicators import indicators_path, load_indicators_file
+
     defs_dir = current_app.config["SURVEY_DEFS_DIR"]
     problems, checked = [], 0
     for loaded in current_app.extensions["esmon_surveys"]:

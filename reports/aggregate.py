@@ -17,16 +17,8 @@ import pandas as pd
 
 from l10n import N_, polish_sort_key
 from reports.frame import GMINA_TYPE_ORDER, NO_PODREGION, NO_POWIAT, Column, ReportFrame
+from reports.kinds import LEVELS
 
-#: level → how a sheet or a heading names it (Polish msgids: labels are translated where
-#: they are shown, the tables keep these texts as their keys)
-LEVELS = {
-    "wojewodztwo": N_("Województwo"),
-    "podregion": N_("Podregion"),
-    "powiat": N_("Powiat"),
-    "gmina_type": N_("Rodzaj JST"),
-    "unit_kind": N_("Rodzaj jednostki"),
-}
 TOTAL = N_("Ogółem")
 #: leading columns of an aggregate table; the group columns follow
 META = ("kolumna", "pytanie", "etykieta", "miara", "format")

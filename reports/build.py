@@ -12,13 +12,13 @@ from l10n import N_
 from reports.aggregate import aggregate
 from reports.frame import ReportFrame
 from reports.indicators import Indicator, evaluate_indicators
+from reports.kinds import KINDS  # noqa: F401 - re-exported: the report kinds
 from reports.municipal import gmina_keys, municipal_report
 from reports.suppression import NOTE as SUPPRESSION_NOTE
 from reports.suppression import suppress
 from reports.xlsx import ReportContent, ReportInfo
 from reports.yoy import year_over_year
 
-KINDS = ("regional", "municipal", "raw", "indicators")
 NOTES = [
     N_("Liczone są ankiety złożone i przyjęte; wersje robocze i ankiety zwrócone do korekty "
        "tylko w liczbie zaproszonych."),

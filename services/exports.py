@@ -2,13 +2,17 @@
 
 It loads the round (and the previous round of the same questionnaire), builds the frames and
 assembles the ``ReportContent`` that ``reports.xlsx`` draws; callers only choose and write.
+
+The report code (pandas, xlsxwriter) is imported by the functions that make a report, not by
+this module: a web worker that never builds one does not carry it
+(``tests/test_light_imports.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from flask_babel import gettext
@@ -18,11 +22,6 @@ from forms.model import Survey
 from l10n import N_
 from l10n.clock import now_in_poland
 from l10n.web import translate
-from reports import build
-from reports.figures import Figures, indicator_figures, regional_figures
-from reports.frame import ReportFrame, build_frame
-from reports.indicators import Indicator, indicators_path, load_indicators_file
-from reports.xlsx import ReportContent, ReportInfo, write_report
 from services.audit import record
 from services.maps import maps_dir
 from services.report_source import (
@@ -35,6 +34,12 @@ from services.report_source import (
     round_survey,
     subregion_schemes,
 )
+
+if TYPE_CHECKING:
+    from reports.figures import Figures
+    from reports.frame import ReportFrame
+    from reports.indicators import Indicator
+    from reports.xlsx import ReportContent, ReportInfo
 
 #: report kind → its title (a Polish msgid; shown through ``translate``)
 TITLES = {
@@ -87,6 +92,8 @@ def podregiony_for(scheme: str | None) -> dict[str, str]:
 
 
 def indicators_for(survey: Survey) -> list[Indicator]:
+    from reports.indicators import indicators_path, load_indicators_file
+
     path = indicators_path(current_app.config["SURVEY_DEFS_DIR"], survey.key)
     if not path.exists():
         return []
@@ -99,6 +106,8 @@ def indicators_for(survey: Survey) -> list[Indicator]:
 
 def _frame(round_id: int, info: RoundInfo, survey: Survey, podregiony: dict[str, str],
            label: str, progress: Progress) -> ReportFrame:
+    from reports.frame import build_frame
+
     records = round_records(db.session, round_id)
     stream = progress(records, invitation_count(db.session, round_id), label)
     return build_frame(stream, survey, podregiony, reporting_year=info.reporting_year)
@@ -110,6 +119,7 @@ def prepare_report(request: ReportRequest, progress: Progress = _plain
 
     :raise ExportError: unknown round, a gmina without units, broken indicators file, …
     """
+    from reports.xlsx import ReportInfo
     if request.kind not in TITLES:
         raise ExportError(gettext("Nieznany rodzaj raportu „%(kind)s”.", kind=request.kind))
     if request.kind == "municipal" and not request.teryt:
@@ -152,6 +162,8 @@ def prepare_report(request: ReportRequest, progress: Progress = _plain
 def _figures(request: ReportRequest, content: ReportContent, podregiony: dict[str, str]
              ) -> Figures | None:
     """Charts and maps of the report (raw data has none)."""
+    from reports.figures import indicator_figures, regional_figures
+
     if request.kind == "regional":
         figures = regional_figures(content, podregiony, gmina_maps_dir=maps_dir())
         content.info.notes += figures.notes
@@ -163,6 +175,8 @@ def _figures(request: ReportRequest, content: ReportContent, podregiony: dict[st
 
 def _content(request: ReportRequest, info: ReportInfo, frame: ReportFrame,
              previous: ReportFrame | None, indicators: list[Indicator]) -> ReportContent:
+    from reports import build
+
     if request.kind == "regional":
         return build.regional(info, frame, request.levels or ("powiat",), previous=previous,
                               indicators=indicators, small_cells=request.small_cells)
@@ -179,6 +193,8 @@ def _content(request: ReportRequest, info: ReportInfo, frame: ReportFrame,
 
 def write_workbook(out: Any, content: ReportContent) -> None:
     """The report's workbook in the language of the request (Polish on the command line)."""
+    from reports.xlsx import write_report
+
     write_report(out, content, translate=translate)
 
 

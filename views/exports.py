@@ -6,7 +6,7 @@ import io
 import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, render_template, request, send_file
 from flask_babel import gettext
@@ -17,10 +17,7 @@ from werkzeug.datastructures import MultiDict
 from extensions import db
 from l10n.web import current_language, money, number, percent, translate
 from models import Round
-from reports import svg
-from reports.aggregate import LEVELS
-from reports.csv import write_raw_csv
-from reports.figures import Figures
+from reports.kinds import LEVELS
 from services.exports import (
     TITLES,
     ExportError,
@@ -34,6 +31,9 @@ from services.report_source import subregion_schemes
 from services.territory import pick_list, resolve_territory
 from views.access import staff
 from views.numbers import bounded_id
+
+if TYPE_CHECKING:
+    from reports.figures import Figures
 
 bp = Blueprint("exports", __name__, url_prefix="/admin/zestawienia")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -83,6 +83,8 @@ class FigureView:
 
 def _figure_views(figures: Figures | None) -> list[FigureView]:
     """SVGs drawn from the report's figures (the same specs as the workbook's charts)."""
+    from reports import svg  # the report code only where a report is shown
+
     if figures is None:
         return []
     locale = "pl_PL" if current_language() == "pl" else "en"
@@ -158,6 +160,8 @@ def download():
     name = f"esmon-{report.kind}-runda{report.round_id}-{info.period}"
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - sent
     if as_csv:
+        from reports.csv import write_raw_csv  # the report code only where a file is made
+
         text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
         write_raw_csv(text, content.frame, exclude_sensitive=report.small_cells)
         text.flush()

@@ -1,0 +1,70 @@
+"""A web worker and the command line start without the report code (pandas, xlsxwriter …).
+
+Each check runs in a fresh interpreter: this test process has long imported everything. A
+module-level ``import pandas`` anywhere on the way from ``create_app`` (a view, a service, a
+command) makes it fail; the report code is imported by the functions that build a report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("pandas", "numpy", "xlsxwriter", "matplotlib", "shapely")
+
+WEB = """
+import json, sys
+from app import create_app
+app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x" * 32,
+                  "TESTING": True}, read_environment=False)
+client = app.test_client()
+statuses = [client.get(path).status_code for path in ("/healthz", "/", "/logowanie",
+                                                      "/admin/zestawienia/")]
+print(json.dumps({"statuses": statuses,
+                  "heavy": [m for m in %r if m in sys.modules]}))
+""" % (HEAVY,)
+
+EXPORT = """
+import json, sys
+from app import create_app
+app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x" * 32,
+                  "TESTING": True}, read_environment=False)
+from services.exports import write_workbook
+print(json.dumps({"heavy": [m for m in %r if m in sys.modules]}))
+""" % (HEAVY,)
+
+
+def _run(code: str) -> dict:
+    env = {**os.environ, "ESMON_ENV": "development"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_web_app_answers_pages_without_importing_the_report_code():
+    result = _run(WEB)
+    assert all(status < 500 for status in result["statuses"]), result
+    assert result["heavy"] == []
+
+
+def test_the_export_service_imports_the_report_code_only_when_it_makes_a_report():
+    assert _run(EXPORT)["heavy"] == []
+
+
+@pytest.mark.parametrize("command", [["--help"], ["reports", "export", "--help"]])
+def test_the_command_line_help_does_not_import_the_report_code(command):
+    code = ("import json, runpy, sys\n"
+            f"sys.argv = ['flask', '--app', 'app', *{command!r}]\n"
+            "try:\n"
+            "    runpy.run_module('flask', run_name='__main__')\n"
+            "except SystemExit:\n"
+            "    pass\n"
+            f"print(json.dumps({{'heavy': [m for m in {HEAVY!r} if m in sys.modules]}}))\n")
+    assert _run(code)["heavy"] == []
