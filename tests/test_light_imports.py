@@ -27,8 +27,8 @@ client = app.test_client()
 statuses = [client.get(path).status_code for path in ("/healthz", "/", "/logowanie",
                                                       "/admin/zestawienia/")]
 print(json.dumps({"statuses": statuses,
-                  "heavy": [m for m in %r if m in sys.modules]}))
-""" % (HEAVY,)
+                  "heavy": [m for m in HEAVY if m in sys.modules]}))
+"""
 
 EXPORT = """
 import json, sys
@@ -36,14 +36,14 @@ from app import create_app
 app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x" * 32,
                   "TESTING": True}, read_environment=False)
 from services.exports import write_workbook
-print(json.dumps({"heavy": [m for m in %r if m in sys.modules]}))
-""" % (HEAVY,)
+print(json.dumps({"heavy": [m for m in HEAVY if m in sys.modules]}))
+"""
 
 
 def _run(code: str) -> dict:
     env = {**os.environ, "ESMON_ENV": "development"}
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=300, check=False)
+    done = subprocess.run([sys.executable, "-c", f"HEAVY = {HEAVY!r}\n" + code], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -66,5 +66,5 @@ def test_the_command_line_help_does_not_import_the_report_code(command):
             "    runpy.run_module('flask', run_name='__main__')\n"
             "except SystemExit:\n"
             "    pass\n"
-            f"print(json.dumps({{'heavy': [m for m in {HEAVY!r} if m in sys.modules]}}))\n")
+            "print(json.dumps({'heavy': [m for m in HEAVY if m in sys.modules]}))\n")
     assert _run(code)["heavy"] == []
