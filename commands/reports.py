@@ -32,10 +32,14 @@ group = AppGroup("reports", help="Raporty monitoringowe: zestawienia xlsx i dane
               help="Ukryj liczebności 1–2 w grupach wrażliwych (do publikacji).")
 @click.option("--podregiony", help="Podział na podregiony zapisany w bazie (np. nuts3) albo "
               "plik CSV z wierszami kod_powiatu;podregion. Domyślnie jedyny podział w bazie.")
+@click.option("--labels/--codes", default=False, show_default=True,
+              help="Dane surowe z etykietami: treść pytań w pierwszym wierszu nagłówka, kody "
+              "w drugim, odpowiedzi z listy słowami (domyślnie kody, do programów "
+              "statystycznych).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               required=True, help="Plik wynikowy.")
 def export(round_id: int, kind: str, levels: tuple[str, ...], teryt: str | None, fmt: str,
-           small_cells: bool, podregiony: str | None, output: Path) -> None:
+           small_cells: bool, podregiony: str | None, labels: bool, output: Path) -> None:
     """Zapisz raport rundy do pliku xlsx (albo dane surowe do CSV)."""
     # the report code (pandas, xlsxwriter) only when a report is made: --help stays quick
     from reports.csv import write_raw_csv
@@ -45,7 +49,8 @@ def export(round_id: int, kind: str, levels: tuple[str, ...], teryt: str | None,
         raise click.UsageError("--format csv jest tylko dla --kind raw.")
     if kind == "municipal" and not teryt:
         raise click.UsageError("Raport gminny wymaga --teryt (kod gminy, np. 160402).")
-    request = ReportRequest(round_id, kind, levels or ("powiat",), teryt, small_cells)
+    request = ReportRequest(round_id, kind, levels or ("powiat",), teryt, small_cells,
+                            labels=labels)
     if podregiony is not None and podregiony not in subregion_schemes(db.session):
         request.podregiony = _podregiony_file(podregiony)
     else:
@@ -56,7 +61,8 @@ def export(round_id: int, kind: str, levels: tuple[str, ...], teryt: str | None,
         raise click.ClickException(str(err)) from err
     if fmt == "csv":
         with output.open("w", encoding="utf-8", newline="") as out:
-            rows = write_raw_csv(out, content.frame, exclude_sensitive=small_cells)
+            rows = write_raw_csv(out, content.frame, exclude_sensitive=small_cells,
+                                 labels=labels)
     else:
         write_report(output, content)
         rows = int(content.frame.submitted.sum())

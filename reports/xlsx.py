@@ -20,6 +20,7 @@ sheet never sits in memory; every sheet is therefore written strictly top to bot
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -96,6 +97,8 @@ class ReportContent:
     suppressed: bool = False
     #: charts and maps (``reports.figures.Figures``), drawn on sheets of their own
     figures: Any = None
+    #: "Dane" with question texts over the codes and answer labels in the cells
+    labels: bool = False
 
 
 def write_report(out: IO[bytes] | str | Path, content: ReportContent,
@@ -120,7 +123,7 @@ def write_report(out: IO[bytes] | str | Path, content: ReportContent,
         if content.figures is not None:
             _figures(book, content.figures)
         if content.raw:
-            _raw(book, content.frame, content.suppressed)
+            _raw(book, content.frame, content.suppressed, content.labels)
         _codebook(book, content.frame)
     finally:
         book.close()
@@ -143,6 +146,9 @@ class _Book:
         # a header from the data (a subregion's or a choice's name) may look like a formula
         self.quoted_header = add({"bold": True, "text_wrap": True, "valign": "top",
                                   "bg_color": "#DDEBF7", "border": 1, "quote_prefix": True})
+        #: the row of codes under a labelled header
+        self.codes = add({"italic": True, "font_color": "#444444", "bg_color": "#F2F2F2",
+                          "border": 1})
         self.text = add({"valign": "top"})
         self.wrapped = add({"valign": "top", "text_wrap": True})
         self.quoted = add({"quote_prefix": True, "valign": "top"})
@@ -187,10 +193,13 @@ class _Book:
         ws.write_string(row, col, text, fmt)
 
     def header_row(self, ws: Worksheet, names: Sequence[str], widths: Sequence[float],
-                   last_row: int, freeze_cols: int = 0) -> None:
-        """Header in row 0 (names translated), frozen; autofilter over the table; widths."""
+                   last_row: int, freeze_cols: int = 0, translated: bool = False) -> None:
+        """Header in row 0 (names translated), frozen; autofilter over the table; widths.
+
+        :param translated: the names are final texts (question texts): not looked up again
+        """
         for col, (name, width) in enumerate(zip(names, widths, strict=True)):
-            label = self.label(name)
+            label = name if translated else self.label(name)
             ws.write_string(0, col, label,
                             self.quoted_header if label[:1] in FORMULA_START else self.header)
             ws.set_column(col, col, width)
@@ -356,7 +365,15 @@ def raw_values(frame: ReportFrame, column: Column) -> list[Any]:
     return series.to_numpy(dtype=object, na_value=None).tolist()
 
 
-def _raw(book: _Book, frame: ReportFrame, exclude_sensitive: bool) -> None:
+def _raw(book: _Book, frame: ReportFrame, exclude_sensitive: bool, labels: bool = False
+         ) -> None:
+    """The "Dane" sheet: one row a submitted response, written row by row (constant memory).
+
+    With ``labels`` the first row holds the question texts, the second the codes, and choice
+    cells their labels (``reports.labels``).
+    """
+    from reports.labels import code_labels, header_labels, labelled
+
     ws = book.sheet(RAW)
     data = frame.data[frame.submitted]
     columns = raw_columns(frame, exclude_sensitive)
@@ -371,15 +388,33 @@ def _raw(book: _Book, frame: ReportFrame, exclude_sensitive: bool) -> None:
     for column in columns:
         fmt = {"PLN": "money", "count": "count"}.get(column.unit, "decimal")
         is_number = column.kind == "number"
-        writers.append((raw_values(subset, column), book.formats[fmt] if is_number else None,
-                        is_number))
+        values = raw_values(subset, column)
+        choice_labels = code_labels(frame, column) if labels else None
+        if choice_labels:
+            values = labelled(values, column, choice_labels)
+        writers.append((values, book.formats[fmt] if is_number else None, is_number))
     widths = [_width([name, *values[:200]], 10) for name, (values, _, _) in
               zip(header, writers, strict=True)]
-    book.header_row(ws, header, widths, n, freeze_cols=2)
+    first = 1
+    if labels:
+        texts = header_labels(ATTRIBUTES, columns, ATTRIBUTE_LABELS, book.t)
+        widths = [max(w, min(_width([t]) / 2, 30.0)) for w, t in zip(widths, texts, strict=True)]
+        # constant memory: a row's height is set before the row is written; wrapped texts
+        # need it (neither Excel nor LibreOffice grows the row when they open the file)
+        lines = max(math.ceil(len(t) / max(w - 1, 1)) for t, w in zip(texts, widths, strict=True))
+        ws.set_row(0, 15 * min(lines, 8))
+        book.header_row(ws, texts, widths, n + 1, freeze_cols=2, translated=True)
+        for col, name in enumerate(header):
+            ws.write_string(1, col, name, book.codes)
+        ws.freeze_panes(2, 2)
+        ws.autofilter(1, 0, max(n + 1, 2), len(header) - 1)
+        first = 2
+    else:
+        book.header_row(ws, header, widths, n, freeze_cols=2)
     write_number, write_string = ws.write_number, ws.write_string
     text, quoted = book.text, book.quoted
     for r in range(n):
-        row = r + 1
+        row = r + first
         for c, (values, fmt, is_number) in enumerate(writers):
             value = values[r]
             if value is None:

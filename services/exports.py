@@ -68,6 +68,8 @@ class ReportRequest:
     #: powiat code → podregion given directly (a CSV file on the command line)
     podregiony: dict[str, str] | None = None
     filters: list[str] = field(default_factory=list)
+    #: raw data with question texts and answer labels (codes in a second header row)
+    labels: bool = False
 
 
 def _plain(records: Iterable[dict[str, Any]], length: int, label: str
@@ -120,6 +122,7 @@ def prepare_report(request: ReportRequest, progress: Progress = _plain
     :raise ExportError: unknown round, a gmina without units, broken indicators file, …
     """
     from reports.xlsx import ReportInfo
+
     if request.kind not in TITLES:
         raise ExportError(gettext("Nieznany rodzaj raportu „%(kind)s”.", kind=request.kind))
     if request.kind == "municipal" and not request.teryt:
@@ -156,6 +159,7 @@ def prepare_report(request: ReportRequest, progress: Progress = _plain
     except LookupError as err:
         raise ExportError(str(err)) from err
     content.figures = _figures(request, content, podregiony)
+    content.labels = request.labels
     return content, info
 
 
@@ -203,4 +207,4 @@ def record_export(report: ReportRequest, info: RoundInfo, file_format: str) -> N
     record("export", None, summary=f"{TITLES[report.kind]} — {info.label}",
            after={"round": report.round_id, "kind": report.kind, "levels": list(report.levels),
                   "teryt": report.teryt, "small_cells": report.small_cells,
-                  "format": file_format})
+                  "labels": report.labels, "format": file_format})

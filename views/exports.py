@@ -65,7 +65,8 @@ def _request_from(args: MultiDict) -> tuple[ReportRequest | None, list[str]]:
     scheme = args.get("podzial") or None
     if errors:
         return None, errors
-    return ReportRequest(round_id, kind, levels, teryt, args.get("male") == "1", scheme), []
+    return ReportRequest(round_id, kind, levels, teryt, args.get("male") == "1", scheme,
+                         labels=args.get("etykiety") == "1"), []
 
 
 @dataclass
@@ -163,7 +164,8 @@ def download():
         from reports.csv import write_raw_csv  # the report code only where a file is made
 
         text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
-        write_raw_csv(text, content.frame, exclude_sensitive=report.small_cells)
+        write_raw_csv(text, content.frame, exclude_sensitive=report.small_cells,
+                      labels=report.labels, translate=translate)
         text.flush()
         text.detach()
         mimetype, name = "text/csv; charset=utf-8", name + ".csv"
