@@ -9,7 +9,6 @@ from flask.cli import AppGroup
 
 from commands._output import refuse
 from extensions import db
-from reports.geo_import import LayerError
 from services.maps import import_gmina_layer, maps_dir
 
 group = AppGroup("maps", help="Mapy: warstwa granic gmin (PRG) do map wg gmin.")
@@ -19,6 +18,8 @@ group = AppGroup("maps", help="Mapy: warstwa granic gmin (PRG) do map wg gmin.")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(path: Path) -> None:
     """Wczytaj warstwę gmin: ZIP z plikiem shapefile albo GeoJSON z atrybutem JPT_KOD_JE."""
+    from reports.geo_import import LayerError  # shapely only when a layer is read
+
     try:
         layer = import_gmina_layer(path)
     except LayerError as err:
