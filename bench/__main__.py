@@ -12,9 +12,13 @@ from pathlib import Path
 
 
 def run_all() -> None:
+    from bench.hygiene import Load
+
     for path in sorted(Path(__file__).parent.glob("*_bench.py")):
         print(f"== {path.stem} ==", flush=True)
-        importlib.import_module(f"bench.{path.stem}").main()
+        with Load() as load:  # every benchmark's figures come with the load they ran under
+            importlib.import_module(f"bench.{path.stem}").main()
+        print(f"({path.stem}: {load.line()})", flush=True)
 
 
 if __name__ == "__main__":

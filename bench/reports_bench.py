@@ -10,6 +10,8 @@ dropped afterwards), then measures, each in a fresh process so peak memory is it
   xlsxwriter (constant_memory) — the least any export of this data can cost.
 
 It prints seconds, peak RSS and the ratio report / floor; the goal is ≤ 1.5× and ≤ 1 GB.
+The pair runs ``--runs`` times interleaved (floor, report, floor, report …); the ratio is the
+median of the pairs with its range, beside the machine's load (``bench/hygiene.py``).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=60_000, help="liczba odpowiedzi")
     parser.add_argument("--db", help="URL bazy (domyślnie plik SQLite w katalogu tymczasowym)")
+    parser.add_argument("--runs", type=int, default=5,
+                        help="par podłoga–raport, na przemian (co najmniej 5)")
     parser.add_argument("--phase", choices=["report", "floor"], help=argparse.SUPPRESS)
     parser.add_argument("--round", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -52,9 +56,14 @@ def main(argv: list[str] | None = None) -> None:
         round_id = generate(url, args.n)
         print(f"Wygenerowano {args.n} odpowiedzi w {time.perf_counter() - started:.1f} s "
               f"({url.split('?')[0]}).", flush=True)
-        floor = _child("floor", url, round_id, Path(tmp) / "floor.xlsx")
-        report = _child("report", url, round_id, Path(tmp) / "report.xlsx")
-    _print(args.n, report, floor)
+        from bench.hygiene import Load, interleaved
+
+        with Load() as load:
+            runs = interleaved({
+                "floor": lambda: _child("floor", url, round_id, Path(tmp) / "floor.xlsx"),
+                "report": lambda: _child("report", url, round_id, Path(tmp) / "report.xlsx"),
+            }, args.runs)
+    _print(args.n, runs["report"], runs["floor"], load)
 
 
 def _child(phase: str, url: str, round_id: int, out: Path) -> dict[str, Any]:
@@ -68,9 +77,18 @@ def _child(phase: str, url: str, round_id: int, out: Path) -> dict[str, Any]:
     return result
 
 
-def _print(n: int, report: dict[str, Any], floor: dict[str, Any]) -> None:
-    ratio = report["total"] / floor["total"]
-    print(f"{'etap':<38}{'sekundy':>10}")
+def _print(n: int, reports: list[dict[str, Any]], floors: list[dict[str, Any]], load: Any
+           ) -> None:
+    """The run with the median ratio in detail; the ratio as median and range of the pairs."""
+    from bench.hygiene import ratios
+
+    spread = ratios([r["total"] for r in reports], [f["total"] for f in floors])
+    pairs = sorted(zip(reports, floors, strict=True),
+                   key=lambda pair: pair[0]["total"] / pair[1]["total"])
+    report, floor = pairs[len(pairs) // 2]
+    ratio = spread.median
+    print(load.line())
+    print(f"{'etap (przebieg o medianie stosunku)':<38}{'sekundy':>10}")
     for name, value in (("raport: ramka (baza → DataFrame)", report["frame"]),
                         ("raport: zestawienie wg powiatów", report["regional"]),
                         ("raport: zapis xlsx", report["xlsx"]),
@@ -82,8 +100,8 @@ def _print(n: int, report: dict[str, Any], floor: dict[str, Any]) -> None:
     print(f"szczyt RSS: raport {report['rss_mb']:.0f} MB, podłoga {floor['rss_mb']:.0f} MB; "
           f"pliki: {report['size_mb']:.1f} MB / {floor['size_mb']:.1f} MB")
     verdict = "OK" if ratio <= GOAL_RATIO and report["rss_mb"] <= GOAL_RSS_MB else "PONAD CEL"
-    print(f"n={n}: raport / podłoga = {ratio:.2f}× (cel ≤ {GOAL_RATIO}×, ≤ {GOAL_RSS_MB} MB) "
-          f"— {verdict}")
+    print(f"n={n}: raport / podłoga = {spread.text('×')} (cel ≤ {GOAL_RATIO}×, "
+          f"≤ {GOAL_RSS_MB} MB) — {verdict}")
 
 
 def _app(url: str):
