@@ -36,8 +36,9 @@ class OrganisationError(Exception):
 
 
 def _known(code: str, level: str) -> bool:
-    return db.session.scalar(select(func.count()).select_from(Territory).where(
-        Territory.code == code, Territory.level == level)) > 0
+    found = db.session.scalar(select(func.count()).select_from(Territory).where(
+        Territory.code == code, Territory.level == level))
+    return bool(found)
 
 
 def parse_scope(text: str) -> str:
@@ -143,7 +144,7 @@ def create_user(email: str, role: str, organisation: Organisation, *,
     user = db.session.scalar(select(User).filter_by(email=email)
                              .execution_options(esmon_unscoped=True))
     created = user is None
-    if created:
+    if user is None:
         user = User(email=email)
         db.session.add(user)
     elif user.organisation_id not in (None, organisation.id) and _scoped():

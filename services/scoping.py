@@ -18,10 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app, g, has_app_context
 from sqlalchemy import ColumnElement, event, or_, select
-from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.orm import (
+    InstrumentedAttribute,
+    ORMExecuteState,
+    Session,
+    scoped_session,
+    with_loader_criteria,
+)
 
 import models.organisation as organisation_model
 from models import (
@@ -112,7 +119,8 @@ def current_prefixes() -> tuple[str, ...]:
     return tuple(code.strip() for code in region.split(",") if code.strip())
 
 
-def in_territory(column: ColumnElement, prefixes: Iterable[str]) -> ColumnElement[bool]:
+def in_territory(column: ColumnElement[str] | InstrumentedAttribute[str],
+                 prefixes: Iterable[str]) -> ColumnElement[bool]:
     """``column`` (a TERYT code) lies in the territory of these prefixes."""
     prefixes = tuple(prefixes)
     if not prefixes:
@@ -167,27 +175,27 @@ def _default_id() -> int | None:
     return cached
 
 
-def _session() -> Session:
+def _session() -> Session | scoped_session[Any]:
     from extensions import db
 
     return db.session
 
 
-def _find_default(session: Session) -> Organisation | None:
+def _find_default(session: Session | scoped_session[Any]) -> Organisation | None:
     with session.no_autoflush:
         return session.scalar(select(Organisation).where(Organisation.is_default.is_(True))
                               .execution_options(esmon_unscoped=True))
 
 
-def default_organisation(session: Session | None = None) -> Organisation:
+def default_organisation(session: Session | scoped_session[Any] | None = None) -> Organisation:
     """The deployment's default organisation, created on first need (a database made by
     ``create_all`` has none; migrated ones get it from the migration)."""
-    session = session or _session()
-    organisation = _find_default(session)
+    active = session or _session()
+    organisation = _find_default(active)
     if organisation is None:
         name = current_app.config.get("ESMON_ORGANISATION") or "Organizacja domyślna"
         organisation = Organisation(name=name, scope=default_scope_text(), is_default=True)
-        session.add(organisation)
+        active.add(organisation)
     return organisation
 
 
