@@ -13,6 +13,7 @@ from services.subregions import (
     assignments,
     default_scheme,
     import_subregions_file,
+    preset_catalogue,
     schemes,
     unassigned_powiats,
 )
@@ -21,11 +22,22 @@ group = AppGroup("subregions", help="Podregiony: przypisanie powiatów (NUTS-3 a
 
 
 @group.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", required=False,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--preset", help="Wczytaj podział dostarczany z esmon zamiast pliku "
+                               "(lista: flask subregions presets).")
 @click.option("--scheme", help="Nazwa schematu (domyślnie z pliku YAML albo "
                                "ESMON_SUBREGION_SCHEME).")
-def import_command(path: Path, scheme: str | None) -> None:
-    """Wczytaj przypisanie z pliku YAML, CSV (powiat;podregion) albo XLSX."""
+def import_command(path: Path | None, preset: str | None, scheme: str | None) -> None:
+    """Wczytaj przypisanie z pliku YAML, CSV (powiat;podregion) albo XLSX albo gotowy podział."""
+    if (path is None) == (preset is None):
+        raise click.UsageError("Podaj plik albo --preset NAZWA (jedno z dwóch).")
+    if preset is not None:
+        catalogue = preset_catalogue()
+        if preset not in catalogue:
+            raise click.UsageError(f"Nie ma gotowego podziału „{preset}”; dostępne: "
+                                   f"{', '.join(sorted(catalogue))}.")
+        path = catalogue[preset].path
     result = import_subregions_file(path, scheme)
     if result.problems:
         refuse(result.problems, f"{path.name}: ",
@@ -52,3 +64,10 @@ def list_command(scheme: str | None) -> None:
     missing = unassigned_powiats(scheme)
     if missing:
         click.echo(f"Powiaty województwa bez podregionu: {', '.join(missing)}.")
+
+
+@group.command("presets")
+def presets_command() -> None:
+    """Pokaż podziały dostarczane z esmon (do --preset)."""
+    for preset in preset_catalogue().values():
+        click.echo(f"{preset.name}\twoj. {preset.wojewodztwo}\t{preset.path.name}")

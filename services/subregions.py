@@ -274,3 +274,27 @@ def unassigned_powiats(scheme: str | None = None) -> list[str]:
 def presets() -> list[Path]:
     """Mapping files shipped with esmon (``registers/subregions/``)."""
     return sorted(PRESETS_DIR.glob("*.yaml"))
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A shipped mapping: the name it is loaded by, its województwo and its file."""
+
+    name: str
+    wojewodztwo: str
+    path: Path
+
+
+def preset_catalogue() -> dict[str, Preset]:
+    """Shipped presets by name: the file's ``preset`` key, else the file name without .yaml.
+
+    The województwo is the file's ``wojewodztwo`` key, else the code in the file name
+    (``nuts3-16-opolskie``), so a preset can be checked against its own territory.
+    """
+    catalogue = {}
+    for path in presets():
+        head = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        name = str(head.get("preset") or path.stem)
+        region = str(head.get("wojewodztwo") or path.stem.split("-")[1])
+        catalogue[name] = Preset(name, region, path)
+    return catalogue

@@ -14,6 +14,7 @@ from services.subregions import (
     PRESETS_DIR,
     import_subregions,
     mapping,
+    preset_catalogue,
     presets,
     schemes,
     subregion_of,
@@ -113,7 +114,7 @@ def test_subregion_code_must_be_consistent(app, world):
 def _territories_for_presets(app) -> None:
     """The powiats the shipped presets name, created from the codes alone."""
     with app.app_context():
-        for code in ("08", "16"):
+        for code in ("08", "16", "24"):
             db.session.add(Territory(code=code, level="wojewodztwo", name=code, kind_label="",
                                      valid_on=REAL_TERC_DATE))
         for path in presets():
@@ -141,16 +142,76 @@ def test_opolskie_preset_loads_as_the_nuts3_podregiony(app):
 
 @pytest.mark.skipif(not REAL_TERC.exists(),
                     reason=f"brak prawdziwego pliku TERC {REAL_TERC} (dane wspólne projektu)")
-@pytest.mark.parametrize("preset", [p.name for p in presets()])
+@pytest.mark.parametrize("preset", sorted(preset_catalogue()))
 def test_each_preset_covers_every_powiat_of_its_wojewodztwo(app, preset):
-    region = preset.split("-")[1]
-    app.config["ESMON_WOJEWODZTWO"] = region
+    shipped = preset_catalogue()[preset]
+    app.config["ESMON_WOJEWODZTWO"] = shipped.wojewodztwo
     with app.app_context():
-        import_terc(REAL_TERC.read_bytes(), REAL_TERC.name, only_region=region)
-        result = import_subregions((PRESETS_DIR / preset).read_bytes(), preset)
+        import_terc(REAL_TERC.read_bytes(), REAL_TERC.name, only_region=shipped.wojewodztwo)
+        result = import_subregions(shipped.path.read_bytes(), shipped.path.name)
         assert result.ok, result.problems
         assert result.unassigned == []
-        assert unassigned_powiats() == []
+        assert unassigned_powiats(result.scheme) == []
+
+
+#: deployments.md §2: the four OWES subregions of woj. 24, by the names TERC gives the powiats
+SLASKIE = {
+    "północny": {"Częstochowa", "częstochowski", "kłobucki", "lubliniecki", "myszkowski"},
+    "zachodni": {"Jastrzębie-Zdrój", "Rybnik", "Żory", "raciborski", "rybnicki",
+                 "wodzisławski"},
+    "południowy": {"Bielsko-Biała", "bielski", "cieszyński", "żywiecki"},
+    "centralny": {"Bytom", "Chorzów", "Dąbrowa Górnicza", "Gliwice", "Jaworzno", "Katowice",
+                  "Mysłowice", "Piekary Śląskie", "Ruda Śląska", "Siemianowice Śląskie",
+                  "Sosnowiec", "Świętochłowice", "Tychy", "Zabrze", "będziński",
+                  "bieruńsko-lędziński", "gliwicki", "mikołowski", "pszczyński", "tarnogórski",
+                  "zawierciański"},
+}
+
+
+@pytest.mark.skipif(not REAL_TERC.exists(),
+                    reason=f"brak prawdziwego pliku TERC {REAL_TERC} (dane wspólne projektu)")
+def test_slaskie_preset_puts_each_of_the_36_powiats_in_exactly_one_subregion(app, runner):
+    app.config["ESMON_WOJEWODZTWO"] = "24"
+    with app.app_context():
+        import_terc(REAL_TERC.read_bytes(), REAL_TERC.name, only_region="24")
+        db.session.commit()
+        terc = dict(db.session.execute(select(Territory.code, Territory.name)
+                                       .where(Territory.level == "powiat")).all())
+    assert len(terc) == 36  # 17 powiats and 19 cities with powiat rights (TERC 2025-01-01)
+    result = runner.invoke(args=["subregions", "import", "--preset", "slaskie-subregiony"])
+    assert result.exit_code == 0, result.output
+    assert "Schemat „owes”: przypisano powiatów 36." in result.output
+    assert "bez podregionu" not in result.output
+    with app.app_context():
+        rows = db.session.execute(select(SubregionAssignment.powiat_code,
+                                         SubregionAssignment.subregion_name)
+                                  .where(SubregionAssignment.scheme == "owes")).all()
+    codes = [code for code, _ in rows]
+    assert sorted(codes) == sorted(terc)  # every powiat of woj. 24, none twice, none foreign
+    by_subregion: dict[str, set[str]] = {}
+    for code, name in rows:
+        by_subregion.setdefault(name, set()).add(terc[code])
+    assert by_subregion == SLASKIE
+
+
+def test_preset_option_loads_a_shipped_division_and_refuses_unknown_names(app, runner):
+    _territories_for_presets(app)
+    result = runner.invoke(args=["subregions", "import", "--preset", "slaskie-subregiony"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert len(mapping("owes")) == 36
+        assert subregion_of("246901", "owes") == "centralny"  # Katowice
+        assert subregion_of("2473", "owes") == "zachodni"  # Rybnik
+    result = runner.invoke(args=["subregions", "import", "--preset", "mazowsze"])
+    assert result.exit_code == 2
+    assert "Nie ma gotowego podziału „mazowsze”" in result.output
+    assert "slaskie-subregiony" in result.output
+    result = runner.invoke(args=["subregions", "import"])
+    assert result.exit_code == 2
+    assert "Podaj plik albo --preset NAZWA" in result.output
+    result = runner.invoke(args=["subregions", "presets"])
+    assert "slaskie-subregiony\twoj. 24\towes-24-slaskie-subregiony.yaml" in result.output
+    assert "nuts3-16-opolskie\twoj. 16" in result.output
 
 
 def test_cli_import_and_list(app, world, runner, tmp_path):
