@@ -135,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         audit,
         auth,
+        calls,
         errors,
         exports,
         filters,
@@ -161,6 +162,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(round_changes.bp)
     app.register_blueprint(suggest.bp)
     app.register_blueprint(review.bp)
+    app.register_blueprint(calls.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(register.bp)
     app.register_blueprint(exports.bp)

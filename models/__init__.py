@@ -1,6 +1,7 @@
 """SQLAlchemy models. Import from here: ``from models import Unit, Round``."""
 
 from models.audit_event import AuditEvent
+from models.call_attempt import CallAttempt
 from models.contact_change import ContactChange
 from models.invitation import Invitation, InvitationToken
 from models.login_attempt import LoginAttempt
@@ -18,6 +19,7 @@ from models.user import User
 
 __all__ = [
     "AuditEvent",
+    "CallAttempt",
     "ContactChange",
     "ResponseVersion",
     "Invitation",

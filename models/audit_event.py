@@ -38,6 +38,8 @@ ACTIONS = {
     "response_return": N_("zwrot do korekty"),
     "response_reopen": N_("ponowne otwarcie odpowiedzi"),
     "response_staff_entry": N_("wpis w imieniu jednostki"),
+    "call_attempt": N_("rozmowa telefoniczna z jednostką"),
+    "call_assign": N_("przydział jednostki do telefonu"),
     "unit_create": N_("dodanie jednostki"),
     "unit_edit": N_("zmiana jednostki"),
     "units_import": N_("import jednostek"),

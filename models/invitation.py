@@ -36,11 +36,14 @@ class Invitation(db.Model):
     #: its links stop working and it no longer counts in response rates or gets reminders
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    #: the staff member who phones this unit if it does not answer (CATI call list)
+    caller_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     round: Mapped[Round] = relationship(back_populates="invitations", lazy="joined")
     unit: Mapped[Unit] = relationship(lazy="joined")
     response: Mapped[Response | None] = relationship(back_populates="invitation")
     tokens: Mapped[list[InvitationToken]] = relationship(back_populates="invitation")
+    caller = relationship("User", foreign_keys=[caller_id])
 
     def __repr__(self) -> str:
         return f"<Invitation {self.id} round={self.round_id} unit={self.unit_id}>"

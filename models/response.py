@@ -9,11 +9,16 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
+from l10n import N_
 from models.invitation import Invitation
 from models.types import JSONDocument, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from models.response_version import ResponseVersion
+
+#: how the answers came: mode code → Polish name (a msgid: pages and reports translate it)
+RESPONSE_MODES = {"web": N_("przez internet"), "phone": N_("telefonicznie (CATI)"),
+                  "staff": N_("wpis pracownika")}
 
 
 class Response(db.Model):
@@ -27,6 +32,7 @@ class Response(db.Model):
         CheckConstraint(
             "status IN ('draft', 'submitted', 'returned', 'accepted')", name="status"
         ),
+        CheckConstraint("mode IN ('web', 'phone', 'staff')", name="mode"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,6 +59,9 @@ class Response(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: how the answers came (``RESPONSE_MODES``): the unit on its link, a phone interview,
+    #: or staff typing in a paper form; set at submission, ``phone`` from the call on
+    mode: Mapped[str] = mapped_column(String(10), default="web", server_default="web")
 
     invitation: Mapped[Invitation] = relationship(back_populates="response")
     versions: Mapped[list[ResponseVersion]] = relationship(

@@ -50,6 +50,8 @@ class Unit(db.Model):
     #: (``services.scoping`` fills it in on insert)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True,
                                                  default=owner_default)
+    #: telephone numbers for the phone follow-up (CATI), comma separated, as staff typed them
+    phones: Mapped[str | None] = mapped_column(String(200))
     #: inactive units stay for history but are not invited any more
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -60,6 +62,10 @@ class Unit(db.Model):
     @property
     def email_list(self) -> list[str]:
         return [e.strip() for e in self.emails.split(",") if e.strip()]
+
+    @property
+    def phone_list(self) -> list[str]:
+        return [p.strip() for p in (self.phones or "").split(",") if p.strip()]
 
     @property
     def kind_name(self) -> str:

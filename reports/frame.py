@@ -10,11 +10,12 @@ database; tests write them by hand)::
 
     {"unit_id": 7, "unit_name": "Gmina Kluczbork", "unit_kind": "gmina",
      "territory": "160402", "rodz": "3", "powiat_name": "kluczborski",
-     "wojewodztwo_name": "OPOLSKIE", "status": "submitted", "answers": {...}}
+     "wojewodztwo_name": "OPOLSKIE", "status": "submitted", "mode": "web", "answers": {...}}
 
-``status`` is the response status, or ``"invited"`` when the unit has not opened its link;
-answers count only for ``submitted`` and ``accepted`` responses, the other rows are there for
-response rates.
+``mode`` is how the answers came (``web``, ``phone`` — a CATI interview, ``staff`` — typed in
+by staff; missing means ``web``). ``status`` is the response status, or ``"invited"`` when
+the unit has not opened its link; answers count only for ``submitted`` and ``accepted``
+responses, the other rows are there for response rates.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from forms.placeholders import fill_year
 
 #: response statuses whose answers count in reports
 SUBMITTED_STATUSES = ("submitted", "accepted")
+#: how answers come, in the order reports count them (``models.response.RESPONSE_MODES``)
+MODES = ("web", "phone", "staff")
 NO_PODREGION = "(brak podregionu)"
 NO_POWIAT = "(brak powiatu)"
 CITY = "miasto na prawach powiatu"
@@ -103,6 +106,17 @@ class ReportFrame:
 
     def subset(self, mask: pd.Series) -> ReportFrame:
         return ReportFrame(self.data[mask], self.columns, self.survey)
+
+    def answers_by_mode(self) -> dict[str, int]:
+        """Counted answers by how they came: ``{"web": …, "phone": …, "staff": …}``.
+
+        The method section of a report says how many answers came by web and how many by
+        phone (CATI); the counts add up to the submitted rows.
+        """
+        if "mode" not in self.data:
+            return {mode: int(self.submitted.sum()) if mode == "web" else 0 for mode in MODES}
+        counts = self.data.loc[self.submitted, "mode"].value_counts()
+        return {mode: int(counts.get(mode, 0)) for mode in MODES}
 
 
 def to_minor_units(value: Any, places: int) -> int | None:
@@ -219,7 +233,7 @@ class _Collector:
         self.values: dict[str, list[Any]] = {c.name: [] for c in columns}
         self.attrs: dict[str, list[Any]] = {k: [] for k in (
             "unit_id", "unit_name", "unit_kind", "territory", "rodz", "powiat_name",
-            "wojewodztwo_name", "status")}
+            "wojewodztwo_name", "status", "mode")}
         self.by_question: dict[str, list[Column]] = {}
         for column in columns:
             self.by_question.setdefault(column.question_id, []).append(column)
@@ -256,6 +270,7 @@ class _Collector:
                                       zip(territory, attrs["wojewodztwo_name"], strict=True)],
                                      dtype=object),
             "status": pd.Series([s or "invited" for s in attrs["status"]], dtype=object),
+            "mode": pd.Series([m or "web" for m in attrs["mode"]], dtype=object),
             "territory": pd.Series(territory, dtype=object),
         }
         for column in self.columns:

@@ -59,6 +59,10 @@ ATTRIBUTE_LABELS = {
     "wojewodztwo": N_("Województwo (kod i nazwa)"),
     "status": N_("Status odpowiedzi: invited, draft, submitted, returned, accepted"),
 }
+#: counted answers by how they came (``ReportFrame.answers_by_mode``), on "Informacje"
+MODE_LABELS = {"web": N_("w tym przez internet"),
+               "phone": N_("w tym telefonicznie (CATI)"),
+               "staff": N_("w tym wpisane przez pracownika (papier, e-mail)")}
 #: sheet names
 INFORMATION, INDICATORS, MUNICIPAL = N_("Informacje"), N_("Wskaźniki"), N_("Gmina")
 RAW, CODEBOOK, YEAR_OVER_YEAR = N_("Dane"), N_("Słownik"), N_("%(level)s rok do roku")
@@ -232,6 +236,8 @@ def _information(book: _Book, content: ReportContent) -> None:
         (N_("Złożone ankiety"), submitted, "count"),
         (N_("Odsetek odpowiedzi"), submitted / invited if invited else None, "share"),
     ]
+    by_mode = frame.answers_by_mode()
+    rows += [(label, by_mode[mode], "count") for mode, label in MODE_LABELS.items()]
     rows += [(N_("Uwaga"), t(note), None) for note in info.notes]
     ws = book.sheet(INFORMATION)
     book.header_row(ws, [N_("Pole"), N_("Wartość")], [24, 100], len(rows))

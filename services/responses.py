@@ -304,6 +304,14 @@ def submission_issues(response: Response, loaded: LoadedSurvey) -> list[Issue]:
     return issues
 
 
+def submission_mode(response: Response, entered_by: User | None) -> str:
+    """How the answers being submitted came: the unit itself, or staff — by phone when a
+    CATI call opened the response (``services.calls``), else a staff entry (paper, e-mail)."""
+    if entered_by is None:
+        return "web"
+    return "phone" if response.mode == "phone" else "staff"
+
+
 def submit(response: Response, loaded: LoadedSurvey,
            entered_by: User | None = None) -> list[Issue]:
     """Submit if nothing is missing; returns the issues otherwise (and changes nothing).
@@ -316,6 +324,7 @@ def submit(response: Response, loaded: LoadedSurvey,
         return issues
     response.status = "submitted"
     response.submitted_at = utcnow()
+    response.mode = submission_mode(response, entered_by)
     db.session.flush()
     add_version(response, entered_by=entered_by)
     queue_confirmation(response, loaded.survey)

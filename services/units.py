@@ -11,9 +11,10 @@ from services.audit import record, snapshot
 from services.scoping import current_prefixes
 
 #: the register fields a staff member edits, also the before/after of the audit row
-UNIT_FIELDS = ("kind", "name", "teryt", "emails", "regon", "krs", "contact_person", "is_active")
+UNIT_FIELDS = ("kind", "name", "teryt", "emails", "regon", "krs", "contact_person", "phones",
+               "is_active")
 #: optional fields: an empty answer is stored as NULL, not as ''
-_OPTIONAL = ("regon", "krs", "contact_person")
+_OPTIONAL = ("regon", "krs", "contact_person", "phones")
 
 
 @dataclass(frozen=True)

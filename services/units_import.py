@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from extensions import db
 from forms.emails import parse_addresses
-from forms.types.text import regon_is_valid
+from forms.types.text import phone_is_valid, regon_is_valid, split_phones
 from models import Territory, Unit
 from models.unit import UNIT_KINDS
 from services.audit import record
@@ -34,6 +34,8 @@ COLUMN_ALIASES = {
     "adres_e-mail": "email", "adres_email": "email", "adresy_e-mail": "email",
     "regon": "regon", "krs": "krs",
     "contact_person": "contact_person", "osoba_kontaktowa": "contact_person",
+    "phones": "phones", "telefon": "phones", "telefony": "phones", "nr_telefonu": "phones",
+    "numer_telefonu": "phones",
 }
 #: kinds whose unit must sit on a gmina code, or on a powiat code; others take either
 GMINA_KINDS = {"gmina", "ops"}
@@ -111,7 +113,8 @@ def import_units(data: bytes, filename: str) -> UnitsImport:
     """Check a CSV/XLSX list of units and, when every row is right, create or update them.
 
     Columns: kind (rodzaj), name (nazwa), teryt (kod_teryt), email (e-mail; several separated by
-    ``,`` or ``;``), optional regon, krs, contact_person (osoba_kontaktowa). Empty optional
+    ``,`` or ``;``), optional regon, krs, contact_person (osoba_kontaktowa), phones (telefon;
+    several separated by ``,`` or ``;``, for the phone follow-up). Empty optional
     cells leave what the register already holds. Flushes; the caller commits.
     """
     result = UnitsImport()
@@ -205,6 +208,15 @@ def _optional_values(row: Row, problem: Callable[[str, str], None]) -> dict[str,
         problem("contact_person", gettext("osoba kontaktowa: tekst dłuższy niż 200 znaków"))
     elif person:
         values["contact_person"] = person
+    phones = split_phones(row.get("phones"))
+    wrong = [p for p in phones if not phone_is_valid(p)]
+    if wrong:
+        problem("phones", gettext("„%(phone)s” nie jest numerem telefonu (cyfry, spacje, „+”, "
+                                  "„-”, nawiasy)", phone=echo(wrong[0])))
+    elif len(", ".join(phones)) > 200:
+        problem("phones", gettext("telefony: tekst dłuższy niż 200 znaków"))
+    elif phones:
+        values["phones"] = ", ".join(phones)
     return values
 
 

@@ -31,6 +31,9 @@ HARMLESS = {
     "round_changes.reminder_days": "a form of its own; sends nothing now",
     "round_changes.deadline": "a form of its own that says who gets an e-mail",
     "rounds.resend": "the same link once more: nothing stops working",
+    "calls.unit_calls": "logs a call (a form of its own); 'online' sends the same link once "
+                        "more, nothing stops working; audited",
+    "calls.assign_callers": "puts units on a caller's list; sends nothing, reassignable",
     "rounds.new": "creates a draft; sends nothing",
     "organisations.new_partner": "adds a partner organisation; sends nothing, audited",
     "organisations.new_account": "adds a staff account; sends nothing, audited",

@@ -262,3 +262,22 @@ def test_cli_prints_row_problems_and_exits_1_or_prints_counts(app, world, runner
     assert result.exit_code == 0, result.output
     assert "Nowych jednostek 4" in result.output
     assert "Bez adresu e-mail (3): 1607, 1609, 1661." in result.output
+
+
+def test_phones_for_the_call_list_are_imported_and_checked(app, world):
+    header = ["rodzaj", "nazwa", "kod_teryt", "e-mail", "telefon"]
+    rows = [["gmina", "Gmina Byczyna", "160401", "ug@byczyna.example.pl",
+             "77 413 41 00; +48 600 100 200"],
+            ["gmina", "Gmina Kluczbork", "160402", "ug@kluczbork.example.pl", "zadzwoń rano"]]
+    with app.app_context():
+        result = import_units(_csv(rows, header=header), "jst.csv")
+        assert result.problems == [RowProblem(
+            3, "telefon", "„zadzwoń rano” nie jest numerem telefonu (cyfry, spacje, „+”, "
+                          "„-”, nawiasy)")]
+        assert _count() == 0
+        result = import_units(_csv(rows[:1], header=header), "jst.csv")
+        assert result.ok, result.problems
+        db.session.commit()
+        unit = db.session.scalars(select(Unit)).one()
+        assert unit.phones == "77 413 41 00, +48 600 100 200"
+        assert unit.phone_list == ["77 413 41 00", "+48 600 100 200"]

@@ -12,8 +12,10 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -32,6 +34,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from forms.emails import normalised, split_addresses
+from forms.types.text import phone_is_valid, split_phones
 from l10n.web import lazy_gettext as _l
 from models.unit import UNIT_KINDS
 
@@ -168,12 +171,24 @@ class UnitForm(FlaskForm):
                                                               message=_l("KRS: 10 cyfr."))])
     contact_person = StringField(_l("Osoba do kontaktu"),
                                  validators=[Optional(), Length(max=200)])
+    phones = StringField(_l("Telefony (oddzielone przecinkami)"),
+                         validators=[Optional(), Length(max=200)],
+                         description=_l("Do telefonów w rundzie (CATI), np. 77 418 00 00."))
     is_active = BooleanField(_l("Aktywna (zapraszana do badań)"), default=True)
 
     def unit_values(self) -> dict:
         """The register fields as ``services.units`` takes them."""
         return {name: self[name].data for name in ("kind", "name", "teryt", "emails", "regon",
-                                                    "krs", "contact_person", "is_active")}
+                                                    "krs", "contact_person", "phones",
+                                                    "is_active")}
+
+    def validate_phones(self, field) -> None:
+        phones = split_phones(field.data)
+        bad = [p for p in phones if not phone_is_valid(p)]
+        if bad:
+            raise ValidationError(gettext("„%(phone)s” nie jest numerem telefonu: cyfry, "
+                                          "spacje, „+”, „-”, nawiasy.", phone=bad[0]))
+        field.data = ", ".join(phones)
 
     def validate_emails(self, field) -> None:
         addresses = split_addresses(field.data)
@@ -261,3 +276,28 @@ class AccountForm(FlaskForm):
     full_name = StringField(_l("Imię i nazwisko"), validators=[Optional(), Length(max=200)])
     role = SelectField(_l("Rola"), choices=[])
     organisation_id = SelectField(_l("Organizacja"), coerce=int, choices=[])
+
+
+class CallForm(FlaskForm):
+    """One phone call to a unit (CATI): its outcome, length, note and the call-back time."""
+
+    outcome = RadioField(_l("Wynik rozmowy"), choices=[],
+                         validators=[InputRequired(_l("Wybierz wynik rozmowy."))])
+    minutes = IntegerField(_l("Czas rozmowy (minuty)"), default=0,
+                           validators=[Optional(),
+                                       NumberRange(0, 240, _l("Czas rozmowy: od 0 do 240 "
+                                                              "minut."))],
+                           description=_l("0, gdy nikt nie odebrał."))
+    callback_at = DateTimeLocalField(
+        _l("Oddzwonić (data i godzina)"), format="%Y-%m-%dT%H:%M", validators=[Optional()],
+        description=_l("Tylko przy „prośba o kontakt później”; czas polski. Jednostka wróci "
+                       "na Twoją listę o tej porze."))
+    note = TextAreaField(_l("Notatka"), validators=[Optional(), Length(max=2000)],
+                         description=_l("Z kim rozmawiano, co ustalono. Widzą ją pracownicy, "
+                                        "nie jednostka."))
+
+
+class AssignCallerForm(FlaskForm):
+    """Give the units ticked on the call list to one caller (or to nobody)."""
+
+    caller = SelectField(_l("Dzwoni"), choices=[], default="")

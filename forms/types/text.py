@@ -246,6 +246,16 @@ class EmailType(QuestionType):
         return f"{rng.choice(['sekretariat', 'biuro', 'kontakt'])}@example.pl"
 
 
+def phone_is_valid(text: str) -> bool:
+    """One telephone number as people type it: digits, spaces, ``+``, ``-``, brackets."""
+    return bool(_PHONE.match(text.strip()))
+
+
+def split_phones(text: str | None) -> list[str]:
+    """Several numbers typed in one cell, separated by ``,`` or ``;``."""
+    return [p.strip() for p in (text or "").replace(";", ",").split(",") if p.strip()]
+
+
 class PhoneType(QuestionType):
     """One or more phone numbers; an extension (``wew. 12``) is part of the answer."""
 

@@ -77,7 +77,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
 
 
 #: staff routes that send files, or pages with a test of their own
-NOT_PAGES = {"exports.download", "exports.index", "outbox.eml",
+NOT_PAGES = {"exports.download", "exports.index", "outbox.eml", "calls.call_log_export",
              "round_setup.invitation_preview_html", "rounds.sending_status",
              "suggest.units", "suggest.gminas"}
 
