@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from l10n import N_
 from reports.aggregate import aggregate
 from reports.frame import ReportFrame
+from reports.half_year import half_year_report
 from reports.indicators import Indicator, evaluate_indicators
 from reports.kinds import KINDS  # noqa: F401 - re-exported: the report kinds
 from reports.municipal import gmina_keys, municipal_report
@@ -79,6 +80,17 @@ def indicators_only(info: ReportInfo, frame: ReportFrame, indicators: Sequence[I
     _notes(info, False)
     return ReportContent(info, frame, indicators=evaluate_indicators(indicators, frame),
                          raw=False)
+
+
+def half_year(info: ReportInfo, frame: ReportFrame, indicators: Sequence[Indicator],
+              kind_names: dict[str, str]) -> ReportContent:
+    """The framework report: progress, key figures (indicators), missing units; no raw data."""
+    info.notes += [NOTES[0], N_("Raport ramowy za półrocze: postęp zbierania odpowiedzi "
+                                "według podregionów i rodzajów jednostek, wskaźniki z "
+                                "odpowiedzi złożonych do dnia raportu i lista jednostek, "
+                                "których odpowiedzi jeszcze brakuje.")]
+    return ReportContent(info, frame, indicators=evaluate_indicators(indicators, frame),
+                         half_year=half_year_report(frame, kind_names), raw=False)
 
 
 def of_gmina(frame: ReportFrame, teryt: str) -> ReportFrame:

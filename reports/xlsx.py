@@ -35,6 +35,7 @@ from xlsxwriter.worksheet import Worksheet
 from l10n import N_
 from reports.aggregate import LEVELS, TOTAL, Aggregate
 from reports.frame import ATTRIBUTES, Column, ReportFrame
+from reports.half_year import HalfYearReport
 from reports.indicators import DIRECTIONS, UNITS, IndicatorResult
 from reports.municipal import COLUMNS as MUNICIPAL_COLUMNS
 from reports.municipal import MunicipalReport
@@ -96,6 +97,8 @@ class ReportContent:
     yoy: dict[str, pd.DataFrame] = field(default_factory=dict)
     indicators: Sequence[IndicatorResult] = ()
     municipal: MunicipalReport | None = None
+    #: the half-year framework report: progress and the missing units
+    half_year: HalfYearReport | None = None
     raw: bool = True
     #: small-cell suppression is on: sensitive columns are left out of "Dane"
     suppressed: bool = False
@@ -115,6 +118,8 @@ def write_report(out: IO[bytes] | str | Path, content: ReportContent,
     book = _Book(out, translate)
     try:
         _information(book, content)
+        if content.half_year is not None:
+            _half_year(book, content.half_year)
         if content.indicators:
             # with figures, the chart against the targets is on "Wykresy" (marks, baseline)
             _indicators(book, content.indicators, with_chart=content.figures is None)
@@ -301,6 +306,41 @@ def _figures(book: _Book, figures: Any) -> None:
         sheets.charts(figures.charts)
     if figures.maps:
         sheets.maps(figures.maps)
+
+
+PROGRESS, MISSING = N_("Postęp"), N_("Brakujące jednostki")
+_PROGRESS_HEADER = [N_("Podregion"), N_("Rodzaj jednostki"), N_("Zaproszone jednostki"),
+                    N_("Złożone ankiety"), N_("Brakuje"), N_("Odsetek odpowiedzi")]
+_MISSING_HEADER = [N_("Jednostka"), N_("Rodzaj jednostki"), N_("Powiat"), N_("Podregion"),
+                   N_("Stan")]
+
+
+def _half_year(book: _Book, report: HalfYearReport) -> None:
+    """Progress by subregion and kind, then the units still missing (one row each)."""
+    t = book.t
+    ws = book.sheet(PROGRESS)
+    labels = [(t(r.subregion), t(r.kind)) for r in report.progress]
+    book.header_row(ws, _PROGRESS_HEADER,
+                    [_width([a for a, _ in labels], 14), _width([b for _, b in labels], 18),
+                     12, 12, 10, 12], len(report.progress))
+    for r, (row, (subregion, kind)) in enumerate(zip(report.progress, labels, strict=True),
+                                                 start=1):
+        book.string(ws, r, 0, subregion)
+        book.string(ws, r, 1, kind)
+        book.value(ws, r, 2, row.invited, "count")
+        book.value(ws, r, 3, row.counted, "count")
+        book.value(ws, r, 4, row.missing, "count")
+        book.value(ws, r, 5, row.rate, "share")
+    ws = book.sheet(MISSING)
+    missing = report.missing
+    book.header_row(ws, _MISSING_HEADER,
+                    [_width([m.name for m in missing], 24), _width([m.kind for m in missing]),
+                     _width([m.powiat for m in missing]), _width([m.subregion for m in missing]),
+                     _width([t(m.state) for m in missing], 14)], len(missing))
+    for r, unit in enumerate(missing, start=1):
+        for col, text in enumerate((unit.name, unit.kind, unit.powiat, unit.subregion,
+                                    t(unit.state))):
+            book.string(ws, r, col, text)
 
 
 def _municipal(book: _Book, report: MunicipalReport) -> None:

@@ -22,6 +22,7 @@ from forms.model import Survey
 from l10n import N_
 from l10n.clock import now_in_poland
 from l10n.web import translate
+from models.unit import UNIT_KINDS
 from services.audit import record
 from services.maps import maps_dir
 from services.report_source import (
@@ -47,6 +48,7 @@ TITLES = {
     "municipal": N_("Raport gminny"),
     "raw": N_("Dane surowe"),
     "indicators": N_("Wskaźniki"),
+    "half-year": N_("Raport ramowy za półrocze"),
 }
 #: wraps the stream of records (a progress bar on the command line); gets a label and a length
 Progress = Callable[[Iterable[dict[str, Any]], int, str], Iterator[dict[str, Any]]]
@@ -152,7 +154,7 @@ def prepare_report(request: ReportRequest, progress: Progress = _plain
     if before is not None:
         report_info.notes.append(gettext("Rok do roku: porównanie z rundą „%(round)s”.",
                                          round=before.label))
-    with_indicators = request.kind in ("regional", "municipal", "indicators")
+    with_indicators = request.kind in ("regional", "municipal", "indicators", "half-year")
     indicators = indicators_for(survey) if with_indicators else []
     try:
         content = _content(request, report_info, frame, previous, indicators)
@@ -187,6 +189,9 @@ def _content(request: ReportRequest, info: ReportInfo, frame: ReportFrame,
     if request.kind == "municipal":
         return build.municipal(info, frame, request.teryt or "", previous=previous,
                                indicators=indicators, small_cells=request.small_cells)
+    if request.kind == "half-year":
+        return build.half_year(info, frame, indicators,
+                               {kind: translate(name) for kind, name in UNIT_KINDS.items()})
     if request.teryt:
         frame = build.of_gmina(frame, request.teryt)
         info.filters.append(gettext("gmina %(code)s", code=request.teryt[:6]))

@@ -107,6 +107,10 @@ def new():
         survey = registry().from_source(questionnaire.source_text,
                                         questionnaire.source_name).survey
         selection = _selection(form)
+        period_problem = _period_problem(survey.period, form.half.data)
+        if period_problem:
+            form.half.errors = [period_problem]
+            return render_template("rounds/new.html", form=form)
         units = [] if selection.manual else units_for_round(
             survey.unit_kinds, kinds=list(selection.kinds), powiats=list(selection.powiats),
             powiats_of_subregion=list(selection.subregion_powiats))
@@ -124,6 +128,16 @@ def new():
                           "i ankietę, potem uruchom rundę."), "success")
             return redirect(url_for("round_setup.recipients", round_id=round_.id))
     return render_template("rounds/new.html", form=form)
+
+
+def _period_problem(period: str, half: str | None) -> str | None:
+    """A half-year questionnaire (``period: half_year``) runs for a half, an annual one for
+    the whole year: the report's period and the reminders follow from it."""
+    if period == "half_year" and not half:
+        return gettext("Ta ankieta jest półroczna — wybierz I albo II półrocze.")
+    if period != "half_year" and half:
+        return gettext("Ta ankieta jest roczna — wybierz „cały rok”.")
+    return None
 
 
 @bp.get("/<int:round_id>")
