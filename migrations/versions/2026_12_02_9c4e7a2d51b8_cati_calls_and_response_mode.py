@@ -1,6 +1,6 @@
 """Phone follow-up (CATI): call attempts, the unit's caller and phones, a response's mode
 
-Revision ID: f6a28d0e4b75
+Revision ID: 9c4e7a2d51b8
 Revises: e5f17c9d3a64
 Create Date: 2026-12-02 02:30:00
 
@@ -11,7 +11,7 @@ member entered become ``staff``.
 from alembic import op
 import sqlalchemy as sa
 
-revision = 'f6a28d0e4b75'
+revision = '9c4e7a2d51b8'
 down_revision = 'e5f17c9d3a64'
 branch_labels = None
 depends_on = None
