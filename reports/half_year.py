@@ -73,7 +73,7 @@ def half_year_report(frame: ReportFrame, kind_names: Mapping[str, str] | None = 
     for subregion in sorted(data["podregion"].unique(), key=_polish):
         in_subregion = data["podregion"] == subregion
         for kind in sorted(data.loc[in_subregion, "unit_kind"].unique(),
-                           key=lambda k: _polish(names.get(k, k))):
+                           key=lambda k: _polish(names.get(str(k), str(k)))):
             group = in_subregion & (data["unit_kind"] == kind)
             rows.append(ProgressRow(subregion, names.get(kind, kind), int(group.sum()),
                                     int((group & counted).sum())))
@@ -88,5 +88,5 @@ def half_year_report(frame: ReportFrame, kind_names: Mapping[str, str] | None = 
     return HalfYearReport(rows, missing, frame.answers_by_mode())
 
 
-def _polish(text: str):
+def _polish(text: object):
     return polish_sort_key(str(text))

@@ -66,8 +66,9 @@ class CallRow:
     @property
     def owner_id(self) -> int | None:
         """Whose list the unit is on: who booked the call-back, else the assigned caller."""
-        if self.callback_at is not None:
-            return self.last.caller_id
+        last = self.last
+        if last is not None and self.callback_at is not None:
+            return last.caller_id
         return self.invitation.caller_id
 
     @property
@@ -109,7 +110,8 @@ def callers_list(round_: Round, caller: User, now: datetime | None = None) -> Ca
     mine = [row for row in call_list(round_) if row.owner_id == caller.id and not row.closed]
     due = [row for row in mine if row.due(now)]
     due.sort(key=lambda r: (r.callback_at is None, r.callback_at or now))
-    later = sorted((row for row in mine if not row.due(now)), key=lambda r: r.callback_at)
+    later = sorted((row for row in mine if not row.due(now)),
+                   key=lambda r: r.callback_at or now)
     return CallerList(due, later)
 
 

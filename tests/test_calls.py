@@ -214,6 +214,8 @@ def test_completed_by_phone_is_a_phone_response_by_the_caller(app, scene, staff_
         assert {"call_attempt", "response_staff_entry"} <= actions
     listing = staff.get(f"/admin/rundy/{scene['round']}/telefony").text
     assert "Gmina Kluczbork" not in listing  # answered: off the list
+    detail = staff.get(f"/admin/odpowiedzi/{response.id}").text
+    assert re.search(r"Sposób odpowiedzi</dt><dd>telefonicznie \(CATI\)", detail)
 
 
 def test_staff_entry_without_a_call_is_a_staff_entry_and_the_unit_web(app, scene,

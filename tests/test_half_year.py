@@ -62,7 +62,7 @@ def test_framework_report_lists_exactly_the_missing_units(app, half_year_round, 
     book = openpyxl.load_workbook(out)
     assert book.sheetnames[:3] == ["Informacje", "Postęp", "Brakujące jednostki"]
     assert "Dane" not in book.sheetnames  # short by design: no raw data
-    missing = [[c for c in row] for row in book["Brakujące jednostki"].iter_rows(
+    missing = [list(row) for row in book["Brakujące jednostki"].iter_rows(
         min_row=2, values_only=True)]
     assert {row[0] for row in missing} == MISSING
     assert len(missing) == len(MISSING)  # each once; Opole (withdrawn) is not missing

@@ -11,6 +11,7 @@ from extensions import db
 from forms.placeholders import year_placeholders
 from l10n import N_
 from models import ContactChange, Invitation, Response, Round
+from models.response import RESPONSE_MODES
 from models.unit import UNIT_KINDS
 from services.comparison import last_year
 from services.contacts import decide_contact_change
@@ -135,6 +136,7 @@ def detail(response_id: int):
     response_viewed(response)
     return _render_then_commit(
         "review/detail.html", response=response, invitation=invitation, survey=survey,
+        modes=RESPONSE_MODES,
         round=invitation.round, unit=invitation.unit, history=list(reversed(history)),
         territory_names={**answer_names(survey.questions, earlier.answers if earlier else {}),
                          **answer_names(survey.questions, response.answers)},
