@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 from sqlalchemy import func, select
 
 from extensions import db
+from l10n.clock import POLAND
 from models import AuditEvent, CallAttempt, Invitation, OutboxMessage, Response, Round, User
 from models.types import utcnow
 from services.calls import CallEntry, call_list, callers_list, log_call
@@ -22,7 +22,7 @@ from support import STAFF_PASSWORD
 from support.respondent import section_post
 from support.valid_answers import JST
 
-WARSAW = ZoneInfo("Europe/Warsaw")
+WARSAW = POLAND
 
 
 def _staff(app, staff_user, email="admin@rops.example.pl", role="admin"):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import UTC
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -27,6 +26,7 @@ from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from extensions import db
+from l10n.clock import POLAND
 from l10n.web import translate
 from mailing.status import round_mail_status
 from models import Invitation, User
@@ -51,7 +51,6 @@ from views.respond import SESSION_KEY, STAFF_ENTRY_KEY
 from views.rounds import round_or_404
 
 bp = Blueprint("calls", __name__, url_prefix="/admin/rundy")
-WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 def _invitation_or_404(round_id: int, invitation_id: int) -> Invitation:
@@ -148,7 +147,7 @@ def unit_calls(round_id: int, invitation_id: int):
 def _entry(form: CallForm) -> CallEntry:
     callback = form.callback_at.data
     if callback is not None:
-        callback = callback.replace(tzinfo=WARSAW).astimezone(UTC)
+        callback = callback.replace(tzinfo=POLAND).astimezone(UTC)
     return CallEntry(outcome=form.outcome.data, duration_seconds=(form.minutes.data or 0) * 60,
                      note=form.note.data, callback_at=callback)
 
@@ -177,12 +176,12 @@ def call_log_export(round_id: int):
     round_ = round_or_404(round_id)
     attempts = round_calls(round_)
     rows = [CallLogRow(
-        called_at=a.called_at.astimezone(WARSAW).replace(tzinfo=None),
+        called_at=a.called_at.astimezone(POLAND).replace(tzinfo=None),
         unit=a.invitation.unit.name, unit_kind=translate(a.invitation.unit.kind_name),
         teryt=a.invitation.unit.teryt, phone=a.phone or "",
         caller=a.caller.full_name or a.caller.email, outcome=translate(OUTCOMES[a.outcome]),
         duration_minutes=round(a.duration_seconds / 60, 1), note=a.note or "",
-        callback_at=a.callback_at.astimezone(WARSAW).replace(tzinfo=None)
+        callback_at=a.callback_at.astimezone(POLAND).replace(tzinfo=None)
         if a.callback_at else None,
         response_id=a.response_id) for a in attempts]
     out = BytesIO()
