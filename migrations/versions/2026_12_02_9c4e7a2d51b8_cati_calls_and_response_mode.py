@@ -1,7 +1,7 @@
 """Phone follow-up (CATI): call attempts, the unit's caller and phones, a response's mode
 
 Revision ID: 9c4e7a2d51b8
-Revises: f6a28d0e4b75
+Revises: 5dcdcef0d3db
 Create Date: 2026-12-02 02:30:00
 
 Existing responses came through the unit's link or a staff entry that left no mark apart
@@ -12,7 +12,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '9c4e7a2d51b8'
-down_revision = 'f6a28d0e4b75'
+down_revision = '5dcdcef0d3db'
 branch_labels = None
 depends_on = None
 
