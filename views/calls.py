@@ -32,7 +32,6 @@ from mailing.status import round_mail_status
 from models import Invitation, User
 from models.call_attempt import OUTCOMES
 from models.types import utcnow
-from reports.call_log import CallLogRow, write_call_log
 from services.audit import record
 from services.calls import (
     CallEntry,
@@ -173,6 +172,8 @@ def _after_call(invitation: Invitation, outcome: str):
 @staff
 def call_log_export(round_id: int):
     """Every call of the round as a workbook (text cells never become formulas)."""
+    from reports.call_log import CallLogRow, write_call_log  # xlsxwriter only for a download
+
     round_ = round_or_404(round_id)
     attempts = round_calls(round_)
     rows = [CallLogRow(
