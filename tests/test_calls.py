@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -346,3 +346,57 @@ def test_phones_are_kept_in_the_register_form(app, world, staff_user):
         from models import Unit
 
         assert db.session.get(Unit, unit_id).phones == "77 418 00 00, +48 600 100 200"
+
+
+def test_an_owes_partner_sees_only_its_area_of_the_call_list(app, world):
+    """ROPS (woj. 16) runs the round; its OWES partner for powiat kluczborski phones there."""
+    from services.organisations import create_organisation, create_user
+    from services.questionnaires import sync_questionnaires
+    from services.rounds import create_round, invite
+    from services.scoping import act_as, set_scope
+    from services.units import create_unit
+
+    with app.app_context():
+        rops = create_organisation("ROPS Opole", "woj:16")
+        owes = create_organisation("OWES Kluczbork", "powiat:1604", partner_of=rops)
+        create_user("rops@rops.example.pl", "admin", rops, password=STAFF_PASSWORD)
+        create_user("owes@owes.example.pl", "admin", owes, full_name="Olga z OWES",
+                    password=STAFF_PASSWORD)
+        act_as(rops, db.session)
+        jst = next(q for q in sync_questionnaires() if q.key == "jst-annual")
+        round_ = create_round(jst, period="2025", reporting_year=2025,
+                              opens_on=date.today() - timedelta(days=1),
+                              deadline=date.today() + timedelta(days=20), status="open")
+        db.session.flush()
+        round_id = round_.id
+        ids = {}
+        for teryt, name in (("160402", "Gmina Kluczbork"), ("160403", "Gmina Lasowice Wielkie"),
+                            ("160701", "Gmina Głuchołazy"), ("166101", "Miasto Opole")):
+            unit = create_unit({"kind": "gmina", "name": name, "teryt": teryt,
+                                "emails": f"{teryt}@example.pl", "phones": "77 400 00 00",
+                                "is_active": True})
+            ids[name] = invite(round_, unit)[0].id
+        db.session.commit()
+        set_scope(None)
+    partner = app.test_client()
+    assert partner.post("/logowanie", data={"email": "owes@owes.example.pl",
+                                            "password": STAFF_PASSWORD}).status_code == 302
+    url = f"/admin/rundy/{round_id}/telefony"
+    listing = partner.get(url)
+    assert listing.status_code == 200
+    assert "Gmina Kluczbork" in listing.text and "Gmina Lasowice Wielkie" in listing.text
+    assert "Gmina Głuchołazy" not in listing.text and "Miasto Opole" not in listing.text
+    outside = ids["Gmina Głuchołazy"]
+    assert partner.get(f"{url}/{outside}").status_code == 404
+    assert partner.post(f"{url}/{outside}", data={"outcome": "no_answer"}).status_code == 404
+    assert partner.post(f"{url}/{ids['Gmina Kluczbork']}",
+                        data={"outcome": "no_answer"}).status_code == 302
+    rops_staff = app.test_client()
+    rops_staff.post("/logowanie", data={"email": "rops@rops.example.pl",
+                                        "password": STAFF_PASSWORD})
+    whole = rops_staff.get(url).text
+    assert "Gmina Głuchołazy" in whole and "Miasto Opole" in whole
+    assert "Olga z OWES" in whole  # the ROPS can give units to its partner's staff
+    with app.app_context():
+        attempt = db.session.scalars(select(CallAttempt)).one()
+        assert attempt.invitation_id == ids["Gmina Kluczbork"]
