@@ -1,4 +1,4 @@
-"""``flask reports export``: monitoring reports of a round as xlsx (or raw data as CSV)."""
+"""``flask reports export``: monitoring reports of a round as xlsx, DOCX or PDF (raw data: CSV)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,15 @@ from flask.cli import AppGroup
 
 from extensions import db
 from reports.kinds import KINDS, LEVELS
-from services.exports import TITLES, ExportError, ReportRequest, prepare_report, record_export
+from services.exports import (
+    DOCUMENT_TYPES,
+    TITLES,
+    ExportError,
+    ReportRequest,
+    prepare_report,
+    record_export,
+    write_report_document,
+)
 from services.report_source import (
     subregion_schemes,
 )
@@ -26,8 +34,10 @@ group = AppGroup("reports", help="Raporty monitoringowe: zestawienia xlsx i dane
 @click.option("--level", "levels", type=click.Choice(list(LEVELS)), multiple=True,
               help="Poziom zestawienia regionalnego; można podać kilka (domyślnie powiat).")
 @click.option("--teryt", help="Gmina (6 lub 7 cyfr TERYT) raportu gminnego lub wskaźników.")
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx",
-              show_default=True, help="CSV tylko dla --kind raw.")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "docx", "pdf"]),
+              default="xlsx", show_default=True,
+              help="CSV tylko dla --kind raw; docx i pdf (dokument do edycji i druku) dla "
+                   "regional, municipal i indicators.")
 @click.option("--small-cells/--no-small-cells", default=False, show_default=True,
               help="Ukryj liczebności 1–2 w grupach wrażliwych (do publikacji).")
 @click.option("--podregiony", help="Podział na podregiony zapisany w bazie (np. nuts3) albo "
@@ -40,7 +50,7 @@ group = AppGroup("reports", help="Raporty monitoringowe: zestawienia xlsx i dane
               required=True, help="Plik wynikowy.")
 def export(round_id: int, kind: str, levels: tuple[str, ...], teryt: str | None, fmt: str,
            small_cells: bool, podregiony: str | None, labels: bool, output: Path) -> None:
-    """Zapisz raport rundy do pliku xlsx (albo dane surowe do CSV)."""
+    """Zapisz raport rundy do pliku xlsx, docx lub pdf (albo dane surowe do CSV)."""
     # the report code (pandas, xlsxwriter) only when a report is made: --help stays quick
     from reports.csv import write_raw_csv
     from reports.xlsx import write_report
@@ -63,6 +73,16 @@ def export(round_id: int, kind: str, levels: tuple[str, ...], teryt: str | None,
         with output.open("w", encoding="utf-8", newline="") as out:
             rows = write_raw_csv(out, content.frame, exclude_sensitive=small_cells,
                                  labels=labels)
+    elif fmt in DOCUMENT_TYPES:
+        partial = output.with_name(output.name + ".part")
+        try:
+            with partial.open("wb") as out:
+                write_report_document(out, request, content, fmt)
+        except ExportError as err:
+            partial.unlink(missing_ok=True)
+            raise click.ClickException(str(err)) from err
+        partial.replace(output)
+        rows = int(content.frame.submitted.sum())
     else:
         write_report(output, content)
         rows = int(content.frame.submitted.sum())

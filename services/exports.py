@@ -10,8 +10,11 @@ this module: a web worker that never builds one does not carry it
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app
@@ -21,7 +24,8 @@ from extensions import db
 from forms.model import Survey
 from l10n import N_
 from l10n.clock import now_in_poland
-from l10n.web import translate
+from l10n.web import current_language, translate
+from models import Round
 from models.unit import UNIT_KINDS
 from services.audit import record
 from services.maps import maps_dir
@@ -37,6 +41,7 @@ from services.report_source import (
 )
 
 if TYPE_CHECKING:
+    from reports.document import DocumentInfo
     from reports.figures import Figures
     from reports.frame import ReportFrame
     from reports.indicators import Indicator
@@ -198,6 +203,61 @@ def _content(request: ReportRequest, info: ReportInfo, frame: ReportFrame,
     if request.kind == "raw":
         return build.raw(info, frame, small_cells=request.small_cells)
     return build.indicators_only(info, frame, indicators)
+
+
+#: the document formats and their MIME types
+DOCUMENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+DOCUMENT_KINDS = ("regional", "municipal", "indicators")
+
+
+def document_info(request: ReportRequest, content: ReportContent) -> DocumentInfo:
+    """Round dates, the previous year and who answered, for the document's method chapter."""
+    from reports.document import DocumentInfo
+
+    round_ = db.session.get(Round, request.round_id)
+    previous_id = previous_round_id(db.session, request.round_id)
+    previous = db.session.get(Round, previous_id) if previous_id is not None else None
+    data = content.frame.data
+    done = content.frame.submitted.groupby(data["unit_kind"]).sum()
+    invited = data.groupby("unit_kind").size()
+    return DocumentInfo(
+        organisation=current_app.config.get("ESMON_ORGANISATION") or "",
+        opens_on=round_.opens_on if round_ else None,
+        deadline=round_.deadline if round_ else None,
+        previous_year=previous.reporting_year if previous else None,
+        by_kind={str(k): (int(invited[k]), int(done.get(k, 0))) for k in invited.index})
+
+
+def write_report_document(out: Any, request: ReportRequest, content: ReportContent,
+                          file_format: str) -> None:
+    """The report as DOCX, or as PDF printed from that DOCX, in the request's language.
+
+    :raise ExportError: a kind without a document, or no LibreOffice for the PDF.
+    """
+    from reports.document import write_document
+    from reports.pdf import PdfError, docx_to_pdf
+
+    if request.kind not in DOCUMENT_KINDS:
+        raise ExportError(gettext("Dokument (DOCX, PDF) jest dla raportu regionalnego, "
+                                  "gminnego i wskaźników; dane surowe pobierz jako xlsx "
+                                  "albo CSV."))
+    about = document_info(request, content)
+    locale = "pl_PL" if current_language() == "pl" else "en"
+    if file_format == "docx":
+        write_document(out, content, content.figures, about, translate, locale)
+        return
+    with tempfile.TemporaryDirectory(prefix="esmon-doc-") as tmp:
+        source, target = Path(tmp) / "raport.docx", Path(tmp) / "raport.pdf"
+        write_document(source, content, content.figures, about, translate, locale)
+        try:
+            docx_to_pdf(source, target)
+        except PdfError as err:
+            raise ExportError(translate(err.args[0])) from err
+        with target.open("rb") as pdf:
+            shutil.copyfileobj(pdf, out)
 
 
 def write_workbook(out: Any, content: ReportContent) -> None:

@@ -19,11 +19,13 @@ from l10n.web import current_language, money, number, percent, translate
 from models import Round
 from reports.kinds import LEVELS
 from services.exports import (
+    DOCUMENT_TYPES,
     TITLES,
     ExportError,
     ReportRequest,
     prepare_report,
     record_export,
+    write_report_document,
     write_workbook,
 )
 from services.reads import raw_data_viewed
@@ -155,11 +157,23 @@ def download():
     if prepared is None:
         return error_page
     content, info, report = prepared
-    as_csv = request.args.get("format") == "csv" and report.kind == "raw"
-    record_export(report, info, "csv" if as_csv else "xlsx")
-    db.session.commit()
+    chosen = request.args.get("format")
+    as_csv = chosen == "csv" and report.kind == "raw"
     name = f"esmon-{report.kind}-runda{report.round_id}-{info.period}"
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - sent
+    if chosen in DOCUMENT_TYPES:
+        try:
+            write_report_document(spool, report, content, chosen)
+        except ExportError as err:
+            spool.close()
+            return _page([str(err)], status=400)
+        record_export(report, info, chosen)
+        db.session.commit()
+        spool.seek(0)
+        return send_file(spool, mimetype=DOCUMENT_TYPES[chosen], as_attachment=True,
+                         download_name=f"{name}.{chosen}")
+    record_export(report, info, "csv" if as_csv else "xlsx")
+    db.session.commit()
     if as_csv:
         from reports.csv import write_raw_csv  # the report code only where a file is made
 

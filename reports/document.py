@@ -1,0 +1,503 @@
+"""The monitoring report as an editable Word document (python-docx): what a team sends on.
+
+Title page, contents, method (who was asked, when, how many answered), one chapter per level
+with the response rate (table, chart, map), one per questionnaire section with the figures by
+group, the indicators against their targets, year over year, and the codebook as an annex.
+Sentences written from the numbers (``reports.narrative``) stand beside the table they sum
+up, in the shaded "Tekst wygenerowany" style, so the team sees what to check and rewrite.
+
+The document shows the same ``ReportContent`` and ``Figures`` as the workbook and the screen:
+the numbers are the aggregates', formatted the Polish way. The PDF is this file printed by
+LibreOffice (``reports.pdf``).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+import docx
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.shared import Cm, Pt
+
+from l10n import N_
+from l10n.polish import long_date
+from reports import images
+from reports.aggregate import (
+    INVITED,
+    LEVELS,
+    MEAN,
+    RATE,
+    RESPONSE_RATE,
+    SHARE,
+    SUBMITTED,
+    SUM,
+    TOTAL,
+    YES_SHARE,
+    Aggregate,
+)
+from reports.charts import ChartSpec
+from reports.classes import format_value
+from reports.docx_parts import (
+    GENERATED_STYLE,
+    a4,
+    keep_with_next,
+    page_numbers,
+    repeat_header,
+    shade,
+    table_of_contents,
+    update_fields_on_open,
+)
+from reports.figures import Figures
+from reports.frame import Column
+from reports.indicators import DIRECTIONS, UNITS, IndicatorResult
+from reports.maps import MapSpec
+from reports.narrative import (
+    change_sentence,
+    indicator_sentence,
+    noun_for,
+    response_sentence,
+)
+from reports.xlsx import ATTRIBUTE_LABELS, ReportContent, raw_columns
+
+Translate = Callable[[str], str]
+#: columns of one results table (A4 portrait: a label column and this many figures)
+COLUMNS_PER_TABLE = 5
+_FORMATS = {"count": "count", "PLN": "money", "%": "pct", "": "decimal"}
+NO_ANSWERS = N_("W tej rundzie nie złożono jeszcze żadnej ankiety, więc raport nie zawiera "
+                "wyników — tylko opis badania i słownik danych. Wyniki pojawią się po "
+                "złożeniu pierwszych ankiet.")
+GENERATED_NOTE = N_("Akapity na żółtym tle zostały napisane automatycznie na podstawie liczb "
+                    "z tabel obok (styl „Tekst wygenerowany”). Sprawdź je i przeredaguj przed "
+                    "wysłaniem raportu; tabele, wykresy i mapy pokazują te same dane co plik "
+                    "xlsx.")
+
+
+def _same(text: str) -> str:
+    return text
+
+
+@dataclass
+class DocumentInfo:
+    """What the document says about itself beyond the workbook's information sheet."""
+
+    organisation: str
+    opens_on: date | None = None
+    deadline: date | None = None
+    previous_year: int | None = None
+    #: unit kind → (invited, submitted)
+    by_kind: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+class _Writer:
+    """The document being written, with numbered tables and figures."""
+
+    def __init__(self, translate: Translate, locale: str):
+        self.doc = docx.Document()
+        a4(self.doc)
+        self.t, self.locale = translate, locale
+        self.tables = self.figures = 0
+        self.chapters: list[str] = []
+
+    def heading(self, text: str, level: int = 1) -> None:
+        if level == 1:
+            text = f"{len(self.chapters) + 1}. {text}"
+            self.chapters.append(text)
+        keep_with_next(self.doc.add_heading(text, level))
+
+    def text(self, text: str) -> None:
+        self.doc.add_paragraph(text)
+
+    def generated(self, text: str | None) -> None:
+        if text:
+            self.doc.add_paragraph(self.t(text), style=GENERATED_STYLE)
+
+    def caption(self, kind: str, title: str) -> None:
+        if kind == "table":
+            self.tables += 1
+            label = f"{self.t(N_('Tabela'))} {self.tables}. {title}"
+        else:
+            self.figures += 1
+            label = f"{self.t(N_('Rycina'))} {self.figures}. {title}"
+        paragraph = self.doc.add_paragraph(label, style="Caption")
+        if kind == "table":
+            keep_with_next(paragraph)
+
+    def table(self, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
+              widths: Sequence[float] | None = None, notes: Sequence[str] = ()) -> None:
+        """A captioned table: bold shaded header repeated on each page, figures right."""
+        self.caption("table", title)
+        rows = list(rows)
+        table = self.doc.add_table(rows=1, cols=len(header))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for cell, name in zip(table.rows[0].cells, header, strict=True):
+            cell.text = ""
+            run = cell.paragraphs[0].add_run(name)
+            run.bold = True
+            run.font.size = Pt(8.5)
+            shade(cell)
+        repeat_header(table)
+        for values in rows:
+            cells = table.add_row().cells
+            for c, (cell, value) in enumerate(zip(cells, values, strict=True)):
+                paragraph = cell.paragraphs[0]
+                run = paragraph.add_run("" if value is None else str(value))
+                run.font.size = Pt(8.5)
+                if c > 0:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if widths:
+            for row in table.rows:
+                for cell, width in zip(row.cells, widths, strict=False):
+                    cell.width = Cm(width)
+        for note in notes:
+            paragraph = self.doc.add_paragraph(self.t(note))
+            paragraph.runs[0].font.size = Pt(8)
+        self.doc.add_paragraph()
+
+    def picture(self, png: bytes, title: str, width_cm: float = 16.5) -> None:
+        self.doc.add_picture(io.BytesIO(png), width=Cm(width_cm))
+        self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        keep_with_next(self.doc.paragraphs[-1])
+        self.caption("figure", title)
+
+    def chart(self, spec: ChartSpec) -> None:
+        self.picture(images.png(images.chart_figure(spec, self.t, self.locale)),
+                     self.t(spec.title))
+
+    def map(self, spec: MapSpec) -> None:
+        self.picture(images.png(images.map_figure(spec, self.t, self.locale)),
+                     self.t(spec.title), 15.5)
+        for note in spec.notes:
+            self.text(self.t(note))
+
+    def value(self, value: Any, fmt: str) -> str:
+        if isinstance(value, str):
+            return self.t(value)
+        return format_value(value, fmt, self.locale)
+
+
+def write_document(out: IO[bytes] | str | Path, content: ReportContent, figures: Figures | None,
+                   about: DocumentInfo, translate: Translate = _same,
+                   locale: str = "pl_PL") -> None:
+    """Write the report as DOCX to a path or a binary file object."""
+    w = _Writer(translate, locale)
+    figures = figures or Figures()
+    _title_page(w, content, about)
+    contents_at = len(w.doc.paragraphs)
+    _method(w, content, about)
+    if not int(content.frame.submitted.sum()):
+        w.heading(w.t(N_("Wyniki")))
+        w.generated(NO_ANSWERS)
+    else:
+        _response_chapters(w, content, figures)
+        _section_chapters(w, content, figures)
+        if content.municipal is not None:
+            _municipal(w, content)
+        if content.indicators:
+            _indicators(w, content.indicators, figures)
+        if content.yoy:
+            _year_over_year(w, content, figures, about)
+    _codebook(w, content)
+    _contents(w, contents_at)
+    page_numbers(w.doc, w.t(N_("Strona")), w.t(N_("z")))
+    update_fields_on_open(w.doc)
+    w.doc.core_properties.title = f"{content.info.title} — {content.info.round_label}"
+    w.doc.core_properties.author = about.organisation
+    w.doc.core_properties.language = "pl-PL" if locale.startswith("pl") else "en"
+    w.doc.save(out if not isinstance(out, Path) else str(out))
+
+
+def _title_page(w: _Writer, content: ReportContent, about: DocumentInfo) -> None:
+    info = content.info
+    for _ in range(6):
+        w.doc.add_paragraph()
+    w.doc.add_paragraph(info.title, style="Title")
+    subtitle = w.doc.add_paragraph(info.round_label)
+    subtitle.runs[0].font.size = Pt(16)
+    lines = [
+        (N_("Okres sprawozdawczy"), info.period),
+        (N_("Ankieta"), info.questionnaire),
+        (N_("Opracowanie"), about.organisation),
+        (N_("Data sporządzenia"), long_date(info.generated_at.date())),
+    ]
+    lines += [(N_("Zawężenie"), w.t(f)) for f in info.filters]
+    for label, value in lines:
+        paragraph = w.doc.add_paragraph()
+        paragraph.add_run(f"{w.t(label)}: ").bold = True
+        paragraph.add_run(str(value))
+    w.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _contents(w: _Writer, at: int) -> None:
+    """The contents (a TOC field Word updates on opening), placed after the title page."""
+    anchor = w.doc.paragraphs[at]
+    heading = anchor.insert_paragraph_before(w.t(N_("Spis treści")), style="TOC Heading")
+    heading.runs[0].font.size = Pt(16)
+    entries = [anchor.insert_paragraph_before() for _ in w.chapters]
+    table_of_contents(entries, w.chapters)
+    anchor.insert_paragraph_before().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _method(w: _Writer, content: ReportContent, about: DocumentInfo) -> None:
+    frame, info = content.frame, content.info
+    w.heading(w.t(N_("Opis badania")))
+    invited, submitted = len(frame.data), int(frame.submitted.sum())
+    kinds = set(frame.data["unit_kind"].dropna())
+    when = ""
+    if about.opens_on and about.deadline:
+        when = w.t(N_("Ankietę udostępniono %(start)s z terminem %(end)s.",
+                      start=long_date(about.opens_on), end=long_date(about.deadline)))
+    w.text(w.t(N_("Badanie „%(round)s” za okres %(period)s: ankieta %(questionnaire)s, "
+                  "wypełniana przez jednostki przez osobisty link z e-maila.",
+                  round=info.round_label, period=info.period,
+                  questionnaire=info.questionnaire)) + (f" {when}" if when else ""))
+    w.generated(response_sentence(submitted, invited, noun_for(kinds), w.locale))
+    if about.by_kind:
+        rows = [(kind, str(n), str(done), format_value(done / n if n else None, "share",
+                                                       w.locale))
+                for kind, (n, done) in sorted(about.by_kind.items())]
+        w.table(w.t(N_("Zaproszone jednostki i złożone ankiety wg rodzaju jednostki")),
+                [w.t(N_("Rodzaj jednostki")), w.t(INVITED), w.t(SUBMITTED), w.t(RATE)], rows,
+                [6, 3.5, 3.5, 3.5])
+    w.text(w.t(GENERATED_NOTE))
+    if info.notes:
+        w.heading(w.t(N_("Uwagi metodologiczne")), 2)
+        for note in info.notes:
+            w.doc.add_paragraph(w.t(note), style="List Bullet")
+
+
+def _rows_by_key(agg: Aggregate) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(r["kolumna"], r["miara"]): r for r in agg.table.to_dict("records")}
+
+
+def _response_chapters(w: _Writer, content: ReportContent, figures: Figures) -> None:
+    for agg in content.levels:
+        by = w.t(LEVELS[agg.level])
+        w.heading(w.t(N_("Odpowiedzi na ankietę — %(level)s", level=by.lower())))
+        rows = _rows_by_key(agg)
+        measures = [INVITED, SUBMITTED, RATE]
+        table_rows = []
+        for group in [*agg.groups, TOTAL]:
+            cells = [w.t(group)]
+            for measure in measures:
+                record = rows[(RESPONSE_RATE, measure)]
+                cells.append(w.value(record.get(group), record["format"]))
+            table_rows.append(cells)
+        w.generated(_extremes(w, agg))
+        w.table(w.t(N_("Odsetek odpowiedzi — %(level)s", level=by.lower())),
+                [by, *(w.t(m) for m in measures)], table_rows, [7, 3, 3, 3])
+        for spec in figures.charts:
+            if spec.title.startswith("Odsetek odpowiedzi wg") and spec.categories[:1] == \
+                    agg.groups[:1]:
+                w.chart(spec)
+                break
+        for spec in figures.maps:
+            if spec.level == agg.level and spec.fmt == "share" and "Odsetek" in spec.title:
+                w.map(spec)
+                break
+
+
+def _extremes(w: _Writer, agg: Aggregate) -> str | None:
+    """``Najwyższy odsetek odpowiedzi: 1604 kluczborski (100,0%); najniższy: … (20,0%).``"""
+    rows = _rows_by_key(agg)
+    record = rows[(RESPONSE_RATE, RATE)]
+    known = [(record[g], g) for g in agg.groups if record.get(g) is not None]
+    if len(known) < 2:
+        return None
+    high, low = max(known), min(known)
+    if high[0] == low[0]:
+        return N_("We wszystkich grupach odsetek odpowiedzi jest taki sam: %(rate)s.",
+                  rate=format_value(high[0], "share", w.locale))
+    return N_("Najwyższy odsetek odpowiedzi: %(high)s (%(high_rate)s); najniższy: %(low)s "
+              "(%(low_rate)s).", high=high[1], high_rate=format_value(high[0], "share",
+                                                                       w.locale),
+              low=low[1], low_rate=format_value(low[0], "share", w.locale))
+
+
+def _main_measures(column: Column) -> list[str]:
+    """The figures a results table shows for a column, chosen by what the answer means."""
+    if column.kind == "number":
+        if column.value_kind == "year":
+            return []
+        if column.unit == "%":
+            return [MEAN]
+        return [SUM]
+    if column.kind == "single":
+        return [YES_SHARE] if column.share_of is not None else []
+    if column.kind == "option":
+        return [SHARE]
+    return []
+
+
+def _section_chapters(w: _Writer, content: ReportContent, figures: Figures) -> None:
+    """One chapter per questionnaire section: its figures by each level, its key charts."""
+    if not content.levels:
+        return
+    sections: dict[str, list[Column]] = {}
+    for column in content.frame.columns:
+        sections.setdefault(column.section, []).append(column)
+    for section, columns in sections.items():
+        picked = []
+        for agg in content.levels:
+            rows = _rows_by_key(agg)
+            wanted = []
+            for column in columns:
+                for measure in _main_measures(column):
+                    if (column.name, measure) in rows:
+                        wanted.append((column, measure))
+                if column.kind == "single" and column.share_of is None:
+                    wanted += [(column, (f"{column.name}__{c.value}", SHARE))
+                               for c in content.frame.survey.question(column.question_id).choices
+                               if (f"{column.name}__{c.value}", SHARE) in rows]
+            picked.append((agg, rows, wanted))
+        if not any(wanted for _, _, wanted in picked):
+            continue
+        w.heading(section)
+        for agg, rows, wanted in picked:
+            _section_tables(w, agg, rows, wanted)
+        labels = {c.label for c in columns}
+        for spec in figures.charts:
+            if any(spec.title.startswith(f"{label} — ") for label in labels) \
+                    and "rok do roku" not in spec.title:
+                w.chart(spec)
+        for spec in figures.maps:
+            if any(spec.title.startswith(f"{label} — ") for label in labels):
+                w.map(spec)
+
+
+def _section_tables(w: _Writer, agg: Aggregate, rows: dict, wanted: list) -> None:
+    by = w.t(LEVELS[agg.level])
+    for start in range(0, len(wanted), COLUMNS_PER_TABLE):
+        part = wanted[start:start + COLUMNS_PER_TABLE]
+        header = [by]
+        keys = []
+        for column, measure in part:
+            if isinstance(measure, tuple):
+                key = measure
+                label = rows[key]["etykieta"]
+                header.append(f"{label} ({w.t(key[1])})")
+            else:
+                key = (column.name, measure)
+                header.append(f"{column.label} ({w.t(measure)})")
+            keys.append(key)
+        body = []
+        for group in [*agg.groups, TOTAL]:
+            cells = [w.t(group)]
+            for key in keys:
+                record = rows[key]
+                cells.append(w.value(record.get(group), record["format"]))
+            body.append(cells)
+        title = w.t(N_("%(section)s — %(level)s", section=part[0][0].section, level=by.lower()))
+        if len(wanted) > COLUMNS_PER_TABLE:
+            title += f" ({start // COLUMNS_PER_TABLE + 1})"
+        w.table(title, header, body, [4.5] + [12.5 / len(part)] * len(part))
+
+
+def _municipal(w: _Writer, content: ReportContent) -> None:
+    report = content.municipal
+    w.heading(w.t(N_("Gmina na tle obszarów")))
+    table = report.table
+    columns = [("etykieta", N_("Pytanie")), ("gmina", N_("gmina")),
+               ("poprzednia runda", N_("poprzednia runda")), ("zmiana %", N_("zmiana %")),
+               ("powiat — mediana", "powiat — mediana"),
+               ("województwo — mediana", "województwo — mediana")]
+    body = []
+    for record in table.to_dict("records"):
+        fmt = record["format"]
+        cells = [record["etykieta"]]
+        for key, _ in columns[1:]:
+            cell_fmt = "share" if key == "zmiana %" else (
+                "decimal" if fmt == "count" and "mediana" in key else fmt)
+            cells.append(w.value(record.get(key), cell_fmt))
+        body.append(cells)
+    for label, n in report.areas.values():
+        w.text(w.t(N_("Porównanie z gminami: %(area)s — %(count)s gmin z odpowiedziami.",
+                      area=label, count=n)))
+    w.table(w.t(N_("%(name)s na tle obszarów", name=report.name)),
+            [" — ".join(w.t(p) for p in label.split(" — ")) for _, label in columns], body,
+            [6, 2.2, 2.2, 2, 2.3, 2.3])
+
+
+def _indicators(w: _Writer, results: Sequence[IndicatorResult], figures: Figures) -> None:
+    w.heading(w.t(N_("Wskaźniki względem celów")))
+    body = []
+    for result in results:
+        ind = result.indicator
+        fmt = {"count": "count", "PLN": "money", "%": "pct"}[ind.unit]
+        baseline = (f"{format_value(ind.baseline, fmt, w.locale)} ({ind.baseline_year})"
+                    if ind.baseline is not None else "—")
+        body.append([ind.name, w.t(UNITS[ind.unit]), baseline,
+                     format_value(result.achieved, fmt, w.locale),
+                     f"{format_value(ind.target, fmt, w.locale)} ({ind.target_year})",
+                     w.t(DIRECTIONS[ind.direction]), w.t(result.status)])
+        w.generated(indicator_sentence(ind.name, result.achieved, ind.target,
+                                       ind.target_year, w.t(result.status), fmt, w.locale))
+    w.table(w.t(N_("Wskaźniki: wartość bazowa, osiągnięta i docelowa")),
+            [w.t(N_("Wskaźnik")), w.t(N_("Jednostka")), w.t(N_("Wartość bazowa")),
+             w.t(N_("Osiągnięto")), w.t(N_("Wartość docelowa")), w.t(N_("Kierunek")),
+             w.t(N_("Status"))], body, [5.5, 1.6, 2.2, 2.2, 2.2, 1.6, 1.8])
+    for spec in figures.charts:
+        if spec.kind == "target":
+            w.chart(spec)
+
+
+def _year_over_year(w: _Writer, content: ReportContent, figures: Figures,
+                    about: DocumentInfo) -> None:
+    w.heading(w.t(N_("Rok do roku")))
+    year = about.previous_year or 0
+    for level, table in content.yoy.items():
+        by = w.t(LEVELS[level])
+        totals = table[table["grupa"] == TOTAL]
+        keys = [(RESPONSE_RATE, RATE, w.t(N_("Odsetek odpowiedzi")), "share")]
+        for column in content.frame.of_kind("number"):
+            if column.name == column.question_id and column.value_kind in ("count", "amount"):
+                keys.append((column.name, SUM, column.label, _FORMATS[column.unit]))
+        body = []
+        for column, measure, label, fmt in keys[:8]:
+            found = totals[(totals["kolumna"] == column) & (totals["miara"] == measure)]
+            if found.empty:
+                continue
+            record = found.iloc[0]
+            now, before = record["bieżąca runda"], record["poprzednia runda"]
+            change = record["zmiana %"] if fmt != "share" else record["zmiana"]
+            body.append([label, w.value(before, fmt), w.value(now, fmt),
+                         format_value(change, "share", w.locale) if change is not None
+                         and change == change else "—"])
+            w.generated(change_sentence(label, _num(now), _num(before), year, fmt, w.locale))
+        w.table(w.t(N_("Rok do roku — ogółem (%(level)s)", level=by.lower())),
+                [w.t(N_("Pytanie")), w.t(N_("poprzednia runda")), w.t(N_("bieżąca runda")),
+                 w.t(N_("zmiana"))], body, [8, 3, 3, 2.5],
+                [N_("Zmiana odsetka odpowiedzi w punktach procentowych, pozostałych — "
+                    "w procentach.")])
+    for spec in figures.charts:
+        if "rok do roku" in spec.title:
+            w.chart(spec)
+
+
+def _num(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return value
+
+
+def _codebook(w: _Writer, content: ReportContent) -> None:
+    w.heading(w.t(N_("Aneks: słownik danych")))
+    w.text(w.t(N_("Kolumny arkusza „Dane” pliku xlsx i pliku CSV: identyfikator, pytanie, "
+                  "typ i dopuszczalne odpowiedzi.")))
+    body = [[name, w.t(label), w.t(N_("atrybut jednostki")), ""]
+            for name, label in ATTRIBUTE_LABELS.items()]
+    frame = content.frame
+    for column in raw_columns(frame):
+        question = frame.survey.question(column.question_id)
+        kind = question.type + (f" ({column.unit})" if column.unit else "")
+        choices = "; ".join(f"{c.value} = {c.label}" for c in question.choices)
+        body.append([column.name, column.label, kind, choices])
+    w.table(w.t(N_("Słownik danych")), ["id", w.t(N_("etykieta")), w.t(N_("typ")),
+                                        w.t(N_("odpowiedzi"))], body, [4.5, 6, 2.5, 4])
+

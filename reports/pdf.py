@@ -1,0 +1,61 @@
+"""The PDF of the report: the DOCX printed by LibreOffice (headless), tagged for accessibility.
+
+Why LibreOffice and not WeasyPrint: the team edits the DOCX, and the PDF must be that very
+document — the same pagination rules (repeated table headers, keep-with-next headings), the
+same numbers — not a second rendering of the report from HTML that could drift from it.
+LibreOffice writes a tagged PDF (``UseTaggedPDF``) with the headings as bookmarks.
+
+Each conversion gets its own LibreOffice profile folder, so several exports (or the web and
+the command line) can convert at once, and a time limit, so a stuck converter cannot hang a
+request.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from l10n import N_
+
+TIMEOUT_SECONDS = 240
+_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+           '"ExportBookmarks":{"type":"boolean","value":"true"},'
+           '"ExportNotes":{"type":"boolean","value":"false"}}')
+NO_OFFICE = N_("Do zapisu PDF potrzebny jest LibreOffice (pakiet Debiana "
+               "libreoffice-writer-nogui); DOCX można pobrać bez niego.")
+FAILED = N_("LibreOffice nie zamienił dokumentu na PDF: %(reason)s")
+
+
+class PdfError(Exception):
+    """The PDF could not be made; the message (a Polish msgid) says why."""
+
+
+def office_binary() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def docx_to_pdf(docx_path: Path, pdf_path: Path) -> None:
+    """Convert ``docx_path`` into ``pdf_path``. :raise PdfError: without LibreOffice or when
+    it fails or takes longer than ``TIMEOUT_SECONDS``."""
+    binary = office_binary()
+    if binary is None:
+        raise PdfError(NO_OFFICE)
+    with tempfile.TemporaryDirectory(prefix="esmon-pdf-") as tmp:
+        work = Path(tmp)
+        source = work / "raport.docx"
+        shutil.copyfile(docx_path, source)
+        command = [binary, f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                   "--headless", "--norestore", "--nologo", "--convert-to", _FILTER,
+                   "--outdir", str(work), str(source)]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True,
+                                  timeout=TIMEOUT_SECONDS, check=False)
+        except subprocess.TimeoutExpired as err:
+            raise PdfError(N_(FAILED, reason=f"przekroczono {TIMEOUT_SECONDS} s")) from err
+        produced = work / "raport.pdf"
+        if done.returncode or not produced.exists():
+            reason = (done.stderr or done.stdout or "").strip().splitlines()[-1:] or ["?"]
+            raise PdfError(N_(FAILED, reason=reason[0][:200]))
+        shutil.move(str(produced), pdf_path)

@@ -1,0 +1,212 @@
+"""The DOCX/PDF report: numbers read back equal the aggregates, Polish plurals, a round with
+no answers, the command and the download (audited), A4, page numbers, repeated headers."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, datetime
+from decimal import Decimal
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from extensions import db
+from models import AuditEvent, Invitation, Response
+from reports.aggregate import RATE, RESPONSE_RATE, SUM, TOTAL, aggregate
+from reports.classes import format_value
+from reports.document import NO_ANSWERS, DocumentInfo, write_document
+from reports.docx_parts import GENERATED_STYLE
+from reports.figures import regional_figures
+from reports.narrative import NOUNS, change_sentence, noun_for, plural_form, response_sentence
+from reports.pdf import docx_to_pdf, office_binary
+from reports.xlsx import ReportContent, ReportInfo
+
+from support.opolskie import NUTS3, opolskie_frame
+from support.valid_answers import JST
+
+GMINAS = NOUNS["gmina"]
+
+
+@pytest.mark.parametrize(("n", "sentence"), [
+    (1, "Ankietę wypełniła 1 z 71 gmin (1,4%)."),
+    (2, "Ankietę wypełniły 2 z 71 gmin (2,8%)."),
+    (5, "Ankietę wypełniło 5 z 71 gmin (7,0%)."),
+    (12, "Ankietę wypełniło 12 z 71 gmin (16,9%)."),
+    (22, "Ankietę wypełniły 22 z 71 gmin (31,0%)."),
+    (58, "Ankietę wypełniło 58 z 71 gmin (81,7%)."),
+])
+def test_response_sentence_agrees_with_the_number(n, sentence):
+    assert response_sentence(n, 71, GMINAS) == sentence
+
+
+def test_plural_rule_and_nouns():
+    assert [plural_form(n) for n in (0, 1, 2, 4, 5, 11, 12, 14, 21, 22, 24, 25, 102, 112)] == \
+        [2, 0, 1, 1, 2, 2, 2, 2, 2, 1, 1, 2, 1, 2]
+    assert response_sentence(1, 1, GMINAS) == "Ankietę wypełniła 1 z 1 gminy (100,0%)."
+    assert response_sentence(1, 10, NOUNS["powiat"]) == "Ankietę wypełnił 1 z 10 powiatów (10,0%)."
+    assert response_sentence(0, 5, GMINAS) == "Ankiety nie wypełniła jeszcze żadna z 5 gmin."
+    assert noun_for({"gmina", "powiat"}).many == "JST"
+    assert noun_for({"cis", "kis"}).many == "jednostek"
+
+
+def test_change_sentences():
+    assert change_sentence("Liczba uczestników CIS", Decimal(470), Decimal(420), 2024,
+                           "count") == ("Liczba uczestników CIS: wzrost o 11,9% względem "
+                                        "2024 r. (z 420 do 470).")
+    assert change_sentence("Odsetek odpowiedzi", 0.5, 0.8, 2024, "share") == (
+        "Odsetek odpowiedzi: spadek o 30 pp. względem 2024 r. (z 80,0% do 50,0%).")
+    assert change_sentence("x", None, 3, 2024, "count") is None
+
+
+def content_of(frame, levels=("powiat", "podregion")):
+    info = ReportInfo("Raport regionalny", "Ankieta JST — 2025 (runda nr 4)", "2025",
+                      "jst-annual wersja 1", datetime(2026, 3, 2, 12, 0))
+    content = ReportContent(info, frame, [aggregate(frame, level) for level in levels])
+    content.figures = regional_figures(content, NUTS3)
+    return content
+
+
+ABOUT = DocumentInfo("Regionalny Ośrodek Polityki Społecznej w Opolu", date(2026, 1, 15),
+                     date(2026, 3, 31), 2024, {"gmina": (51, 33)})
+
+
+@pytest.fixture(scope="module")
+def document(tmp_path_factory):
+    frame = opolskie_frame()
+    content = content_of(frame)
+    path = tmp_path_factory.mktemp("doc") / "raport.docx"
+    write_document(path, content, content.figures, ABOUT)
+    return path, content
+
+
+def tables(path) -> list[list[list[str]]]:
+    return [[[cell.text for cell in row.cells] for row in table.rows]
+            for table in docx.Document(str(path)).tables]
+
+
+def test_docx_numbers_equal_the_aggregates(document):
+    path, content = document
+    powiat = content.levels[0]
+    found = tables(path)
+    response = next(t for t in found if t[0][0] == "Powiat" and "odsetek odpowiedzi" in t[0])
+    rows = {r[0]: r for r in response[1:]}
+    for group in [*powiat.groups, TOTAL]:
+        assert rows[group][-1] == format_value(powiat.value(RESPONSE_RATE, RATE, group),
+                                               "share")
+    assert rows[TOTAL][1:] == ["51", "33", "64,7%"]
+    orders = next(t for t in found if t[0][0] == "Powiat" and any(
+        h.startswith("Liczba udzielonych zamówień ogółem") for h in t[0]))
+    col = next(i for i, h in enumerate(orders[0])
+               if h.startswith("Liczba udzielonych zamówień ogółem"))
+    by_group = {r[0]: r[col] for r in orders[1:]}
+    assert by_group[TOTAL] == format_value(powiat.value("zam_ogolem_liczba", SUM), "count")
+    assert by_group["1604 p1604"] == "120"  # 3 gminas × 40
+
+
+def test_docx_is_a4_with_page_numbers_contents_and_repeated_headers(document):
+    path, content = document
+    doc = docx.Document(str(path))
+    section = doc.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    footer = section.footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer
+    assert "NUMPAGES" in footer
+    body = doc.element.body.xml
+    assert ' TOC \\o "1-1"' in body
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings[0] == "1. Opis badania"
+    assert "Odpowiedzi na ankietę — powiat" in headings[1]
+    assert headings[-1].endswith("Aneks: słownik danych")
+    for table in doc.tables:
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    generated = [p.text for p in doc.paragraphs if p.style.name == GENERATED_STYLE]
+    assert "Ankietę wypełniły 33 z 51 gmin (64,7%)." in generated
+    pictures = doc.inline_shapes
+    assert len(pictures) >= len(content.figures.maps)
+
+
+def test_round_with_no_answers_gives_a_document_that_says_so(tmp_path):
+    frame = opolskie_frame()
+    empty = frame.subset(~frame.submitted)
+    content = content_of(empty)
+    path = tmp_path / "pusty.docx"
+    write_document(path, content, content.figures, ABOUT)
+    texts = [p.text for p in docx.Document(str(path)).paragraphs]
+    assert NO_ANSWERS in texts
+    assert "Ankiety nie wypełniła jeszcze żadna z 18 gmin." in texts
+    assert not any(t.startswith("2. Odpowiedzi na ankietę") for t in texts)
+    assert any(t.endswith("Aneks: słownik danych") for t in texts)
+
+
+@pytest.mark.skipif(office_binary() is None,
+                    reason="brak LibreOffice (soffice): PDF nie jest sprawdzany")
+def test_pdf_has_the_same_numbers_and_page_numbers(document, tmp_path):
+    path, content = document
+    pdf = tmp_path / "raport.pdf"
+    docx_to_pdf(path, pdf)
+    reader = PdfReader(str(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    pages = len(reader.pages)
+    assert f"Strona 1 z {pages}" in text
+    assert f"Strona {pages} z {pages}" in text
+    assert "Ankietę wypełniły 33 z 51 gmin (64,7%)." in text
+    powiat = content.levels[0]
+    total = format_value(powiat.value("zam_ogolem_liczba", SUM), "count")
+    assert re.search(r"Ogółem\s+51\s+33\s+64,7%", text)
+    assert total.replace("\u00a0", " ") in text.replace("\u00a0", " ")
+    assert reader.trailer["/Root"].get("/MarkInfo", {}).get("/Marked")  # tagged PDF
+
+
+@pytest.fixture
+def answered_round(app, world):
+    round_id = world.round("jst-annual")
+    for teryt, name in (("160402", "Gmina Kluczbork"), ("160403", "Gmina Lasowice Wielkie")):
+        world.invite(round_id, world.unit("gmina", teryt, name=name))
+    with app.app_context():
+        invitation = db.session.scalars(select(Invitation).order_by(Invitation.id)).first()
+        db.session.add(Response(invitation=invitation, answers=dict(JST), status="submitted"))
+        db.session.commit()
+    return round_id
+
+
+def test_command_writes_docx_and_refuses_raw(app, runner, answered_round, tmp_path):
+    out = tmp_path / "raport.docx"
+    result = runner.invoke(args=["reports", "export", "--round", str(answered_round),
+                                 "--kind", "regional", "--format", "docx", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    texts = [p.text for p in docx.Document(str(out)).paragraphs]
+    assert "Ankietę wypełniła 1 z 2 gmin (50,0%)." in texts
+    refused = runner.invoke(args=["reports", "export", "--round", str(answered_round),
+                                  "--kind", "raw", "--format", "docx", "-o",
+                                  str(tmp_path / "raw.docx")])
+    assert refused.exit_code == 1
+    assert "Dokument (DOCX, PDF) jest dla raportu regionalnego" in refused.output
+    assert not (tmp_path / "raw.docx").exists()
+    assert not (tmp_path / "raw.docx.part").exists()
+    with app.app_context():
+        formats = [e.after["format"] for e in db.session.scalars(
+            select(AuditEvent).filter_by(action="export"))]
+    assert formats == ["docx"]
+
+
+def test_docx_download_from_the_exports_page_is_audited(app, login, answered_round):
+    client = login("coordinator")
+    page = client.get(f"/admin/zestawienia/plik?runda={answered_round}&rodzaj=regional"
+                      "&poziom=powiat&format=docx")
+    assert page.status_code == 200
+    assert page.headers["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml")
+    assert page.headers["Content-Disposition"].endswith(".docx")
+    doc = docx.Document(io.BytesIO(page.data))
+    assert any(p.text == "Ankietę wypełniła 1 z 2 gmin (50,0%)." for p in doc.paragraphs)
+    with app.app_context():
+        event = db.session.scalars(select(AuditEvent).filter_by(action="export")).one()
+        assert event.after["format"] == "docx"
+        assert event.actor == "coordinator@rops.example.pl"
+    raw = client.get(f"/admin/zestawienia/plik?runda={answered_round}&rodzaj=raw&format=pdf")
+    assert raw.status_code == 400
+    assert "Dokument (DOCX, PDF) jest dla raportu regionalnego" in raw.text
