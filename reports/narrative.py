@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from l10n import N_
+from l10n import N_, Message
 from l10n.numbers import format_number
 from reports.classes import format_value
 
@@ -48,17 +48,25 @@ class Noun:
 
 
 NOUNS = {
-    "gmina": Noun("gmina", "gminy", "gmin", "gminy", "gmin", "f"),
-    "powiat": Noun("powiat", "powiaty", "powiatów", "powiatu", "powiatów", "m"),
+    "gmina": Noun(N_("gmina"), N_("gminy"), N_("gmin"), N_("gminy"), N_("gmin"), "f"),
+    "powiat": Noun(N_("powiat"), N_("powiaty"), N_("powiatów"), N_("powiatu"), N_("powiatów"),
+                   "m"),
     "cis": Noun("CIS", "CIS", "CIS", "CIS", "CIS", "n"),
     "kis": Noun("KIS", "KIS", "KIS", "KIS", "KIS", "m"),
     "owes": Noun("OWES", "OWES", "OWES", "OWES", "OWES", "m"),
     "jst": Noun("JST", "JST", "JST", "JST", "JST", "f"),
-    "unit": Noun("jednostka", "jednostki", "jednostek", "jednostki", "jednostek", "f"),
+    "unit": Noun(N_("jednostka"), N_("jednostki"), N_("jednostek"), N_("jednostki"),
+                 N_("jednostek"), "f"),
 }
 #: past tense of "wypełnić" for (form, gender)
-_FILLED = {0: {"f": "wypełniła", "m": "wypełnił", "n": "wypełniło"}, 1: "wypełniły",
-           2: "wypełniło"}
+_FILLED = {0: {"f": N_("wypełniła"), "m": N_("wypełnił"), "n": N_("wypełniło")},
+           1: N_("wypełniły"), 2: N_("wypełniło")}
+#: "none of them has filled it in" by the noun's gender
+_NONE_YET = {
+    "f": N_("Ankiety nie wypełniła jeszcze żadna z %(invited)s %(noun)s."),
+    "m": N_("Ankiety nie wypełnił jeszcze żaden z %(invited)s %(noun)s."),
+    "n": N_("Ankiety nie wypełniło jeszcze żadne z %(invited)s %(noun)s."),
+}
 
 
 def noun_for(kinds: set[str]) -> Noun:
@@ -82,12 +90,12 @@ def response_sentence(submitted: int, invited: int, noun: Noun, locale: str = "p
     if invited == 0:
         return N_("Do tej rundy nie zaproszono żadnej jednostki.")
     if submitted == 0:
-        return N_("Ankiety nie wypełniła jeszcze żadna z %(invited)s %(noun)s.",
-                  invited=invited, noun=noun.of(invited))
+        return N_(_NONE_YET[noun.gender], invited=invited, noun=Message(noun.of(invited)))
     share = format_value(submitted / invited, "share", locale)
+    # the verb and the noun are messages too, so a translation gets them in its language
     return N_("Ankietę %(verb)s %(n)s z %(invited)s %(noun)s (%(share)s).",
-              verb=filled(submitted, noun), n=submitted, invited=invited,
-              noun=noun.of(invited), share=share)
+              verb=Message(filled(submitted, noun)), n=submitted, invited=invited,
+              noun=Message(noun.of(invited)), share=share)
 
 
 def change_sentence(label: str, now: Decimal | float | None, before: Decimal | float | None,

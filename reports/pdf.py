@@ -26,6 +26,7 @@ _FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"tru
 NO_OFFICE = N_("Do zapisu PDF potrzebny jest LibreOffice (pakiet Debiana "
                "libreoffice-writer-nogui); DOCX można pobrać bez niego.")
 FAILED = N_("LibreOffice nie zamienił dokumentu na PDF: %(reason)s")
+TOO_LONG = N_("LibreOffice nie zamienił dokumentu na PDF w %(seconds)s s.")
 
 
 class PdfError(Exception):
@@ -53,7 +54,7 @@ def docx_to_pdf(docx_path: Path, pdf_path: Path) -> None:
             done = subprocess.run(command, capture_output=True, text=True,
                                   timeout=TIMEOUT_SECONDS, check=False)
         except subprocess.TimeoutExpired as err:
-            raise PdfError(N_(FAILED, reason=f"przekroczono {TIMEOUT_SECONDS} s")) from err
+            raise PdfError(N_(TOO_LONG, seconds=TIMEOUT_SECONDS)) from err
         produced = work / "raport.pdf"
         if done.returncode or not produced.exists():
             reason = (done.stderr or done.stdout or "").strip().splitlines()[-1:] or ["?"]
