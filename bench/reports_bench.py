@@ -326,7 +326,8 @@ def floor_phase(url: str, round_id: int, out: Path) -> dict[str, float]:
             "FROM invitations i JOIN units u ON u.id = i.unit_id "
             "LEFT JOIN responses r ON r.invitation_id = i.id "
             "WHERE i.round_id = :r ORDER BY i.id"), {"r": round_id}).all()
-        decoded = [(row[:5], row[5] if isinstance(row[5], dict) else json.loads(row[5]))
+        decoded = [(row[:5], row[5] if isinstance(row[5], dict)
+                    else json.loads(row[5]) if row[5] else {})  # invited, not answered
                    for row in rows]
         t_read = time.perf_counter()
         book = xlsxwriter.Workbook(str(out), {"constant_memory": True,
@@ -341,7 +342,7 @@ def floor_phase(url: str, round_id: int, out: Path) -> dict[str, float]:
         for r, (attrs, a) in enumerate(decoded, start=1):
             write_number(r, 0, attrs[0])
             for c in range(1, 5):
-                write_string(r, c, attrs[c])
+                write_string(r, c, attrs[c] or "invited")
             for c, qid in enumerate(ids, start=5):
                 value = a.get(qid)
                 if value is None:

@@ -56,7 +56,7 @@ from reports.docx_parts import (
 from reports.figures import Figures
 from reports.frame import Column
 from reports.indicators import DIRECTIONS, UNITS, IndicatorResult
-from reports.maps import MapSpec
+from reports.maps import RESPONSE_MAPS, MapSpec
 from reports.narrative import (
     change_sentence,
     indicator_sentence,
@@ -151,7 +151,10 @@ class _Writer:
                 run.font.size = Pt(8.5)
                 if c > 0:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        if widths:
+        if widths:  # the grid (LibreOffice reads it) and each cell (Word reads those)
+            table.autofit = False
+            for column, width in zip(table.columns, widths, strict=False):
+                column.width = Cm(width)
             for row in table.rows:
                 for cell, width in zip(row.cells, widths, strict=False):
                     cell.width = Cm(width)
@@ -298,9 +301,13 @@ def _response_chapters(w: _Writer, content: ReportContent, figures: Figures) -> 
                 w.chart(spec)
                 break
         for spec in figures.maps:
-            if spec.level == agg.level and spec.fmt == "share" and "Odsetek" in spec.title:
+            if spec.level == agg.level and spec.title in RESPONSE_MAPS.values():
                 w.map(spec)
                 break
+    shown = {agg.level for agg in content.levels}
+    for spec in figures.maps:  # drawn by powiat although the tables are by another level
+        if spec.level not in shown and spec.title in RESPONSE_MAPS.values():
+            w.map(spec)
 
 
 def _extremes(w: _Writer, agg: Aggregate) -> str | None:

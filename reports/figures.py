@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from l10n import N_
 from reports import charts, geo, maps
 from reports.aggregate import RATE, RESPONSE_RATE, SUM, YES_SHARE, Aggregate
@@ -92,6 +94,9 @@ def regional_figures(content: ReportContent, podregiony: Mapping[str, str] | Non
                     figures.maps.append(drawn)
         if agg.level in content.yoy:
             figures.charts += _yoy(content, agg, chosen)
+    if content.levels and all(a.level != "powiat" for a in content.levels):
+        # the map by powiat says most even when the tables are by województwo or type
+        _maps_only(figures, content.frame, chosen, codes, maps_dir)
     if content.indicators:
         figures.charts.append(charts.target_chart(content.indicators))
     if gmina_maps_dir is not None:
@@ -101,6 +106,39 @@ def regional_figures(content: ReportContent, podregiony: Mapping[str, str] | Non
         else:
             figures.maps.append(gmina)
     return figures
+
+
+def _maps_only(figures: Figures, frame: ReportFrame, chosen: list[KeyFigure],
+               codes: list[str], maps_dir: Path) -> None:
+    """Maps by powiat for a report whose tables are by another level.
+
+    The figures come straight from the frame (a group-by on the powiat code) rather than
+    from a whole powiat aggregate, which the report would not show.
+    """
+    data = frame.data
+    powiat = data["territory"].str[:4].where(data["territory"].str.len() >= 4, "")
+    invited = powiat.groupby(powiat).size()
+    done = frame.submitted.groupby(powiat).sum()
+    powiats = geo.of_wojewodztwa(geo.powiaty(maps_dir), codes)
+    outline = geo.of_wojewodztwa(geo.wojewodztwa(maps_dir), codes)
+    rates = {c: float(done[c] / invited[c]) for c in invited.index if c}
+    figures.maps.append(maps.choropleth(maps.RESPONSE_MAPS["powiat"], "powiat", rates,
+                                        "share", powiats, fixed(), outline))
+    answered = frame.submitted & (powiat != "")
+    for figure in chosen:
+        column = frame.column(figure.column)
+        values = data.loc[answered, figure.column]
+        keys = powiat[answered]
+        if figure.measure == SUM:
+            sums = values.groupby(keys).sum(min_count=1)
+            by_code = {c: None if pd.isna(v) else float(column.to_decimal(v))
+                       for c, v in sums.items()}
+        else:
+            yes = (values == column.share_of).astype("Float64").where(values.notna())
+            by_code = {c: None if pd.isna(v) else float(v)
+                       for c, v in yes.groupby(keys).mean().items()}
+        figures.maps.append(maps.choropleth(title(figure, "powiat"), "powiat", by_code,
+                                            figure.fmt, powiats, None, outline))
 
 
 def indicator_figures(content: ReportContent) -> Figures:

@@ -18,8 +18,9 @@ import matplotlib
 matplotlib.use("Agg")
 
 from matplotlib import pyplot as plt  # noqa: E402 - the backend is chosen first
+from matplotlib.collections import PathCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Patch, PathPatch  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 from shapely.geometry import MultiPolygon, Polygon  # noqa: E402
@@ -66,10 +67,12 @@ def _axis_format(fmt: str, locale: str) -> FuncFormatter:
 def _bars(spec: ChartSpec, translate: Translate, locale: str) -> Figure:
     n, k = len(spec.categories), len(spec.series)
     height = max(1.6, 0.8 + 0.24 * n * max(1, k * 0.75))
-    figure = Figure(figsize=(WIDTH_IN, height), layout="constrained")
-    ax = figure.subplots()
-    thickness = 0.8 / k
+    figure = Figure(figsize=(WIDTH_IN, height))
     labels = [textwrap.shorten(c, 38, placeholder="…") for c in spec.categories]
+    # fixed margins (no layout pass): the labels' column, the title above, the ticks below
+    left = min(0.45, 0.04 + 0.0105 * max((len(t) for t in labels), default=4))
+    ax = figure.add_axes((left, 0.4 / height, 0.9 - left, 1 - 0.75 / height))
+    thickness = 0.8 / k
     top = max([v for s in spec.series for v in s.values if v is not None] or [1])
     for j, series in enumerate(spec.series):
         positions = [i + (j - (k - 1) / 2) * thickness for i in range(n)]
@@ -86,14 +89,14 @@ def _bars(spec: ChartSpec, translate: Translate, locale: str) -> Figure:
     ax.xaxis.set_major_formatter(_axis_format(spec.fmt, locale))
     ax.set_title(translate(spec.title))
     if k > 1:
-        ax.legend(loc="lower right", fontsize=8, frameon=False)
+        ax.legend(loc="best", fontsize=8, frameon=True, framealpha=0.9, edgecolor="none")
     return figure
 
 
 def _target(spec: ChartSpec, translate: Translate, locale: str) -> Figure:
     n = len(spec.categories)
-    figure = Figure(figsize=(WIDTH_IN, 3.4), layout="constrained")
-    ax = figure.subplots()
+    figure = Figure(figsize=(WIDTH_IN, 4.0))
+    ax = figure.add_axes((0.08, 1.15 / 4.0, 0.9, 1 - 1.55 / 4.0))
     values = spec.series[0].values
     ax.bar(range(n), [v or 0 for v in values], width=0.6, color=SERIES_COLORS[0],
            label=translate(spec.series[0].name))
@@ -111,41 +114,52 @@ def _target(spec: ChartSpec, translate: Translate, locale: str) -> Figure:
     ax.yaxis.set_major_formatter(_axis_format("share", locale))
     ax.set_ylim(0, max([1.2, *(v * 1.15 for v in values if v is not None)]))
     ax.set_title(translate(spec.title))
-    ax.legend(loc="upper right", fontsize=7.5, frameon=False, ncols=3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.62 / 2.45), fontsize=7.5,
+              frameon=False, ncols=3, markerscale=0.5)
     return figure
 
 
 def map_figure(spec: MapSpec, translate: Translate = _same, locale: str = "pl_PL") -> Figure:
-    """The choropleth with the województwo outline and a legend in the reader's language."""
+    """The choropleth with the województwo outline and a legend in the reader's language.
+
+    Areas go in as one collection per class (a patch each would make matplotlib measure
+    every Bézier curve for the axis limits: 40 s for a national map on a busy server), the
+    limits come from the shapes' bounds and the margins are fixed, so no layout pass runs.
+    """
     with plt.rc_context(STYLE):
-        xs, ys = [], []
+        bounds = [a.geometry.bounds for a in spec.areas] or [(14.1, 49.0, 24.2, 54.9)]
+        minx, miny = min(b[0] for b in bounds), min(b[1] for b in bounds)
+        maxx, maxy = max(b[2] for b in bounds), max(b[3] for b in bounds)
+        scale = _lat_scale((miny + maxy) / 2)
+        aspect = (maxy - miny) / max(1e-6, (maxx - minx) * scale)
+        map_width = WIDTH_IN * 0.72
+        height = min(8.0, max(3.0, map_width * aspect + 0.5))
+        figure = Figure(figsize=(WIDTH_IN, height))
+        ax = figure.add_axes((0.01, 0.02, 0.72, 1 - 0.5 / height))
+        groups: dict[int | None, list[MplPath]] = {}
         for area in spec.areas:
-            minx, miny, maxx, maxy = area.geometry.bounds
-            xs += [minx, maxx]
-            ys += [miny, maxy]
-        if not xs:
-            xs, ys = [14.1, 24.2], [49.0, 54.9]
-        scale = _lat_scale((min(ys) + max(ys)) / 2)
-        aspect = (max(ys) - min(ys)) / max(1e-6, (max(xs) - min(xs)) * scale)
-        width = WIDTH_IN
-        figure = Figure(figsize=(width, min(8.0, max(3.0, width * 0.72 * aspect + 0.6))),
-                        layout="constrained")
-        ax = figure.subplots()
-        for area in spec.areas:
-            color = spec.classes.colors[area.klass] if area.klass is not None else None
-            _draw(ax, area.geometry, scale, face=color or NO_DATA_COLOR, edge="#ffffff",
-                  width=0.6, hatch=None if color else "///")
-        for outline in spec.outline:
-            _draw(ax, outline, scale, face="none", edge="#333333", width=1.1)
-        ax.set_aspect("equal")
-        ax.autoscale_view()
+            groups.setdefault(area.klass, []).extend(_paths(area.geometry, scale))
+        for klass, paths in groups.items():
+            face = spec.classes.colors[klass] if klass is not None else NO_DATA_COLOR
+            ax.add_collection(PathCollection(paths, facecolors=face, edgecolors="#ffffff",
+                                             linewidths=0.5, hatch=None if klass is not None
+                                             else "///"), autolim=False)
+        outline = [p for geometry in spec.outline for p in _paths(geometry, scale)]
+        if outline:
+            ax.add_collection(PathCollection(outline, facecolors="none", edgecolors="#333333",
+                                             linewidths=1.0), autolim=False)
+        pad = 0.01 * (maxx - minx)
+        ax.set_xlim(minx * scale - pad, maxx * scale + pad)
+        ax.set_ylim(miny - pad, maxy + pad)
+        ax.set_aspect("equal", adjustable="datalim")
         ax.set_axis_off()
-        ax.set_title(translate(spec.title))
+        figure.suptitle(translate(spec.title), x=0.01, y=0.995, ha="left", va="top",
+                        fontsize=11, fontweight="bold")
         handles = [Patch(facecolor=color, edgecolor="#999999", label=translate(label),
                          hatch="///" if label == NO_DATA else None)
                    for color, label in spec.legend(locale)]
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
-                  fontsize=8, title=None)
+        figure.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.75, 0.9),
+                      frameon=False, fontsize=8)
         return figure
 
 
@@ -153,16 +167,12 @@ def _lat_scale(latitude: float) -> float:
     return math.cos(math.radians(latitude))
 
 
-def _draw(ax, geometry: BaseGeometry, scale: float, face: str, edge: str, width: float,
-          hatch: str | None = None) -> None:
+def _paths(geometry: BaseGeometry, scale: float) -> list[MplPath]:
     polygons = (list(geometry.geoms) if isinstance(geometry, MultiPolygon)
                 else [geometry] if isinstance(geometry, Polygon) else [])
-    for polygon in polygons:
-        rings = [polygon.exterior, *polygon.interiors]
-        path = MplPath.make_compound_path(*(
-            MplPath([(x * scale, y) for x, y in ring.coords], closed=True) for ring in rings))
-        ax.add_patch(PathPatch(path, facecolor=face, edgecolor=edge, linewidth=width,
-                               hatch=hatch))
+    return [MplPath.make_compound_path(*(
+        MplPath([(x * scale, y) for x, y in ring.coords], closed=True)
+        for ring in (polygon.exterior, *polygon.interiors))) for polygon in polygons]
 
 
 def png(figure: Figure) -> bytes:

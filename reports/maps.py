@@ -4,8 +4,9 @@ A ``MapSpec`` is drawn as SVG on screen, as PNG in the workbook and the document
 (``reports.images``), and its ``rows()`` are the table beside it — the text alternative
 (WCAG 1.1.1) and what a reader who cannot tell blues apart reads.
 
-Levels: ``powiat`` (the shipped outlines), ``podregion`` (powiats dissolved by the division
-stored in the database) and ``gmina`` (only with an imported PRG layer, ``flask maps import``).
+Levels: ``wojewodztwo`` and ``powiat`` (the shipped outlines), ``podregion`` (powiats dissolved
+by the division stored in the database) and ``gmina`` (only with an imported PRG layer,
+``flask maps import``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ GMINA_LAYER_MISSING = N_(
 NO_PODREGIONS = N_("Mapy wg podregionów nie ma: w bazie nie ma podziału powiatów na "
                    "podregiony (flask subregions import).")
 NOT_ON_MAP = N_("Na mapie nie ma grup bez obrysu: %(groups)s.")
+
+
+#: level → the title of its response-rate map
+RESPONSE_MAPS = {"powiat": N_("Odsetek odpowiedzi wg powiatów"),
+                 "podregion": N_("Odsetek odpowiedzi wg podregionów"),
+                 "wojewodztwo": N_("Odsetek odpowiedzi wg województw")}
 
 
 @dataclass(frozen=True)
@@ -118,12 +125,14 @@ def aggregate_map(title: str, agg: Aggregate, values: Mapping[str, float | None]
     ``values`` are keyed by the aggregate's group labels. Returns ``None`` for levels that
     have no shapes (types of gmina, kinds of unit).
     """
-    if agg.level not in ("powiat", "podregion"):
+    if agg.level not in ("powiat", "podregion", "wojewodztwo"):
         return None
     powiats = geo.of_wojewodztwa(geo.powiaty(maps_dir), wojewodztwa_codes)
     outline = geo.of_wojewodztwa(geo.wojewodztwa(maps_dir), wojewodztwa_codes)
     by_code = {group_code(agg.level, g): v for g, v in values.items() if g != TOTAL}
-    if agg.level == "powiat":
+    if agg.level == "wojewodztwo":
+        areas, outline = outline, []
+    elif agg.level == "powiat":
         areas = powiats
     else:
         areas = geo.dissolve(powiats, podregiony or {})
@@ -136,8 +145,7 @@ def aggregate_map(title: str, agg: Aggregate, values: Mapping[str, float | None]
 def response_rate_map(agg: Aggregate, wojewodztwa_codes: Sequence[str],
                       podregiony: Mapping[str, str] | None = None,
                       maps_dir: Path = geo.MAPS_DIR) -> MapSpec | None:
-    title = (N_("Odsetek odpowiedzi wg powiatów") if agg.level == "powiat"
-             else N_("Odsetek odpowiedzi wg podregionów"))
+    title = RESPONSE_MAPS.get(agg.level, "")
     return aggregate_map(title, agg, response_rates(agg), "share", wojewodztwa_codes,
                          podregiony, fixed(), maps_dir)
 

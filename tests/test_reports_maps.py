@@ -96,3 +96,25 @@ def test_gmina_map_needs_the_imported_layer(frame, tmp_path):
     from reports.figures import gmina_response_map
 
     assert gmina_response_map(frame, ["16"], tmp_path) == maps.GMINA_LAYER_MISSING
+
+
+def test_tables_by_wojewodztwo_still_get_maps_by_powiat_with_the_aggregate_figures(frame):
+    from datetime import datetime
+
+    from reports.figures import regional_figures
+    from reports.xlsx import ReportContent, ReportInfo
+
+    content = ReportContent(ReportInfo("t", "r", "2025", "q", datetime(2026, 1, 1)), frame,
+                            [aggregate(frame, "wojewodztwo")])
+    found = {m.title: m for m in regional_figures(content, NUTS3).maps}
+    assert len(found["Odsetek odpowiedzi wg województw"].areas) == 1
+    powiat = aggregate(frame, "powiat")
+    rates = {a.code: a.value for a in found["Odsetek odpowiedzi wg powiatów"].areas}
+    sums = next(m for t, m in found.items() if t.startswith("Liczba udzielonych zamówień"))
+    for group in powiat.groups:
+        code = group.split()[0]
+        assert rates[code] == pytest.approx(powiat.value("_odpowiedzi", "odsetek odpowiedzi",
+                                                         group))
+        expected = powiat.value("zam_ogolem_liczba", "suma", group)
+        value = next(a.value for a in sums.areas if a.code == code)
+        assert value == (None if expected is None else pytest.approx(float(expected)))
