@@ -300,14 +300,14 @@ def _response_chapters(w: _Writer, content: ReportContent, figures: Figures) -> 
                     agg.groups[:1]:
                 w.chart(spec)
                 break
-        for spec in figures.maps:
-            if spec.level == agg.level and spec.title in RESPONSE_MAPS.values():
-                w.map(spec)
+        for drawn in figures.maps:
+            if drawn.level == agg.level and drawn.title in RESPONSE_MAPS.values():
+                w.map(drawn)
                 break
     shown = {agg.level for agg in content.levels}
-    for spec in figures.maps:  # drawn by powiat although the tables are by another level
-        if spec.level not in shown and spec.title in RESPONSE_MAPS.values():
-            w.map(spec)
+    for drawn in figures.maps:  # drawn by powiat although the tables are by another level
+        if drawn.level not in shown and drawn.title in RESPONSE_MAPS.values():
+            w.map(drawn)
 
 
 def _extremes(w: _Writer, agg: Aggregate) -> str | None:
@@ -353,7 +353,7 @@ def _section_chapters(w: _Writer, content: ReportContent, figures: Figures) -> N
         picked = []
         for agg in content.levels:
             rows = _rows_by_key(agg)
-            wanted = []
+            wanted: list[tuple[Column, Any]] = []
             for column in columns:
                 for measure in _main_measures(column):
                     if (column.name, measure) in rows:
@@ -373,9 +373,9 @@ def _section_chapters(w: _Writer, content: ReportContent, figures: Figures) -> N
             if any(spec.title.startswith(f"{label} — ") for label in labels) \
                     and "rok do roku" not in spec.title:
                 w.chart(spec)
-        for spec in figures.maps:
-            if any(spec.title.startswith(f"{label} — ") for label in labels):
-                w.map(spec)
+        for drawn in figures.maps:
+            if any(drawn.title.startswith(f"{label} — ") for label in labels):
+                w.map(drawn)
 
 
 def _section_tables(w: _Writer, agg: Aggregate, rows: dict, wanted: list) -> None:
@@ -408,6 +408,8 @@ def _section_tables(w: _Writer, agg: Aggregate, rows: dict, wanted: list) -> Non
 
 def _municipal(w: _Writer, content: ReportContent) -> None:
     report = content.municipal
+    if report is None:
+        return
     w.heading(w.t(N_("Gmina na tle obszarów")))
     table = report.table
     columns = [("etykieta", N_("Pytanie")), ("gmina", N_("gmina")),
@@ -466,8 +468,8 @@ def _year_over_year(w: _Writer, content: ReportContent, figures: Figures,
             if column.name == column.question_id and column.value_kind in ("count", "amount"):
                 keys.append((column.name, SUM, column.label, _FORMATS[column.unit]))
         body = []
-        for column, measure, label, fmt in keys[:8]:
-            found = totals[(totals["kolumna"] == column) & (totals["miara"] == measure)]
+        for name, measure, label, fmt in keys[:8]:
+            found = totals[(totals["kolumna"] == name) & (totals["miara"] == measure)]
             if found.empty:
                 continue
             record = found.iloc[0]

@@ -131,7 +131,7 @@ def _maps_only(figures: Figures, frame: ReportFrame, chosen: list[KeyFigure],
         keys = powiat[answered]
         if figure.measure == SUM:
             sums = values.groupby(keys).sum(min_count=1)
-            by_code = {c: None if pd.isna(v) else float(column.to_decimal(v))
+            by_code = {c: None if pd.isna(v) else float(column.to_decimal(v) or 0)
                        for c, v in sums.items()}
         else:
             yes = (values == column.share_of).astype("Float64").where(values.notna())

@@ -59,8 +59,9 @@ NOUNS = {
                  N_("jednostek"), "f"),
 }
 #: past tense of "wypełnić" for (form, gender)
-_FILLED = {0: {"f": N_("wypełniła"), "m": N_("wypełnił"), "n": N_("wypełniło")},
-           1: N_("wypełniły"), 2: N_("wypełniło")}
+_FILLED: dict[int, dict[str, str] | str] = {
+    0: {"f": N_("wypełniła"), "m": N_("wypełnił"), "n": N_("wypełniło")},
+    1: N_("wypełniły"), 2: N_("wypełniło")}
 #: "none of them has filled it in" by the noun's gender
 _NONE_YET = {
     "f": N_("Ankiety nie wypełniła jeszcze żadna z %(invited)s %(noun)s."),
@@ -82,7 +83,7 @@ def noun_for(kinds: set[str]) -> Noun:
 def filled(n: int, noun: Noun) -> str:
     form = plural_form(n)
     verb = _FILLED[form]
-    return verb[noun.gender] if isinstance(verb, dict) else verb
+    return verb[noun.gender] if isinstance(verb, dict) else str(verb)
 
 
 def response_sentence(submitted: int, invited: int, noun: Noun, locale: str = "pl_PL") -> str:
