@@ -38,12 +38,13 @@ serve: install
 		--concurrency web=1,mail=$(MAIL_WORKERS)
 
 ## Every test: SQLite, then PostgreSQL (skipped with a reason when not reachable), then JS.
+## The browser tests run once: their live server keeps its own SQLite file whatever --db says.
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(DEV) $(FLASK) surveys check
 	$(DEV) $(BIN)/pytest
-	$(DEV) $(BIN)/pytest --db $(TEST_PG_URL) -m "not sqlite_only"
+	$(DEV) $(BIN)/pytest --db $(TEST_PG_URL) -m "not sqlite_only" --ignore=tests/browser
 	node --test tests/js/
 
 ## Only the browser tests (Chromium + axe-core); `make test` runs them too.
@@ -54,7 +55,7 @@ test-sqlite: install
 	$(DEV) $(BIN)/pytest
 
 test-postgres: install
-	$(DEV) $(BIN)/pytest --db $(TEST_PG_URL) -m "not sqlite_only"
+	$(DEV) $(BIN)/pytest --db $(TEST_PG_URL) -m "not sqlite_only" --ignore=tests/browser
 
 ## Interface texts: extract the Polish msgids, merge them into translations/*/messages.po, compile.
 ## Translate new entries in translations/en/LC_MESSAGES/messages.po (and Polish plural forms in
