@@ -42,8 +42,9 @@ FIRST_STATES = ("submitted", "invited", "accepted", "returned", "draft")
 PEOPLE = ["Anna Nowak", "Katarzyna Wiśniewska", "Tomasz Wójcik", "Magdalena Kamińska",
           "Piotr Lewandowski", "Agnieszka Zielińska", "Marek Szymański", "Ewa Dąbrowska"]
 RETURN_COMMENTS = [
-    "Prosimy o sprawdzenie danych finansowych — suma źródeł nie zgadza się z ubiegłym rokiem.",
-    "Proszę uzupełnić wyjaśnienia do liczby uczestników i poprawić zaznaczone pytania.",
+    "Prosimy o sprawdzenie odpowiedzi oznaczonych uwagami ROPS i ponowne wysłanie sprawozdania.",
+    "Dwie wartości budzą wątpliwości (uwagi przy pytaniach) — prosimy o weryfikację "
+    "z dokumentacją i poprawienie sprawozdania.",
 ]
 QUESTION_NOTES = ["Proszę sprawdzić tę wartość z dokumentacją.",
                   "Wartość wyraźnie inna niż przed rokiem — proszę potwierdzić."]
