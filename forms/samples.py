@@ -180,29 +180,43 @@ class _Drawer:
         return self._choose(question, candidates, required)
 
     def _choose(self, question: Question, candidates: list[Any], required: bool) -> Any:
-        valid = [v for v in candidates
-                 if v is not None and self._passes(question, v, warnings=False)]
-        calm = [v for v in valid if self._passes(question, v, warnings=True)]
-        if self.allow_warnings and question.warnings and self.rng.random() < 0.5:
-            odd = [v for v in valid if v not in calm]
-            if odd:  # this response keeps one soft check that does not hold, explained
+        """The first candidate that passes the rules and the soft checks; in a response that
+        keeps a warning, now and then one that passes the rules only."""
+        odd_wanted = bool(self.allow_warnings and question.warnings
+                          and self.rng.random() < 0.5)
+        first_valid = first_calm = None
+        for value in candidates:
+            valid, calm = self._judge(question, value)
+            if not valid:
+                continue
+            if odd_wanted and not calm:  # one soft check that does not hold, explained
                 self.allow_warnings = False
-                return odd[0]
-        if calm:
-            return calm[0]
+                return value
+            if calm and not odd_wanted:
+                return value
+            first_calm = value if calm and first_calm is None else first_calm
+            first_valid = value if first_valid is None else first_valid
+        if first_calm is not None:
+            return first_calm
         # a soft check that cannot hold: an optional answer is left out rather than explained
-        return valid[0] if valid and required else None
+        return first_valid if required else None
 
     def _passes(self, question: Question, stored: Any, *, warnings: bool) -> bool:
+        valid, calm = self._judge(question, stored)
+        return valid and (calm or not warnings)
+
+    def _judge(self, question: Question, stored: Any) -> tuple[bool, bool]:
+        """Whether an answer passes the question's rules, and also its soft checks."""
         kind = question.kind
-        if kind.is_empty(stored):
-            return False
+        if stored is None or kind.is_empty(stored):
+            return False, False
         typed = kind.typed(stored, question)
         if not kind.composite and kind.check_value(question, typed) is not None:
-            return False
+            return False, False
         context = self._context(typed, question.id)
-        rules = question.constraints + (question.warnings if warnings else ())
-        return all(truthy(evaluate(check.rule, context)) for check in rules)
+        if not all(truthy(evaluate(check.rule, context)) for check in question.constraints):
+            return False, False
+        return True, all(truthy(evaluate(check.rule, context)) for check in question.warnings)
 
     # -- numbers ----------------------------------------------------------------------------
     def _numbers(self, question: Question, kind: str) -> list[Any]:
