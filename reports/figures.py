@@ -171,5 +171,5 @@ def gmina_response_map(frame: ReportFrame, codes: list[str], maps_dir: Path) -> 
     invited = rows.groupby(keys).sum()
     done = (frame.submitted & rows).groupby(keys).sum()
     values = {k: float(done[k] / invited[k]) for k in invited.index if k and invited[k]}
-    return maps.gmina_map(N_("Odsetek odpowiedzi wg gmin"), values, "share", codes, maps_dir,
+    return maps.gmina_map(maps.RESPONSE_MAPS["gmina"], values, "share", codes, maps_dir,
                           fixed())

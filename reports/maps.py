@@ -35,7 +35,8 @@ NOT_ON_MAP = N_("Na mapie nie ma grup bez obrysu: %(groups)s.")
 #: level → the title of its response-rate map
 RESPONSE_MAPS = {"powiat": N_("Odsetek odpowiedzi wg powiatów"),
                  "podregion": N_("Odsetek odpowiedzi wg podregionów"),
-                 "wojewodztwo": N_("Odsetek odpowiedzi wg województw")}
+                 "wojewodztwo": N_("Odsetek odpowiedzi wg województw"),
+                 "gmina": N_("Odsetek odpowiedzi wg gmin")}
 
 
 @dataclass(frozen=True)

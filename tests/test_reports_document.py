@@ -210,3 +210,26 @@ def test_docx_download_from_the_exports_page_is_audited(app, login, answered_rou
     raw = client.get(f"/admin/zestawienia/plik?runda={answered_round}&rodzaj=raw&format=pdf")
     assert raw.status_code == 400
     assert "Dokument (DOCX, PDF) jest dla raportu regionalnego" in raw.text
+
+
+def test_with_an_imported_gmina_layer_the_document_has_the_map_by_gmina(tmp_path):
+    import json
+
+    from shapely.geometry import box, mapping
+
+    frame = opolskie_frame()
+    codes = sorted({t for t in frame.data["territory"] if len(t) == 6})
+    features = [{"type": "Feature", "properties": {"teryt": f"{code}2", "nazwa": code},
+                 "geometry": mapping(box(17 + i * 0.05, 50, 17.05 + i * 0.05, 50.05))}
+                for i, code in enumerate(codes)]
+    (tmp_path / "gminy.geojson").write_text(json.dumps(
+        {"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    content = content_of(frame, ("powiat",))
+    content.figures = regional_figures(content, NUTS3, gmina_maps_dir=tmp_path)
+    gmina = next(m for m in content.figures.maps if m.level == "gmina")
+    assert len(gmina.areas) == len(codes)
+    path = tmp_path / "raport.docx"
+    write_document(path, content, content.figures, ABOUT)
+    captions = [p.text for p in docx.Document(str(path)).paragraphs
+                if p.style.name == "Caption"]
+    assert any(c.endswith("Odsetek odpowiedzi wg gmin") for c in captions)
