@@ -390,7 +390,9 @@
     },
     'int': function (args, ctx) {
       var n = numOrNull(ev(args[0], ctx));
-      return n === null ? null : clean(Math.trunc(n));
+      // on the 15-digit text first, as round() does: 4.35 * 100 is 434.99999999999994 in
+      // binary and 435 for the server's decimals, so int() of it is 435 on both
+      return n === null ? null : clean(Math.trunc(Number(numberText(n))));
     },
     'round': function (args, ctx) {
       var vs = values(args, ctx);
