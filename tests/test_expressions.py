@@ -215,6 +215,13 @@ def test_every_function_parses_with_its_arity() -> None:
     ("regex(., '[')", 10, "Nieprawidłowe wyrażenie regularne"),
     ("regex(., '(?P<x>a)')", 10, "Konstrukcja '(?P' w wyrażeniu regularnym nie jest obsługiwana"),
     ("regex(., '(?i)a')", 10, "Konstrukcja '(?i'"),
+    ("regex(., '[0-9]*+x')", 10, "Konstrukcja '*+' w wyrażeniu regularnym nie jest obsługiwana"),
+    ("regex(., 'a++')", 10, "Konstrukcja '++'"),
+    ("regex(., '[0-9]{2}+')", 10, "Konstrukcja '}+'"),
+    ("regex(., 'a?+')", 10, "Konstrukcja '?+'"),
+    ("regex(., '(?>ab|a)c')", 10, "Konstrukcja '(?>'"),
+    ("regex(., '(a)?(?(1)b|c)')", 10, "Konstrukcja '(?('"),
+    ("regex(., '[]+]*')", 10, "Konstrukcja '[]'"),
 ])
 def test_syntax_errors_have_column_and_message(source: str, column: int, message: str) -> None:
     with pytest.raises(ExpressionError) as info:
@@ -599,3 +606,11 @@ def test_js_evaluator_agrees() -> None:
     proc = subprocess.run(["node", "--test", "tests/js/"], cwd=ROOT, capture_output=True,
                           text=True, check=False)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+
+
+@pytest.mark.parametrize("pattern", [
+    r"\++", "[*+]+", "(?:ab)+", "a+?", "(?=a)a", "[0-9]{2}-[0-9]{3}", r"[\]+]+",
+])
+def test_regex_the_browser_runs_too_passes_the_checker(pattern: str) -> None:
+    """Escaped and bracketed ``+`` are no possessive quantifier; lazy ones are JavaScript."""
+    parse(f"regex(., '{pattern}')")

@@ -122,10 +122,42 @@ def arity_message(function: Function) -> str:
     return f"Funkcja '{name}' wymaga od {low} do {high} argumentów"
 
 
+def _python_only_construct(pattern: str) -> str | None:
+    """Syntax Python's ``re`` runs and the browser's ``RegExp`` refuses or reads otherwise.
+
+    Besides ``_PY_ONLY_REGEX_RE``: possessive quantifiers (``a*+``, ``a{2}+``), atomic groups
+    ``(?>…)``, conditionals ``(?(1)…)`` and a class opening with ``]`` (``[]a]`` is ``]`` or
+    ``a`` to Python, an empty class then ``a]`` to JavaScript); escapes and character classes
+    are skipped, so ``\\++`` (a plus sign, repeated) and ``[*+]`` pass.
+    """
+    found = _PY_ONLY_REGEX_RE.search(pattern)
+    if found:
+        return found.group()
+    in_class, i = False, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if pattern.startswith(("[]", "[^]"), i):  # a member for Python, empty for JS
+                return pattern[i:pattern.index("]", i) + 1]
+        elif pattern.startswith(("(?>", "(?("), i):
+            return pattern[i:i + 3]
+        elif char in "*+?}" and pattern[i + 1:i + 2] == "+" and not (
+                char == "?" and pattern[i - 1:i] == "("):
+            return pattern[i:i + 2]
+        i += 1
+    return None
+
+
 def check_regex_literal(pattern: str, column: int) -> None:
-    m = _PY_ONLY_REGEX_RE.search(pattern)
-    if m:
-        raise ExpressionError(f"Konstrukcja '{m.group()}' w wyrażeniu regularnym nie jest "
+    construct = _python_only_construct(pattern)
+    if construct:
+        raise ExpressionError(f"Konstrukcja '{construct}' w wyrażeniu regularnym nie jest "
                               "obsługiwana w przeglądarce", column)
     try:
         re.compile(pattern, re.ASCII)
