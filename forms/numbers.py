@@ -8,7 +8,7 @@ how other software writes decimals (1,234): we cannot know which, so we ask. Sho
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from l10n import N_
 
@@ -22,6 +22,16 @@ _PLAIN = re.compile(r"^\d+([.,]\d+)?$", re.ASCII)
 MAX_INPUT_LENGTH = 40
 #: the largest absolute value any numeric answer may take (a budget in złoty fits easily)
 MAX_ABS_VALUE = Decimal("1e13")
+
+
+def round_to_places(value: Decimal, places: int) -> Decimal:
+    """The rounding of a computed value to its format's places: half away from zero.
+
+    Money to grosze (0,125 → 0,13), an integer to a whole number (2,7 → 3), a decimal or a
+    percentage to its places. ``Decimal``'s default would round half to even (0,12); the
+    browser mirrors this rule (``EsmonExpr.formatCalculated``, shared vectors).
+    """
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 class NumberFormatError(ValueError):

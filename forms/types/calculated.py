@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from wtforms import Field
 
+from forms.expressions.values import number_or_none, to_text
+from forms.numbers import round_to_places
 from forms.types.base import DefinitionReader, QuestionType
 from forms.types.numbers import DecimalType, IntegerType, MoneyType, NumberType, PercentType
 
@@ -67,13 +68,22 @@ class CalculatedType(QuestionType):
         return []
 
     def stored(self, value: Any, question: Question) -> Any:
+        """Exactly what the page shows (``EsmonExpr.formatCalculated`` in the browser).
+
+        A number format reads the value as expressions read a number (a table is its total,
+        true is 1) and rounds it half away from zero to the format's places — the one
+        rounding rule of calculated values (``round_to_places``); ``text`` writes it as the
+        language writes text (``1200``, not ``1.2E+3``; true is ``1``).
+        """
         number = self._number(question)
-        if value is None or isinstance(value, (list, dict)):
-            return None
         if number is None:
-            return str(value)
+            text = to_text(value)
+            return text or None
+        amount = number_or_none(value)
+        if amount is None:
+            return None
         try:
-            return number.stored(Decimal(str(value)), question)
+            return number.stored(round_to_places(amount, number.places(question)), question)
         except ArithmeticError:
             return None
 

@@ -490,8 +490,24 @@
     return found.sort();
   }
 
+  /**
+   * A calculated value as its number format shows it, by the rule of the server's
+   * forms/types/calculated.py (shared vectors: tests/data/format_vectors.json): the value read
+   * as a number (a table is its total, true is 1), rounded half away from zero to the
+   * format's places, grouped with no-break spaces and a decimal comma; '—' for no number.
+   */
+  function formatCalculated(value, places, suffix) {
+    var n = numOrNull(value);
+    if (n === null) return '—';
+    var rounded = roundHalfAway(n, places);
+    var parts = Math.abs(rounded).toFixed(places).split('.');
+    var grouped = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
+    return (rounded < 0 ? '-' : '') + grouped + (parts[1] ? ',' + parts[1] : '') + (suffix || '');
+  }
+
   return {
     evaluate: evaluate,
+    formatCalculated: formatCalculated,
     truthy: truthy,
     toText: toText,
     normalize: normalize,

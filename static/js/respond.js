@@ -57,16 +57,8 @@
      that reads one of them is skipped: its question stays as it is, a calculation waits. */
   var UNREADABLE = {};
 
-  function refsOf(node, into) {
-    if (!node || typeof node !== 'object') { return into; }
-    if (node.t === 'ref') { into.push(node.n); }
-    ['a', 'b'].forEach(function (k) { refsOf(node[k], into); });
-    (node.args || []).forEach(function (arg) { refsOf(arg, into); });
-    return into;
-  }
-
   function readsUnreadable(node, unreadable) {
-    return !!node && refsOf(node, []).some(function (id) { return unreadable[id]; });
+    return !!node && E.references(node).some(function (id) { return unreadable[id]; });
   }
 
   function fieldValue(id) {
@@ -144,8 +136,7 @@
         var out = form.querySelector('[data-calculated="' + id + '"]');
         if (out) {
           out.textContent = q.read !== 'number' ? E.toText(value) :
-            formatNumber(value === null ? null : Number(value), q.places) +
-            (value !== null && q.suffix ? q.suffix : '');
+            E.formatCalculated(value, q.places, q.suffix);
         }
       }
     });
