@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import ngettext
 
 from extensions import db
 from services.backup import BackupError, dump_to_file, restore
@@ -21,8 +22,10 @@ def backup_command(path: Path) -> None:
     except BackupError as err:
         raise click.ClickException(str(err)) from err
     total = sum(t["rows"] for t in manifest["tables"])
-    click.echo(f"Zapisano kopię: {path} — {len(manifest['tables'])} tabel, {total} wierszy, "
-               f"schemat {manifest['alembic_revision'] or '(bez migracji)'}.")
+    click.echo(f"Zapisano kopię: {path} — "
+               + ngettext("%(num)d tabela", "%(num)d tabele", len(manifest["tables"])) + ", "
+               + ngettext("%(num)d wiersz", "%(num)d wiersze", total)
+               + f", schemat {manifest['alembic_revision'] or '(bez migracji)'}.")
 
 
 @click.command("restore")
@@ -37,5 +40,6 @@ def restore_command(path: Path, replace: bool) -> None:
     except BackupError as err:
         raise click.ClickException(str(err)) from err
     total = sum(report.rows.values())
-    click.echo(f"Przywrócono {total} wierszy z {len(report.rows)} tabel"
+    click.echo(ngettext("Przywrócono %(num)d wiersz", "Przywrócono %(num)d wiersze", total) + " "
+               + ngettext("z %(num)d tabeli", "z %(num)d tabel", len(report.rows))
                + (" (poprzednie dane usunięto)." if report.replaced else "."))

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext, ngettext
 
 from extensions import db
 from reports.kinds import KINDS, LEVELS
@@ -124,9 +125,11 @@ def check_indicators() -> None:
         indicators, found = load_indicators_file(path, loaded.survey)
         problems += found
         if not found:
-            click.echo(f"OK   {path.name}: {len(indicators)} wskaźników")
+            click.echo(f"OK   {path.name}: "
+                       + ngettext("%(num)d wskaźnik", "%(num)d wskaźniki", len(indicators)))
     for problem in problems:
         click.echo(str(problem))
-    click.echo(f"Sprawdzono {checked} plik(ów) wskaźników; problemów: {len(problems)}.")
+    click.echo(ngettext("Sprawdzono %(num)d plik wskaźników", "Sprawdzono %(num)d pliki wskaźników",
+                        checked) + "; " + gettext("problemów: %(count)d.", count=len(problems)))
     if problems:
         raise SystemExit(1)

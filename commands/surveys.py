@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext, ngettext
 
 from extensions import db
 from forms.loader import definition_files, load_survey_file
@@ -32,13 +33,16 @@ def check(paths: tuple[Path, ...]) -> None:
         if survey is not None:
             answers = sum(1 for q in survey.questions if q.has_answer)
             click.echo(f"OK   {path.name}: {survey.key} v{survey.version}, "
-                       f"{len(survey.sections)} sekcji, {answers} pytań")
+                       + ngettext("%(num)d sekcja", "%(num)d sekcje", len(survey.sections))
+                       + ", " + ngettext("%(num)d pytanie", "%(num)d pytania", answers))
         else:
-            click.secho(f"BŁĄD {path.name}: {len(found)} problem(ów)", fg="red")
+            click.secho(f"BŁĄD {path.name}: "
+                        + ngettext("%(num)d problem", "%(num)d problemy", len(found)), fg="red")
     for problem in problems:
         click.echo(str(problem))
     elapsed = time.perf_counter() - started
-    click.echo(f"Sprawdzono {len(files)} plik(ów) w {elapsed:.3f} s; problemów: {len(problems)}.")
+    click.echo(ngettext("Sprawdzono %(num)d plik", "Sprawdzono %(num)d pliki", len(files))
+               + f" w {elapsed:.3f} s; " + gettext("problemów: %(count)d.", count=len(problems)))
     if problems or not files:
         sys.exit(1)
 

@@ -44,7 +44,7 @@ class _AnswerRules:
         empty = field.data is None or field.data == [] or field.data == ""
         if empty:
             if form.enforce_required and resolution.is_required(question):
-                raise StopValidation(question.kind.required_message)
+                raise StopValidation(question.kind.required_message_for(question))
             raise StopValidation
         problem = question.kind.check_value(question, field.data)
         if problem:

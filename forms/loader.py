@@ -276,6 +276,8 @@ class _Reader:
         else:
             self.problem(raw.line_of("required"), "bad_value",
                          "Pole 'required' przyjmuje true, false albo wyrażenie.", qid)
+        if "required_message" in raw:
+            fields["required_message"] = self.text(raw, "required_message", qid=qid) or None
         fields["constraints"] = self.checks(raw, "constraint", qid)
         fields["warnings"] = self.checks(raw, "warning", qid)
         fields.update(kind.read_options(self, raw, qid, choice_lists, fields))

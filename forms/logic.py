@@ -8,11 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from forms.expressions import EvalContext, Expression, evaluate, truthy
-from forms.expressions.tree import references
-from forms.model import Question, Survey
+from forms.expressions.tree import BinOp, as_node, references
+from forms.model import Check, Question, Survey
+from l10n import N_, format_number
+
+#: how a failed comparison says its two values, by operator (``!=`` says nothing more)
+_SAYS_VALUES = {
+    "=": N_("%(message)s (jest %(value)s, a powinno być %(limit)s)."),
+    "<=": N_("%(message)s (jest %(value)s, a może być najwyżej %(limit)s)."),
+    "<": N_("%(message)s (jest %(value)s, a powinno być mniej niż %(limit)s)."),
+    ">=": N_("%(message)s (jest %(value)s, a powinno być co najmniej %(limit)s)."),
+    ">": N_("%(message)s (jest %(value)s, a powinno być więcej niż %(limit)s)."),
+}
 
 
 @dataclass(frozen=True)
@@ -132,7 +143,7 @@ def warnings_for(survey: Survey, resolution: Resolution,
         if not question.warnings or question.id not in resolution.answers:
             continue
         value = resolution.typed.get(question.id)
-        messages = [w.message for w in question.warnings
+        messages = [_with_values(w, resolution, value) for w in question.warnings
                     if not resolution.skips(w.rule) and not resolution.holds(w.rule, value)]
         if messages:
             result[question.id] = messages
@@ -144,5 +155,23 @@ def constraint_failures(question: Question, resolution: Resolution) -> list[str]
     if question.id not in resolution.answers or question.calculation is not None:
         return []
     value = resolution.typed.get(question.id)
-    return [c.message for c in question.constraints
+    return [_with_values(c, resolution, value) for c in question.constraints
             if not resolution.skips(c.rule) and not resolution.holds(c.rule, value)]
+
+
+def _with_values(check: Check, resolution: Resolution, self_value: Any) -> str:
+    """A failed rule's message; a comparison of two numbers also says both (260 vs 240).
+
+    Only a rule that is one comparison involving another answer (``. <= ${a}``,
+    ``${a} + ${b} = ${c}``): the left side is what was typed or summed, the right side what
+    it should be.
+    """
+    node = as_node(check.rule)
+    if not isinstance(node, BinOp) or node.o not in _SAYS_VALUES or not references(node):
+        return check.message  # ``. >= 0`` says all there is in its message
+    context = resolution.context(self_value)
+    value, limit = evaluate(node.a, context), evaluate(node.b, context)
+    if not (isinstance(value, Decimal) and isinstance(limit, Decimal)):
+        return check.message
+    return N_(_SAYS_VALUES[node.o], message=check.message.rstrip(" ."),
+              value=format_number(value), limit=format_number(limit))

@@ -65,6 +65,9 @@ class Question:
     required: bool = False
     #: ``required`` given as an expression: required only while it is true
     required_if: Expression | None = None
+    #: what an empty required answer is told (``required_message``); by default the type's
+    #: message naming the question (``QuestionType.required_message_for``)
+    required_message: str | None = None
     relevant: Expression | None = None
     constraints: tuple[Check, ...] = ()
     warnings: tuple[Check, ...] = ()

@@ -19,6 +19,7 @@ from flask_babel import gettext
 
 from forms.model import Question, Survey
 from forms.placeholders import year_placeholders
+from l10n.periods import period_label
 from l10n.web import current_language, long_date, translate
 from mailing.links import LINK_PLACEHOLDER
 from mailing.outbox import add_message
@@ -159,7 +160,7 @@ def _round_context_of(round_: Round, unit: Unit) -> dict[str, Any]:
         "unit": unit,
         "round": round_,
         "title": round_.questionnaire.title,
-        "period": round_.period,
+        "period": translate(period_label(round_.period)),
         "deadline": long_date(round_.deadline),
         "placeholders": year_placeholders(year),
     }

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Select, delete, or_, select, true
 
 from extensions import db
+from l10n.periods import period_label
 from models import (
     AuditEvent,
     Invitation,
@@ -70,7 +71,7 @@ def create_round(questionnaire: Questionnaire, *, period: str, reporting_year: i
     """A new round of one questionnaire version for a reporting period."""
     round_ = Round(questionnaire=questionnaire, period=period, reporting_year=reporting_year,
                    opens_on=opens_on, deadline=deadline, status=status,
-                   title=title or f"{questionnaire.title} — {period}")
+                   title=title or f"{questionnaire.title} — {period_label(period)}")
     db.session.add(round_)
     db.session.flush()
     return round_

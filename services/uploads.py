@@ -48,7 +48,7 @@ def echo(value: object, limit: int = ECHO_LIMIT) -> str:
     clipped = text[:limit]
     clipped = CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", clipped)
     if len(text) > limit:
-        return clipped + "… " + gettext("(%(count)s znaków)", count=len(text))
+        return clipped + "… " + ngettext("(%(num)d znak)", "(%(num)d znaki)", len(text))
     return clipped
 
 

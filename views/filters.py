@@ -16,6 +16,7 @@ from forms.model import Question
 from forms.placeholders import fill
 from forms.types import comment_field_name, field_name
 from l10n import N_, format_number, web
+from l10n.periods import period_label
 from l10n.web import percent, translate
 from models.user import ROLES
 from services.scoping import site_organisation
@@ -74,7 +75,9 @@ def table_sum(table: dict) -> str:
 def summary_entry(label: str, message: str) -> str:
     """``label: message`` for an error summary, without ``?:`` or ``.:`` after a question."""
     label = label.rstrip()
-    if label.endswith(("?", ".", ":", "!", "…")):
+    if label.endswith(":"):
+        return f"{label} {message}"
+    if label.endswith(("?", ".", "!", "…")):
         return f"{label} — {message}"
     return f"{label}: {message}"
 
@@ -89,6 +92,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(fill, "fill")
     app.add_template_filter(answer_text, "answer_text")
     app.add_template_filter(summary_entry, "summary_entry")
+    app.add_template_filter(lambda code: translate(period_label(code)), "period")
     app.add_template_filter(sum_values, "sum_values")
     app.add_template_filter(column_sum, "column_sum")
     app.add_template_filter(table_sum, "table_sum")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from extensions import db
 from services.subregions import assignments, default_scheme, import_subregions, schemes
@@ -54,8 +54,10 @@ def create_jst():
         data, name = _read(jst_form.file) if jst_form.file.data else (None, "")
         result = create_jst_units(jst_form.kind.data, data, name)
         if result.ok:
-            message = gettext("Utworzono %(created)s, zaktualizowano %(updated)s jednostek.",
-                              created=result.created, updated=result.updated)
+            message = " ".join((
+                ngettext("Utworzono %(num)d jednostkę,", "Utworzono %(num)d jednostki,",
+                         result.created),
+                ngettext("zaktualizowano %(num)d.", "zaktualizowano %(num)d.", result.updated)))
             if result.without_email:
                 message += " " + gettext("Bez adresu e-mail: %(count)s — uzupełnij je.",
                                          count=len(result.without_email))
@@ -81,8 +83,9 @@ def upload_subregions():
         result = import_subregions(data, name, form.scheme.data)
         if result.ok:
             db.session.commit()
-            flash(gettext("Zapisano podział „%(scheme)s”: %(count)s powiatów.",
-                          scheme=form.scheme.data, count=result.assigned), "success")
+            flash(ngettext("Zapisano podział „%(scheme)s”: %(num)d powiat.",
+                           "Zapisano podział „%(scheme)s”: %(num)d powiaty.", result.assigned,
+                           scheme=form.scheme.data), "success")
             return redirect(url_for("register.subregions", podzial=form.scheme.data))
         db.session.rollback()
     return _subregions_page(form, result)

@@ -57,7 +57,7 @@ COMMENT_PREFIX = "w_"
 COMMON_KEYS = frozenset({
     "id", "type", "label", "hint", "required", "relevant", "constraint",
     "constraint_message", "constraints", "warning", "warning_message", "warnings",
-    "prefill", "read_only",
+    "prefill", "read_only", "required_message",
 })
 #: what an answer is to reports and exports:
 #: ``count`` a whole number that adds up (persons, contracts); ``year`` a whole number shown
@@ -75,6 +75,9 @@ WIDGETS = frozenset({
     "number", "text", "textarea", "choices", "select", "table", "calculated", "note",
     "read_only",
 })
+#: the longest label a required message names ("Uzupełnij pole „…”."); longer ones are
+#: questions rather than names, and the message beside them says what to do without them
+MAX_NAMED_LABEL = 60
 #: how the browser reads a typed answer (``static/js/respond.js``)
 BROWSER_READS = frozenset({"number", "date", "table", "text"})
 
@@ -133,8 +136,12 @@ class QuestionType:
     # -- form -------------------------------------------------------------------------------
     #: the WTForms field class of the answer; ``None`` when the type has no form field
     field_class: ClassVar[type[Field] | None]
-    #: the message when a required question is left empty (Polish, marked with ``N_``)
-    required_message: ClassVar[str] = N_("To pole jest wymagane.")
+    #: the message when a required question is left empty (Polish, marked with ``N_``), for a
+    #: question whose label cannot be named in it (long, or with ``{rok}`` placeholders)
+    required_message: ClassVar[str] = N_("Odpowiedz na to pytanie.")
+    #: the same naming the question; ``%(label)s`` is its label (``None``: always
+    #: ``required_message``, which already says what to type)
+    required_template: ClassVar[str | None] = N_("Uzupełnij pole „%(label)s”.")
     #: the question holds an answer (a note does not)
     has_answer: ClassVar[bool] = True
     #: the respondent types or picks the answer (a calculated value is computed)
@@ -232,6 +239,20 @@ class QuestionType:
     def field_options(self, question: Question) -> dict[str, Any]:
         """Keyword arguments of ``field_class`` besides the label and the hint."""
         return {}
+
+    def required_message_for(self, question: Question) -> str:
+        """What an empty required answer of this question is told, beside it and in the summary.
+
+        The definition's ``required_message`` first; else the type's message naming the
+        question by a short label ("Uzupełnij pole „Adres siedziby”.").
+        """
+        if question.required_message:
+            return question.required_message
+        label = " ".join(question.label.split()).rstrip(" ?:.")
+        if self.required_template is None or not label or len(label) > MAX_NAMED_LABEL or (
+                "{" in label):
+            return self.required_message
+        return N_(self.required_template, label=label)
 
     def check_value(self, question: Question, value: Any) -> str | None:
         """A rule on a parsed, non-empty value beyond what the field checks; the message."""

@@ -73,6 +73,7 @@ class SingleChoiceType(QuestionType):
     widget = "choices"
     field_class = ChoiceField
     required_message = N_("Wybierz jedną odpowiedź.")
+    required_template = N_("Wybierz jedną odpowiedź w polu „%(label)s”.")
 
     def read_options(self, reader: DefinitionReader, raw: LineDict, qid: str | None,
                      choice_lists: Mapping[str, tuple[Choice, ...]],
@@ -93,6 +94,7 @@ class YesNoType(SingleChoiceType):
     name = "yes_no"
     keys = frozenset()
     required_message = N_("Wybierz „Tak” albo „Nie”.")
+    required_template = None
     choice_layout = "inline"
     share_value = "yes"
 
@@ -111,6 +113,7 @@ class MultipleChoiceType(QuestionType):
     widget = "choices"
     field_class = ChoicesField
     required_message = N_("Zaznacz co najmniej jedną odpowiedź.")
+    required_template = N_("Zaznacz co najmniej jedną odpowiedź w polu „%(label)s”.")
 
     def read_options(self, reader: DefinitionReader, raw: LineDict, qid: str | None,
                      choice_lists: Mapping[str, tuple[Choice, ...]],

@@ -65,6 +65,7 @@ class DateType(QuestionType):
     widget = "text"
     field_class = PolishDateField
     required_message = N_("Wpisz datę w formacie dd.mm.rrrr.")
+    required_template = N_("Wpisz datę w polu „%(label)s” (dd.mm.rrrr).")
     css_class = "date"
     autocomplete = "off"
     placeholder = N_("dd.mm.rrrr")

@@ -113,6 +113,7 @@ class IntegerType(NumberType):
     keys = frozenset({"grouping"})
     value_kind = "count"
     required_message = N_("Wpisz liczbę (0, jeśli nie było).")
+    required_template = N_("Wpisz liczbę w polu „%(label)s” (0, jeśli nie było).")
     inputmode = "numeric"
     integer = True
 
@@ -129,6 +130,7 @@ class DecimalType(NumberType):
     keys = frozenset({"places", "grouping"})
     value_kind = "number"
     required_message = N_("Wpisz liczbę (0, jeśli nie było).")
+    required_template = N_("Wpisz liczbę w polu „%(label)s” (0, jeśli nie było).")
     default_places = 2
 
 
@@ -138,6 +140,7 @@ class MoneyType(NumberType):
     name = "money"
     value_kind = "amount"
     required_message = N_("Wpisz kwotę (0, jeśli nie było).")
+    required_template = N_("Wpisz kwotę w polu „%(label)s” (0, jeśli nie było).")
     unit_suffix = N_("zł")
     display_suffix = " zł"
 
@@ -156,6 +159,7 @@ class PercentType(NumberType):
     keys = frozenset({"places"})
     value_kind = "share"
     required_message = N_("Wpisz wartość procentową.")
+    required_template = N_("Wpisz wartość procentową w polu „%(label)s”.")
     unit_suffix = "%"
     display_suffix = "%"
     default_places = 1

@@ -33,6 +33,7 @@ class TableType(QuestionType):
     widget = "table"
     field_class = NumberField
     required_message = N_("Uzupełnij komórkę (0, jeśli nie było).")
+    required_template = None
     composite = True
     browser_read = "table"
 

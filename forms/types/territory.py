@@ -34,6 +34,7 @@ class TerritoryType(QuestionType):
     widget = "select"
     field_class = ChoiceField
     required_message = N_("Wybierz z listy.")
+    required_template = N_("Wybierz z listy wartość pola „%(label)s”.")
     register_choices = True
 
     def read_options(self, reader: DefinitionReader, raw: LineDict, qid: str | None,
