@@ -172,6 +172,9 @@ def register_blueprints(app: Flask) -> None:
     from views import autosave
 
     app.register_blueprint(autosave.bp)
+    from views import new_link
+
+    app.register_blueprint(new_link.bp)
     from views import health
 
     app.register_blueprint(health.bp)

@@ -73,6 +73,11 @@ def defaults(environ: Mapping[str, str]) -> dict[str, Any]:
 
         # Deklaracja dostępności (ustawa z 4 kwietnia 2019 r.; structure: "Warunki techniczne
         # publikacji…" v2.0). Review it every year by 31 March and update the dates.
+        # who respondents call or write to: error pages, invitations and reminders name them
+        "ESMON_CONTACT_NAME": env("ESMON_CONTACT_NAME", "Anna Kowalska, zespół monitoringu ES"),
+        "ESMON_CONTACT_EMAIL": env("ESMON_CONTACT_EMAIL", "monitoring@rops.example.pl"),
+        "ESMON_CONTACT_PHONE": env("ESMON_CONTACT_PHONE", "+48 77 000 00 01"),
+        "ESMON_CONTACT_HOURS": env("ESMON_CONTACT_HOURS", "pon.–pt. 8:00–15:00"),
         "ESMON_ACCESSIBILITY_CONTACT_NAME": env(
             "ESMON_ACCESSIBILITY_CONTACT_NAME", N_("Koordynator do spraw dostępności")),
         "ESMON_ACCESSIBILITY_CONTACT_EMAIL": env(
@@ -178,4 +183,7 @@ def defaults(environ: Mapping[str, str]) -> dict[str, Any]:
         # personal links opened per client address (guessing tokens), and login attempts
         "ESMON_RATELIMIT_LINK": env("ESMON_RATELIMIT_LINK", "20/minute"),
         "ESMON_RATELIMIT_LOGIN": env("ESMON_RATELIMIT_LOGIN", "10/minute"),
+        # "send me a new link" requests: per client address, and per e-mail address asked for
+        "ESMON_RATELIMIT_NEW_LINK": env("ESMON_RATELIMIT_NEW_LINK", "10/hour"),
+        "ESMON_RATELIMIT_NEW_LINK_ADDRESS": env("ESMON_RATELIMIT_NEW_LINK_ADDRESS", "3/hour"),
     }

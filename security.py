@@ -23,6 +23,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import Flask, Request, Response, request
@@ -50,6 +51,18 @@ HSTS = "max-age=31536000; includeSubDomains"
 RATE_LIMITS: dict[str, tuple[str, list[str] | None]] = {
     "respond.open_link": ("ESMON_RATELIMIT_LINK", None),
     "auth.login": ("ESMON_RATELIMIT_LOGIN", ["POST"]),
+    "new_link.ask": ("ESMON_RATELIMIT_NEW_LINK", ["POST"]),
+}
+
+
+def _address_asked_for() -> str:
+    """The e-mail address a "send me a new link" form asks for: its own count."""
+    return "new-link:" + (request.form.get("email") or "").strip().lower()
+
+
+#: limits counted per what a form asks for rather than per client address
+KEYED_RATE_LIMITS: dict[str, tuple[str, list[str] | None, Callable[[], str]]] = {
+    "new_link.ask": ("ESMON_RATELIMIT_NEW_LINK_ADDRESS", ["POST"], _address_asked_for),
 }
 MIN_SECRET_LENGTH = 16
 
@@ -172,6 +185,12 @@ def _init_limiter(app: Flask) -> Limiter:
         limit = app.config.get(setting)
         if view is not None and limit:
             app.view_functions[endpoint] = limiter.limit(limit, methods=methods)(view)
+    for endpoint, (setting, methods, key) in KEYED_RATE_LIMITS.items():
+        view = app.view_functions.get(endpoint)
+        limit = app.config.get(setting)
+        if view is not None and limit:
+            app.view_functions[endpoint] = limiter.limit(
+                limit, methods=methods, key_func=key, scope=setting)(view)
     return limiter
 
 

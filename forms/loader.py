@@ -53,7 +53,7 @@ UNIT_KINDS_ALLOWED = frozenset({
 })
 SURVEY_KEYS = {
     "format", "key", "version", "title", "description", "unit_kinds", "period",
-    "choice_lists", "sections",
+    "choice_lists", "sections", "time_to_fill", "prepare",
 }
 SECTION_KEYS = {"id", "title", "help", "relevant", "questions"}
 #: stands in for a question without ``type`` (reported), so the rest of the file is checked
@@ -187,11 +187,24 @@ class _Reader:
             sections=tuple(found), source_name=self.name,
             checksum=hashlib.sha256(text.encode()).hexdigest(),
             description=self.text(data, "description"),
+            time_to_fill=self.integer(data, "time_to_fill", 0, None, 0, 600),
+            prepare=self.texts(data, "prepare"),
         )
         order = _Semantics(self, survey).check()
         if self.problems:
             return None
         return dataclasses.replace(survey, evaluation_order=order)
+
+    def texts(self, data: LineDict, key: str) -> tuple[str, ...]:
+        """A list of short texts (``prepare``): each a non-empty string."""
+        raw = data.get(key)
+        if raw is None:
+            return ()
+        if not isinstance(raw, list) or not all(isinstance(t, str) and t.strip() for t in raw):
+            self.problem(data.line_of(key), "bad_value",
+                         f"Pole '{key}' musi być listą tekstów.")
+            return ()
+        return tuple(t.strip() for t in raw)
 
     def choice_lists(self, raw: Any, line: int) -> dict[str, tuple[Choice, ...]]:
         if raw is None:

@@ -149,6 +149,10 @@ class Survey:
     source_name: str
     checksum: str
     description: str = ""
+    #: about how many minutes filling takes (``time_to_fill``; 0: not said), for invitations
+    time_to_fill: int = 0
+    #: what to have at hand before starting (``prepare``): figures, documents
+    prepare: tuple[str, ...] = ()
     #: question ids in the order relevance and calculations must be evaluated
     evaluation_order: tuple[str, ...] = field(default=(), compare=False)
 

@@ -34,6 +34,7 @@ ACTIONS = {
     "reminders": N_("wysłanie przypomnień"),
     "link_resend": N_("ponowne wysłanie linku"),
     "link_reissue": N_("wymiana linku"),
+    "new_link_request": N_("prośba jednostki o nowy link"),
     "response_accept": N_("przyjęcie odpowiedzi"),
     "response_return": N_("zwrot do korekty"),
     "response_reopen": N_("ponowne otwarcie odpowiedzi"),

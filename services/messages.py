@@ -154,8 +154,15 @@ def _round_context(invitation: Invitation) -> dict[str, Any]:
 
 def _round_context_of(round_: Round, unit: Unit) -> dict[str, Any]:
     year = round_.reporting_year
+    config = current_app.config
+    survey = survey_for_round(round_).survey
     return {
         "organisation": organisation_name(round_.organisation),
+        "contact": {"name": config["ESMON_CONTACT_NAME"], "email": config["ESMON_CONTACT_EMAIL"],
+                    "phone": config["ESMON_CONTACT_PHONE"],
+                    "hours": config.get("ESMON_CONTACT_HOURS") or ""},
+        "time_to_fill": survey.time_to_fill,
+        "prepare": survey.prepare,
         "lang": current_language(),
         "unit": unit,
         "round": round_,

@@ -222,6 +222,8 @@ def test_closing_early_records_who_and_why_and_tells_respondents_so(app, world, 
     gone = app.test_client().get(f"/r/{token}")
     assert gone.status_code == 410
     assert "zamknięta przez Regionalny Ośrodek Polityki Społecznej w Opolu dnia" in gone.text
+    assert "Powód: Zmiana ustawy — badanie odwołane." in gone.text
+    assert "monitoring@rops.example.pl" in gone.text  # whom to ask (issue 12)
     assert "minął" not in gone.text
     with app.app_context():
         event = db.session.scalars(select(AuditEvent).filter_by(action="round_close")).one()

@@ -157,3 +157,25 @@ def test_surveys_check_says_its_counts_in_polish(app):
     assert "plik(ów)" not in result.output
     assert re.search(r"jst-annual v[\d.]+, 7 sekcji, \d+ pyta(ń|nia|nie)", result.output), (
         result.output)
+
+
+def test_invitation_names_the_contact_the_time_and_what_to_prepare(app, world):
+    from extensions import db
+    from models import OutboxMessage, Round
+    from services.messages import queue_invitation, queue_reminder
+
+    round_id = world.round("jst-annual", year=2025)
+    world.invite(round_id, world.unit("gmina", "160402"))
+    with app.app_context():
+        invitation = db.session.get(Round, round_id).invitations[0]
+        ids = [queue_invitation(invitation, "x" * 43).id, queue_reminder(invitation, "y" * 43).id]
+        db.session.commit()
+        for message_id in ids:
+            message = db.session.get(OutboxMessage, message_id)
+            for body in (message.body_text, message.body_html):
+                assert ("Pytania: Anna Kowalska, zespół monitoringu ES, "
+                        "tel. +48 77 000 00 01") in body
+                assert "około 45 minut" in body
+                assert "Warto mieć pod ręką:" in body
+                assert "klauzulami społecznymi w roku 2025" in body
+                assert "{rok}" not in body

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
@@ -47,13 +47,27 @@ class GonePage(HTTPException):
         self.title = title
 
 
+#: paths of the respondent's pages: a dead end there offers "send me a new link"
+RESPONDENT_PATHS = ("/r/", "/ankieta", "/nowy-link")
+
+
+def _page(title: str, message: str, code: int | None) -> str:
+    """The error page; on a respondent's page with the "send me a new link" form."""
+    new_link_form = None
+    if code in (401, 404, 410) and request.path.startswith(RESPONDENT_PATHS):
+        from views.forms import NewLinkForm
+
+        new_link_form = NewLinkForm()
+    return render_template("errors/page.html", title=title, message=message, code=code,
+                           new_link_form=new_link_form)
+
+
 def register(app: Flask) -> None:
     """Install the error pages."""
 
     @app.errorhandler(GonePage)
     def explained(err: GonePage):
-        return render_template("errors/page.html", title=err.title,
-                               message=err.description, code=err.code), err.code
+        return _page(err.title, err.description, err.code), err.code
 
     @app.errorhandler(CSRFError)
     def csrf_failed(err: CSRFError):
@@ -75,8 +89,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
         title, message = _title_and_message(err.code) or (err.name, "")
-        return render_template("errors/page.html", title=title, message=message,
-                               code=err.code), err.code
+        return _page(title, message, err.code), err.code
 
     @app.errorhandler(Exception)
     def unexpected(err: Exception):

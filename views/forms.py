@@ -227,6 +227,20 @@ class ContactChangeForm(FlaskForm):
         field.data = ", ".join(addresses)
 
 
+class NewLinkForm(FlaskForm):
+    """ "Send me a new link": the unit's address as registered with ROPS."""
+
+    email = StringField(_l("Adres e-mail jednostki"), validators=[
+        DataRequired(_l("Wpisz adres e-mail, na który przyszło zaproszenie.")),
+        Length(max=254)], filters=[lambda text: text.strip() if text else text],
+        render_kw={"type": "email", "autocomplete": "email", "spellcheck": "false"})
+
+    def validate_email(self, field) -> None:
+        if normalised(field.data or "") is None:
+            raise ValidationError(_l("Wpisz poprawny adres e-mail, np. "
+                                     "jan.kowalski@gmina.pl."))
+
+
 class ReturnForm(ConfirmForm):
     comment = TextAreaField(_l("Co jednostka ma poprawić?"),
                             validators=[DataRequired(_l("Napisz, co jednostka ma poprawić.")),

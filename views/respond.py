@@ -152,15 +152,29 @@ def _check_round_open(invitation: Invitation) -> None:
 
 
 def _closed_message(round_) -> str:
-    """Why the link no longer takes answers: closed early by staff, or the deadline passed."""
+    """Why the link no longer takes answers: who closed the round and when, or the deadline.
+
+    The person who closed it is named (their full name, never an address), with the reason
+    staff gave; the page adds the ROPS contact.
+    """
     if round_.closed_early:
-        return gettext("Runda została zamknięta przez %(organisation)s dnia %(date)s, przed "
-                       "terminem %(deadline)s. W razie pytań skontaktuj się z ROPS.",
-                       organisation=organisation_name(round_.organisation),
-                       date=long_date(round_.closed_at.astimezone(POLAND).date()),
-                       deadline=long_date(round_.deadline))
-    return gettext("Termin przyjmowania odpowiedzi w tej rundzie (%(deadline)s) minął. W razie "
-                   "pytań skontaktuj się z ROPS.", deadline=long_date(round_.deadline))
+        closer = round_.closed_by.full_name if round_.closed_by is not None else None
+        organisation = organisation_name(round_.organisation)
+        message = gettext("Runda została zamknięta przez %(who)s dnia %(date)s, przed "
+                          "terminem %(deadline)s.",
+                          who=f"{closer} ({organisation})" if closer else organisation,
+                          date=long_date(round_.closed_at.astimezone(POLAND).date()),
+                          deadline=long_date(round_.deadline))
+        if round_.close_reason:
+            message += " " + gettext("Powód: %(reason)s", reason=round_.close_reason)
+        return message
+    when = long_date(round_.closed_at.astimezone(POLAND).date()) if round_.closed_at else None
+    if when:
+        return gettext("Termin przyjmowania odpowiedzi w tej rundzie (%(deadline)s) minął; "
+                       "runda została zamknięta %(date)s.", deadline=long_date(round_.deadline),
+                       date=when)
+    return gettext("Termin przyjmowania odpowiedzi w tej rundzie (%(deadline)s) minął.",
+                   deadline=long_date(round_.deadline))
 
 
 def staff_author() -> User | None:
