@@ -37,6 +37,7 @@ from l10n.web import long_date
 from models import Invitation, InvitationToken, Response, User
 from models.types import utcnow
 from services.contacts import propose_contact_change
+from services.progress_states import section_states
 from services.questionnaires import registry, survey_for_round
 from services.responses import (
     bind_form,
@@ -238,7 +239,9 @@ def _render_then_commit(template: str, **context: Any) -> str:
 @bp.get("/ankieta")
 def start():
     invitation, loaded, response = _current()
+    issues = submission_issues(response, loaded) if response.is_editable else []
     return _render_then_commit("respond/start.html", contact_form=ContactChangeForm(),
+                               states=section_states(response, loaded, issues),
                                **_template_context(invitation, loaded, response))
 
 
@@ -356,6 +359,9 @@ def _conflict(loaded: Any, sec: Any, response: Response, form: Any, invitation: 
 
 
 def _next_url(survey, index: int) -> str:
+    """Where "Zapisz i przejdź dalej" goes: the review when the page came from its "Zmień"."""
+    if request.values.get("powrot") == "przeglad":
+        return url_for("respond.review")
     if index + 1 < len(survey.sections):
         return url_for("respond.section", section_id=survey.sections[index + 1].id)
     return url_for("respond.review")

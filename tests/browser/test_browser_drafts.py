@@ -3,6 +3,8 @@ the answers typed after it, and it comes back as typed, with its message."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from browser.browser_helpers import assert_accessible, screenshot
@@ -73,14 +75,31 @@ def test_submit_waits_on_the_review_page_until_the_regon_is_fixed(site, page):
     page.wait_for_load_state()
     assert page.input_value("#q_cis_regon") == "53123456"
     page.goto("/ankieta/przeglad")
-    issue = page.locator("#error-summary a", has_text="REGON")
+    assert page.get_by_role("button", name="Wyślij sprawozdanie").count() == 0
+    blocked = page.locator("#send-blocked")
+    assert "Nie można jeszcze wysłać: zostało 1 pytanie" in blocked.inner_text()
+    screenshot(page, "review-send-blocked")
+    issue = blocked.get_by_role("link", name=re.compile("REGON"))
     assert "9 albo 14 cyfr" in issue.inner_text()
-    assert page.get_by_role("button", name="Wyślij sprawozdanie").is_disabled()
     issue.click()
-    page.wait_for_url("**/ankieta/sekcja/a1#q_cis_regon")
+    page.wait_for_url(re.compile(r"/ankieta/sekcja/a1\?powrot=przeglad#q_cis_regon$"))
     page.fill("#q_cis_regon", "531-234-563")
-    page.get_by_role("button", name="Zapisz wersję roboczą").click()
-    page.wait_for_load_state()
-    page.goto("/ankieta/przeglad")
+    page.get_by_role("button", name="Zapisz i wróć do przeglądu").click()
+    page.wait_for_url(re.compile(r"/ankieta/przeglad$"))
     assert page.get_by_role("button", name="Wyślij sprawozdanie").is_enabled()
+    assert page.locator("#send-blocked").count() == 0
     assert site.answers()["cis_regon"] == "531234563"
+
+
+def test_change_on_the_review_page_comes_back_to_the_review(site, page):
+    link = site.respondent("cis-annual")
+    site.fill(link, "cis-annual")
+    page.goto(link)
+    page.goto("/ankieta/przeglad")
+    page.get_by_role("link", name=re.compile("Zmień odpowiedź: Adres siedziby")).click()
+    page.wait_for_url(re.compile(r"/ankieta/sekcja/a1\?powrot=przeglad#q_cis_adres$"))
+    assert page.evaluate("document.activeElement.id") == "q_cis_adres"
+    page.fill("#q_cis_adres", "ul. Nowa 5, 45-002 Opole")
+    page.get_by_role("button", name="Zapisz i wróć do przeglądu").click()
+    page.wait_for_url(re.compile(r"/ankieta/przeglad$"))
+    assert "ul. Nowa 5, 45-002 Opole" in page.locator("main").inner_text()
