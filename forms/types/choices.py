@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from wtforms import RadioField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
@@ -73,7 +73,7 @@ class SingleChoiceType(QuestionType):
     widget = "choices"
     field_class = ChoiceField
     required_message = N_("Wybierz jedną odpowiedź.")
-    required_template = N_("Wybierz jedną odpowiedź w polu „%(label)s”.")
+    required_template: ClassVar[str | None] = N_("Wybierz jedną odpowiedź w polu „%(label)s”.")
 
     def read_options(self, reader: DefinitionReader, raw: LineDict, qid: str | None,
                      choice_lists: Mapping[str, tuple[Choice, ...]],
