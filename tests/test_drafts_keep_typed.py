@@ -110,7 +110,7 @@ def test_submit_is_blocked_on_the_review_page_until_the_held_value_is_fixed(
     client.post("/ankieta/sekcja/d4", data=_d4(app, zadania_zlecone_wartosc="12,345"))
     review = client.get("/ankieta/przeglad")
     assert "Przed wysłaniem uzupełnij 1 pozycję" in review.text
-    assert 'href="/ankieta/sekcja/d4#q_zadania_zlecone_wartosc"' in review.text
+    assert 'href="/ankieta/sekcja/d4?powrot=przeglad#q_zadania_zlecone_wartosc"' in review.text
     assert client.post("/ankieta/wyslij").headers["Location"].endswith("/ankieta/przeglad")
     assert _stored(app).status == "draft"
     fixed = client.post("/ankieta/sekcja/d4", data=section_post(survey, "d4", answers))
