@@ -17,8 +17,8 @@ from support import STAFF_PASSWORD
 #: endpoints anyone may open: login, logout and static files
 PUBLIC = {"static", "auth.login", "auth.logout"}
 #: blueprints anyone may open: public pages, the health check, and the respondent's pages
-#: (guarded by the personal link)
-PUBLIC_BLUEPRINTS = {"pages", "respond", "autosave", "health"}
+#: (guarded by the personal link) and "send me a new link" (same answer for any address)
+PUBLIC_BLUEPRINTS = {"pages", "respond", "autosave", "health", "new_link"}
 
 
 def _staff_endpoints(app):
