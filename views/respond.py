@@ -236,13 +236,18 @@ def _render_then_commit(template: str, **context: Any) -> str:
     return page
 
 
+def _start_context(invitation: Invitation, loaded: Any, response: Response) -> dict:
+    """The start page's context: where each section stands (from the review's checks)."""
+    issues = submission_issues(response, loaded) if response.is_editable else []
+    return {"states": section_states(response, loaded, issues),
+            **_template_context(invitation, loaded, response)}
+
+
 @bp.get("/ankieta")
 def start():
     invitation, loaded, response = _current()
-    issues = submission_issues(response, loaded) if response.is_editable else []
     return _render_then_commit("respond/start.html", contact_form=ContactChangeForm(),
-                               states=section_states(response, loaded, issues),
-                               **_template_context(invitation, loaded, response))
+                               **_start_context(invitation, loaded, response))
 
 
 @bp.post("/ankieta/kontakt")
@@ -251,9 +256,10 @@ def contact():
     invitation, loaded, response = _current()
     form = ContactChangeForm()
     if not form.validate_on_submit():
-        db.session.rollback()
-        return render_template("respond/start.html", contact_form=form,
-                               **_template_context(invitation, loaded, response)), 400
+        page = render_template("respond/start.html", contact_form=form,
+                               **_start_context(invitation, loaded, response))
+        db.session.rollback()  # what the checks touched is not saved
+        return page, 400
     propose_contact_change(invitation.unit_id, invitation.id,
                            contact_person=form.contact_person.data, emails=form.emails.data,
                            note=form.note.data)
