@@ -1,15 +1,22 @@
 """Aggregates of a round by one level (województwo, podregion, powiat, type of JST, unit kind).
 
 The result is a long table, one row per (column, measure) and one column per group plus
-``Ogółem`` — the shape of the tables in ROPS monitoring reports, which list indicators down
-the page and areas across. Figures are final here: exact sums become ``Decimal``, shares are
+``Ogółem``; ``reports.wide`` turns it into the wide tables reports print (groups down the
+page, statistics across). Figures are final here: exact sums become ``Decimal``, shares are
 fractions (0–1) the xlsx shows as percentages.
+
+Statistics follow what an answer means (its ``value_kind``, never its type name): counts and
+amounts are added up, percentages only averaged (a sum of shares means nothing), years and
+dates only ordered (earliest, latest), choices counted per option with the number of units
+that answered. A median, minimum or maximum of fewer than ``MIN_ANSWERS`` answers would
+publish one unit's own figure, so such a cell shows ``FEW`` and the table says why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -28,9 +35,30 @@ INVITED, SUBMITTED, ACCEPTED, RATE = (N_("zaproszone"), N_("złożone"), N_("prz
 COUNT, SUM, MEAN, MEDIAN, MIN, MAX = (N_("liczba odpowiedzi"), N_("suma"), N_("średnia"),
                                       N_("mediana"), N_("minimum"), N_("maksimum"))
 CHOSEN, SHARE, YES_SHARE = N_("liczba wskazań"), N_("odsetek wskazań"), N_("odsetek „tak”")
+EARLIEST, LATEST = N_("najwcześniej"), N_("najpóźniej")
+#: value kind of a number column → its statistics, in the order tables show them
+NUMBER_MEASURES = {
+    "count": (COUNT, SUM, MEAN, MEDIAN),
+    "amount": (COUNT, SUM, MEAN, MEDIAN),
+    "number": (COUNT, MEAN, MEDIAN, MIN, MAX),
+    "share": (COUNT, MEAN, MEDIAN, MIN, MAX),
+    "year": (COUNT, EARLIEST, LATEST),
+    "date": (COUNT, EARLIEST, LATEST),
+}
+#: a table cell (or a table's total) is a count of its own: how many answered, the sum
+CELL_MEASURES = (COUNT, SUM)
+#: statistics that would show a single unit's own answer in a small group
+ORDER_MEASURES = frozenset({MEDIAN, MIN, MAX, EARLIEST, LATEST})
+MIN_ANSWERS = 3
+#: what such a cell shows below ``MIN_ANSWERS`` answers
+FEW = "—"
+FEW_NOTE = N_("„—” — mediana, minimum, maksimum oraz najwcześniejsza i najpóźniejsza "
+              "odpowiedź są podawane, gdy w grupie są co najmniej 3 odpowiedzi.")
+MULTI_NOTE = N_("Pytania wielokrotnego wyboru: jednostka mogła wskazać kilka odpowiedzi, więc "
+                "odsetki wskazań mogą sumować się do ponad 100%.")
 #: response-rate rows sit under this pseudo column
 RESPONSE_RATE = "_odpowiedzi"
-_NUMBER_FORMATS = {"count": "count", "PLN": "money", "%": "pct", "": "decimal"}
+_NUMBER_FORMATS = {"count": "count", "PLN": "money", "%": "pct", "": "decimal", "year": "year"}
 
 
 @dataclass
@@ -79,8 +107,12 @@ def aggregate(frame: ReportFrame, level: str) -> Aggregate:
     for column in frame.columns:
         if column.kind == "single":
             rows += _single_rows(submitted, key, column, frame)
+        elif column.kind == "multi":
+            rows.append(_answered_row(submitted, key, column))
         elif column.kind == "option":
             rows += _option_rows(submitted, key, column)
+        elif column.kind == "text" and column.value_kind == "date":
+            rows += _date_rows(submitted, key, column)
     table = pd.DataFrame(
         [meta + tuple(values.get(g, _absent(meta[3])) for g in [*groups, TOTAL])
          for meta, values in rows],
@@ -133,30 +165,81 @@ def _number_rows(submitted: pd.DataFrame, key: pd.Series, columns: list[Column]
         "max": (grouped.max(), values.max()),
         "median": (grouped.median(), values.median()),
     }
+    return [row for column in columns for row in _column_rows(column, stats)]
+
+
+#: measure → the per-group statistic it is read from
+_STAT_OF = {MEDIAN: "median", MIN: "min", MAX: "max", EARLIEST: "min", LATEST: "max"}
+
+
+def _column_rows(column: Column, stats: dict[str, tuple[pd.DataFrame, pd.Series]]
+                 ) -> list[_Row]:
+    """The rows of one number column, its statistics chosen by ``measures_of``."""
+    name = column.name
+    fmt = _NUMBER_FORMATS[column.unit]
+    mean_fmt = "decimal" if fmt in ("count", "year") else fmt
+
+    def pick(stat: str) -> tuple[pd.Series, Any]:
+        per_group, total = stats[stat]
+        return per_group[name], total[name]
+
+    counts, total_count = pick("count")
+    sums, total_sum = pick("sum")
     rows: list[_Row] = []
-    for column in columns:
-        name = column.name
-        fmt = _NUMBER_FORMATS[column.unit]
-        mean_fmt = "decimal" if fmt == "count" else fmt
-
-        def meta(measure: str, fmt: str, c: Column = column) -> tuple[str, str, str, str, str]:
-            return (c.name, c.question_id, c.label, measure, fmt)
-
-        def pick(stat: str, name: str = name) -> tuple[pd.Series, Any]:
-            per_group, total = stats[stat]
-            return per_group[name], total[name]
-
-        counts, total_count = pick("count")
-        sums, total_sum = pick("sum")
-        rows += [
-            (meta(COUNT, "count"), _values(counts, total_count, int)),
-            (meta(SUM, fmt), _values(sums, total_sum, column.to_decimal)),
-            (meta(MEAN, mean_fmt), _means(sums, counts, total_sum, total_count, column)),
-            (meta(MEDIAN, mean_fmt), _values(*pick("median"), column.to_decimal)),
-            (meta(MIN, fmt), _values(*pick("min"), column.to_decimal)),
-            (meta(MAX, fmt), _values(*pick("max"), column.to_decimal)),
-        ]
+    for measure in measures_of(column):
+        if measure == COUNT:
+            row_fmt, values = "count", _values(counts, total_count, int)
+        elif measure == SUM:
+            row_fmt, values = fmt, _values(sums, total_sum, column.to_decimal)
+        elif measure == MEAN:
+            row_fmt, values = mean_fmt, _means(sums, counts, total_sum, total_count, column)
+        else:
+            row_fmt = mean_fmt if measure == MEDIAN else fmt
+            values = _few(_values(*pick(_STAT_OF[measure]), column.to_decimal), counts,
+                          total_count)
+        rows.append(((name, column.question_id, column.label, measure, row_fmt), values))
     return rows
+
+
+def measures_of(column: Column) -> tuple[str, ...]:
+    """The statistics a number column gets, from what its answer means."""
+    if column.name != column.question_id:
+        return CELL_MEASURES
+    return NUMBER_MEASURES.get(column.value_kind, NUMBER_MEASURES["number"])
+
+
+def _few(values: dict[str, Any], counts: pd.Series, total_count: Any) -> dict[str, Any]:
+    """Order statistics of groups with fewer than ``MIN_ANSWERS`` answers become ``FEW``."""
+    answered = {str(g): int(n) for g, n in counts.items()}
+    answered[TOTAL] = int(total_count or 0)
+    return {g: (FEW if v is not None and answered.get(g, 0) < MIN_ANSWERS else v)
+            for g, v in values.items()}
+
+
+def _answered_row(submitted: pd.DataFrame, key: pd.Series, column: Column) -> _Row:
+    """How many units answered a question (the denominator of its option shares)."""
+    answered = submitted[column.name].notna()
+    return ((column.name, column.question_id, column.label, COUNT, "count"),
+            _values(answered.groupby(key).sum(), int(answered.sum()), int))
+
+
+def _date_rows(submitted: pd.DataFrame, key: pd.Series, column: Column) -> list[_Row]:
+    """Dates are ordered, never averaged: the number of answers, the earliest and the latest."""
+    dates = pd.to_datetime(submitted[column.name], errors="coerce", format="%Y-%m-%d")
+    grouped = dates.groupby(key)
+    counts, total_count = grouped.count(), int(dates.count())
+
+    def day(value: Any) -> date | None:
+        return None if pd.isna(value) else value.date()
+
+    meta = (column.name, column.question_id, column.label)
+    return [
+        ((*meta, COUNT, "count"), _values(counts, total_count, int)),
+        ((*meta, EARLIEST, "day"), _few(_values(grouped.min(), dates.min(), day), counts,
+                                        total_count)),
+        ((*meta, LATEST, "day"), _few(_values(grouped.max(), dates.max(), day), counts,
+                                      total_count)),
+    ]
 
 
 def mean(total: Any, count: Any, column: Column) -> Decimal | None:

@@ -29,6 +29,7 @@ import pandas as pd
 
 from forms.model import Question, Survey
 from forms.placeholders import fill_year
+from l10n import N_
 
 #: response statuses whose answers count in reports
 SUBMITTED_STATUSES = ("submitted", "accepted")
@@ -51,7 +52,10 @@ MULTI_SEPARATOR = ";"
 _JST_KINDS = frozenset({"gmina", "powiat"})
 _STATUS_RANK = {"accepted": 4, "submitted": 3, "returned": 2, "draft": 1}
 #: value kind of a numeric answer (``forms.types.VALUE_KINDS``) → the unit reports give it
-NUMBER_UNITS = {"count": "count", "year": "count", "number": "", "amount": "PLN", "share": "%"}
+NUMBER_UNITS = {"count": "count", "year": "year", "number": "", "amount": "PLN", "share": "%"}
+#: row / column id of a table's totals (a leading ``_``: no definition id can take it)
+TABLE_TOTAL = "_razem"
+TOTAL_LABEL = N_("Razem")
 
 
 @dataclass(frozen=True)
@@ -71,12 +75,14 @@ class Column:
     #: what the answer is (``forms.types.VALUE_KINDS``; a table cell: its cell type's kind)
     value_kind: str
     places: int = 0
-    #: numbers: ``count``, ``PLN``, ``%`` or ``""`` (a plain decimal)
+    #: numbers: ``count``, ``PLN``, ``%``, ``year`` or ``""`` (a plain decimal)
     unit: str = ""
     option: str | None = None
     sensitive: bool = False
     #: ``single`` columns reported as the share of this value (yes/no: ``yes``)
     share_of: str | None = None
+    #: a table's total (row, column or whole table): the (row, column) cells it adds up
+    total_of: tuple[tuple[str, str], ...] = ()
 
     def to_decimal(self, minor: Any) -> Decimal | None:
         """An exact stored integer (or a median ending in .5) → the figure it stands for."""
@@ -184,17 +190,41 @@ def _question_columns(q: Question, section: str, sensitive: bool, year: int | No
             col(f"{q.id}__{c.value}", "option", f"{q.label} — {c.label}", option=c.value)
             for c in q.choices]
     if value_kind == "cells":
-        cell = q.kind.cell_kind(q)
-        cell_value = cell.value_kind_for(q) if cell is not None else None
-        assert cell is not None, "a table has a cell type"
-        assert cell_value is not None, "a table's cells are numbers"
-        return [col(f"{q.id}__{r.id}__{c.id}", "number", f"{q.label} — {r.label} — {c.label}",
-                    places=cell.places(q), unit=NUMBER_UNITS[cell_value],
-                    value_kind=cell_value)
-                for r in q.rows for c in q.columns]
+        return _table_columns(q, col)
     if value_kind is not None:
         return [col(q.id, "text", q.label)]
     return []
+
+
+def _table_columns(q: Question, col: Any) -> list[Column]:
+    """Every cell, then each row's total, each column's total and the table's total.
+
+    Totals are columns of their own (``q__wiersz___razem``, ``q___razem__kolumna``,
+    ``q___razem___razem``), so the raw data, the aggregates and the indicators all have them
+    and no output adds cells up on its own.
+    """
+    cell = q.kind.cell_kind(q)
+    cell_value = cell.value_kind_for(q) if cell is not None else None
+    assert cell is not None, "a table has a cell type"
+    assert cell_value is not None, "a table's cells are numbers"
+    extra = {"places": cell.places(q), "unit": NUMBER_UNITS[cell_value],
+             "value_kind": cell_value}
+    found = [col(f"{q.id}__{r.id}__{c.id}", "number", f"{q.label} — {r.label} — {c.label}",
+                 **extra) for r in q.rows for c in q.columns]
+    if len(q.columns) > 1:
+        found += [col(f"{q.id}__{r.id}__{TABLE_TOTAL}", "number",
+                      f"{q.label} — {r.label} — {TOTAL_LABEL}",
+                      total_of=tuple((r.id, c.id) for c in q.columns), **extra)
+                  for r in q.rows]
+    if len(q.rows) > 1:
+        found += [col(f"{q.id}__{TABLE_TOTAL}__{c.id}", "number",
+                      f"{q.label} — {TOTAL_LABEL} — {c.label}",
+                      total_of=tuple((r.id, c.id) for r in q.rows), **extra)
+                  for c in q.columns]
+    if len(q.rows) > 1 or len(q.columns) > 1:
+        found.append(col(f"{q.id}__{TABLE_TOTAL}__{TABLE_TOTAL}", "number",
+                         f"{q.label} — {TOTAL_LABEL}", total_of=tuple(q.cell_ids()), **extra))
+    return found
 
 
 def build_frame(records: Iterable[Mapping[str, Any]], survey: Survey,
@@ -290,6 +320,8 @@ def _decode(column: Column, raw: list[Any]) -> list[Any]:
         if column.name == column.question_id:
             places = column.places
             return [to_minor_units(v, places) for v in raw]
+        if column.total_of:
+            return [_table_total(v, column) for v in raw]
         _, row, col = column.name.split("__")
         return [to_minor_units(_cell(v, row, col), column.places) for v in raw]
     if column.kind == "single":
@@ -308,6 +340,14 @@ def _cell(table: Any, row: str, col: str) -> Any:
         return None
     cells = table.get(row)
     return cells.get(col) if isinstance(cells, dict) else None
+
+
+def _table_total(table: Any, column: Column) -> int | None:
+    """The sum of the answered cells a total covers; empty when none of them is answered."""
+    values = [to_minor_units(_cell(table, row, col), column.places)
+              for row, col in column.total_of]
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
 
 
 def _text(value: Any) -> str | None:

@@ -24,7 +24,7 @@ AREAS = (("powiat", N_("powiat")), ("podregion", N_("podregion")),
 COLUMNS = (N_("kolumna"), N_("pytanie"), N_("etykieta"), "format", N_("gmina"),
            N_("poprzednia runda"), N_("zmiana"), N_("zmiana %")) + tuple(
     f"{label} — {stat}" for _, label in AREAS for stat in (N_("mediana"), N_("średnia")))
-_FORMATS = {"count": "count", "PLN": "money", "%": "pct", "": "decimal"}
+_FORMATS = {"count": "count", "PLN": "money", "%": "pct", "": "decimal", "year": "year"}
 
 
 @dataclass

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -169,6 +169,8 @@ class _Book:
             "share": add({"num_format": PERCENT}),
             "pct": add({"num_format": PERCENT}),
             "date": add({"num_format": "dd.mm.yyyy hh:mm"}),
+            "day": add({"num_format": "dd.mm.yyyy"}),
+            "year": add({"num_format": "0"}),
         }
 
     def sheet(self, name: str) -> Worksheet:
@@ -191,6 +193,8 @@ class _Book:
             ws.write_number(row, col, number, self.formats.get(fmt or "decimal"))
         elif isinstance(value, datetime):
             ws.write_datetime(row, col, value.replace(tzinfo=None), self.formats["date"])
+        elif isinstance(value, date):
+            ws.write_datetime(row, col, datetime.combine(value, time()), self.formats["day"])
         else:
             self.string(ws, row, col, str(value))
 
@@ -432,7 +436,7 @@ def _raw(book: _Book, frame: ReportFrame, exclude_sensitive: bool, labels: bool 
         writers.append((values, book.formats["count"] if name == "unit_id" else None,
                         name == "unit_id"))
     for column in columns:
-        fmt = {"PLN": "money", "count": "count"}.get(column.unit, "decimal")
+        fmt = {"PLN": "money", "count": "count", "year": "year"}.get(column.unit, "decimal")
         is_number = column.kind == "number"
         values = raw_values(subset, column)
         choice_labels = code_labels(frame, column) if labels else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -196,6 +197,10 @@ def _cell(value: Any, fmt: str) -> str:
         return "—"
     if isinstance(value, str):
         return value
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    if fmt == "year":
+        return str(int(value))
     if fmt == "pct":
         return percent(float(value))
     if fmt == "money":
