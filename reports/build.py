@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 from l10n import N_
 from reports.aggregate import aggregate
+from reports.compose import compose
+from reports.definition import ReportDefinition, default_definition
 from reports.frame import ReportFrame
 from reports.half_year import half_year_report
 from reports.indicators import Indicator, evaluate_indicators
@@ -32,8 +34,10 @@ NOTES = [
 
 def regional(info: ReportInfo, frame: ReportFrame, levels: Sequence[str], *,
              previous: ReportFrame | None = None, indicators: Sequence[Indicator] = (),
-             small_cells: bool = False) -> ReportContent:
-    """Aggregates per level (with year over year when a previous round is given)."""
+             small_cells: bool = False, definition: ReportDefinition | None = None
+             ) -> ReportContent:
+    """The report's chapters by the levels (with year over year when a previous round is
+    given); ``definition`` None: the default one, from the questionnaire's sections."""
     tables = [aggregate(frame, level) for level in levels]
     yoy = {}
     if previous is not None:
@@ -47,9 +51,15 @@ def regional(info: ReportInfo, frame: ReportFrame, levels: Sequence[str], *,
                                         before, current_ids, previous_ids)
     if small_cells:
         tables = [suppress(t, frame.columns) for t in tables]
+    results = evaluate_indicators(indicators, frame)
+    report = compose("regional", info.title, frame,
+                     definition or default_definition(frame.survey), levels,
+                     indicators=results, small_cells=small_cells)
     _notes(info, small_cells, previous is not None)
-    return ReportContent(info, frame, tables, yoy, evaluate_indicators(indicators, frame),
-                         raw=True, suppressed=small_cells)
+    # the aggregates stay for the charts and maps (``reports.figures``); the workbook and the
+    # page show the report's chapters
+    return ReportContent(info, frame, tables, yoy, results, raw=True, suppressed=small_cells,
+                         report=report)
 
 
 def municipal(info: ReportInfo, frame: ReportFrame, teryt: str, *,

@@ -8,6 +8,7 @@ from them, so a number reads the same in each place it appears.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from l10n import N_
@@ -26,6 +27,7 @@ from reports.model import (
     Report,
     WideTable,
 )
+from reports.suppression import NOTE as SUPPRESSION_NOTE
 from reports.suppression import suppress
 from reports.wide import cross_table, response_table, topic_table
 
@@ -57,29 +59,41 @@ def method_of(frame: ReportFrame) -> Method:
 
 
 def compose(kind: str, title: str, frame: ReportFrame, definition: ReportDefinition,
-            level: str, *, indicators: Sequence[IndicatorResult] = (),
+            levels: str | Sequence[str], *, indicators: Sequence[IndicatorResult] = (),
             small_cells: bool = False) -> Report:
-    """The report of ``frame`` as ``definition`` describes it, grouped by ``level``.
+    """The report of ``frame`` as ``definition`` describes it, grouped by ``levels``.
 
-    Items without a level of their own use ``level``; an indicators chapter is left out
+    An item without a level of their own gets a table per level, a chart by the first
+    level and a map by every level that has shapes; an indicators chapter is left out
     when there are no indicators for this report.
     """
+    levels = (levels,) if isinstance(levels, str) else tuple(levels)
     aggregates = _Aggregates(frame, small_cells)
     chapters = []
     for chapter_def in definition.chapters:
-        chapter = _chapter(chapter_def, frame, aggregates, level, indicators)
+        chapter = _chapter(chapter_def, frame, aggregates, levels, indicators)
         if chapter.blocks:
             chapters.append(chapter)
-    return Report(kind, title, method_of(frame), chapters)
+    notes = [SUPPRESSION_NOTE] if small_cells else []
+    return Report(kind, title, method_of(frame), chapters, notes)
 
 
 def _chapter(chapter_def: ChapterDef, frame: ReportFrame, aggregates: _Aggregates,
-             level: str, indicators: Sequence[IndicatorResult]) -> Chapter:
-    chapter = Chapter(chapter_def.id, chapter_def.title, chapter_def.intro)
-    tables: dict[str, WideTable] = {}
+             levels: tuple[str, ...], indicators: Sequence[IndicatorResult]) -> Chapter:
+    chapter = Chapter(chapter_def.id, frame.text(chapter_def.title),
+                      frame.text(chapter_def.intro))
+    tables: dict[str, dict[str, WideTable]] = {}
     for item in chapter_def.items:
-        chapter.blocks += _blocks(item, frame, aggregates, item.level or level, indicators,
-                                  tables)
+        if item.level:
+            item_levels: tuple[str, ...] = (item.level,)
+        elif item.kind == "chart" or item.kind == "key_figure" or item.kind == "indicators":
+            item_levels = levels[:1]
+        else:
+            item_levels = levels
+        for n, level in enumerate(item_levels):
+            own = item if n == 0 else replace(item, id=f"{item.id}_{level}")
+            chapter.blocks += _blocks(own, frame, aggregates, level, indicators,
+                                      tables.setdefault(level, {}))
     return chapter
 
 
@@ -117,7 +131,7 @@ def _table_blocks(item: Item, frame: ReportFrame, agg: Aggregate,
                   tables: dict[str, WideTable]) -> list[Block]:
     questions = item.questions
     first = frame.survey.question(questions[0])
-    title = item.title or (first.label if len(questions) == 1 else item.id)
+    title = item.title or (frame.text(first.label) if len(questions) == 1 else item.id)
     table = topic_table(item.id, title, agg, frame, questions)
     tables[table.id] = table
     blocks: list[Block] = [table]
@@ -175,7 +189,7 @@ def _key_figure(item: Item, frame: ReportFrame, agg: Aggregate) -> KeyFigure:
     match = rows[(rows["kolumna"] == column) & (rows["miara"] == measure)]
     value = None if match.empty else match.iloc[0][TOTAL]
     fmt = "count" if match.empty else match.iloc[0]["format"]
-    label = item.title or frame.survey.question(item.questions[0]).label
+    label = item.title or frame.text(frame.survey.question(item.questions[0]).label)
     return KeyFigure(item.id, label, value, fmt)
 
 

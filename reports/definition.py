@@ -41,6 +41,8 @@ STATISTICS = {
 REPORTED_KINDS = frozenset({"count", "amount", "number", "share", "year", "date", "code",
                             "codes", "cells"})
 MAP_LEVELS = ("powiat", "podregion", "gmina")
+#: value kinds read as one number per unit
+NUMBER_KINDS = frozenset({"count", "amount", "number", "share", "year", "date"})
 
 
 @dataclass(frozen=True)
@@ -91,18 +93,43 @@ def reported(survey: Survey, question_id: str) -> bool:
 
 
 def default_definition(survey: Survey) -> ReportDefinition:
-    """Responses first (table, chart, map), then a chapter per section, a table per question."""
+    """Responses first (table, chart, map), then a chapter per questionnaire section.
+
+    In a section, the number questions make one table (each question's headline statistic:
+    sums of counts and amounts, means of shares, the latest year or date) and the yes/no
+    questions another (the share of "tak"), so a section prints on a page or two; each
+    choice and table question gets a table of its own (its options, its cells).
+    """
     chapters = [ChapterDef("odpowiedzi", N_("Kto odpowiedział"),
                            N_("Zaproszone jednostki, złożone ankiety i odsetek odpowiedzi."),
                            (Item("responses", "odpowiedzi"),
                             Item("chart", "odpowiedzi_wykres", statistic="odsetek_odpowiedzi"),
                             Item("map", "odpowiedzi_mapa", statistic="odsetek_odpowiedzi")))]
     for section in survey.sections:
-        items = tuple(Item("table", f"t_{q.id}", questions=(q.id,))
-                      for q in section.questions if q.has_answer and reported(survey, q.id))
+        items = _section_items(survey, section.id, [
+            q for q in section.questions if q.has_answer and reported(survey, q.id)])
         if items:
-            chapters.append(ChapterDef(section.id, section.title, section.help, items,
-                                       section.line))
+            chapters.append(ChapterDef(section.id, section.title, section.help,
+                                       tuple(items), section.line))
     chapters.append(ChapterDef("wskazniki", N_("Wskaźniki"), "",
                                (Item("indicators", "wskazniki"),)))
     return ReportDefinition(survey.key, survey.title, tuple(chapters), default=True)
+
+
+def _section_items(survey: Survey, section_id: str, questions: list) -> list[Item]:
+    numbers = [q.id for q in questions if q.value_kind in NUMBER_KINDS]
+    yes_no = [q.id for q in questions if q.value_kind == "code" and q.kind.share_value]
+    items: list[Item] = []
+    if len(numbers) > 1:
+        items.append(Item("table", f"{section_id}_liczby", N_("Odpowiedzi liczbowe"),
+                          tuple(numbers)))
+    if len(yes_no) > 1:
+        items.append(Item("table", f"{section_id}_tak_nie", N_("Pytania tak/nie"),
+                          tuple(yes_no)))
+    grouped = set(numbers) if len(numbers) > 1 else set()
+    grouped |= set(yes_no) if len(yes_no) > 1 else set()
+    position = {q.id: n for n, q in enumerate(questions)}
+    singles = [q for q in questions if q.id not in grouped]
+    items += [Item("table", f"t_{q.id}", questions=(q.id,)) for q in singles]
+    # tables keep the questionnaire's order of their first question
+    return sorted(items, key=lambda item: position[item.questions[0]])

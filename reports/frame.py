@@ -98,6 +98,12 @@ class ReportFrame:
     data: pd.DataFrame
     columns: tuple[Column, ...]
     survey: Survey
+    #: the round's reporting year (fills ``{rok}`` in the definition's texts)
+    year: int | None = None
+
+    def text(self, text: str) -> str:
+        """A definition's text (label, section title) with the years filled in."""
+        return fill_year(text, self.year)
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -111,7 +117,7 @@ class ReportFrame:
         return self.data["status"].isin(SUBMITTED_STATUSES)
 
     def subset(self, mask: pd.Series) -> ReportFrame:
-        return ReportFrame(self.data[mask], self.columns, self.survey)
+        return ReportFrame(self.data[mask], self.columns, self.survey, self.year)
 
     def answers_by_mode(self) -> dict[str, int]:
         """Counted answers by how they came: ``{"web": …, "phone": …, "staff": …}``.
@@ -251,7 +257,7 @@ def build_frame(records: Iterable[Mapping[str, Any]], survey: Survey,
             chunk = []
     collector.add(chunk)
     data = collector.frame(podregiony or {})
-    return ReportFrame(_count_cities_once(data), columns, survey)
+    return ReportFrame(_count_cities_once(data), columns, survey, reporting_year)
 
 
 class _Collector:

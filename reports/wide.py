@@ -9,7 +9,7 @@ only picks and lays them out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from forms.model import Question
@@ -86,7 +86,7 @@ def topic_table(table_id: str, title: str, agg: Aggregate, frame: ReportFrame,
     single = len(questions) == 1
     for question in questions:
         own = [c for c in frame.columns if c.question_id == question.id]
-        columns += _question_columns(question, own, lookup, single)
+        columns += _question_columns(question, own, lookup, single, frame.text)
         if question.value_kind == "codes" and MULTI_NOTE not in notes:
             notes.append(MULTI_NOTE)
     if with_rate:
@@ -124,17 +124,17 @@ def _stat(lookup: _Lookup, column: str, measure: str, label: str, question: str
                       measure, question)
 
 
-def _question_columns(question: Question, own: list[Column], lookup: _Lookup, single: bool
-                      ) -> list[StatColumn]:
+def _question_columns(question: Question, own: list[Column], lookup: _Lookup, single: bool,
+                      text: Callable[[str], str]) -> list[StatColumn]:
     """A question's columns: all its statistics alone, its headline among others."""
-    prefix = "" if single else f"{question.label} — "
+    prefix = "" if single else f"{text(question.label)} — "
     found: list[StatColumn | None] = []
     kind = question.value_kind
     first = own[0] if own else None
     if first is None:
         return []
     if kind == "cells":
-        found += _table_columns(question, own, lookup, prefix, single)
+        found += _table_columns(question, own, lookup, prefix, single, text)
     elif first.kind == "number" or kind == "date":
         measures = measures_of(first) if single else (HEADLINE.get(first.value_kind, MEAN),)
         found += [_stat(lookup, first.name, m, f"{prefix}{m}", question.id) for m in measures]
@@ -146,15 +146,15 @@ def _question_columns(question: Question, own: list[Column], lookup: _Lookup, si
         for choice in question.choices:
             name = f"{question.id}__{choice.value}"
             if single:
-                found.append(_stat(lookup, name, CHOSEN, f"{choice.label} — {CHOSEN}",
+                found.append(_stat(lookup, name, CHOSEN, f"{text(choice.label)} — {CHOSEN}",
                                    question.id))
-            found.append(_stat(lookup, name, SHARE, f"{prefix}{choice.label} — {SHARE}",
+            found.append(_stat(lookup, name, SHARE, f"{prefix}{text(choice.label)} — {SHARE}",
                                question.id))
     return [c for c in found if c is not None]
 
 
 def _table_columns(question: Question, own: list[Column], lookup: _Lookup, prefix: str,
-                   single: bool) -> list[StatColumn | None]:
+                   single: bool, text: Callable[[str], str]) -> list[StatColumn | None]:
     """A table question by group: each row's total, then the table's total."""
     names = {c.name for c in own}
     grand = f"{question.id}__{TABLE_TOTAL}__{TABLE_TOTAL}"
@@ -165,7 +165,7 @@ def _table_columns(question: Question, own: list[Column], lookup: _Lookup, prefi
         for row in question.rows:
             name = (f"{question.id}__{row.id}__{TABLE_TOTAL}" if len(question.columns) > 1
                     else f"{question.id}__{row.id}__{question.columns[0].id}")
-            found.append(_stat(lookup, name, SUM, f"{row.label} — {SUM}", question.id))
+            found.append(_stat(lookup, name, SUM, f"{text(row.label)} — {SUM}", question.id))
     if grand in names:
         found.append(_stat(lookup, grand, SUM, f"{prefix}{N_('Razem')} — {SUM}", question.id))
     return found
@@ -180,13 +180,15 @@ def cross_table(table_id: str, agg: Aggregate, frame: ReportFrame, question_id: 
     col_ids = [c.id for c in question.columns] + (
         [TABLE_TOTAL] if len(question.columns) > 1 else [])
     total = N_("Razem")
-    row_labels = [r.label for r in question.rows] + [total] * (len(row_ids) - len(question.rows))
-    col_labels = [c.label for c in question.columns] + [total] * (
+    row_labels = [frame.text(r.label) for r in question.rows] + [total] * (
+        len(row_ids) - len(question.rows))
+    col_labels = [frame.text(c.label) for c in question.columns] + [total] * (
         len(col_ids) - len(question.columns))
     cells = [[lookup.get(f"{question_id}__{r}__{c}", SUM, group) for c in col_ids]
              for r in row_ids]
     first = f"{question_id}__{row_ids[-1]}__{col_ids[-1]}"
     fmt = lookup.fmt(first, SUM) if lookup.has(first, SUM) else "count"
     answered = lookup.get(first, COUNT, group) or 0
-    return CrossTable(table_id, question.label, question_id, row_labels, col_labels, cells,
+    return CrossTable(table_id, frame.text(question.label), question_id, row_labels,
+                      col_labels, cells,
                       fmt, int(answered) if not isinstance(answered, str) else 0)

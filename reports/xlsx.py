@@ -37,8 +37,10 @@ from reports.aggregate import LEVELS, TOTAL, Aggregate
 from reports.frame import ATTRIBUTES, Column, ReportFrame
 from reports.half_year import HalfYearReport
 from reports.indicators import DIRECTIONS, UNITS, IndicatorResult
+from reports.model import Report
 from reports.municipal import COLUMNS as MUNICIPAL_COLUMNS
 from reports.municipal import MunicipalReport
+from reports.xlsx_chapters import write_chapters
 from reports.yoy import COLUMNS as YOY_COLUMNS
 
 MONEY = '#,##0.00 "zł"'
@@ -67,6 +69,9 @@ MODE_LABELS = {"web": N_("w tym przez internet"),
 #: sheet names
 INFORMATION, INDICATORS, MUNICIPAL = N_("Informacje"), N_("Wskaźniki"), N_("Gmina")
 RAW, CODEBOOK, YEAR_OVER_YEAR = N_("Dane"), N_("Słownik"), N_("%(level)s rok do roku")
+CONTENTS = N_("Spis treści")
+#: columns of the raw sheet printed side by side on one page width
+RAW_COLUMNS_PER_PAGE = 14
 Translate = Callable[[str], str]
 
 
@@ -106,6 +111,8 @@ class ReportContent:
     figures: Any = None
     #: "Dane" with question texts over the codes and answer labels in the cells
     labels: bool = False
+    #: the report's chapters (``reports.model``): a sheet each
+    report: Report | None = None
 
 
 def write_report(out: IO[bytes] | str | Path, content: ReportContent,
@@ -115,9 +122,10 @@ def write_report(out: IO[bytes] | str | Path, content: ReportContent,
     :param translate: turns each Polish label (a msgid, or an ``l10n.Message``) into
         the reader's language; by default the workbook is in Polish
     """
-    book = _Book(out, translate)
+    book = _Book(out, translate, content.info.title)
     try:
         _information(book, content)
+        contents = book.sheet(CONTENTS)
         if content.half_year is not None:
             _half_year(book, content.half_year)
         if content.indicators:
@@ -125,15 +133,19 @@ def write_report(out: IO[bytes] | str | Path, content: ReportContent,
             _indicators(book, content.indicators, with_chart=content.figures is None)
         if content.municipal is not None:
             _municipal(book, content.municipal)
-        for agg in content.levels:
-            _level(book, agg)
-            if agg.level in content.yoy:
-                _yoy(book, agg.level, content.yoy[agg.level])
+        if content.report is not None:
+            write_chapters(book, content.report)
+        if content.report is None:  # the chapters hold the same figures, as wide tables
+            for agg in content.levels:
+                _level(book, agg)
+        for level, table in content.yoy.items():
+            _yoy(book, level, table)
         if content.figures is not None:
             _figures(book, content.figures)
         if content.raw:
             _raw(book, content.frame, content.suppressed, content.labels)
         _codebook(book, content.frame)
+        _contents(book, contents)
     finally:
         book.close()
 
@@ -141,8 +153,12 @@ def write_report(out: IO[bytes] | str | Path, content: ReportContent,
 class _Book:
     """The workbook with its formats and a writer that never lets text become a formula."""
 
-    def __init__(self, out: IO[bytes] | str | Path, translate: Translate = _unchanged):
+    def __init__(self, out: IO[bytes] | str | Path, translate: Translate = _unchanged,
+                 title: str = ""):
         self.t = translate
+        self.title = title
+        #: (sheet name, what it holds) in the order of the workbook, for the contents sheet
+        self.listed: list[tuple[str, str]] = []
         self.wb = xlsxwriter.Workbook(out if not isinstance(out, Path) else str(out), {
             "constant_memory": True,
             "strings_to_formulas": False,
@@ -162,39 +178,64 @@ class _Book:
         self.wrapped = add({"valign": "top", "text_wrap": True})
         self.quoted = add({"quote_prefix": True, "valign": "top"})
         self.quoted_wrapped = add({"quote_prefix": True, "valign": "top", "text_wrap": True})
-        self.formats = {
-            "money": add({"num_format": MONEY.replace("zł", translate(N_("zł")))}),
-            "count": add({"num_format": COUNT}),
-            "decimal": add({"num_format": DECIMAL}),
-            "share": add({"num_format": PERCENT}),
-            "pct": add({"num_format": PERCENT}),
-            "date": add({"num_format": "dd.mm.yyyy hh:mm"}),
-            "day": add({"num_format": "dd.mm.yyyy"}),
-            "year": add({"num_format": "0"}),
+        number_formats = {
+            "money": MONEY.replace("zł", translate(N_("zł"))), "count": COUNT,
+            "decimal": DECIMAL, "share": PERCENT, "pct": PERCENT,
+            "date": "dd.mm.yyyy hh:mm", "day": "dd.mm.yyyy", "year": "0",
         }
+        self.formats = {k: add({"num_format": v}) for k, v in number_formats.items()}
+        #: totals rows of the chapters' tables
+        self.bold_formats = {k: add({"num_format": v, "bold": True, "top": 1})
+                             for k, v in number_formats.items()}
+        self.bold_text = add({"bold": True, "top": 1, "align": "right"})
+        self.chapter_title = add({"bold": True, "font_size": 14})
+        self.caption = add({"bold": True, "font_size": 11})
+        self.note = add({"italic": True, "font_size": 9})
+        self.total_label = add({"bold": True, "top": 1})
 
-    def sheet(self, name: str) -> Worksheet:
-        """A new sheet; ``name`` is a msgid, the sheet gets its translation."""
-        return self.wb.add_worksheet(self.t(name)[:31])
+    def sheet(self, name: str, about: str = "") -> Worksheet:
+        """A new sheet, set up to print (``name`` is a msgid, the sheet gets its translation).
+
+        Every sheet prints landscape on A4, fitted to the page width, with the report's title
+        and the sheet's name in the header and "page n of m" in the footer; ``header_row``
+        adds its header row as the print title repeated on every page.
+        """
+        title = _sheet_name(self.t(name), {n for n, _ in self.listed})
+        ws = self.wb.add_worksheet(title)
+        self.listed.append((title, about or name))
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+        ws.fit_to_pages(1, 0)
+        ws.set_header(f"&L&8{_escape_amp(self.title)}&R&8&A", {"margin": 0.3})
+        page = _escape_amp(self.t(N_("strona %(page)s z %(pages)s")))
+        ws.set_footer("&C&8" + page % {"page": "&P", "pages": "&N"}, {"margin": 0.3})
+        return ws
 
     def label(self, text: str) -> str:
         """A header or label in the reader's language (``powiat — mediana`` part by part)."""
         return " — ".join(self.t(part) for part in text.split(" — "))
 
-    def value(self, ws: Worksheet, row: int, col: int, value: Any, fmt: str | None = None
-              ) -> None:
+    def value(self, ws: Worksheet, row: int, col: int, value: Any, fmt: str | None = None,
+              bold: bool = False) -> None:
         """One cell: numbers as numbers (``pct`` values 0–100 become fractions), text as text."""
+        formats = self.bold_formats if bold else self.formats
         if value is None or (isinstance(value, float) and value != value):
+            if bold:
+                ws.write_blank(row, col, None, formats["count"])
             return
         if isinstance(value, str):
-            self.string(ws, row, col, value)
+            if bold and value[:1] not in FORMULA_START:
+                ws.write_string(row, col, value, self.bold_text)
+            else:
+                self.string(ws, row, col, value)
         elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
             number = float(value) / 100 if fmt == "pct" else float(value)
-            ws.write_number(row, col, number, self.formats.get(fmt or "decimal"))
+            ws.write_number(row, col, number, formats.get(fmt or "decimal"))
         elif isinstance(value, datetime):
-            ws.write_datetime(row, col, value.replace(tzinfo=None), self.formats["date"])
+            ws.write_datetime(row, col, value.replace(tzinfo=None), formats["date"])
         elif isinstance(value, date):
-            ws.write_datetime(row, col, datetime.combine(value, time()), self.formats["day"])
+            ws.write_datetime(row, col, datetime.combine(value, time()), formats["day"])
         else:
             self.string(ws, row, col, str(value))
 
@@ -218,9 +259,38 @@ class _Book:
             ws.set_column(col, col, width)
         ws.freeze_panes(1, freeze_cols)
         ws.autofilter(0, 0, max(last_row, 1), len(names) - 1)
+        ws.repeat_rows(0)
+        if freeze_cols:
+            ws.repeat_columns(0, freeze_cols - 1)
 
     def close(self) -> None:
         self.wb.close()
+
+
+def _sheet_name(name: str, taken: set[str]) -> str:
+    """A valid, unique sheet name: no ``[]:*?/\\``, at most 31 characters."""
+    clean = "".join(" " if ch in "[]:*?/\\" else ch for ch in name).strip() or "Arkusz"
+    candidate, n = clean[:31], 2
+    while candidate in taken:
+        suffix = f" ({n})"
+        candidate, n = clean[:31 - len(suffix)] + suffix, n + 1
+    return candidate
+
+
+def _escape_amp(text: str) -> str:
+    """Header/footer text: ``&`` starts a code there, so a literal one is doubled."""
+    return text.replace("&", "&&")
+
+
+def _contents(book: _Book, ws: Worksheet) -> None:
+    """The sheet of contents: each sheet with a link to it and what it holds."""
+    t = book.t
+    rows = [(name, about) for name, about in book.listed if name != ws.get_name()]
+    book.header_row(ws, [N_("Arkusz"), N_("Zawartość")], [34, 90], len(rows))
+    for r, (name, about) in enumerate(rows, start=1):
+        ws.write_url(r, 0, f"internal:'{name.replace(chr(39), chr(39) * 2)}'!A1",
+                     string=name)
+        book.string(ws, r, 1, t(about), wrap=True)
 
 
 def _width(texts: Iterable[Any], floor: int = _MIN_WIDTH) -> float:
@@ -248,7 +318,7 @@ def _information(book: _Book, content: ReportContent) -> None:
     by_mode = frame.answers_by_mode()
     rows += [(label, by_mode[mode], "count") for mode, label in MODE_LABELS.items()]
     rows += [(N_("Uwaga"), t(note), None) for note in info.notes]
-    ws = book.sheet(INFORMATION)
+    ws = book.sheet(INFORMATION, N_("Co zawiera plik: runda, okres, filtry, uwagi o liczeniu"))
     book.header_row(ws, [N_("Pole"), N_("Wartość")], [24, 100], len(rows))
     for r, (name, value, fmt) in enumerate(rows, start=1):
         book.string(ws, r, 0, t(name))
@@ -266,7 +336,7 @@ _INDICATOR_HEADER = ["id", N_("Wskaźnik"), N_("Źródło"), N_("Jednostka"), N_
 def _indicators(book: _Book, results: Sequence[IndicatorResult], with_chart: bool = True
                 ) -> None:
     t = book.t
-    ws = book.sheet(INDICATORS)
+    ws = book.sheet(INDICATORS, N_("Wskaźniki planu: wartość bazowa, osiągnięta, docelowa, status"))
     sheet_name = ws.get_name()
     names = [r.indicator.name for r in results]
     widths = [_width([r.indicator.id for r in results]), _width(names, 30),
@@ -322,7 +392,7 @@ _MISSING_HEADER = [N_("Jednostka"), N_("Rodzaj jednostki"), N_("Powiat"), N_("Po
 def _half_year(book: _Book, report: HalfYearReport) -> None:
     """Progress by subregion and kind, then the units still missing (one row each)."""
     t = book.t
-    ws = book.sheet(PROGRESS)
+    ws = book.sheet(PROGRESS, N_("Postęp półrocza wg podregionu i rodzaju; brakujące jednostki"))
     labels = [(t(r.subregion), t(r.kind)) for r in report.progress]
     book.header_row(ws, _PROGRESS_HEADER,
                     [_width([a for a, _ in labels], 14), _width([b for _, b in labels], 18),
@@ -348,7 +418,7 @@ def _half_year(book: _Book, report: HalfYearReport) -> None:
 
 
 def _municipal(book: _Book, report: MunicipalReport) -> None:
-    ws = book.sheet(MUNICIPAL)
+    ws = book.sheet(MUNICIPAL, N_("Gmina na tle powiatu, podregionu i województwa"))
     table = report.table
     header = [c for c in MUNICIPAL_COLUMNS if c != "format"]
     widths = [_width(table["kolumna"]), _width(table["pytanie"]), 50] + [14] * (len(header) - 3)
@@ -384,7 +454,8 @@ def _level(book: _Book, agg: Aggregate) -> None:
 
 
 def _yoy(book: _Book, level: str, table: pd.DataFrame) -> None:
-    ws = book.sheet(book.t(YEAR_OVER_YEAR) % {"level": book.t(LEVELS[level])})
+    ws = book.sheet(book.t(YEAR_OVER_YEAR) % {"level": book.t(LEVELS[level])},
+                    N_("Porównanie z poprzednią rundą"))
     header = [c for c in YOY_COLUMNS if c != "format"]
     widths = [_width(table["kolumna"]), _width(table["pytanie"]), 40, 18, 18, 14, 14, 14, 12,
               16]
@@ -424,10 +495,10 @@ def _raw(book: _Book, frame: ReportFrame, exclude_sensitive: bool, labels: bool 
     """
     from reports.labels import code_labels, header_labels, labelled
 
-    ws = book.sheet(RAW)
+    ws = book.sheet(RAW, N_("Dane surowe: jedna jednostka w wierszu, kolumny jak w słowniku"))
     data = frame.data[frame.submitted]
     columns = raw_columns(frame, exclude_sensitive)
-    subset = ReportFrame(data, frame.columns, frame.survey)
+    subset = ReportFrame(data, frame.columns, frame.survey, frame.year)
     header = [*ATTRIBUTES, *(c.name for c in columns)]
     n = len(data)
     writers: list[tuple[list[Any], Any, bool]] = []
@@ -458,9 +529,12 @@ def _raw(book: _Book, frame: ReportFrame, exclude_sensitive: bool, labels: bool 
             ws.write_string(1, col, name, book.codes)
         ws.freeze_panes(2, 2)
         ws.autofilter(1, 0, max(n + 1, 2), len(header) - 1)
+        ws.repeat_rows(0, 1)
         first = 2
     else:
         book.header_row(ws, header, widths, n, freeze_cols=2)
+    # one row per unit across many columns: pages side by side rather than unreadably small
+    ws.fit_to_pages(max(1, -(-len(header) // RAW_COLUMNS_PER_PAGE)), 0)
     write_number, write_string = ws.write_number, ws.write_string
     text, quoted = book.text, book.quoted
     for r in range(n):
@@ -478,7 +552,7 @@ def _raw(book: _Book, frame: ReportFrame, exclude_sensitive: bool, labels: bool 
 
 def _codebook(book: _Book, frame: ReportFrame) -> None:
     t = book.t
-    ws = book.sheet(CODEBOOK)
+    ws = book.sheet(CODEBOOK, N_("Słownik kolumn: pytania, typy, kody odpowiedzi"))
     rows: list[tuple[str, str, str, str, str]] = [
         (name, t(label), t(N_("atrybut jednostki")), "", "")
         for name, label in ATTRIBUTE_LABELS.items()]

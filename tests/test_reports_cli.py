@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from extensions import db
+from tests.support.workbooks import chapter_tables
 
 
 def jst_answers(value: str, clauses: str = "yes", **extra) -> dict:
@@ -71,20 +72,23 @@ def test_regional_report_by_powiat(runner, rounds, tmp_path):
                     "powiat", "--level", "gmina_type", "-o", str(out))
     assert "złożonych ankiet: 4" in result.output
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Informacje", "Wskaźniki", "Powiat", "Powiat rok do roku",
-                               "Rodzaj JST", "Rodzaj JST rok do roku", "Wykresy", "Mapy", "Dane",
-                               "Słownik"]
-    sheet = book["Powiat"]
-    header = [c.value for c in sheet[1]]
-    assert header == ["kolumna", "pytanie", "etykieta", "miara", "1604 kluczborski",
-                      "1607 nyski", "1661 Opole", "Ogółem"]
-    rows = {(r[0].value, r[3].value): r for r in sheet.iter_rows(min_row=2)}
-    total = rows[("zam_ogolem_wartosc", "suma")]
-    assert total[4].value == pytest.approx(1200000.50)
-    assert total[7].value == pytest.approx(6500000.50)
-    assert total[4].number_format == '#,##0.00 "zł"'
-    assert rows[("_odpowiedzi", "zaproszone")][5].value == 2
-    assert rows[("_odpowiedzi", "odsetek odpowiedzi")][5].value == pytest.approx(0.5)
+    names = book.sheetnames
+    assert names[:4] == ["Informacje", "Spis treści", "Wskaźniki", "1. Kto odpowiedział"]
+    assert names[-6:] == ["Powiat rok do roku", "Rodzaj JST rok do roku", "Wykresy", "Mapy",
+                          "Dane", "Słownik"]
+    tables = chapter_tables(book)
+    header, rows = tables[("1. Kto odpowiedział", "Odpowiedzi na ankietę — Powiat")]
+    assert header == ["Powiat", "zaproszone", "złożone", "odsetek odpowiedzi"]
+    assert list(rows) == ["1604 kluczborski", "1607 nyski", "1661 Opole", "Ogółem"]
+    assert rows["1607 nyski"][1:] == [2, 1, pytest.approx(0.5)]
+    chapter = next(n for n in names if n.startswith("4. "))
+    header, rows = tables[(chapter, "Odpowiedzi liczbowe — Powiat")]
+    column = header.index("Łączna wartość udzielonych zamówień (netto) — suma")
+    assert rows["1604 kluczborski"][column] == pytest.approx(1200000.50)
+    assert rows["Ogółem"][column] == pytest.approx(6500000.50)
+    sheet = book[chapter]
+    money = [c for r in sheet.iter_rows() for c in r if c.value == pytest.approx(1200000.50)]
+    assert money[0].number_format == '#,##0.00 "zł"'
     yoy = {(r[0].value, r[3].value, r[4].value): r for r in
            book["Powiat rok do roku"].iter_rows(min_row=2)}
     kluczborski = yoy[("zam_ogolem_wartosc", "suma", "1604 kluczborski")]
@@ -104,8 +108,8 @@ def test_municipal_report(runner, rounds, tmp_path):
     export(runner, "--round", str(rounds[1]), "--kind", "municipal", "--teryt", "160402",
            "-o", str(out))
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Informacje", "Wskaźniki", "Gmina", "Wykresy", "Dane",
-                               "Słownik"]
+    assert book.sheetnames == ["Informacje", "Spis treści", "Wskaźniki", "Gmina", "Wykresy",
+                               "Dane", "Słownik"]
     rows = {r[0].value: [c.value for c in r] for r in book["Gmina"].iter_rows(min_row=2)}
     header = [c.value for c in book["Gmina"][1]]
     row = dict(zip(header, rows["zam_ogolem_wartosc"], strict=True))
@@ -130,7 +134,7 @@ def test_raw_csv_and_indicators(runner, rounds, tmp_path):
     out = tmp_path / "wskazniki.xlsx"
     export(runner, "--round", str(rounds[1]), "--kind", "indicators", "-o", str(out))
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Informacje", "Wskaźniki", "Wykresy", "Słownik"]
+    assert book.sheetnames == ["Informacje", "Spis treści", "Wskaźniki", "Wykresy", "Słownik"]
     status = {r[0].value: r[10].value for r in book["Wskaźniki"].iter_rows(min_row=2)}
     # (4 × 1000 + 4 × 150000) / 6 500 000.50 ≈ 9.3% ≥ 5%
     assert status["kpres_zamowienia_spolecznie_odpowiedzialne"] == "osiągnięty"
@@ -147,8 +151,9 @@ def test_podregiony_from_the_database(runner, rounds, world, tmp_path):
         db.session.commit()
     out = tmp_path / "podregiony.xlsx"
     export(runner, "--round", str(rounds[1]), "--level", "podregion", "-o", str(out))
-    header = [c.value for c in openpyxl.load_workbook(out)["Podregion"][1]]
-    assert header[4:] == ["nyski", "opolski", "Ogółem"]
+    tables = chapter_tables(openpyxl.load_workbook(out))
+    _, rows = tables[("1. Kto odpowiedział", "Odpowiedzi na ankietę — Podregion")]
+    assert list(rows) == ["nyski", "opolski", "Ogółem"]
 
 
 def test_errors_are_reported_in_polish(runner, rounds, tmp_path):

@@ -17,6 +17,7 @@ from reports.csv import decimal_comma, write_raw_csv
 from reports.frame import build_frame
 from reports.indicators import load_indicators_file
 from reports.xlsx import COUNT, MONEY, PERCENT, ReportInfo, write_report
+from tests.support.workbooks import chapter_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 SURVEY, _ = load_survey_file(ROOT / "survey_defs" / "jst-annual.yaml")
@@ -58,8 +59,13 @@ def workbook():
 
 def test_sheets_and_headers(workbook):
     book, _ = workbook
-    assert book.sheetnames == ["Informacje", "Wskaźniki", "Powiat", "Rodzaj JST", "Dane",
-                               "Słownik"]
+    names = book.sheetnames
+    assert names[:4] == ["Informacje", "Spis treści", "Wskaźniki", "1. Kto odpowiedział"]
+    assert names[-2:] == ["Dane", "Słownik"]
+    assert "4. Zamówienia publiczne i klauz" in names
+    contents = [[c.value for c in r] for r in book["Spis treści"].iter_rows(min_row=2)]
+    assert [r[0] for r in contents] == [n for n in names if n != "Spis treści"]
+    assert book["Spis treści"]["A2"].hyperlink.location == "'Informacje'!A1"
     raw = book["Dane"]
     header = [c.value for c in raw[1]]
     assert header[:9] == ["unit_id", "unit_name", "unit_kind", "teryt", "gmina_type", "powiat",
@@ -67,7 +73,8 @@ def test_sheets_and_headers(workbook):
     assert "jst_teryt" in header
     assert "jednostka_wypelniajaca" in header
     assert not any(h.startswith("jednostka_wypelniajaca__") for h in header)
-    for sheet in book.worksheets:
+    for sheet in (book[n] for n in ("Informacje", "Spis treści", "Wskaźniki", "Dane",
+                                    "Słownik")):
         assert sheet.freeze_panes is not None
         assert sheet.freeze_panes.endswith("2")
         assert sheet.auto_filter.ref
@@ -92,9 +99,35 @@ def test_numbers_are_numbers_with_formats(workbook):
     teryt = raw.cell(2, 4)
     assert teryt.value == "1604012"
     assert teryt.data_type == "s"
-    powiat = {r[3].value + "|" + str(r[0].value): r for r in book["Powiat"].iter_rows(min_row=2)}
-    assert powiat["odsetek „tak”|klauzule_stosowane"][4].number_format == PERCENT
-    assert powiat["odsetek „tak”|klauzule_stosowane"][4].value == pytest.approx(0.6)
+    tables = chapter_tables(book)
+    chapter = "4. Zamówienia publiczne i klauz"
+    header, rows = tables[(chapter, "Czy w roku 2025 JST (urząd i jednostki organizacyjne) "
+                           "stosowała klauzule / aspekty społeczne w zamówieniach? — Powiat")]
+    assert header == ["Powiat", "liczba odpowiedzi", "odsetek „tak”", "odsetek odpowiedzi"]
+    assert rows["1604 kluczborski"][1:4] == [5, pytest.approx(0.6), 1]
+    assert rows["Ogółem"][2] == pytest.approx(0.6)
+    sheet = book["4. Zamówienia publiczne i klauz"]
+    shares = [c for r in sheet.iter_rows() for c in r if c.value == pytest.approx(0.6)]
+    assert {c.number_format for c in shares} == {PERCENT}
+    amounts = tables[(chapter, "Odpowiedzi liczbowe — Powiat")]
+    assert amounts[1]["Ogółem"][2] == pytest.approx(15002.50)  # 1000.50 + … + 5000.50
+
+
+def test_print_setup_in_every_sheet(workbook):
+    """Landscape A4, fitted to the page width, header rows repeated, page numbers."""
+    book, data = workbook
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape", sheet.title
+        assert setup.paperSize == 9, sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert setup.fitToHeight == 0, sheet.title
+        # one page wide; the raw data: a page per 14 of its columns, side by side
+        pages = 1 if sheet.title != "Dane" else -(-sheet.max_column // 14)
+        assert (setup.fitToWidth or 1) == pages, sheet.title
+        assert sheet.print_title_rows == "$1:$1", sheet.title
+        assert "&P" in sheet.oddFooter.center.text, sheet.title
+    assert book["Dane"].print_title_cols == "$A:$B"
     info_sheet = {r[0].value: r[1] for r in book["Informacje"].iter_rows(min_row=2)}
     assert info_sheet["Odsetek odpowiedzi"].value == 1
     assert info_sheet["Odsetek odpowiedzi"].number_format == PERCENT
@@ -149,7 +182,8 @@ def test_suppressed_workbook_leaves_sensitive_columns_out_of_raw_data():
     book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
     header = [c.value for c in book["Dane"][1]]
     assert not any(h.startswith("uczestnicy_wg_przeslanki") for h in header)
-    values = [c.value for row in book["Powiat"].iter_rows() for c in row]
+    values = [c.value for sheet in book.worksheets if sheet.title[:1].isdigit()
+              for row in sheet.iter_rows() for c in row]
     assert "<3" in values
     notes = [r[1].value for r in book["Informacje"].iter_rows(min_row=2)]
     assert any("<3" in str(n) for n in notes)

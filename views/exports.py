@@ -115,7 +115,7 @@ def _page(errors: list[str], content=None, info=None, status: int = 200):
                            levels=LEVELS,
                            titles=TITLES, schemes=subregion_schemes(db.session),
                            args=request.args, errors=errors, content=content, info=info,
-                           cell=_cell,
+                           cell=_cell, block_kind=_block_kind,
                            figures=_figure_views(content.figures if content else None),
                            figure_notes=[translate(n) for n in (
                                content.figures.notes if content and content.figures else ())]
@@ -191,6 +191,11 @@ def download():
     return send_file(spool, mimetype=mimetype, as_attachment=True, download_name=name)
 
 
+def _block_kind(block: Any) -> str:
+    """Which kind of report block the template draws (``reports.model`` class name)."""
+    return type(block).__name__
+
+
 def _cell(value: Any, fmt: str) -> str:
     """A figure of an aggregate table as the workbook shows it, in the user's notation."""
     if value is None or (isinstance(value, float) and value != value):
@@ -201,8 +206,10 @@ def _cell(value: Any, fmt: str) -> str:
         return value.strftime("%d.%m.%Y")
     if fmt == "year":
         return str(int(value))
-    if fmt == "pct":
+    if fmt == "share":
         return percent(float(value))
+    if fmt == "pct":  # a percent answer, 0–100
+        return percent(float(value) / 100)
     if fmt == "money":
         return money(Decimal(str(value)))
     if fmt == "count":

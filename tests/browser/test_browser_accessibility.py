@@ -173,3 +173,24 @@ def test_axe_is_not_blind(site, page):
     }""")
     found = {v["id"] for v in axe_violations(page)}
     assert {"label", "color-contrast"} <= found
+
+
+def test_report_on_screen_has_contents_and_collapsible_chapters(site, staff_page):
+    """The regional report shown on the exports page: contents list, <details> chapters, axe."""
+    from flask import url_for
+
+    with site.app.test_request_context():
+        path = url_for("exports.index", runda=site.rounds["jst-annual"], rodzaj="regional",
+                       poziom="powiat", pokaz=1)
+    assert staff_page.goto(path).status == 200
+    contents = staff_page.locator("nav.report-contents a")
+    assert contents.count() >= 3
+    chapters = staff_page.locator("details.report-chapter")
+    assert chapters.count() == contents.count()
+    first = chapters.first
+    assert first.get_attribute("open") is not None
+    first.locator("summary").click()
+    assert first.get_attribute("open") is None  # a chapter folds away
+    first.locator("summary").click()
+    assert staff_page.locator("table.wide caption").first.is_visible()
+    assert_accessible(staff_page, "staff-report-on-screen")
