@@ -76,7 +76,7 @@ def _wide(book: _Book, ws: Worksheet, row: int, table: WideTable) -> int:
     for col, text in enumerate(headers):
         ws.write_string(row, col, text,
                         book.quoted_header if text[:1] in ("=", "+", "-", "@") else book.header)
-    ws.set_row(row, 45)
+    ws.set_row(row, _header_height(headers))
     row += 1
     for record in table.rows:
         if record.total:
@@ -91,6 +91,12 @@ def _wide(book: _Book, ws: Worksheet, row: int, table: WideTable) -> int:
         ws.write_string(row, 0, t(note), book.note)
         row += 1
     return row
+
+
+def _header_height(headers: list[str]) -> float:
+    """Row height (points) that shows the longest wrapped header whole."""
+    lines = max((-(-len(text) // (_WIDTH - 2)) for text in headers[1:]), default=1)
+    return min(409.0, 15.0 * max(2, lines))
 
 
 def _cross(book: _Book, ws: Worksheet, row: int, table: CrossTable) -> int:
