@@ -110,6 +110,38 @@ def _podregiony_file(choice: str) -> dict[str, str]:
             if len(row) >= 2 and row[0].strip().isdigit()}
 
 
+@group.command("check")
+def check() -> None:
+    """Sprawdź pliki raportów (survey_defs/*.report.yaml) i wskaźników; wypisz problemy."""
+    from reports.indicators import indicators_path, load_indicators_file
+    from reports.report_file import load_report_file, report_path
+
+    defs_dir = current_app.config["SURVEY_DEFS_DIR"]
+    problems, checked = [], 0
+    for loaded in current_app.extensions["esmon_surveys"]:
+        survey = loaded.survey
+        path = report_path(defs_dir, survey.key)
+        if path.exists():
+            checked += 1
+            definition, found = load_report_file(path, survey)
+            problems += found
+            if definition is not None:
+                click.echo(f"OK   {path.name}: {len(definition.chapters)} rozdziałów")
+        path = indicators_path(defs_dir, survey.key)
+        if path.exists():
+            checked += 1
+            indicators, found = load_indicators_file(path, survey)
+            problems += found
+            if not found:
+                click.echo(f"OK   {path.name}: {len(indicators)} wskaźników")
+    for problem in problems:
+        click.echo(str(problem))
+    click.echo(f"Sprawdzono {checked} plik(ów) raportów i wskaźników; problemów: "
+               f"{len(problems)}.")
+    if problems:
+        raise SystemExit(1)
+
+
 @group.command("check-indicators")
 def check_indicators() -> None:
     """Sprawdź pliki wskaźników (survey_defs/*.indicators.yaml) i wypisz wszystkie problemy."""

@@ -41,6 +41,8 @@ from l10n import N_
 
 FORMAT_VERSION = 1
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+#: files beside a questionnaire that describe its indicators and its report, not a questionnaire
+COMPANION_SUFFIXES = (".indicators.yaml", ".report.yaml")
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,63}$")
 #: names used by the response frame and report columns; a question may not take them
 RESERVED_NAMES = frozenset({
@@ -507,5 +509,6 @@ def load_survey_file(path: Path) -> tuple[Survey | None, list[Problem]]:
 
 
 def definition_files(directory: Path) -> list[Path]:
-    """Questionnaire files in a folder: ``*.yaml`` except indicator files."""
-    return sorted(p for p in directory.glob("*.yaml") if not p.name.endswith(".indicators.yaml"))
+    """Questionnaire files in a folder: ``*.yaml`` except indicator and report files."""
+    return sorted(p for p in directory.glob("*.yaml")
+                  if not p.name.endswith(COMPANION_SUFFIXES))

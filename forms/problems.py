@@ -36,6 +36,10 @@ CODES: dict[str, str] = {
     "bad_prefill": "nieznane źródło `prefill` lub `read_only` bez danych z rejestru",
     "empty_section": "sekcja bez pytań",
     "unreadable": "pliku nie da się odczytać (kodowanie inne niż UTF-8?)",
+    "unknown_question": "plik raportu wskazuje pytanie, którego nie ma w ankiecie",
+    "unknown_level": "nieznany poziom zestawienia (`level`)",
+    "unknown_statistic": "nieznana statystyka albo niepasująca do pytania (`statistic`)",
+    "bad_block": "blok rozdziału raportu bez rodzaju (`table:`, `chart:`, `map:` …)",
 }
 
 

@@ -113,18 +113,21 @@ def _blocks(item: Item, frame: ReportFrame, aggregates: _Aggregates, level: str,
         return _table_blocks(item, frame, agg, tables)
     if item.kind == "key_figure":
         return [_key_figure(item, frame, agg)]
+    if item.kind == "map" and level not in MAPPABLE:
+        return []
+    known = set(tables)
     table, column = _source(item, frame, agg, tables)
     if column is None:
         return []
+    # a chart or map drawn from no earlier table brings its table along (its text version)
+    shown: list[Block] = [] if table.id in known else [table]
     fmt = table.columns[table.column_index(column)].fmt
     title = item.title or _drawn_title(table, column)
     if item.kind == "chart":
         chart_kind = "response_rate" if column == f"{RESPONSE_RATE}:{RATE}" else "bars"
-        return [ChartSpec(item.id, chart_kind, title, table.id, column, fmt)]
-    if level not in MAPPABLE:
-        return []
-    return [MapSpec(item.id, title, table.id, column, level, fmt, item.classes,
-                    breaks=item.breaks)]
+        return [*shown, ChartSpec(item.id, chart_kind, title, table.id, column, fmt)]
+    return [*shown, MapSpec(item.id, title, table.id, column, level, fmt, item.classes,
+                            breaks=item.breaks)]
 
 
 def _table_blocks(item: Item, frame: ReportFrame, agg: Aggregate,

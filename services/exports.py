@@ -41,6 +41,7 @@ from services.report_source import (
 )
 
 if TYPE_CHECKING:
+    from reports.definition import ReportDefinition
     from reports.document import DocumentInfo
     from reports.figures import Figures
     from reports.frame import ReportFrame
@@ -111,6 +112,20 @@ def indicators_for(survey: Survey) -> list[Indicator]:
         raise ExportError(gettext("Błędy w pliku wskaźników:") + "\n"
                           + "\n".join(str(p) for p in problems))
     return indicators
+
+
+def definition_for(survey: Survey) -> ReportDefinition | None:
+    """The questionnaire's report file, or ``None`` (the default report is built)."""
+    from reports.report_file import load_report_file, report_path
+
+    path = report_path(current_app.config["SURVEY_DEFS_DIR"], survey.key)
+    if not path.exists():
+        return None
+    definition, problems = load_report_file(path, survey)
+    if problems:
+        raise ExportError(gettext("Błędy w pliku raportu:") + "\n"
+                          + "\n".join(str(p) for p in problems))
+    return definition
 
 
 def _frame(round_id: int, info: RoundInfo, survey: Survey, podregiony: dict[str, str],
@@ -190,7 +205,8 @@ def _content(request: ReportRequest, info: ReportInfo, frame: ReportFrame,
 
     if request.kind == "regional":
         return build.regional(info, frame, request.levels or ("powiat",), previous=previous,
-                              indicators=indicators, small_cells=request.small_cells)
+                              indicators=indicators, small_cells=request.small_cells,
+                              definition=definition_for(frame.survey))
     if request.kind == "municipal":
         return build.municipal(info, frame, request.teryt or "", previous=previous,
                                indicators=indicators, small_cells=request.small_cells)
