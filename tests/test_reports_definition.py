@@ -35,6 +35,7 @@ def test_shipped_report_file_loads():
                                             SURVEY)
     assert problems == []
     assert [c.id for c in definition.chapters] == ["odpowiedzi", "dokumenty", "zamowienia",
+                                                   "zlecanie", "wsparcie", "owes",
                                                    "wskazniki"]
 
 
