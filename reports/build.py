@@ -19,8 +19,9 @@ from reports.kinds import KINDS  # noqa: F401 - re-exported: the report kinds
 from reports.municipal import gmina_keys, municipal_report
 from reports.suppression import NOTE as SUPPRESSION_NOTE
 from reports.suppression import suppress
+from reports.wide import headline_keys
 from reports.xlsx import ReportContent, ReportInfo
-from reports.yoy import year_over_year
+from reports.yoy import only, year_over_year
 
 NOTES = [
     N_("Liczone są ankiety złożone i przyjęte; wersje robocze i ankiety zwrócone do korekty "
@@ -47,8 +48,10 @@ def regional(info: ReportInfo, frame: ReportFrame, levels: Sequence[str], *,
             before = aggregate(previous, level)
             if small_cells:
                 before = suppress(before, previous.columns)
-            yoy[level] = year_over_year(suppress(table, frame.columns) if small_cells else table,
-                                        before, current_ids, previous_ids)
+            compared = year_over_year(suppress(table, frame.columns) if small_cells else table,
+                                      before, current_ids, previous_ids)
+            # each answer's headline figure only: every measure of every group is a book
+            yoy[level] = only(compared, headline_keys(frame) | headline_keys(previous))
     if small_cells:
         tables = [suppress(t, frame.columns) for t in tables]
     results = evaluate_indicators(indicators, frame)

@@ -45,6 +45,26 @@ HEADLINE = {"count": SUM, "amount": SUM, "number": MEAN, "share": MEAN, "year": 
             "date": LATEST}
 
 
+def headline_keys(frame: ReportFrame) -> set[tuple[str, str]]:
+    """(column, measure) of each answer's headline figure: what a comparison over rounds
+    lists (the sum of a count, the mean of a share, the share of "tak" or of each option of
+    a single choice; multiple-choice options stay in the chapters' tables)."""
+    keys = {(RESPONSE_RATE, RATE), (RESPONSE_RATE, SUBMITTED)}
+    for column in frame.columns:
+        if column.kind == "number":
+            if column.name != column.question_id:
+                if TABLE_TOTAL in column.name.split("__"):
+                    keys.add((column.name, SUM))
+                continue
+            keys.add((column.name, HEADLINE.get(column.value_kind, MEAN)))
+        elif column.kind == "single" and column.share_of is not None:
+            keys.add((column.name, YES_SHARE))
+        elif column.kind == "single":
+            keys.update((f"{column.name}__{c.value}", SHARE)
+                        for c in frame.survey.question(column.question_id).choices)
+    return keys
+
+
 class _Lookup:
     """The long aggregate table as (column, measure) → its row, read once."""
 

@@ -71,7 +71,7 @@ INFORMATION, INDICATORS, MUNICIPAL = N_("Informacje"), N_("Wskaźniki"), N_("Gmi
 RAW, CODEBOOK, YEAR_OVER_YEAR = N_("Dane"), N_("Słownik"), N_("%(level)s rok do roku")
 CONTENTS = N_("Spis treści")
 #: columns of the raw sheet printed side by side on one page width
-RAW_COLUMNS_PER_PAGE = 14
+RAW_COLUMNS_PER_PAGE = 18
 Translate = Callable[[str], str]
 
 

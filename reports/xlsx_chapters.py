@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 #: block class → ``draw(book, ws, row, block, report) -> next free row`` (charts, maps)
 DRAWERS: dict[type, Callable[[Any, Worksheet, int, Any, Report], int]] = {}
 NO_ANSWERS = N_("W tej rundzie nie złożono jeszcze żadnej ankiety — tabele są puste.")
-_FIRST_WIDTH, _WIDTH = 30, 13
+_FIRST_WIDTH, _WIDTH = 30, 16
 
 
 def write_chapters(book: _Book, report: Report) -> None:

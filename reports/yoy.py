@@ -53,6 +53,13 @@ def year_over_year(current: Aggregate, previous: Aggregate,
     return pd.DataFrame(records, columns=COLUMNS, dtype=object)
 
 
+def only(table: pd.DataFrame, keys: Collection[tuple[str, str]]) -> pd.DataFrame:
+    """The rows of the given (column, measure) pairs — a comparison a page can hold."""
+    wanted = set(keys)
+    mask = [(c, m) in wanted for c, m in zip(table["kolumna"], table["miara"], strict=True)]
+    return table[mask].reset_index(drop=True)
+
+
 def _rows(table: pd.DataFrame, renames: Mapping[str, str]) -> dict[tuple[str, str], dict]:
     rows = {}
     for record in table.to_dict("records"):
@@ -84,8 +91,9 @@ def _note(in_new: bool, in_old: bool, question: str, current: Collection[str],
 
 
 def _change(now: Any, before: Any, fmt: str) -> tuple[Any, float | None]:
-    """Absolute change (percentage points for shares) and relative change as a fraction."""
-    if not _number(now) or not _number(before):
+    """Absolute change (percentage points for shares) and relative change as a fraction;
+    none between years (the latest year is compared, not subtracted)."""
+    if not _number(now) or not _number(before) or fmt == "year":
         return None, None
     if fmt == "share":
         return float(now) - float(before), None

@@ -97,6 +97,9 @@ def test_regional_report_by_powiat(runner, rounds, tmp_path):
                                                   pytest.approx(900000.0),
                                                   pytest.approx(300000.50),
                                                   pytest.approx(300000.50 / 900000)]
+    # each answer's headline figure only (a sum for an amount), not all its statistics
+    assert {m for (c, m, _g) in yoy if c == "zam_ogolem_wartosc"} == {"suma"}
+    assert {m for (c, m, _g) in yoy if c == "klauzule_stosowane"} == {"odsetek „tak”"}
     raw = book["Dane"]
     assert raw["D1"].value == "teryt"
     assert {raw.cell(r, 4).value for r in range(2, 6)} == {"1604023", "1604013", "1607013",

@@ -122,8 +122,8 @@ def test_print_setup_in_every_sheet(workbook):
         assert setup.paperSize == 9, sheet.title
         assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
         assert setup.fitToHeight == 0, sheet.title
-        # one page wide; the raw data: a page per 14 of its columns, side by side
-        pages = 1 if sheet.title != "Dane" else -(-sheet.max_column // 14)
+        # one page wide; the raw data: a page per 18 of its columns, side by side
+        pages = 1 if sheet.title != "Dane" else -(-sheet.max_column // 18)
         assert (setup.fitToWidth or 1) == pages, sheet.title
         assert sheet.print_title_rows == "$1:$1", sheet.title
         assert "&P" in sheet.oddFooter.center.text, sheet.title

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from forms.loader import load_survey_text
-from reports.aggregate import SUM, TOTAL, YES_SHARE, aggregate
+from reports.aggregate import LATEST, SUM, TOTAL, YES_SHARE, aggregate
 from reports.frame import build_frame
 from reports.yoy import GONE_QUESTION, NEW_ITEM, NEW_QUESTION, year_over_year
 
@@ -112,3 +112,26 @@ def test_a_renamed_question_can_be_matched(rounds):
     assert row["zmiana"] == Decimal("10.00")
     assert row["uwagi"] == "dawniej kwota"
     assert ("kwota", SUM, TOTAL) not in yoy.index
+
+
+def test_years_are_compared_not_subtracted():
+    text = HEAD.format(version="1") + (
+        "      - {id: od_roku, type: integer, grouping: false, label: Od roku}\n")
+    year_survey, problems = load_survey_text(text, "roczna.yaml", "roczna")
+    assert not problems
+
+    def frame(years):
+        return build_frame([{
+            "unit_id": i, "unit_name": f"G{i}", "unit_kind": "gmina", "territory": "160402",
+            "rodz": "3", "powiat_name": "kluczborski", "wojewodztwo_name": "OPOLSKIE",
+            "status": "submitted", "answers": {"od_roku": y}} for i, y in enumerate(years)],
+            year_survey)
+
+    table = year_over_year(aggregate(frame([2020, 2021, 2024]), "powiat"),
+                           aggregate(frame([2019, 2020, 2022]), "powiat"), {"od_roku"},
+                           {"od_roku"})
+    latest = table[(table["kolumna"] == "od_roku") & (table["miara"] == LATEST)
+                   & (table["grupa"] == TOTAL)].iloc[0]
+    assert (latest["bieżąca runda"], latest["poprzednia runda"]) == (2024, 2022)
+    assert latest["zmiana"] is None
+    assert latest["zmiana %"] is None
