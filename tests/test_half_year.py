@@ -60,7 +60,7 @@ def test_framework_report_lists_exactly_the_missing_units(app, half_year_round, 
                                  "--kind", "half-year", "--podregiony", "owes", "-o", str(out)])
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames[:3] == ["Informacje", "Postęp", "Brakujące jednostki"]
+    assert book.sheetnames[:4] == ["Informacje", "Spis treści", "Postęp", "Brakujące jednostki"]
     assert "Dane" not in book.sheetnames  # short by design: no raw data
     missing = [list(row) for row in book["Brakujące jednostki"].iter_rows(
         min_row=2, values_only=True)]
