@@ -20,7 +20,7 @@ import config
 import database
 import logging_setup
 import security
-from extensions import csrf, db, login_manager, mail, migrate
+from extensions import csrf, db, login_manager, mail
 from forms.problems import DefinitionError
 from forms.registry import SurveyRegistry
 from services.questionnaires import WebSectionForm
@@ -67,8 +67,6 @@ def register_extensions(app: Flask) -> None:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(
         app.config, web=not _is_management_command())
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
-                     render_as_batch=True)
     mail.init_app(app)
     from mailing import inline  # after db.init_app: its teardown must run before the session's
 
@@ -185,8 +183,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from commands import demo, surveys, territory, users
+    from commands import demo, migrations, surveys, territory, users
 
+    app.cli.add_command(migrations.group)
     app.cli.add_command(surveys.group)
     app.cli.add_command(territory.group)
     app.cli.add_command(demo.demo_command)

@@ -17,9 +17,16 @@ seconds and the user gets the 503 page (``views/outage.py``) with what they type
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+#: the Alembic environment and versions, next to this file
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def engine_options(config: Mapping[str, Any], *, web: bool) -> dict[str, Any]:
@@ -49,3 +56,18 @@ def engine_options(config: Mapping[str, Any], *, web: bool) -> dict[str, Any]:
         connect_args.setdefault("timeout", connect_timeout)
     options["connect_args"] = connect_args
     return options
+
+
+def install_migrations(app: Flask) -> None:
+    """Bind Flask-Migrate to ``app`` (once): ``flask db …`` and ``flask_migrate.upgrade()``.
+
+    Called where migrations run, not by ``create_app``: importing Flask-Migrate imports
+    alembic, which no web request and no other command needs.
+    """
+    if "migrate" in app.extensions:
+        return
+    from flask_migrate import Migrate
+
+    from extensions import db
+
+    Migrate(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)

@@ -58,13 +58,27 @@ def test_the_export_service_imports_the_report_code_only_when_it_makes_a_report(
     assert _run(EXPORT)["heavy"] == []
 
 
-@pytest.mark.parametrize("command", [["--help"], ["reports", "export", "--help"]])
-def test_the_command_line_help_does_not_import_the_report_code(command):
+def _imported_by_command(command: list[str], modules: tuple[str, ...]) -> list[str]:
+    """Which of ``modules`` a fresh ``flask --app app *command`` has imported when it ends."""
     code = ("import json, runpy, sys\n"
             f"sys.argv = ['flask', '--app', 'app', *{command!r}]\n"
             "try:\n"
             "    runpy.run_module('flask', run_name='__main__')\n"
             "except SystemExit:\n"
             "    pass\n"
-            "print(json.dumps({'heavy': [m for m in HEAVY if m in sys.modules]}))\n")
-    assert _run(code)["heavy"] == []
+            f"print(json.dumps({{'heavy': [m for m in {modules!r} if m in sys.modules]}}))\n")
+    return _run(code)["heavy"]
+
+
+@pytest.mark.parametrize("command", [["--help"], ["reports", "export", "--help"]])
+def test_the_command_line_help_does_not_import_the_report_code(command):
+    assert _imported_by_command(command, HEAVY) == []
+
+
+def test_the_command_line_help_does_not_import_alembic():
+    assert _imported_by_command(["--help"], ("alembic", "flask_migrate", "pandas")) == []
+
+
+def test_the_migration_commands_still_load_flask_migrate():
+    assert _imported_by_command(["db", "heads"], ("alembic", "flask_migrate")) == [
+        "alembic", "flask_migrate"]

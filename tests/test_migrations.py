@@ -8,6 +8,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from app import create_app
+from database import install_migrations
 from extensions import db
 
 
@@ -17,6 +18,7 @@ def migrated_app(app_config, tmp_path, request):
     if url == "sqlite://":
         url = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
     application = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": url}, read_environment=False)
+    install_migrations(application)
     with application.app_context():
         db.drop_all()
         yield application
