@@ -51,7 +51,8 @@ RESERVED_NAMES = frozenset({
     "rok", "year",
 })
 UNIT_KINDS_ALLOWED = frozenset({
-    "cis", "kis", "owes", "gmina", "powiat", "ops", "pcpr", "wtz", "zaz", "pes",
+    "cis", "kis", "owes", "gmina", "powiat", "ops", "pcpr", "wtz", "zaz", "pes", "komorka",
+    "jednostka_gminy",
 })
 SURVEY_KEYS = {
     "format", "key", "version", "title", "description", "unit_kinds", "period",

@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # the types read questions; a question only holds its type
 PREFILL_LAST_ROUND = "last_round"
 #: ``prefill: unit.<field>``: a value from the unit register (``services.responses`` reads them)
 PREFILL_UNIT_FIELDS = (
-    "name", "teryt", "regon", "krs", "emails", "contact_person", "jst_rodzaj",
+    "name", "teryt", "regon", "krs", "emails", "contact_person", "jst_rodzaj", "kind",
 )
 #: every value ``prefill`` may take
 PREFILL_SOURCES = frozenset(

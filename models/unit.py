@@ -26,6 +26,8 @@ UNIT_KINDS = {
     "wtz": N_("Warsztat terapii zajęciowej"),
     "zaz": N_("Zakład aktywności zawodowej"),
     "pes": N_("Podmiot ekonomii społecznej"),
+    "komorka": N_("Komórka organizacyjna urzędu gminy"),
+    "jednostka_gminy": N_("Jednostka organizacyjna gminy"),
 }
 
 

@@ -59,6 +59,7 @@ def regional(info: ReportInfo, frame: ReportFrame, levels: Sequence[str], *,
                      definition or default_definition(frame.survey), levels,
                      indicators=results, small_cells=small_cells)
     _notes(info, small_cells, previous is not None)
+    target_note(info, indicators)
     # the aggregates stay for the charts and maps (``reports.figures``); the workbook and the
     # page show the report's chapters
     return ReportContent(info, frame, tables, yoy, results, raw=True, suppressed=small_cells,
@@ -79,6 +80,7 @@ def municipal(info: ReportInfo, frame: ReportFrame, teryt: str, *,
                       area=label, count=n)
                    for label, n in report.areas.values()]
     _notes(info, small_cells, previous is not None)
+    target_note(info, indicators)
     return ReportContent(info, own, (), {}, evaluate_indicators(indicators, own),
                          municipal=report, raw=True, suppressed=small_cells)
 
@@ -91,6 +93,7 @@ def raw(info: ReportInfo, frame: ReportFrame, *, small_cells: bool = False) -> R
 def indicators_only(info: ReportInfo, frame: ReportFrame, indicators: Sequence[Indicator]
                     ) -> ReportContent:
     _notes(info, False)
+    target_note(info, indicators)
     return ReportContent(info, frame, indicators=evaluate_indicators(indicators, frame),
                          raw=False)
 
@@ -102,6 +105,7 @@ def half_year(info: ReportInfo, frame: ReportFrame, indicators: Sequence[Indicat
                                 "według podregionów i rodzajów jednostek, wskaźniki z "
                                 "odpowiedzi złożonych do dnia raportu i lista jednostek, "
                                 "których odpowiedzi jeszcze brakuje.")]
+    target_note(info, indicators)
     return ReportContent(info, frame, indicators=evaluate_indicators(indicators, frame),
                          half_year=half_year_report(frame, kind_names), raw=False)
 
@@ -109,6 +113,16 @@ def half_year(info: ReportInfo, frame: ReportFrame, indicators: Sequence[Indicat
 def of_gmina(frame: ReportFrame, teryt: str) -> ReportFrame:
     """The rows of the units lying in one gmina."""
     return frame.subset(gmina_keys(frame) == teryt[:6])
+
+
+def target_note(info: ReportInfo, indicators: Sequence[Indicator]) -> None:
+    """Say which indicators have no target yet, instead of leaving an empty column unexplained."""
+    missing = [ind.id for ind in indicators if ind.target is None]
+    if missing:
+        info.notes.append(N_("Wskaźniki bez wartości docelowej (%(count)s: %(ids)s): plan ich "
+                             "nie podaje — wpisz target i target_year w pliku wskaźników, "
+                             "a raport pokaże stan realizacji.", count=len(missing),
+                             ids=", ".join(missing)))
 
 
 def _notes(info: ReportInfo, small_cells: bool, with_previous: bool | None = None) -> None:

@@ -115,7 +115,7 @@ def target_chart(results: Sequence[IndicatorResult], locale: str = "pl_PL") -> C
                      [(VALUE, achieved), (TARGET, targets)])
 
 
-def _share(value: Decimal | None, target: Decimal) -> float | None:
+def _share(value: Decimal | None, target: Decimal | None) -> float | None:
     if value is None or not target:
         return None
     return float(value / target)

@@ -50,10 +50,13 @@ FORMAT_VERSION = 1
 UNITS = {"count": N_("liczba"), "PLN": N_("zł"), "%": "%"}
 DIRECTIONS = {"increase": N_("wzrost"), "decrease": N_("spadek")}
 ACHIEVED, NOT_ACHIEVED, NO_DATA = N_("osiągnięty"), N_("nieosiągnięty"), N_("brak danych")
+#: the value is known but the plan names no target yet (the team fills it in the file)
+NO_TARGET = N_("brak wartości docelowej")
 RESPONSES, INVITED = "liczba_odpowiedzi", "liczba_zaproszonych"
 _TOP_KEYS = {"format", "key", "indicators"}
-_REQUIRED = {"id", "name", "formula", "unit", "target", "target_year", "direction"}
-_OPTIONAL = {"source", "baseline", "baseline_year", "description"}
+_REQUIRED = {"id", "name", "formula", "unit", "direction"}
+#: a plan may name no target (Kluczbork's LPRES names none): the indicator is still computed
+_OPTIONAL = {"source", "baseline", "baseline_year", "description", "target", "target_year"}
 #: functions that make no sense over a region's sums
 _NOT_IN_INDICATORS = {"prev", "today", "reporting-year"}
 
@@ -67,8 +70,9 @@ class Indicator:
     formula: Expression
     unit: str
     direction: str
-    target: Decimal
-    target_year: int
+    #: ``None`` while the plan names no target
+    target: Decimal | None
+    target_year: int | None
     baseline: Decimal | None = None
     baseline_year: int | None = None
     source: str = ""
@@ -88,7 +92,7 @@ class IndicatorResult:
     def progress(self) -> float | None:
         """Share of the way from baseline to target (without a baseline: achieved ÷ target)."""
         ind, value = self.indicator, self.achieved
-        if value is None:
+        if value is None or ind.target is None:
             return None
         if ind.baseline is not None and ind.target != ind.baseline:
             return float((value - ind.baseline) / (ind.target - ind.baseline))
@@ -195,7 +199,8 @@ class _Reader:
     def indicator(self, raw: Any, line: int, seen: set[str]) -> Indicator | None:
         if not isinstance(raw, LineDict):
             self.problem(line, "not_a_mapping", "Wskaźnik musi być opisem z polami id, name, "
-                                                "formula, unit, target, target_year, direction.")
+                                                "formula, unit, direction (i target, "
+                                                "target_year).")
             return None
         iid = raw.get("id")
         subject = iid if isinstance(iid, str) else None
@@ -219,8 +224,14 @@ class _Reader:
         if "name" in raw and not (isinstance(name, str) and name.strip()):
             self.problem(raw.line_of("name"), "bad_value", "Nazwa wskaźnika nie może być pusta.",
                          subject)
-        if (formula is None or unit is None or direction is None or target is None
-                or target_year is None or not subject):
+        if (target is None) != (target_year is None) and "target" in raw:
+            self.problem(raw.line_of("target"), "missing_key",
+                         "Wartość docelowa potrzebuje roku: podaj target i target_year.",
+                         subject)
+        elif (target is None) != (target_year is None):
+            self.problem(raw.line_of("target_year"), "missing_key",
+                         "Rok docelowy bez wartości: podaj target i target_year.", subject)
+        if formula is None or unit is None or direction is None or not subject:
             return None
         return Indicator(subject, str(name), formula, unit, direction, target, target_year,
                          baseline, baseline_year, str(raw.get("source") or ""),
@@ -334,6 +345,8 @@ def evaluate_indicator(indicator: Indicator, values: dict[str, Decimal | None]
     result = None if no_data else evaluate(indicator.formula, EvalContext(answers=values))
     if not isinstance(result, Decimal):
         return IndicatorResult(indicator, None, NO_DATA)
+    if indicator.target is None:
+        return IndicatorResult(indicator, result, NO_TARGET)
     if indicator.direction == "increase":
         achieved = result >= indicator.target
     else:

@@ -64,7 +64,31 @@ DEMO_UNITS = [
     ("gmina", "Miasto Opole", "166101", "es@um.opole.example.pl"),
     ("powiat", "Powiat Kluczborski", "1604", "starostwo@powiat-kluczbork.example.pl"),
     ("powiat", "Powiat Opolski", "1609", "starostwo@powiat.opole.example.pl"),
+    # Gmina Kluczbork monitors its own LPRES: the office's departments, its units, local PES
+    ("komorka", "Urząd Miejski w Kluczborku — Wydział Zamówień Publicznych", "160402",
+     "zamowienia@kluczbork.example.pl"),
+    ("komorka", "Urząd Miejski w Kluczborku — Wydział Spraw Społecznych", "160402",
+     "sprawy.spoleczne@kluczbork.example.pl"),
+    ("jednostka_gminy", "Kluczborski Dom Kultury", "160402", "kdk@kluczbork.example.pl"),
+    ("jednostka_gminy", "Ośrodek Sportu i Rekreacji w Kluczborku", "160402",
+     "osir@kluczbork.example.pl"),
+    ("ops", "Ośrodek Pomocy Społecznej w Kluczborku", "160402", "ops@kluczbork.example.pl"),
+    ("pes", "Spółdzielnia Socjalna „Razem” w Kluczborku", "160402",
+     "biuro@razem-kluczbork.example.pl"),
+    ("pes", "Fundacja „Szansa” w Kluczborku", "160402", "fundacja@szansa-kluczbork.example.pl"),
+    ("pes", "Spółdzielnia Socjalna „Zielony Ogród” w Kluczborku", "160402",
+     "ogrod@kluczbork.example.pl"),
 ]
+#: questionnaires of one gmina's own monitoring: their rounds go to that gmina's units only
+DEMO_ROUND_AREAS = {"lpres-formularz": "160402", "lpres-ankieta-pes": "160402"}
+#: phones for the phone follow-up (CATI) pages, by unit name
+DEMO_PHONES = {
+    "Gmina Kluczbork": "77 418 00 00", "Gmina Lasowice Wielkie": "77 419 32 10",
+    "Gmina Wołczyn": "77 418 85 00", "Miasto Opole": "77 454 10 00",
+    "Powiat Kluczborski": "77 418 15 00", "Powiat Opolski": "77 541 51 00",
+    "Ośrodek Pomocy Społecznej w Kluczborku": "77 418 26 62",
+    "Centrum Integracji Społecznej w Kluczborku": "77 413 40 40",
+}
 #: more institutions where the full register has their gminas (the sample has not)
 MORE_UNITS = [
     ("cis", "Centrum Integracji Społecznej w Nysie", "160705", "cis@nysa.example.pl"),
@@ -126,7 +150,7 @@ def _unit(kind: str, name: str, teryt: str, email: str) -> Unit:
     if unit is None:
         rng = random.Random(f"{SEED}{name}")
         unit = Unit(kind=kind, name=name, teryt=teryt, emails=email,
-                    contact_person=rng.choice(PEOPLE))
+                    contact_person=rng.choice(PEOPLE), phones=DEMO_PHONES.get(name))
         db.session.add(unit)
     return unit
 
@@ -148,7 +172,9 @@ def make_demo_rounds(questionnaires: list[tuple[Questionnaire, LoadedSurvey]],
         if existing is not None:
             made.current.append(existing)
             continue
-        invited = [u for u in units if u.kind in loaded.survey.unit_kinds and u.email_list]
+        area = DEMO_ROUND_AREAS.get(questionnaire.key, "")
+        invited = [u for u in units if u.kind in loaded.survey.unit_kinds and u.email_list
+                   and u.teryt.startswith(area)]
         made.previous.append(_past_round(questionnaire, loaded, invited, year - 1, register,
                                          rng))
         made.current.append(_current_round(questionnaire, loaded, invited, year, today,

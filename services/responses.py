@@ -65,6 +65,7 @@ UNIT_PREFILLS: dict[str, Callable[[Unit], Any]] = {
     "emails": lambda unit: unit.email_list[0] if unit.email_list else None,
     "contact_person": lambda unit: unit.contact_person,
     "jst_rodzaj": lambda unit: jst_rodzaj(unit.territory) if unit.territory else None,
+    "kind": lambda unit: unit.kind,
 }
 
 

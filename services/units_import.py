@@ -38,7 +38,7 @@ COLUMN_ALIASES = {
     "numer_telefonu": "phones",
 }
 #: kinds whose unit must sit on a gmina code, or on a powiat code; others take either
-GMINA_KINDS = {"gmina", "ops"}
+GMINA_KINDS = {"gmina", "ops", "komorka", "jednostka_gminy"}
 POWIAT_KINDS = {"powiat", "pcpr"}
 _KIND_NAMES = {name.lower(): kind for kind, name in UNIT_KINDS.items()}
 

@@ -16,8 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = definition_files(ROOT / "survey_defs")
 
 
-def test_four_questionnaires_are_shipped():
-    assert {p.stem for p in SHIPPED} == {"cis-annual", "kis-annual", "owes-annual", "jst-annual"}
+def test_the_shipped_questionnaires():
+    assert {p.stem for p in SHIPPED} == {"cis-annual", "kis-annual", "owes-annual", "jst-annual",
+                                         "lpres-formularz", "lpres-ankieta-pes"}
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)

@@ -37,7 +37,7 @@ def test_demo_prints_working_links_and_two_logins(app, runner, demo):
     links = re.findall(r"http://esmon\.test/r/([A-Za-z0-9_-]+)", demo)
     assert len(links) >= 4  # a fresh questionnaire for each kind, and returned ones
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Round)) == 8
+        assert db.session.scalar(select(func.count()).select_from(Round)) == 12
         assert {u.role for u in db.session.scalars(select(User))} == {"admin", "coordinator"}
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage).filter_by(
             kind="invitation")) == db.session.scalar(
@@ -64,17 +64,17 @@ def test_demo_prints_working_links_and_two_logins(app, runner, demo):
     linked = [int(i) for i in re.findall(r"/admin/odpowiedzi/runda/(\d+)\?stan=submitted",
                                          worklist)]
     assert linked == [round_id for round_id, _oldest in waiting]
-    assert len(linked) == 4
+    assert len(linked) == 6
     again = runner.invoke(args=DEMO)  # running it again keeps data and gives fresh links
     assert again.exit_code == 0, again.output
     assert "hasło jak przy pierwszym uruchomieniu" in again.output
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Round)) == 8
+        assert db.session.scalar(select(func.count()).select_from(Round)) == 12
 
 
 def test_last_year_is_all_accepted_and_this_year_a_mix_of_valid_answers(app, demo):
     closed, open_ = _rounds(app, "closed"), _rounds(app, "open")
-    assert len(closed) == len(open_) == 4
+    assert len(closed) == len(open_) == 6
     with app.app_context():
         for round_ in closed:
             round_ = db.session.merge(round_)

@@ -147,3 +147,18 @@ def test_a_half_year_questionnaire_needs_a_half_and_an_annual_one_refuses_it(app
     assert page.status_code == 302
     with app.app_context():
         assert db.session.scalars(select(Round.period)).one() == "2025-H1"
+
+
+def test_framework_report_on_the_exports_page(app, half_year_round, staff_user):
+    staff_user("admin@rops.example.pl", "admin")
+    client = app.test_client()
+    client.post("/logowanie", data={"email": "admin@rops.example.pl",
+                                    "password": STAFF_PASSWORD})
+    page = client.get(f"/admin/zestawienia/?runda={half_year_round}&rodzaj=half-year"
+                      "&podzial=owes&pokaz=1")
+    assert page.status_code == 200, page.text[:500]
+    assert "Postęp według podregionów i rodzajów jednostek" in page.text
+    missing = page.text.split("Brakujące jednostki (4)")[1]
+    for name in MISSING:
+        assert name in missing
+    assert "Miasto Opole" not in missing

@@ -70,6 +70,10 @@ def test_whole_questionnaire_is_filled_reviewed_and_submitted(app, world, client
         expected.update(jst_teryt="160402", jst_rodzaj="gmina_miejsko_wiejska")
     if key == "kis-annual":
         expected["uzyskali_zatrudnienie"] = 4 + 1 + 1
+    if key == "lpres-formularz":  # from the register, read-only
+        expected.update(nazwa_jednostki="Jednostka testowa", rodzaj_jednostki="ops")
+    if key == "lpres-ankieta-pes":
+        expected["nazwa_podmiotu"] = "Jednostka testowa"
     assert response.answers == expected
 
 
