@@ -443,7 +443,8 @@ def _indicators(w: _Writer, results: Sequence[IndicatorResult], figures: Figures
                     if ind.baseline is not None else "—")
         body.append([ind.name, w.t(UNITS[ind.unit]), baseline,
                      format_value(result.achieved, fmt, w.locale),
-                     f"{format_value(ind.target, fmt, w.locale)} ({ind.target_year})",
+                     f"{format_value(ind.target, fmt, w.locale)} ({ind.target_year})"
+                     if ind.target is not None else "—",
                      w.t(DIRECTIONS[ind.direction]), w.t(result.status)])
         w.generated(indicator_sentence(ind.name, result.achieved, ind.target,
                                        ind.target_year, w.t(result.status), fmt, w.locale))

@@ -127,9 +127,16 @@ def change_sentence(label: str, now: Decimal | float | None, before: Decimal | f
               change=word, pct=pct, **values)
 
 
-def indicator_sentence(name: str, achieved: Decimal | None, target: Decimal, target_year: int,
-                       status: str, fmt: str, locale: str = "pl_PL") -> str:
+def indicator_sentence(name: str, achieved: Decimal | None, target: Decimal | None,
+                       target_year: int | None, status: str, fmt: str,
+                       locale: str = "pl_PL") -> str:
     """``Wskaźnik „…” osiągnął 12,5% przy celu 20% na 2030 r. (nieosiągnięty).``"""
+    if target is None:  # the plan names no target yet (Kluczbork's LPRES)
+        if achieved is None:
+            return N_("Wskaźnik „%(name)s”: brak danych do obliczenia; plan nie podaje "
+                      "wartości docelowej.", name=name)
+        return N_("Wskaźnik „%(name)s” osiągnął %(value)s; plan nie podaje wartości "
+                  "docelowej.", name=name, value=format_value(achieved, fmt, locale))
     if achieved is None:
         return N_("Wskaźnik „%(name)s”: brak danych do obliczenia (cel %(target)s na "
                   "%(year)s r.).", name=name, target=format_value(target, fmt, locale),
