@@ -53,10 +53,17 @@ ACHIEVED, NOT_ACHIEVED, NO_DATA = N_("osiągnięty"), N_("nieosiągnięty"), N_(
 #: the value is known but the plan names no target yet (the team fills it in the file)
 NO_TARGET = N_("brak wartości docelowej")
 RESPONSES, INVITED = "liczba_odpowiedzi", "liczba_zaproszonych"
-_TOP_KEYS = {"format", "key", "indicators"}
+_TOP_KEYS = {"format", "key", "indicators", "level", "territory"}
 _REQUIRED = {"id", "name", "formula", "unit", "direction"}
 #: a plan may name no target (Kluczbork's LPRES names none): the indicator is still computed
-_OPTIONAL = {"source", "baseline", "baseline_year", "description", "target", "target_year"}
+_OPTIONAL = {"source", "baseline", "baseline_year", "description", "target", "target_year",
+             "level", "territory"}
+#: the plan an indicator belongs to → what its territory is (TERYT digits; none: the country)
+PLAN_LEVELS = {
+    "lpres": (N_("lokalny program gminy (LPRES)"), 6),
+    "rpres": (N_("regionalny program województwa (RPRES)"), 2),
+    "kpres": (N_("Krajowy Program Rozwoju Ekonomii Społecznej (KPRES)"), 0),
+}
 #: functions that make no sense over a region's sums
 _NOT_IN_INDICATORS = {"prev", "today", "reporting-year"}
 
@@ -78,6 +85,10 @@ class Indicator:
     source: str = ""
     description: str = ""
     line: int = 0
+    #: the plan's level (``PLAN_LEVELS``) and its territory: a gmina (6 TERYT digits) for
+    #: LPRES, a województwo (2) for RPRES, empty for KPRES
+    level: str = "kpres"
+    territory: str = ""
 
 
 @dataclass(frozen=True)
@@ -142,6 +153,8 @@ class _Reader:
 
     def __init__(self, name: str, survey: Survey):
         self.name, self.survey = name, survey
+        self.plan: tuple[str, str] = ("", "")
+        self.plan_broken = False
         self.problems: list[Problem] = []
         self.known = known_names(survey)
 
@@ -162,7 +175,11 @@ class _Reader:
             self.problem(1, "not_a_mapping", "Plik nie zawiera opisu wskaźników (format, key, "
                                              "indicators).")
             return []
-        self.keys(document, _TOP_KEYS, _TOP_KEYS, None)
+        self.keys(document, _TOP_KEYS, {"format", "key", "indicators"}, None)
+        before = len(self.problems)
+        self.plan = self.level(document, None, ("", ""))
+        #: the file's own level is wrong (said once, not again for every indicator)
+        self.plan_broken = len(self.problems) > before
         if "format" in document and document["format"] != FORMAT_VERSION:
             self.problem(document.line_of("format"), "bad_format_version",
                          f"Nieobsługiwany format {document['format']!r}; obsługiwany: "
@@ -231,11 +248,44 @@ class _Reader:
         elif (target is None) != (target_year is None):
             self.problem(raw.line_of("target_year"), "missing_key",
                          "Rok docelowy bez wartości: podaj target i target_year.", subject)
-        if formula is None or unit is None or direction is None or not subject:
+        level, territory = self.level(raw, subject, self.plan)
+        if not level and not self.plan_broken:
+            self.problem(raw.line, "missing_key", "Brak pola 'level' (lpres, rpres albo kpres) "
+                         "— w pliku albo przy wskaźniku.", subject)
+        if formula is None or unit is None or direction is None or not subject or not level:
             return None
         return Indicator(subject, str(name), formula, unit, direction, target, target_year,
                          baseline, baseline_year, str(raw.get("source") or ""),
-                         str(raw.get("description") or ""), raw.line)
+                         str(raw.get("description") or ""), raw.line, level, territory)
+
+    def level(self, raw: LineDict, subject: str | None, inherited: tuple[str, str]
+              ) -> tuple[str, str]:
+        """The plan level and territory given here (``level``, ``territory``), else the
+        file's; an indicator naming its own level names its own territory too."""
+        if "level" not in raw and "territory" not in raw:
+            return inherited
+        level = raw.get("level", inherited[0])
+        if not level:
+            return "", ""
+        if level not in PLAN_LEVELS:
+            self.problem(raw.line_of("level"), "unknown_level",
+                         f"Nieznany poziom planu {level!r}; dozwolone: "
+                         f"{', '.join(PLAN_LEVELS)}.", subject)
+            return "", ""
+        digits = PLAN_LEVELS[level][1]
+        territory = str(raw.get("territory") or "").strip()
+        if not digits:
+            if territory:
+                self.problem(raw.line_of("territory"), "bad_value",
+                             "KPRES dotyczy całego kraju: bez 'territory'.", subject)
+            return str(level), ""
+        if not (territory.isdigit() and len(territory) == digits):
+            where = raw.line_of("territory" if "territory" in raw else "level")
+            example = "160402" if digits == 6 else "16"
+            self.problem(where, "bad_value", f"Poziom {level} wymaga 'territory': kod TERYT "
+                         f"z {digits} cyfr w cudzysłowie (np. \"{example}\").", subject)
+            return "", ""
+        return str(level), territory
 
     def formula(self, raw: LineDict, subject: str | None) -> Expression | None:
         if "formula" not in raw:
@@ -299,6 +349,17 @@ class _Reader:
                          f"'{key}' musi być rokiem 2000–2100 (jest {value!r}).", subject)
             return None
         return value
+
+
+def for_report(indicators: Iterable[Indicator], frame: ReportFrame, gmina: str | None = None
+               ) -> list[Indicator]:
+    """The indicators a report judges its units by: a gmina's report its own LPRES; a
+    regional one the RPRES of its województwo and the KPRES (never one gmina's targets)."""
+    if gmina:
+        return [i for i in indicators if i.level == "lpres" and i.territory == gmina[:6]]
+    regions = {t[:2] for t in frame.data["territory"] if t}
+    return [i for i in indicators if i.level == "kpres"
+            or (i.level == "rpres" and regions == {i.territory})]
 
 
 def group_values(frame: ReportFrame) -> dict[str, Decimal | None]:

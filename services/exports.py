@@ -176,6 +176,12 @@ def prepare_report(request: ReportRequest, progress: Progress = _plain
                                          round=before.label))
     with_indicators = request.kind in ("regional", "municipal", "indicators", "half-year")
     indicators = indicators_for(survey) if with_indicators else []
+    if indicators:
+        from reports.indicators import for_report
+
+        # a gmina is judged by its own plan, the region by its own and the national one
+        indicators = for_report(indicators, frame, request.teryt
+                                if request.kind in ("municipal", "indicators") else None)
     try:
         content = _content(request, report_info, frame, previous, indicators)
     except LookupError as err:

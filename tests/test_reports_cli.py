@@ -125,6 +125,8 @@ def test_municipal_report(runner, rounds, tmp_path):
     assert indicators["zamowienia_z_klauzulami"][9].value == 2
     assert indicators["zamowienia_z_klauzulami"][10].value == "nieosiągnięty"
     assert indicators["pracownicy_przeszkoleni_klauzule"][9].value == 3
+    # the gmina's own plan (LPRES Kluczbork), not the national or regional targets
+    assert not [i for i in indicators if i.startswith("kpres_")]
 
 
 def test_raw_csv_and_indicators(runner, rounds, tmp_path):
@@ -143,6 +145,9 @@ def test_raw_csv_and_indicators(runner, rounds, tmp_path):
     # (4 × 1000 + 4 × 150000) / 6 500 000.50 ≈ 9.3% ≥ 5%
     assert status["kpres_zamowienia_spolecznie_odpowiedzialne"] == "osiągnięty"
     assert status["kpres_uslugi_spoleczne_pes"] == "brak danych"
+    # the region is never judged against one gmina's (Kluczbork's) LPRES targets
+    assert set(status) == {"kpres_zamowienia_spolecznie_odpowiedzialne",
+                           "kpres_uslugi_spoleczne_pes", "kpres_jst_z_programem_es"}
 
 
 def test_podregiony_from_the_database(runner, rounds, world, tmp_path):

@@ -14,6 +14,7 @@ from reports.indicators import (
     NO_DATA,
     NOT_ACHIEVED,
     evaluate_indicators,
+    for_report,
     indicators_path,
     load_indicators_file,
     load_indicators_text,
@@ -55,6 +56,8 @@ indicators:
     target: 1
     target_year: 2030
     direction: decrease
+level: rpres
+territory: "16"
 """
 
 
@@ -105,6 +108,48 @@ def test_shipped_indicators_load_cleanly():
             "osoby_zatrudnione_w_pes", "osoby_skierowane_przez_ops",
             "pracownicy_przeszkoleni_klauzule"} <= ids
     assert sum(1 for i in ids if i.startswith("kpres_")) == 3
+    levels = {(i.level, i.territory) for i in indicators}
+    assert levels == {("lpres", "160402"), ("kpres", ""), ("rpres", "16")}
+    assert {i.id for i in indicators if i.level != "lpres"} == {
+        "kpres_zamowienia_spolecznie_odpowiedzialne", "kpres_uslugi_spoleczne_pes",
+        "kpres_jst_z_programem_es"}
+
+
+def test_each_report_is_judged_by_its_own_plan():
+    """Regional: the region's RPRES and the KPRES, never Kluczbork's LPRES; municipal: its own."""
+    indicators, _ = load_indicators_file(indicators_path(ROOT / "survey_defs", "jst-annual"),
+                                         SURVEY)
+    frame = build_frame([{"unit_id": 1, "unit_name": "G", "unit_kind": "gmina",
+                          "territory": "160402", "rodz": "3", "powiat_name": "kluczborski",
+                          "wojewodztwo_name": "OPOLSKIE", "status": "submitted",
+                          "answers": {}}], SURVEY)
+    regional = for_report(indicators, frame)
+    assert {i.level for i in regional} == {"rpres", "kpres"}
+    assert {i.id for i in regional} == {"kpres_zamowienia_spolecznie_odpowiedzialne",
+                                        "kpres_uslugi_spoleczne_pes", "kpres_jst_z_programem_es"}
+    assert {i.level for i in for_report(indicators, frame, "1604022")} == {"lpres"}
+    assert for_report(indicators, frame, "160403") == []  # Lasowice has no plan of its own
+    elsewhere = build_frame([{"unit_id": 2, "unit_name": "G", "unit_kind": "gmina",
+                              "territory": "240101", "rodz": "1", "powiat_name": "x",
+                              "wojewodztwo_name": "ŚLĄSKIE", "status": "submitted",
+                              "answers": {}}], SURVEY)
+    assert {i.level for i in for_report(indicators, elsewhere)} == {"kpres"}
+
+
+@pytest.mark.parametrize(("extra", "line", "code"), [
+    ('level: gminny\n', 3, "unknown_level"),
+    ('level: lpres\n', 3, "bad_value"),            # a gmina's plan names its gmina
+    ('level: rpres\nterritory: "1604"\n', 4, "bad_value"),
+    ("", 4, "missing_key"),                          # no level anywhere
+])
+def test_plan_level_and_territory_are_checked(extra, line, code):
+    text = ("format: 1\nkey: jst-annual\nindicators:\n  - id: a\n    name: A\n"
+            "    formula: ${pracownicy_przeszkoleni}\n    unit: count\n    target: 1\n"
+            "    target_year: 2030\n    direction: increase\n")
+    lines = text.splitlines(True)
+    text = "".join(lines[:2] + [extra] + lines[2:])
+    _, problems = load_indicators_text(text, "jst-annual.indicators.yaml", SURVEY)
+    assert [(p.line, p.code) for p in problems] == [(line, code)], [str(p) for p in problems]
 
 
 BROKEN = """\
@@ -132,6 +177,7 @@ indicators:
     target: 1
     target_year: 2030
     direction: decrease
+level: kpres
 """
 
 
