@@ -13,6 +13,7 @@ from flask_babel import gettext, ngettext
 
 from extensions import db
 from forms.loader import definition_files, load_survey_file
+from forms.xlsform import MAX_FILE_BYTES, import_xlsform
 from services.questionnaires import VersionConflict, sync_questionnaires
 
 group = AppGroup("surveys", help="Definicje ankiet: sprawdzanie, lista, wczytanie do bazy.")
@@ -67,6 +68,47 @@ def load() -> None:
     db.session.commit()
     for row in rows:
         click.echo(f"{row.key} v{row.version}: zapisano (id {row.id})")
+
+
+@group.command("import-xlsform")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Plik YAML (domyślnie survey_defs/KLUCZ.yaml; nazwa pliku to klucz ankiety).")
+@click.option("--unit-kinds", default="",
+              help="Kto wypełnia, np. 'gmina,powiat' (gdy arkusz settings nie ma 'unit_kinds').")
+@click.option("--force", is_flag=True, help="Zastąp istniejący plik wynikowy.")
+def import_xlsform_command(source: Path, output: Path | None, unit_kinds: str,
+                           force: bool) -> None:
+    """Zamień formularz XLSForm (.xlsx z ODK/Kobo) na definicję ankiety esmon.
+
+    Każdy problem: arkusz!komórka, kod i opis; przy problemie nic nie jest zapisywane.
+    """
+    if source.stat().st_size > MAX_FILE_BYTES:
+        raise click.ClickException(
+            f"{source.name}: plik ma {source.stat().st_size // (1024 * 1024)} MB; "
+            f"dopuszczalne najwyżej {MAX_FILE_BYTES // (1024 * 1024)} MB. Nic nie zapisano.")
+    kinds = [k for k in unit_kinds.replace(";", ",").split(",") if k.strip()] or None
+    result = import_xlsform(source.read_bytes(), source.name,
+                            key=output.stem if output else None,
+                            unit_kinds=[k.strip() for k in kinds] if kinds else None)
+    for note in result.ignored:
+        click.echo(f"pominięto: {note}")
+    if not result.ok:
+        for problem in result.problems:
+            click.echo(str(problem))
+        click.secho(f"BŁĄD {source.name}: {len(result.problems)} problem(ów); nic nie zapisano.",
+                    fg="red")
+        sys.exit(1)
+    target = output or Path(current_app.config["SURVEY_DEFS_DIR"]) / f"{result.key}.yaml"
+    if target.exists() and not force:
+        raise click.ClickException(f"{target} już istnieje; użyj --force, aby go zastąpić. "
+                                   "Nic nie zapisano.")
+    target.write_text(result.text or "", encoding="utf-8")
+    survey = result.survey
+    assert survey is not None
+    answers = sum(1 for q in survey.questions if q.has_answer)
+    click.echo(f"OK   {target}: {survey.key} v{survey.version}, {len(survey.sections)} sekcji, "
+               f"{answers} pytań")
 
 
 def require_valid_definitions() -> None:

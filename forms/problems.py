@@ -40,6 +40,20 @@ CODES: dict[str, str] = {
     "unknown_level": "nieznany poziom zestawienia (`level`)",
     "unknown_statistic": "nieznana statystyka albo niepasująca do pytania (`statistic`)",
     "bad_block": "blok rozdziału raportu bez rodzaju (`table:`, `chart:`, `map:` …)",
+    "xlsform_unreadable": "XLSForm: plik nie jest skoroszytem .xlsx albo jest uszkodzony",
+    "xlsform_too_large": "XLSForm: plik ponad 50 MB, za duży po rozpakowaniu, za wiele wierszy "
+                         "albo za długa komórka",
+    "xlsform_missing_sheet": "XLSForm: brak arkusza `survey` albo `choices`, którego "
+                             "formularz potrzebuje",
+    "xlsform_missing_column": "XLSForm: brak wymaganej kolumny (`type`, `name`, `list_name`)",
+    "xlsform_duplicate_column": "XLSForm: ta sama kolumna dwa razy w nagłówku",
+    "xlsform_formula": "XLSForm: komórka z formułą Excela (liczy się tylko wpisana wartość)",
+    "xlsform_merged_cells": "XLSForm: scalone komórki (w nagłówku albo w wierszach)",
+    "xlsform_unknown_type": "XLSForm: nieznany typ pytania albo wiersz bez typu",
+    "xlsform_unsupported": "XLSForm: konstrukcja, której esmon nie obsługuje (repeat, "
+                           "multimedia, położenie, listy kaskadowe …), z powodem",
+    "xlsform_groups": "XLSForm: `begin group` bez `end group` albo odwrotnie",
+    "xlsform_bad_name": "XLSForm: z nazwy nie da się zrobić identyfikatora esmon",
 }
 
 
@@ -56,17 +70,38 @@ class Problem:
     message: str
     question_id: str | None = None
     column: int | None = None
+    #: the worksheet of a workbook (an XLSForm): ``line`` is then its row, ``column`` its column
+    sheet: str | None = None
 
     def __post_init__(self) -> None:
         if self.code not in CODES:
             raise ValueError(f"problem code {self.code!r} is not in forms.problems.CODES")
 
     def __str__(self) -> str:
+        if self.sheet is not None:
+            return f"{self.file} {self.location} {self.code}: {self.message}"
         where = f"{self.file}:{self.line}"
         if self.column:
             where += f":{self.column}"
         subject = f" [{self.question_id}]" if self.question_id else ""
         return f"{where}{subject} {self.code}: {self.message}"
+
+
+    @property
+    def location(self) -> str:
+        """Where in a workbook, as a spreadsheet user names it: ``survey!C12``."""
+        column = _column_letter(self.column) if self.column else ""
+        subject = f" [{self.question_id}]" if self.question_id else ""
+        return f"{self.sheet}!{column}{self.line}{subject}"
+
+
+def _column_letter(number: int) -> str:
+    """1 → A, 27 → AA (spreadsheet column names)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 class DefinitionError(Exception):

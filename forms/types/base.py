@@ -189,6 +189,13 @@ class QuestionType:
     #: from a typed text answer, as the server does (REGON: spaces and dashes)
     browser_strip: ClassVar[str | None] = None
 
+    # -- XLSForm ----------------------------------------------------------------------------
+    #: the XLSForm ``type`` words this type is imported from (``forms.xlsform``); empty: none
+    xlsform_names: ClassVar[tuple[str, ...]] = ()
+    #: the XLSForm ``appearance`` that picks this type among those with the same word
+    #: (``text`` with ``multiline`` is a textarea)
+    xlsform_appearance: ClassVar[str | None] = None
+
     # -- the definition ---------------------------------------------------------------------
     def read_options(self, reader: DefinitionReader, raw: LineDict, qid: str | None,
                      choice_lists: Mapping[str, tuple[Choice, ...]],

@@ -68,6 +68,7 @@ class SingleChoiceType(QuestionType):
     """One option of a list, as radio buttons."""
 
     name = "single_choice"
+    xlsform_names = ("select_one",)
     keys = frozenset({"choices"})
     value_kind = "code"
     widget = "choices"
@@ -92,6 +93,7 @@ class YesNoType(SingleChoiceType):
     """Tak / Nie, stored as ``yes`` / ``no``; reports give the share of ``yes``."""
 
     name = "yes_no"
+    xlsform_names = ()
     keys = frozenset()
     required_message = N_("Wybierz „Tak” albo „Nie”.")
     required_template = None
@@ -108,6 +110,7 @@ class MultipleChoiceType(QuestionType):
     """Several options of a list, as checkboxes; stored as the list of values."""
 
     name = "multiple_choice"
+    xlsform_names = ("select_multiple",)
     keys = frozenset({"choices"})
     value_kind = "codes"
     widget = "choices"

@@ -110,6 +110,7 @@ class IntegerType(NumberType):
     """A whole number; ``grouping: false`` shows it without thousands separators (years)."""
 
     name = "integer"
+    xlsform_names = ("integer",)
     keys = frozenset({"grouping"})
     value_kind = "count"
     required_message = N_("Wpisz liczbę (0, jeśli nie było).")
@@ -127,6 +128,7 @@ class IntegerType(NumberType):
 
 class DecimalType(NumberType):
     name = "decimal"
+    xlsform_names = ("decimal",)
     keys = frozenset({"places", "grouping"})
     value_kind = "number"
     required_message = N_("Wpisz liczbę (0, jeśli nie było).")

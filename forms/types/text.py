@@ -199,6 +199,7 @@ class TextType(QuestionType):
     """One line of text, at most ``max_length`` characters."""
 
     name = "text"
+    xlsform_names = ("text",)
     keys = frozenset({"max_length"})
     value_kind = "text"
     widget = "text"
@@ -222,6 +223,8 @@ class TextareaType(TextType):
     """Several lines of text."""
 
     name = "textarea"
+    xlsform_names = ("text",)
+    xlsform_appearance = "multiline"
     widget = "textarea"
     field_class = TrimmedTextAreaField
     default_max_length = 4000
