@@ -39,7 +39,12 @@ from forms.types import COMMON_KEYS, QUESTION_TYPES, Untyped
 from forms.yamlsource import LineDict, LineList, load_yaml
 from l10n import N_
 
-FORMAT_VERSION = 1
+#: the definition formats: 1 (esmon's first expression meanings), 2 (ODK's: ``regex()``
+#: searches, ``selected()`` splits space-separated codes, ``true()``/``false()``); a file
+#: without ``format`` is 1, so a stored version keeps its meaning
+FORMATS = (1, 2)
+FORMAT_VERSION = 2
+DEFAULT_FORMAT = 1
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 #: files beside a questionnaire that describe its indicators and its report, not a questionnaire
 COMPANION_SUFFIXES = (".indicators.yaml", ".report.yaml")
@@ -71,6 +76,8 @@ class _Reader:
     def __init__(self, name: str):
         self.name = name
         self.problems: list[Problem] = []
+        #: the file's ``format``: how its expressions are read
+        self.format = DEFAULT_FORMAT
 
     def problem(self, line: int, code: str, message: str, qid: str | None = None,
                 column: int | None = None) -> None:
@@ -128,7 +135,7 @@ class _Reader:
             self.problem(line, "bad_value", f"Pole '{key}' musi być wyrażeniem.", qid)
             return None
         try:
-            return parse(source)
+            return parse(source, self.format)
         except ExpressionError as err:
             self.problem(line, "expr_syntax",
                          f"Błąd w wyrażeniu '{key}' ({source!r}), kolumna {err.column}: "
@@ -150,10 +157,13 @@ class _Reader:
             self.problem(1, "not_a_mapping", "Plik musi zawierać opis ankiety (mapę pól).")
             return None
         self.unknown_keys(data, SURVEY_KEYS, "opisie ankiety")
-        fmt = data.get("format", FORMAT_VERSION)
-        if fmt != FORMAT_VERSION:
+        fmt = data.get("format", DEFAULT_FORMAT)
+        if fmt in FORMATS and not isinstance(fmt, bool):
+            self.format = fmt
+        else:
             self.problem(data.line_of("format"), "bad_format_version",
-                         f"Nieobsługiwany format {fmt!r}; obsługiwany: {FORMAT_VERSION}.")
+                         f"Nieobsługiwany format {fmt!r}; obsługiwane: "
+                         f"{', '.join(map(str, FORMATS))}.")
         key = self.text(data, "key", required=True)
         if key and not KEY_PATTERN.match(key):
             self.problem(data.line_of("key"), "bad_id",
@@ -192,6 +202,7 @@ class _Reader:
             description=self.text(data, "description"),
             time_to_fill=self.integer(data, "time_to_fill", 0, None, 0, 600),
             prepare=self.texts(data, "prepare"),
+            format=self.format,
         )
         order = _Semantics(self, survey).check()
         if self.problems:

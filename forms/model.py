@@ -153,6 +153,8 @@ class Survey:
     time_to_fill: int = 0
     #: what to have at hand before starting (``prepare``): figures, documents
     prepare: tuple[str, ...] = ()
+    #: the definition's ``format`` (how its expressions were read: 1, or 2 with ODK meanings)
+    format: int = 1
     #: question ids in the order relevance and calculations must be evaluated
     evaluation_order: tuple[str, ...] = field(default=(), compare=False)
 

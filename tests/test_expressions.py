@@ -16,6 +16,7 @@ import pytest
 from forms.expressions import (
     FUNCTIONS,
     MAX_DEPTH,
+    REGISTRY,
     BinOp,
     Call,
     EvalContext,
@@ -150,15 +151,16 @@ def test_parse_is_cached_and_immutable() -> None:
 
 def test_every_function_parses_with_its_arity() -> None:
     for name, (low, high) in FUNCTIONS.items():
+        written, fmt = REGISTRY[name].source_name, REGISTRY[name].since
         first = "${t}" if name in ("prev", "cell", "row-total", "column-total") else "1"
         args = [first] + ["'x'"] * (low - 1) if low else []
-        expr = parse(f"{name}({', '.join(args)})")
+        expr = parse(f"{written}({', '.join(args)})", fmt)
         assert isinstance(expr.ast, Call)
         assert expr.ast.f == name
         too_many = (high if high is not None else low) + 1
         if high is not None:
             with pytest.raises(ExpressionError):
-                parse(f"{name}({', '.join([first] + ['1'] * (too_many - 1))})")
+                parse(f"{written}({', '.join([first] + ['1'] * (too_many - 1))})", fmt)
 
 
 # -- errors --------------------------------------------------------------------------------------
@@ -336,10 +338,23 @@ def test_each_function(source: str, answers: dict[str, Any], value: Any) -> None
     assert same(result, value), (source, result)
 
 
+@pytest.mark.parametrize(("source", "answers", "value"), [
+    ("regex('12345', '[0-9]{3}')", {}, True),
+    ("selected('a b c', 'b')", {}, True),
+    ("count-selected('a  b c ')", {}, D(3)),
+    ("true()", {}, True),
+    ("false()", {}, False),
+])
+def test_each_format_2_function(source: str, answers: dict[str, Any], value: Any) -> None:
+    assert same(evaluate(parse(source, 2), EvalContext(answers=answers)), value), source
+
+
 def test_every_function_has_an_evaluation_test() -> None:
     names = set()
     for case in test_each_function.pytestmark[0].args[1]:  # type: ignore[attr-defined]
         names |= functions_used(parse(case[0]))
+    for case in test_each_format_2_function.pytestmark[0].args[1]:  # type: ignore[attr-defined]
+        names |= functions_used(parse(case[0], 2))
     assert names == set(FUNCTIONS)
 
 
@@ -474,21 +489,21 @@ def test_evaluate_without_context_and_on_nodes() -> None:
 
 # -- JSON AST ----------------------------------------------------------------------------------
 
-ROUND_TRIP = sorted({v["expr"] for v in VECTORS} | {
+ROUND_TRIP = sorted({(v["expr"], v.get("format", 1)) for v in VECTORS} | {(text, 1) for text in (
     "\"it's\"", "'a \"b\"'", "- -1", "-(1 + 2) * 3", "1 - (2 - 3)", "(1 - 2) - 3",
     "2 * (3 div 4) mod 5", "(1 or 0) and (0 or 1)", "not(. = '') and prev(${a}) != ${a}",
-})
+)})
 
 
-@pytest.mark.parametrize("source", ROUND_TRIP)
-def test_json_round_trip(source: str) -> None:
-    expr = parse(source)
+@pytest.mark.parametrize(("source", "fmt"), ROUND_TRIP)
+def test_json_round_trip(source: str, fmt: int) -> None:
+    expr = parse(source, fmt)
     data = json.loads(json.dumps(to_json(expr)))
     again = from_json(data)
     assert again == expr
     assert again.ast == expr.ast
     assert to_json(again) == data
-    assert parse(to_source(expr)) == expr
+    assert parse(to_source(expr), fmt) == expr
     ctx = EvalContext(answers={"a": 3, "t": TABLE, "mc": ["a"]}, self_value="x",
                       previous={"a": 2}, reporting_year=2025, today="2026-03-31")
     assert same(evaluate(again, ctx), evaluate(expr, ctx))
@@ -539,10 +554,10 @@ def test_from_json_rejects_bad_trees(data: Any) -> None:
 def test_vectors_are_plentiful_and_cover_the_language() -> None:
     assert len(VECTORS) >= 80
     required = {"expr", "answers", "self", "previous", "reporting_year", "today", "expected"}
-    assert all(set(v) == required for v in VECTORS)
+    assert all(required <= set(v) <= required | {"format"} for v in VECTORS)
     used: set[str] = set()
     for v in VECTORS:
-        expr = parse(v["expr"])
+        expr = parse(v["expr"], v.get("format", 1))
         used |= functions_used(expr)
         stack = [expr.ast]
         while stack:
@@ -564,7 +579,7 @@ def test_vector(vector: dict[str, Any]) -> None:
     ctx = EvalContext(answers=vector["answers"], self_value=vector["self"],
                       previous=vector["previous"], reporting_year=vector["reporting_year"],
                       today=vector["today"])
-    result = evaluate(parse(vector["expr"]), ctx)
+    result = evaluate(parse(vector["expr"], vector.get("format", 1)), ctx)
     expected = expected_value(vector["expected"])
     assert same(result, expected), f"{vector['expr']}: {result!r} != {expected!r}"
 

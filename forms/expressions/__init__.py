@@ -73,6 +73,16 @@ Semantics
    gives a cell (empty if missing); ``row-total``/``column-total`` add the numeric cells of a row or
    column (0 when there are none; non-numeric cells are ignored).
 
+Formats
+-------
+A definition's ``format`` says how its expressions are read (``parse(source, fmt)``). Format 1
+is all of the above. Format 2 (ODK's meanings, the default of new and imported files) reads
+``regex`` as ``re.search`` (JS: ``new RegExp(p)``), ``selected``/``count-selected`` as splitting
+a text value at whitespace (a list stays a list), and knows ``true()``/``false()``; the tree
+names those functions ``odk:regex``, ``odk:selected``, ``odk:count-selected`` so both
+evaluators know which meaning a stored tree has. Vectors carry ``"format": 2`` where they
+need it.
+
 Limits: nesting is limited to ``MAX_DEPTH`` levels; JS cannot carry integers above 2**53 exactly
 nor ``mod`` of non-integers exactly, so such values may differ between the two evaluators.
 

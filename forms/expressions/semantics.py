@@ -40,6 +40,8 @@ from forms.expressions.values import (
     truthy,
 )
 
+#: registry names of the functions format 2 gives ODK's meaning (never written in a source)
+ODK_PREFIX = "odk:"
 KINDS = frozenset({"any", "number", "text", "boolean", "date", "reference", "pattern"})
 
 _ISO_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T.*)?", re.DOTALL)
@@ -79,6 +81,13 @@ class Function:
     optional: tuple[str, ...] = ()
     #: kind of any number of further arguments (``sum(a, b, ...)``); ``None``: no more
     rest: str | None = None
+    #: the first definition format whose expressions may call it (``true()`` exists from 2)
+    since: int = 1
+
+    @property
+    def source_name(self) -> str:
+        """The name written in an expression (``odk:regex`` is written ``regex``)."""
+        return self.name.removeprefix(ODK_PREFIX)
 
     def __post_init__(self) -> None:
         kinds = {*self.params, *self.optional, self.returns, self.rest or "any"}
@@ -108,7 +117,7 @@ class Function:
 
 def arity_message(function: Function) -> str:
     """Polish text saying how many arguments ``function`` takes."""
-    name, low, high = function.name, function.min_args, function.max_args
+    name, low, high = function.source_name, function.min_args, function.max_args
 
     def word(k: int) -> str:
         return "argumentu" if k == 1 else "argumentów"
@@ -180,8 +189,8 @@ def check_call(fname: str, args: Sequence[Node], column: int,
         kind = function.kind_of(k)
         where = arg_columns[k] if arg_columns else column
         if kind == "reference" and not isinstance(arg, Ref):
-            raise ExpressionError(f"Pierwszym argumentem funkcji '{fname}' musi być odwołanie "
-                                  "do pytania ${nazwa}", where)
+            raise ExpressionError(f"Pierwszym argumentem funkcji '{function.source_name}' musi "
+                                  "być odwołanie do pytania ${nazwa}", where)
         if kind == "pattern" and isinstance(arg, Str):
             check_regex_literal(arg.v, where)
 
@@ -204,6 +213,32 @@ def _fn_selected(args: Args, ctx: EvalContext, ev: Evaluator) -> bool:
     if isinstance(v, list | tuple):
         return any(to_text(x) == wanted for x in v)
     return to_text(v) == wanted
+
+
+def _odk_items(v: Any) -> list[str]:
+    """ODK's reading of a multiple-choice value: a list, or a text of space-separated codes."""
+    if v is None:
+        return []
+    if isinstance(v, list | tuple):
+        return [to_text(x) for x in v]
+    return to_text(v).split()
+
+
+def _fn_odk_selected(args: Args, ctx: EvalContext, ev: Evaluator) -> bool:
+    v, choice = _values(args, ctx, ev)
+    return to_text(choice).strip() in _odk_items(v)
+
+
+def _fn_odk_count_selected(args: Args, ctx: EvalContext, ev: Evaluator) -> Decimal:
+    return Decimal(len(_odk_items(ev(args[0], ctx))))
+
+
+def _fn_true(args: Args, ctx: EvalContext, ev: Evaluator) -> bool:
+    return True
+
+
+def _fn_false(args: Args, ctx: EvalContext, ev: Evaluator) -> bool:
+    return False
 
 
 def _fn_count_selected(args: Args, ctx: EvalContext, ev: Evaluator) -> Decimal:
@@ -264,6 +299,12 @@ def _fn_regex(args: Args, ctx: EvalContext, ev: Evaluator) -> bool:
     s, p = (to_text(v) for v in _values(args, ctx, ev))
     compiled = _compiled(p)
     return compiled is not None and compiled.fullmatch(s) is not None
+
+
+def _fn_odk_regex(args: Args, ctx: EvalContext, ev: Evaluator) -> bool:
+    s, p = (to_text(v) for v in _values(args, ctx, ev))
+    compiled = _compiled(p)
+    return compiled is not None and compiled.search(s) is not None
 
 
 def _fn_not(args: Args, ctx: EvalContext, ev: Evaluator) -> bool:
@@ -395,7 +436,31 @@ REGISTRY: Mapping[str, Function] = {f.name: f for f in (
     Function("cell", ("reference", "text", "text"), "any", _fn_cell),
     Function("row-total", ("reference", "text"), "number", _fn_row_total),
     Function("column-total", ("reference", "text"), "number", _fn_column_total),
+    # format 2: what ODK/Enketo mean by these names
+    Function("odk:selected", ("any", "text"), "boolean", _fn_odk_selected, since=2),
+    Function("odk:count-selected", ("any",), "number", _fn_odk_count_selected, since=2),
+    Function("odk:regex", ("text", "pattern"), "boolean", _fn_odk_regex, since=2),
+    Function("true", (), "boolean", _fn_true, since=2),
+    Function("false", (), "boolean", _fn_false, since=2),
 )}
+
+#: the definition formats: 1 (esmon's first meaning) and 2 (ODK's, the default for new files)
+FORMATS = (1, 2)
+#: source name → registry name where a format means something else than format 1
+_DIALECTS: Mapping[int, Mapping[str, str]] = {
+    2: {"selected": "odk:selected", "count-selected": "odk:count-selected",
+        "regex": "odk:regex"},
+}
+
+
+def resolve(name: str, fmt: int = 1) -> str | None:
+    """The registry name of the function ``name`` written in a format-``fmt`` expression;
+    ``None`` when that format has no such function."""
+    if name.startswith(ODK_PREFIX):
+        return None
+    key = _DIALECTS.get(fmt, {}).get(name, name)
+    function = REGISTRY.get(key)
+    return key if function is not None and function.since <= fmt else None
 
 #: name → (minimum number of arguments, maximum or None for any number), from ``REGISTRY``
 FUNCTIONS: Mapping[str, tuple[int, int | None]] = {

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forms.expressions.evaluate import evaluate
-from forms.expressions.semantics import REGISTRY, EvalContext, check_call
+from forms.expressions.semantics import FORMATS, REGISTRY, EvalContext, check_call, resolve
 from forms.expressions.tree import (
     MAX_DEPTH,
     NUMBER_LITERAL_RE,
@@ -174,7 +174,8 @@ def _tokenize(src: str) -> list[_Token]:
 
 
 class _Parser:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, fmt: int) -> None:
+        self.fmt = fmt
         self.tokens = _tokenize(source)
         self.pos = 0
         self.nesting = 0
@@ -252,16 +253,19 @@ class _Parser:
 
     def call(self, name: _Token) -> Node:
         fname = name.value
+        key = resolve(fname, self.fmt)
         if self.peek().kind != "(":
-            if fname in REGISTRY:
+            if key is not None:
                 raise ExpressionError(f"Po nazwie funkcji '{fname}' brakuje nawiasu '('",
                                       self.peek().col)
             raise ExpressionError(f"Nieznana nazwa '{fname}' (odwołanie do pytania zapisuj jako "
                                   f"${{{fname}}})", name.col)
-        if fname not in REGISTRY:
+        if key is None:
             hint = ""
-            if fname.lower() in REGISTRY:
+            if resolve(fname.lower(), self.fmt) is not None:
                 hint = f" (nazwy funkcji zapisuj małymi literami: '{fname.lower()}')"
+            elif any(resolve(fname, later) for later in FORMATS if later > self.fmt):
+                hint = " (dostępna w definicjach 'format: 2')"
             raise ExpressionError(f"Nieznana funkcja '{fname}'{hint}", name.col)
         opening = self.take()
         self.enter(opening)
@@ -284,16 +288,22 @@ class _Parser:
                     raise ExpressionError("Brak nawiasu zamykającego", opening.col)
                 raise ExpressionError(f"Oczekiwano ',' lub ')' przed {tok.shown()}", tok.col)
         self.nesting -= 1
-        check_call(fname, args, name.col, columns)
-        return Call(fname, tuple(args))
+        check_call(key, args, name.col, columns)
+        return Call(key, tuple(args))
 
 
 @functools.lru_cache(maxsize=4096)
-def parse(source: str) -> Expression:
-    """Parse expression text; cached because the same rules are parsed for every request."""
+def parse(source: str, fmt: int = 1) -> Expression:
+    """Parse expression text; cached because the same rules are parsed for every request.
+
+    :param fmt: the definition's ``format``: in 2, ``regex``, ``selected`` and
+        ``count-selected`` mean what they mean in ODK and ``true()``/``false()`` exist
+    """
     if not isinstance(source, str):
         raise TypeError(f"expression source must be str, not {type(source).__name__}")
-    ast = _Parser(source).parse()
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown expression format {fmt!r}")
+    ast = _Parser(source, fmt).parse()
     if depth(ast) > MAX_DEPTH:
         raise ExpressionError(f"Wyrażenie jest zbyt złożone (ponad {MAX_DEPTH} poziomów); "
                               "długie sumy zapisz jako sum(...)", 1)

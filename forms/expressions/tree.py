@@ -225,10 +225,12 @@ def _source(node: Node, context: int) -> str:
         inner = _source(node.a, NEG_PRECEDENCE)
         return f"- {inner}" if inner.startswith("-") else f"-{inner}"
     if isinstance(node, Call):
-        return f"{node.f}({', '.join(_source(a, 0) for a in node.args)})"
+        name = node.f.removeprefix("odk:")  # format 2's ODK functions are written plainly
+        return f"{name}({', '.join(_source(a, 0) for a in node.args)})"
     raise TypeError(f"not an expression node: {node!r}")
 
 
 def to_source(expr_or_node: Parsed | Node) -> str:
-    """Canonical text of an AST (minimal parentheses); parses back to an equal AST."""
+    """Canonical text of an AST (minimal parentheses); parses back to an equal AST in the
+    format it was parsed in."""
     return _source(as_node(expr_or_node), 0)

@@ -19,7 +19,7 @@ DESCRIPTION = "Expression language of esmon questionnaires (a small XLSForm subs
 
 def vectors_with_ast(vectors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each vector with an added ``"ast"`` key, for the JS tests (which have no parser)."""
-    return [{**v, "ast": to_json(parse(v["expr"]))} for v in vectors]
+    return [{**v, "ast": to_json(parse(v["expr"], v.get("format", 1)))} for v in vectors]
 
 
 def dump_vectors(vectors: list[dict[str, Any]]) -> str:

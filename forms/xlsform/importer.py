@@ -33,7 +33,7 @@ from forms.xlsform.names import esmon_id, esmon_key, rename_references, valid_id
 from forms.xlsform.workbook import Row, Sheet, Workbook, read_workbook
 
 #: the ``format`` of the definitions an import writes
-IMPORT_FORMAT = 1
+IMPORT_FORMAT = 2
 #: ODK metadata and device questions: no respondent answers them, esmon records its own
 METADATA_TYPES = frozenset({
     "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",

@@ -31,7 +31,10 @@
     'int': [1, 1], 'round': [1, 2], 'number': [1, 1], 'concat': [1, null], 'min': [1, null],
     'max': [1, null], 'today': [0, 0], 'date': [3, 3], 'year': [1, 1],
     'reporting-year': [0, 0], 'prev': [1, 1], 'cell': [3, 3], 'row-total': [2, 2],
-    'column-total': [2, 2]
+    'column-total': [2, 2],
+    // format 2 (the server writes these names into the tree): what ODK/Enketo mean
+    'odk:selected': [2, 2], 'odk:count-selected': [1, 1], 'odk:regex': [2, 2],
+    'true': [0, 0], 'false': [0, 0]
   };
 
   var CANONICAL_NUMBER = /^-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]+)?$/;
@@ -299,16 +302,25 @@
 
   var regexCache = {};
 
-  function compiled(pattern) {
-    if (own(regexCache, pattern)) return regexCache[pattern];
+  // whole: the text must match all of the pattern (format 1); else searched (format 2, ODK)
+  function compiled(pattern, whole) {
+    var key = (whole ? 'w:' : 's:') + pattern;
+    if (own(regexCache, key)) return regexCache[key];
     var re = null;
     try {
-      re = new RegExp('^(?:' + pattern + ')$');
+      re = new RegExp(whole ? '^(?:' + pattern + ')$' : pattern);
     } catch (err) {
       re = null;
     }
-    regexCache[pattern] = re;
+    regexCache[key] = re;
     return re;
+  }
+
+  // ODK's reading of a multiple-choice value: a list, or a text of space-separated codes
+  function odkItems(v) {
+    if (v === null || v === undefined) return [];
+    if (Array.isArray(v)) return v.map(toText);
+    return toText(v).split(/\s+/).filter(function (x) { return x !== ''; });
   }
 
   function extreme(args, ctx, pick) {
@@ -382,9 +394,23 @@
     },
     'regex': function (args, ctx) {
       var vs = values(args, ctx);
-      var re = compiled(toText(vs[1]));
+      var re = compiled(toText(vs[1]), true);
       return re !== null && re.test(toText(vs[0]));
     },
+    'odk:regex': function (args, ctx) {
+      var vs = values(args, ctx);
+      var re = compiled(toText(vs[1]), false);
+      return re !== null && re.test(toText(vs[0]));
+    },
+    'odk:selected': function (args, ctx) {
+      var vs = values(args, ctx);
+      return odkItems(vs[0]).indexOf(toText(vs[1]).trim()) >= 0;
+    },
+    'odk:count-selected': function (args, ctx) {
+      return odkItems(ev(args[0], ctx)).length;
+    },
+    'true': function () { return true; },
+    'false': function () { return false; },
     'not': function (args, ctx) {
       return !truthy(ev(args[0], ctx));
     },
