@@ -148,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
         rounds,
         suggest,
         units,
+        xlsform,
     )
 
     filters.register(app)
@@ -164,6 +165,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit.bp)
     app.register_blueprint(register.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(xlsform.bp)
     app.register_blueprint(outbox.bp)
     app.register_blueprint(organisations.bp)
     app.register_blueprint(respond.bp)

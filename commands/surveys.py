@@ -14,6 +14,7 @@ from flask_babel import gettext, ngettext
 from extensions import db
 from forms.loader import definition_files, load_survey_file
 from forms.xlsform import MAX_FILE_BYTES, import_xlsform
+from forms.xlsform.export import export_xlsform
 from services.questionnaires import VersionConflict, sync_questionnaires
 
 group = AppGroup("surveys", help="Definicje ankiet: sprawdzanie, lista, wczytanie do bazy.")
@@ -109,6 +110,27 @@ def import_xlsform_command(source: Path, output: Path | None, unit_kinds: str,
     answers = sum(1 for q in survey.questions if q.has_answer)
     click.echo(f"OK   {target}: {survey.key} v{survey.version}, {len(survey.sections)} sekcji, "
                f"{answers} pytań")
+
+
+@group.command("export-xlsform")
+@click.argument("key")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Plik .xlsx do zapisania.")
+def export_xlsform_command(key: str, output: Path) -> None:
+    """Zapisz ankietę z survey_defs/ jako XLSForm (.xlsx) dla ODK/Kobo.
+
+    Typy, których XLSForm nie ma (money, percent, table, territory …), są zapisane jako
+    najbliższa konstrukcja z opisem w kolumnie esmon_note; import-xlsform odtwarza z kolumn
+    esmon_type/esmon_options tę samą definicję.
+    """
+    require_valid_definitions()
+    surveys = {loaded.survey.key: loaded.survey for loaded in current_app.extensions[
+        "esmon_surveys"]}
+    if key not in surveys:
+        raise click.ClickException(f"Nie ma ankiety '{key}'; dostępne: "
+                                   f"{', '.join(sorted(surveys))}.")
+    output.write_bytes(export_xlsform(surveys[key]))
+    click.echo(f"OK   {output}: {key} v{surveys[key].version}")
 
 
 def require_valid_definitions() -> None:

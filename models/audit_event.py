@@ -50,6 +50,7 @@ ACTIONS = {
     "organisation_create": N_("utworzenie organizacji"),
     "user_create": N_("utworzenie konta"),
     "user_edit": N_("zmiana konta"),
+    "questionnaire_import": N_("import ankiety z XLSForm"),
 }
 
 

@@ -205,6 +205,23 @@ class UnitImportForm(FlaskForm):
         FileAllowed(["csv", "xlsx"], _l("Dozwolone pliki: CSV albo XLSX."))])
 
 
+class XlsformUploadForm(FlaskForm):
+    """An XLSForm workbook to preview as an esmon questionnaire."""
+
+    file = FileField(_l("Formularz XLSForm (.xlsx)"), validators=[
+        FileRequired(_l("Wybierz plik.")),
+        FileAllowed(["xlsx"], _l("Dozwolone pliki: XLSX (formularz XLSForm z ODK lub Kobo)."))])
+    kinds = CheckboxesField(_l("Kto wypełnia"), choices=[], description=_l(
+        "Gdy arkusz settings nie ma kolumny unit_kinds."))
+
+
+class XlsformSaveForm(FlaskForm):
+    """The previewed definition, posted back to be stored."""
+
+    definition = HiddenField(validators=[DataRequired()])
+    workbook = HiddenField(validators=[DataRequired(), Length(max=200)])
+
+
 class ContactChangeForm(FlaskForm):
     """A unit proposes a new contact person or e-mail; staff confirm it before the register."""
 

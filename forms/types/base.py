@@ -195,6 +195,11 @@ class QuestionType:
     #: the XLSForm ``appearance`` that picks this type among those with the same word
     #: (``text`` with ``multiline`` is a textarea)
     xlsform_appearance: ClassVar[str | None] = None
+    #: the nearest XLSForm ``type`` word an export writes (``begin_group`` for a table)
+    xlsform_export: ClassVar[str] = "text"
+    #: for a type XLSForm lacks: what the export's note column says about the approximation
+    #: (Polish, shown in the exported workbook)
+    xlsform_note: ClassVar[str] = ""
 
     # -- the definition ---------------------------------------------------------------------
     def read_options(self, reader: DefinitionReader, raw: LineDict, qid: str | None,

@@ -26,6 +26,7 @@ class CalculatedType(QuestionType):
     """No form field: the value is computed on every save and stored with the answers."""
 
     name = "calculated"
+    xlsform_export = "calculate"
     xlsform_names = ("calculate",)
     keys = frozenset({"calculation", "format"})
     value_kind = "number"

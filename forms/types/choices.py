@@ -68,6 +68,7 @@ class SingleChoiceType(QuestionType):
     """One option of a list, as radio buttons."""
 
     name = "single_choice"
+    xlsform_export = "select_one"
     xlsform_names = ("select_one",)
     keys = frozenset({"choices"})
     value_kind = "code"
@@ -93,6 +94,8 @@ class YesNoType(SingleChoiceType):
     """Tak / Nie, stored as ``yes`` / ``no``; reports give the share of ``yes``."""
 
     name = "yes_no"
+    xlsform_export = "select_one"
+    xlsform_note = N_("Tak/Nie zapisywane jako yes/no (esmon: yes_no)")
     xlsform_names = ()
     keys = frozenset()
     required_message = N_("Wybierz „Tak” albo „Nie”.")
@@ -110,6 +113,7 @@ class MultipleChoiceType(QuestionType):
     """Several options of a list, as checkboxes; stored as the list of values."""
 
     name = "multiple_choice"
+    xlsform_export = "select_multiple"
     xlsform_names = ("select_multiple",)
     keys = frozenset({"choices"})
     value_kind = "codes"

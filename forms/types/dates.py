@@ -61,6 +61,7 @@ class PolishDateField(Field):
 
 class DateType(QuestionType):
     name = "date"
+    xlsform_export = "date"
     xlsform_names = ("date",)
     value_kind = "date"
     widget = "text"

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 class NoteType(QuestionType):
     name = "note"
+    xlsform_export = "note"
     xlsform_names = ("note",)
     value_kind = None
     widget = "note"

@@ -110,6 +110,7 @@ class IntegerType(NumberType):
     """A whole number; ``grouping: false`` shows it without thousands separators (years)."""
 
     name = "integer"
+    xlsform_export = "integer"
     xlsform_names = ("integer",)
     keys = frozenset({"grouping"})
     value_kind = "count"
@@ -128,6 +129,7 @@ class IntegerType(NumberType):
 
 class DecimalType(NumberType):
     name = "decimal"
+    xlsform_export = "decimal"
     xlsform_names = ("decimal",)
     keys = frozenset({"places", "grouping"})
     value_kind = "number"
@@ -140,6 +142,8 @@ class MoneyType(NumberType):
     """An amount in złoty, exactly two places."""
 
     name = "money"
+    xlsform_export = "decimal"
+    xlsform_note = N_("kwota w zł z 2 miejscami po przecinku (esmon: money)")
     value_kind = "amount"
     required_message = N_("Wpisz kwotę (0, jeśli nie było).")
     required_template = N_("Wpisz kwotę w polu „%(label)s” (0, jeśli nie było).")
@@ -158,6 +162,8 @@ class PercentType(NumberType):
     """A percentage, 0–100 as typed (5 means 5 %)."""
 
     name = "percent"
+    xlsform_export = "decimal"
+    xlsform_note = N_("procent od 0 do 100 (esmon: percent)")
     keys = frozenset({"places"})
     value_kind = "share"
     required_message = N_("Wpisz wartość procentową.")

@@ -28,6 +28,8 @@ CELL_TYPES: dict[str, NumberType] = {kind.name: kind for kind in (
 
 class TableType(QuestionType):
     name = "table"
+    xlsform_export = "begin_group"
+    xlsform_note = N_("tabela liczb: w XLSForm grupa z polem na każdą komórkę (esmon: table)")
     keys = frozenset({"rows", "columns", "cell_type"})
     value_kind = "cells"
     widget = "table"

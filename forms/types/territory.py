@@ -29,6 +29,8 @@ def _codes(stored: Any) -> list[str]:
 
 class TerritoryType(QuestionType):
     name = "territory"
+    xlsform_export = "text"
+    xlsform_note = N_("gmina lub powiat z rejestru TERYT, zapisywany kod TERYT (esmon: territory)")
     keys = frozenset({"levels", "multiple"})
     value_kind = "code"
     widget = "select"

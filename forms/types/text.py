@@ -199,6 +199,7 @@ class TextType(QuestionType):
     """One line of text, at most ``max_length`` characters."""
 
     name = "text"
+    xlsform_export = "text"
     xlsform_names = ("text",)
     keys = frozenset({"max_length"})
     value_kind = "text"
@@ -234,6 +235,8 @@ class EmailType(QuestionType):
     """One or more e-mail addresses (separated by commas)."""
 
     name = "email"
+    xlsform_export = "text"
+    xlsform_note = N_("adres e-mail sprawdzany przy zapisie (esmon: email)")
     value_kind = "text"
     widget = "text"
     field_class = PatternField
@@ -263,6 +266,8 @@ class PhoneType(QuestionType):
     """One or more phone numbers; an extension (``wew. 12``) is part of the answer."""
 
     name = "phone"
+    xlsform_export = "text"
+    xlsform_note = N_("numer telefonu (esmon: phone)")
     value_kind = "text"
     widget = "text"
     field_class = PhoneField
@@ -282,6 +287,8 @@ class RegonType(QuestionType):
     """A REGON: 9 or 14 digits with a valid GUS check digit; stored as the digits alone."""
 
     name = "regon"
+    xlsform_export = "text"
+    xlsform_note = N_("REGON z cyfrą kontrolną GUS (esmon: regon)")
     value_kind = "code"
     widget = "text"
     field_class = RegonField

@@ -19,15 +19,16 @@ text is loaded by the checker before it is returned, so what comes out passes
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from forms.expressions import Call, ExpressionError, Node, Str, parse
-from forms.loader import UNIT_KINDS_ALLOWED, load_survey_text
+from forms.loader import FORMATS, UNIT_KINDS_ALLOWED, load_survey_text
 from forms.model import Survey
 from forms.problems import Problem
-from forms.types import TYPE_CLASSES, QuestionType
+from forms.types import QUESTION_TYPES, TYPE_CLASSES, QuestionType
 from forms.xlsform.emit import emit_definition
 from forms.xlsform.names import esmon_id, esmon_key, rename_references, valid_id
 from forms.xlsform.workbook import Row, Sheet, Workbook, read_workbook
@@ -63,12 +64,18 @@ UNSUPPORTED_TYPES: dict[str, str] = {
                     "arkusza choices"),
     **dict.fromkeys(("xml-external", "csv-external"), "dane zewnętrzne nie są obsługiwane"),
 }
+#: columns an esmon export adds (``forms.xlsform.export``): the esmon type where the XLSForm
+#: one would not bring it back, the keys XLSForm has no column for (JSON), a note for people
+ESMON_COLUMNS = ("esmon_type", "esmon_options", "esmon_note")
+#: question keys ``esmon_options`` may give besides the type's own
+OPTION_KEYS = frozenset({"constraints", "warnings", "prefill", "read_only"})
 ACKNOWLEDGE_TYPES = frozenset({"acknowledge", "trigger"})
 GROUP_TYPES = frozenset({"begin_group", "end_group"})
 #: survey columns the import reads; a language variant (``label::…``) counts as its column
 READ_COLUMNS = frozenset({
     "type", "name", "label", "hint", "required", "relevant", "constraint",
     "constraint_message", "calculation", "appearance", "choice_filter",
+    *ESMON_COLUMNS,
 })
 #: columns with text in a language
 TEXT_COLUMNS = ("label", "hint", "constraint_message")
@@ -115,8 +122,6 @@ class DraftSection:
 
 def type_for(word: str, appearances: set[str]) -> QuestionType | None:
     """The esmon type an XLSForm type word (and appearance) is imported as."""
-    from forms.types import QUESTION_TYPES
-
     candidates = [QUESTION_TYPES[cls.name] for cls in TYPE_CLASSES if word in cls.xlsform_names]
     for kind in candidates:
         if kind.xlsform_appearance and kind.xlsform_appearance in appearances:
@@ -152,6 +157,9 @@ class _Importer:
             first = settings_sheet.rows[0]
             self.settings = {name: cell.text for name, cell in first.cells.items()}
         self.language = self.settings.get("default_language", "")
+        declared = self.settings.get("esmon_format", "")
+        #: how the expressions are read: an esmon export says its format, ODK's is 2
+        self.format = int(declared) if declared in {str(f) for f in FORMATS} else IMPORT_FORMAT
         self.key = key or esmon_key(self.settings.get("form_id") or book.name.rsplit(".", 1)[0])
         self.unit_kinds = unit_kinds
         self.names: dict[str, str] = {}
@@ -285,7 +293,7 @@ class _Importer:
                              f"Nieznany rodzaj jednostki '{kind}'; dozwolone: "
                              f"{', '.join(sorted(UNIT_KINDS_ALLOWED))}.")
         period = (self.settings.get("period") or "annual").strip()
-        head: dict[str, Any] = {"format": IMPORT_FORMAT, "key": self.key, "version": version,
+        head: dict[str, Any] = {"format": self.format, "key": self.key, "version": version,
                                 "title": title}
         if self.settings.get("description"):
             head["description"] = self.settings["description"]
@@ -298,7 +306,7 @@ class _Importer:
             return None
         converted = rename_references(source, self.names)
         try:
-            parse(converted)
+            parse(converted, self.format)
         except ExpressionError as err:
             self.at(row, column, "expr_syntax",
                     f"Błąd w wyrażeniu '{column}' ({source!r}), znak {err.column}: "
@@ -312,7 +320,13 @@ class _Importer:
         stack: list[tuple[Row, str, str | None]] = []
         current: DraftSection | None = None
         loose = 0
+        #: the group of an exported table, whose cell rows the table question stands for
+        table: Row | None = None
         for row in self.survey_sheet.rows:
+            if table is not None:
+                if self.type_words(row)[0] == "end_group":
+                    table = None
+                continue
             if not row.get("type"):
                 if any(row.get(c) for c in ("name", "label")):
                     self.at(row, "type", "xlsform_unknown_type",
@@ -328,6 +342,14 @@ class _Importer:
                 self.at(row, "type", "xlsform_unsupported",
                         f"Typ '{row.get('type')}': {UNSUPPORTED_TYPES[word]}.")
                 continue
+            if word == "begin_group" and row.get("esmon_type"):
+                if current is None:
+                    current = self.loose_section(sections, loose := loose + 1, row)
+                question = self.question(row, words, stack)
+                if question is not None:
+                    current.questions.extend(question)
+                table = row
+                continue
             if word == "begin_group":
                 gid = self.names.get(row.get("name"), "")
                 label = self.text(row, "label")
@@ -339,6 +361,9 @@ class _Importer:
                                                "title": label or row.get("name") or self.key})
                     if relevant:
                         current.fields["relevant"] = relevant
+                    help_text = self.options(row, None).get("help")
+                    if help_text:
+                        current.fields["help"] = help_text
                     sections.append(current)
                 else:
                     if current is None:  # cannot happen: a nested group has an outer one
@@ -361,16 +386,11 @@ class _Importer:
                     current = None
                 continue
             if current is None:
-                loose += 1
-                current = DraftSection(row.number, f"survey!{row.number}: pytania poza grupą",
-                                       {"id": f"czesc_{len(sections) + 1}",
-                                        "title": (self.settings.get("form_title") or self.key)
-                                        if loose == 1 else f"Część {len(sections) + 1}"})
-                sections.append(current)
+                current = self.loose_section(sections, loose := loose + 1, row)
             question = self.question(row, words, stack)
             if question is not None:
                 current.questions.extend(question)
-        for row, _, _ in stack:
+        for row, _, _ in stack + ([(table, "", None)] if table else []):
             self.at(row, "type", "xlsform_groups",
                     "'begin group' bez zamykającego 'end group'.")
         # a run of ungrouped questions ends at the next group: loose sections stay separate
@@ -384,6 +404,42 @@ class _Importer:
             listed = ", ".join(str(r) for r in rows[:10]) + (" …" if len(rows) > 10 else "")
             self.ignored.append(f"Kolumna '{name}' pominięta (wiersze {listed}).")
         return kept
+
+    def loose_section(self, sections: list[DraftSection], loose: int, row: Row) -> DraftSection:
+        """A section for questions outside any group (the form's title names the first)."""
+        section = DraftSection(row.number, f"survey!{row.number}: pytania poza grupą",
+                               {"id": f"czesc_{len(sections) + 1}",
+                                "title": (self.settings.get("form_title") or self.key)
+                                if loose == 1 else f"Część {len(sections) + 1}"})
+        sections.append(section)
+        return section
+
+    def options(self, row: Row, qid: str | None,
+                allowed: frozenset[str] = frozenset({"help"})) -> dict[str, Any]:
+        """``esmon_options``: the keys of an esmon definition XLSForm has no column for."""
+        text = row.get("esmon_options")
+        if not text:
+            return {}
+        try:
+            options = json.loads(text)
+        except ValueError as err:
+            self.at(row, "esmon_options", "bad_value",
+                    f"Kolumna 'esmon_options' musi zawierać JSON ({err.msg}).", qid)
+            return {}
+        if not isinstance(options, dict):
+            self.at(row, "esmon_options", "bad_value",
+                    "Kolumna 'esmon_options' musi zawierać obiekt JSON {…}.", qid)
+            return {}
+        unknown = sorted(set(options) - allowed)
+        if unknown:
+            self.at(row, "esmon_options", "unknown_key",
+                    f"Nieznane pola w 'esmon_options': {', '.join(unknown)}.", qid)
+            return {}
+        for key in ("constraints", "warnings"):
+            for item in options.get(key) or ():
+                if isinstance(item, dict) and isinstance(item.get("rule"), str):
+                    item["rule"] = rename_references(item["rule"], self.names)
+        return options
 
     def with_relevance(self, fields: dict[str, Any], stack: list[tuple[Row, str, str | None]],
                        own: str | None) -> dict[str, Any]:
@@ -406,7 +462,13 @@ class _Importer:
             return None  # its name was refused in read_names
         appearances = set(row.get("appearance").lower().split())
         acknowledge = word in ACKNOWLEDGE_TYPES
-        kind = type_for("select_one" if acknowledge else word, appearances)
+        declared = row.get("esmon_type")
+        kind = (QUESTION_TYPES.get(declared) if declared
+                else type_for("select_one" if acknowledge else word, appearances))
+        if kind is None and declared:
+            self.at(row, "esmon_type", "xlsform_unknown_type",
+                    f"Nieznany typ esmon '{declared}' w kolumnie 'esmon_type'.", qid)
+            return None
         if kind is None:
             self.at(row, "type", "xlsform_unknown_type",
                     f"Nieznany typ '{row.get('type')}'.", qid)
@@ -437,6 +499,10 @@ class _Importer:
                 return None
         self.common(row, draft, qid, kind)
         self.with_relevance(fields, stack, self.expression(row, "relevant", qid))
+        fields.update(self.options(row, qid, frozenset(kind.keys | OPTION_KEYS) - {"choices"}))
+        if declared:
+            draft.notes.append(f"typ esmon '{declared}' z kolumny esmon_type")
+            appearances.discard("field-list")
         if kind.xlsform_appearance:
             appearances.discard(kind.xlsform_appearance)
         if appearances:
@@ -510,7 +576,8 @@ class _Importer:
                         "Pole 'calculate' musi mieć wyrażenie w kolumnie 'calculation'.", qid)
             if calculation:
                 fields["calculation"] = calculation
-                fields["format"] = "text" if _gives_text(parse(calculation).ast) else "decimal"
+                fields["format"] = ("text" if _gives_text(parse(calculation, self.format).ast)
+                                    else "decimal")
         elif row.get("calculation"):
             draft.notes.append("calculation (wartość domyślna wyliczana) pominięta")
         if row.get("default"):

@@ -167,7 +167,7 @@ def _read_sheet(worksheet: Any, key: str, merged: list[tuple[int, int, int, int]
             if value is None:
                 continue
             column = cell.column
-            if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+            if cell.data_type == "f":  # a text that starts with '=' is text
                 book.problem(key, number, "xlsform_formula",
                              "Komórka zawiera formułę Excela; formularz czyta tylko wpisane "
                              "wartości. Wklej wartość zamiast formuły.", column)

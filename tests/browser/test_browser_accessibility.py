@@ -194,3 +194,25 @@ def test_report_on_screen_has_contents_and_collapsible_chapters(site, staff_page
     first.locator("summary").click()
     assert staff_page.locator("table.wide caption").first.is_visible()
     assert_accessible(staff_page, "staff-report-on-screen")
+def test_xlsform_upload_preview_and_problems(site, staff_page, tmp_path):
+    from support.xlsforms import CASCADING, CIS_KOBO, workbook
+
+    page = staff_page
+    good = tmp_path / "monitoring-cis.xlsx"
+    good.write_bytes(workbook(CIS_KOBO["survey"], CIS_KOBO["choices"], CIS_KOBO["settings"]))
+    bad = tmp_path / "kaskada.xlsx"
+    bad.write_bytes(workbook(CASCADING["survey"], CASCADING["choices"]))
+    assert page.goto("/admin/ankiety/xlsform").status == 200
+    assert_accessible(page, "staff-xlsform-upload")
+    page.set_input_files("#upload-file", str(good))
+    page.get_by_role("button", name="Pokaż podgląd").click()
+    page.get_by_role("heading", name="Podgląd: Monitoring CIS (Kobo)").wait_for()
+    assert_accessible(page, "staff-xlsform-preview")
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert_accessible(page, "staff-xlsform-preview-375")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.set_input_files("#upload-file", str(bad))
+    page.get_by_role("button", name="Pokaż podgląd").click()
+    page.locator("#error-summary").wait_for()
+    assert "xlsform_unsupported" in page.locator("#error-summary").inner_text()
+    assert_accessible(page, "staff-xlsform-problems")
