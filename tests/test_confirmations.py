@@ -37,6 +37,8 @@ HARMLESS = {
     "rounds.new": "creates a draft; sends nothing",
     "organisations.new_partner": "adds a partner organisation; sends nothing, audited",
     "organisations.new_account": "adds a staff account; sends nothing, audited",
+    "xlsform.upload": "an upload form: shows a preview, stores nothing",
+    "xlsform.save": "the preview page is its confirmation; adds a version, sends nothing",
     "auth.login": "not an action", "auth.logout": "not an action",
     "auth.unlock_login": "lifts a login lock early (it ends by itself in 15 minutes); audited",
 }
