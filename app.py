@@ -131,6 +131,8 @@ def register_blueprints(app: Flask) -> None:
     numbers.install(app)  # before any rule: ids beyond the database's integers are 404
     from views import (
         admin,
+        api,
+        api_tokens,
         audit,
         auth,
         calls,
@@ -166,6 +168,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(register.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(xlsform.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(api_tokens.bp)
     app.register_blueprint(outbox.bp)
     app.register_blueprint(organisations.bp)
     app.register_blueprint(respond.bp)

@@ -186,4 +186,6 @@ def defaults(environ: Mapping[str, str]) -> dict[str, Any]:
         # "send me a new link" requests: per client address, and per e-mail address asked for
         "ESMON_RATELIMIT_NEW_LINK": env("ESMON_RATELIMIT_NEW_LINK", "10/hour"),
         "ESMON_RATELIMIT_NEW_LINK_ADDRESS": env("ESMON_RATELIMIT_NEW_LINK_ADDRESS", "3/hour"),
+        # the data API, per token: a script pulling a round page by page stays well within it
+        "ESMON_RATELIMIT_API": env("ESMON_RATELIMIT_API", "120/minute"),
     }

@@ -23,6 +23,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -191,6 +192,10 @@ def _init_limiter(app: Flask) -> Limiter:
         if view is not None and limit:
             app.view_functions[endpoint] = limiter.limit(
                 limit, methods=methods, key_func=key, scope=setting)(view)
+    api_limit = app.config.get("ESMON_RATELIMIT_API")
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint.startswith("api.") and api_limit:
+            app.view_functions[endpoint] = limiter.limit(api_limit, key_func=_api_caller)(view)
     return limiter
 
 
@@ -211,3 +216,12 @@ def safe_local_path(target: str | None) -> str | None:
     if not path.startswith("/") or path.startswith("//") or "\\" in target:
         return None
     return path + (f"?{parts.query}" if parts.query else "")
+
+
+def _api_caller() -> str:
+    """API calls are counted per token (a script behind a shared proxy has its own budget);
+    without one, per address."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return "token:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()[:32]
+    return get_remote_address()

@@ -1,5 +1,6 @@
 """SQLAlchemy models. Import from here: ``from models import Unit, Round``."""
 
+from models.api_token import ApiToken
 from models.audit_event import AuditEvent
 from models.call_attempt import CallAttempt
 from models.contact_change import ContactChange
@@ -18,6 +19,7 @@ from models.unit import Unit
 from models.user import User
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "CallAttempt",
     "ContactChange",

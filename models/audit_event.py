@@ -51,6 +51,9 @@ ACTIONS = {
     "user_create": N_("utworzenie konta"),
     "user_edit": N_("zmiana konta"),
     "questionnaire_import": N_("import ankiety z XLSForm"),
+    "api_token_create": N_("utworzenie tokenu API"),
+    "api_token_revoke": N_("unieważnienie tokenu API"),
+    "api_call": N_("odczyt przez API"),
 }
 
 

@@ -39,6 +39,8 @@ HARMLESS = {
     "organisations.new_account": "adds a staff account; sends nothing, audited",
     "xlsform.upload": "an upload form: shows a preview, stores nothing",
     "xlsform.save": "the preview page is its confirmation; adds a version, sends nothing",
+    "api_tokens.create": "creates the owner's own read token; sends nothing",
+    "api_tokens.revoke": "ends the owner's own token (audited); a new one is a click away",
     "auth.login": "not an action", "auth.logout": "not an action",
     "auth.unlock_login": "lifts a login lock early (it ends by itself in 15 minutes); audited",
 }

@@ -222,6 +222,16 @@ class XlsformSaveForm(FlaskForm):
     workbook = HiddenField(validators=[DataRequired(), Length(max=200)])
 
 
+class ApiTokenForm(FlaskForm):
+    """A new personal API token: what it is for and until when."""
+
+    name = StringField(_l("Do czego służy"), validators=[
+        DataRequired(_l("Podaj nazwę, np. „R — raport roczny”.")),
+        Length(max=100, message=_l("Najwyżej 100 znaków."))])
+    expires_on = DateField(_l("Ważny do"), validators=[InputRequired(_l("Podaj datę."))],
+                           description=_l("Najdłużej rok od dziś."))
+
+
 class ContactChangeForm(FlaskForm):
     """A unit proposes a new contact person or e-mail; staff confirm it before the register."""
 

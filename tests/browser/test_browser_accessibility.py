@@ -216,3 +216,19 @@ def test_xlsform_upload_preview_and_problems(site, staff_page, tmp_path):
     page.locator("#error-summary").wait_for()
     assert "xlsform_unsupported" in page.locator("#error-summary").inner_text()
     assert_accessible(page, "staff-xlsform-problems")
+
+
+def test_api_tokens_page(site, staff_page):
+    from datetime import date, timedelta
+
+    page = staff_page
+    assert page.goto("/admin/tokeny").status == 200
+    assert_accessible(page, "staff-api-tokens")
+    page.fill("#name", "R — raport roczny")
+    page.fill("#expires_on", (date.today() + timedelta(days=30)).isoformat())
+    page.get_by_role("button", name="Utwórz token").click()
+    page.get_by_role("heading", name="Nowy token — skopiuj go teraz").wait_for()
+    assert page.input_value("#new-token").startswith("esmon_")
+    assert_accessible(page, "staff-api-tokens-new")
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert_accessible(page, "staff-api-tokens-375")
