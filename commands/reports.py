@@ -17,13 +17,13 @@ from services.exports import (
     TITLES,
     ExportError,
     ReportRequest,
+    open_data_request,
     prepare_report,
     record_export,
+    write_open_data,
     write_report_document,
 )
-from services.report_source import (
-    subregion_schemes,
-)
+from services.report_source import subregion_schemes
 
 group = AppGroup("reports", help="Raporty monitoringowe: zestawienia xlsx i dane surowe.")
 
@@ -35,10 +35,12 @@ group = AppGroup("reports", help="Raporty monitoringowe: zestawienia xlsx i dane
 @click.option("--level", "levels", type=click.Choice(list(LEVELS)), multiple=True,
               help="Poziom zestawienia regionalnego; można podać kilka (domyślnie powiat).")
 @click.option("--teryt", help="Gmina (6 lub 7 cyfr TERYT) raportu gminnego lub wskaźników.")
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "docx", "pdf"]),
+@click.option("--format", "fmt",
+              type=click.Choice(["xlsx", "csv", "docx", "pdf", "datapackage"]),
               default="xlsx", show_default=True,
               help="CSV tylko dla --kind raw; docx i pdf (dokument do edycji i druku) dla "
-                   "regional, municipal i indicators.")
+                   "regional, municipal i indicators; datapackage: zestawienia do publikacji "
+                   "(zip z CSV i datapackage.json, małe liczebności zawsze ukryte).")
 @click.option("--small-cells/--no-small-cells", default=False, show_default=True,
               help="Ukryj liczebności 1–2 w grupach wrażliwych (do publikacji).")
 @click.option("--podregiony", help="Podział na podregiony zapisany w bazie (np. nuts3) albo "
@@ -60,6 +62,9 @@ def export(round_id: int, kind: str, levels: tuple[str, ...], teryt: str | None,
         raise click.UsageError("--format csv jest tylko dla --kind raw.")
     if kind == "municipal" and not teryt:
         raise click.UsageError("Raport gminny wymaga --teryt (kod gminy, np. 160402).")
+    if fmt == "datapackage":
+        _open_data(round_id, levels, output)
+        return
     request = ReportRequest(round_id, kind, levels or ("powiat",), teryt, small_cells,
                             labels=labels)
     if podregiony is not None and podregiony not in subregion_schemes(db.session):
@@ -91,6 +96,21 @@ def export(round_id: int, kind: str, levels: tuple[str, ...], teryt: str | None,
     db.session.commit()
     click.echo(f"Zapisano {output}: {TITLES[kind].lower()}, runda {round_id} "
                f"({info.period}), złożonych ankiet: {rows}.")
+
+
+def _open_data(round_id: int, levels: tuple[str, ...], output: Path) -> None:
+    """The open-data package: every level (or those asked for), suppression always on."""
+    request = open_data_request(round_id, levels)
+    try:
+        content, info = prepare_report(request, _progress_bar)
+    except ExportError as err:
+        raise click.ClickException(str(err)) from err
+    with output.open("wb") as out:
+        names = write_open_data(out, content, info)
+    record_export(request, info, "datapackage")
+    db.session.commit()
+    click.echo(f"Zapisano {output}: pakiet danych otwartych, runda {round_id} ({info.period}), "
+               f"pliki: {', '.join(names)}.")
 
 
 def _progress_bar(records, length: int, label: str):

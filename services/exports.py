@@ -27,6 +27,7 @@ from l10n.clock import now_in_poland
 from l10n.web import current_language, translate
 from models import Round
 from models.unit import UNIT_KINDS
+from reports.kinds import LEVELS
 from services.audit import record
 from services.maps import maps_dir
 from services.report_source import (
@@ -287,6 +288,29 @@ def write_workbook(out: Any, content: ReportContent) -> None:
     from reports.xlsx import write_report
 
     write_report(out, content, translate=translate)
+
+
+def open_data_request(round_id: int, levels: tuple[str, ...] = ()) -> ReportRequest:
+    """What a data package holds: the regional tables, small cells always hidden."""
+    return ReportRequest(round_id, "regional", levels or tuple(LEVELS), small_cells=True)
+
+
+def write_open_data(out: Any, content: ReportContent, info: RoundInfo) -> list[str]:
+    """The round's aggregates as a Frictionless data package (zip) for dane.gov.pl."""
+    from reports.datapackage import PackageInfo, write_package
+
+    package = PackageInfo(
+        name=f"esmon-{info.key}-{info.period}-runda-{info.id}".lower(),
+        title=f"{info.title} — {info.period}",
+        description=gettext("Zestawienia odpowiedzi rundy „%(round)s” (ankieta %(key)s, wersja "
+                            "%(version)s): sumy, średnie, mediany i udziały wg obszarów i "
+                            "rodzajów jednostek. Małe liczebności w grupach wrażliwych "
+                            "ukryte; bez danych pojedynczych jednostek.", round=info.label,
+                            key=info.key, version=info.version),
+        source=gettext("esmon — %(round)s", round=info.label),
+        created=now_in_poland())
+    return write_package(out, package, content.levels, suppressed=content.suppressed,
+                         translate=translate)
 
 
 def record_export(report: ReportRequest, info: RoundInfo, file_format: str) -> None:

@@ -24,8 +24,10 @@ from services.exports import (
     TITLES,
     ExportError,
     ReportRequest,
+    open_data_request,
     prepare_report,
     record_export,
+    write_open_data,
     write_report_document,
     write_workbook,
 )
@@ -153,7 +155,9 @@ def index():
 @bp.get("/plik")
 @staff
 def download():
-    """The workbook (or raw data as CSV), streamed from a temporary file."""
+    """The workbook (or raw data as CSV, or the open-data package), from a temporary file."""
+    if request.args.get("format") == "datapackage":
+        return _open_data()
     prepared, error_page = _prepared()
     if prepared is None:
         return error_page
@@ -194,6 +198,27 @@ def download():
 def _block_kind(block: Any) -> str:
     """Which kind of report block the template draws (``reports.model`` class name)."""
     return type(block).__name__
+
+
+def _open_data():
+    """The round's aggregates as a data package: every level chosen (or all), small cells
+    always hidden, whatever the page's other choices."""
+    report, errors = _request_from(request.args)
+    if report is None:
+        return _page(errors, status=400)
+    chosen = tuple(v for v in request.args.getlist("poziom") if v in LEVELS)
+    package_request = open_data_request(report.round_id, chosen)
+    try:
+        content, info = prepare_report(package_request)
+    except ExportError as err:
+        return _page([str(err)], status=400)
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - sent
+    write_open_data(spool, content, info)
+    record_export(package_request, info, "datapackage")
+    db.session.commit()
+    spool.seek(0)
+    return send_file(spool, mimetype="application/zip", as_attachment=True,
+                     download_name=f"esmon-dane-otwarte-runda{report.round_id}-{info.period}.zip")
 
 
 def _cell(value: Any, fmt: str) -> str:
