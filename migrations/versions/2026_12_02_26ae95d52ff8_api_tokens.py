@@ -1,7 +1,7 @@
 """Personal API tokens for the read-only data API
 
-Revision ID: f6a28d0e4b75
-Revises: e5f17c9d3a64
+Revision ID: 26ae95d52ff8
+Revises: f6a28d0e4b75
 Create Date: 2026-12-02 03:00:00
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'f6a28d0e4b75'
-down_revision = 'e5f17c9d3a64'
+revision = '26ae95d52ff8'
+down_revision = 'f6a28d0e4b75'
 branch_labels = None
 depends_on = None
 
