@@ -113,6 +113,16 @@ def test_a_token_dies_with_its_account_and_only_its_owner_revokes_it(app, login,
     assert _get(other, "/api/v1/rounds", token).status_code == 401
 
 
+def test_every_api_route_but_its_description_needs_a_token(app, client, login):
+    session_only = login("admin")  # a staff session cookie is no substitute for a token
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("api.")]
+    assert len(rules) >= 5
+    for rule in rules:
+        url = rule.rule.replace("<int:round_id>", "1")
+        expected = 200 if rule.endpoint == "api.openapi" else 401
+        assert session_only.get(url).status_code == expected, url
+
+
 def test_too_long_or_past_expiry_is_refused_at_the_field(app, login):
     client = login("admin")
     for days in (0, 400):

@@ -16,9 +16,10 @@ from support import STAFF_PASSWORD
 
 #: endpoints anyone may open: login, logout and static files
 PUBLIC = {"static", "auth.login", "auth.logout"}
-#: blueprints anyone may open: public pages, the health check, and the respondent's pages
-#: (guarded by the personal link) and "send me a new link" (same answer for any address)
-PUBLIC_BLUEPRINTS = {"pages", "respond", "autosave", "health", "new_link"}
+#: blueprints anyone may open: public pages, the health check, the respondent's pages
+#: (guarded by the personal link), "send me a new link" (same answer for any address) and the
+#: data API (guarded by personal API tokens, each route checked in tests/test_api.py)
+PUBLIC_BLUEPRINTS = {"pages", "respond", "autosave", "health", "new_link", "api"}
 
 
 def _staff_endpoints(app):
