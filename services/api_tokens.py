@@ -13,10 +13,10 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from extensions import db
+from l10n.clock import today_in_poland
 from models import ApiToken, User
 from models.types import utcnow
 from services.audit import record
-from services.responses import today_in_poland_date
 from services.tokens import hash_token, new_token
 
 #: the longest a token may live: a year, then its owner makes a new one
@@ -32,12 +32,12 @@ class TokenError(ValueError):
 
 
 def latest_expiry(today: date | None = None) -> date:
-    return (today or today_in_poland_date()) + timedelta(days=MAX_DAYS)
+    return (today or today_in_poland()) + timedelta(days=MAX_DAYS)
 
 
 def create_token(user: User, name: str, expires_on: date) -> tuple[ApiToken, str]:
     """A new read token for ``user``: the row and the token text (shown once, never again)."""
-    today = today_in_poland_date()
+    today = today_in_poland()
     if not today < expires_on <= latest_expiry(today):
         raise TokenError(gettext("Data ważności: od jutra do %(last)s.",
                                  last=latest_expiry(today).isoformat()))
@@ -73,7 +73,7 @@ def authenticate(text: str) -> ApiToken | None:
     if not text.startswith(PREFIX) or len(text) > 200:
         return None
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(text)))
-    if token is None or not token.is_active(today_in_poland_date()):
+    if token is None or not token.is_active(today_in_poland()):
         return None
     user = token.user
     if user is None or not user.is_enabled or user.role not in API_ROLES:

@@ -5,8 +5,9 @@ codes beside them, so R or pandas read them without the questionnaire; numbers i
 are the same figures the workbooks show. The API reads only: nothing here changes state but
 the audit record of the call (``services.api_tokens.record_call``).
 
-Scope: every round of the deployment (its territory, ``ESMON_WOJEWODZTWO``), as the staff
-pages show them; an organisation scope narrows it once deployments have several.
+Scope: what the token's owner sees on the staff pages — the organisation scope of
+``services.scoping`` (set by ``views.api`` for the request) narrows every query here, so
+another organisation's round is simply not found (404).
 """
 
 from __future__ import annotations

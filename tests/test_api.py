@@ -285,3 +285,22 @@ def test_calls_are_rate_limited_per_token(database_url, tmp_path):
                 with db.engine.begin() as connection:
                     truncate_all(connection, db.metadata)
             db.engine.dispose()
+
+
+def test_a_token_reads_only_its_organisations_data(app, world):
+    from support.organisations import two_organisations
+
+    a, b = two_organisations(app)
+    with app.app_context():
+        from services.api_tokens import create_token
+
+        owner = db.session.scalars(select(User).filter_by(email=a.admin_email)).one()
+        _, token = create_token(owner, "R", date.today() + timedelta(days=5))
+        db.session.commit()
+    client = app.test_client()
+    ids = {r["id"] for r in _get(client, "/api/v1/rounds", token).get_json()["rounds"]}
+    assert a.round_id in ids
+    assert b.round_id not in ids
+    assert _get(client, f"/api/v1/rounds/{a.round_id}/responses", token).status_code == 200
+    for path in ("responses", "codebook", "aggregates?level=powiat"):
+        assert _get(client, f"/api/v1/rounds/{b.round_id}/{path}", token).status_code == 404

@@ -29,6 +29,7 @@ from services.data_api import (
     round_aggregates,
     round_responses,
 )
+from services.scoping import scope_of, set_scope
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # read-only GETs with a bearer token; no cookie is ever read here
@@ -64,6 +65,8 @@ def _authenticate() -> Response | None:
         return _error(401, "Brak ważnego tokenu API (nagłówek Authorization: Bearer …); "
                            "token mógł wygasnąć albo zostać unieważniony.")
     g.api_token = token
+    # the token reads what its owner may see: the organisation's scope, as on the staff pages
+    set_scope(scope_of(token.user.organisation, db.session))
     return None
 
 
@@ -156,8 +159,7 @@ def responses(round_id: int) -> Response:
     except NotFound:
         return _error(404, f"Nie ma rundy {round_id}.")
     if since is not None and request.headers.get("If-Modified-Since") and not result.total:
-        reply = Response(status=304)
-        return reply
+        return Response(status=304)
     body = {"round": round_id, "page": result.page, "per_page": result.per_page,
             "total": result.total, "items": result.items}
     if result.page * result.per_page < result.total:

@@ -9,8 +9,8 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from extensions import db
+from l10n.clock import today_in_poland
 from services.api_tokens import TokenError, create_token, latest_expiry, revoke_token, tokens_of
-from services.responses import today_in_poland_date
 from views.access import staff
 from views.forms import ActionForm, ApiTokenForm
 
@@ -18,7 +18,7 @@ bp = Blueprint("api_tokens", __name__, url_prefix="/admin/tokeny")
 
 
 def _page(form: ApiTokenForm, new_token: str | None = None, status: int = 200):
-    today = today_in_poland_date()
+    today = today_in_poland()
     return render_template("api_tokens/index.html", form=form, tokens=tokens_of(current_user),
                            new_token=new_token, today=today, latest=latest_expiry(today),
                            action_form=ActionForm()), status
@@ -26,7 +26,7 @@ def _page(form: ApiTokenForm, new_token: str | None = None, status: int = 200):
 
 def _blank_form() -> ApiTokenForm:
     form = ApiTokenForm(formdata=None)
-    form.expires_on.data = today_in_poland_date() + timedelta(days=90)
+    form.expires_on.data = today_in_poland() + timedelta(days=90)
     return form
 
 

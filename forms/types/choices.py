@@ -69,7 +69,7 @@ class SingleChoiceType(QuestionType):
 
     name = "single_choice"
     xlsform_export = "select_one"
-    xlsform_names = ("select_one",)
+    xlsform_names: ClassVar[tuple[str, ...]] = ("select_one",)
     keys = frozenset({"choices"})
     value_kind = "code"
     widget = "choices"
@@ -96,7 +96,7 @@ class YesNoType(SingleChoiceType):
     name = "yes_no"
     xlsform_export = "select_one"
     xlsform_note = N_("Tak/Nie zapisywane jako yes/no (esmon: yes_no)")
-    xlsform_names = ()
+    xlsform_names: ClassVar[tuple[str, ...]] = ()
     keys = frozenset()
     required_message = N_("Wybierz „Tak” albo „Nie”.")
     required_template = None

@@ -7,10 +7,11 @@ that row was not carried over), so the file can be checked against the workbook.
 
 from __future__ import annotations
 
-import datetime
 from typing import TYPE_CHECKING, Any
 
 import yaml
+
+from l10n.clock import today_in_poland
 
 if TYPE_CHECKING:
     from forms.xlsform.importer import DraftSection
@@ -42,7 +43,7 @@ def emit_definition(head: dict[str, Any], lists: dict[str, list[dict[str, Any]]]
                     ignored: list[str]) -> tuple[str, dict[int, tuple[str, int]]]:
     """The YAML text, and YAML line → (sheet, row) for placing the checker's problems."""
     lines: list[str] = [
-        f"# Zaimportowano z XLSForm: {source_name} ({datetime.date.today().isoformat()}).",
+        f"# Zaimportowano z XLSForm: {source_name} ({today_in_poland().isoformat()}).",
         "# Nad każdą sekcją i pytaniem: arkusz i wiersz skoroszytu, z którego pochodzi.",
     ]
     for note in ignored:

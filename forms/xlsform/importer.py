@@ -422,7 +422,7 @@ class _Importer:
             return {}
         try:
             options = json.loads(text)
-        except ValueError as err:
+        except json.JSONDecodeError as err:
             self.at(row, "esmon_options", "bad_value",
                     f"Kolumna 'esmon_options' musi zawierać JSON ({err.msg}).", qid)
             return {}
@@ -619,7 +619,7 @@ def import_xlsform(data: bytes, name: str, *, key: str | None = None,
     drafted = importer.run() if importer and not book.problems else None
     result_key = importer.key if importer else (key or "")
     ignored = importer.ignored if importer else []
-    if drafted is None or book.problems:
+    if importer is None or drafted is None or book.problems:
         return ImportResult(result_key, None, None, _sorted(book.problems), ignored)
     head, sections = drafted
     text, lines = emit_definition(head, importer.lists, sections, name, ignored)

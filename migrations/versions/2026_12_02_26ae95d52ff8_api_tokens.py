@@ -1,7 +1,7 @@
 """Personal API tokens for the read-only data API
 
 Revision ID: 26ae95d52ff8
-Revises: f6a28d0e4b75
+Revises: 5dcdcef0d3db
 Create Date: 2026-12-02 03:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '26ae95d52ff8'
-down_revision = 'f6a28d0e4b75'
+down_revision = '5dcdcef0d3db'
 branch_labels = None
 depends_on = None
 
