@@ -23,7 +23,7 @@ def esmon_id(name: str) -> str:
     text = _NOT_ID_CHARACTER.sub("_", name.strip().lower())
     text = re.sub(r"_{2,}", "_", text).strip("_")
     if text and not text[0].isalpha():
-        text = "q_" + text
+        text = "pyt_" + text  # a name starting with a digit
     text = text[:60]
     if text in RESERVED_NAMES:
         text += RESERVED_SUFFIX
