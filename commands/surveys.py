@@ -14,7 +14,6 @@ from flask_babel import gettext, ngettext
 from extensions import db
 from forms.loader import definition_files, load_survey_file
 from forms.xlsform import MAX_FILE_BYTES, import_xlsform
-from forms.xlsform.export import export_xlsform
 from services.questionnaires import VersionConflict, sync_questionnaires
 
 group = AppGroup("surveys", help="Definicje ankiet: sprawdzanie, lista, wczytanie do bazy.")
@@ -123,6 +122,8 @@ def export_xlsform_command(key: str, output: Path) -> None:
     najbliższa konstrukcja z opisem w kolumnie esmon_note; import-xlsform odtwarza z kolumn
     esmon_type/esmon_options tę samą definicję.
     """
+    from forms.xlsform.export import export_xlsform  # xlsxwriter only for an export
+
     require_valid_definitions()
     surveys = {loaded.survey.key: loaded.survey for loaded in current_app.extensions[
         "esmon_surveys"]}

@@ -23,9 +23,7 @@ from extensions import db
 from forms.model import Survey
 from forms.types import NUMBER_KINDS
 from models import Invitation, Response, Round, Unit
-from reports.aggregate import LEVELS, META, TOTAL, aggregate
-from reports.frame import build_frame
-from reports.suppression import suppress
+from reports.kinds import LEVELS
 from services.exports import podregiony_for
 from services.report_source import round_info, round_records, round_survey
 
@@ -134,6 +132,11 @@ def _plain(value: Any) -> Any:
 def round_aggregates(round_id: int, level: str, *, small_cells: bool = True
                      ) -> dict[str, Any]:
     """The round's aggregate table by ``level`` (small cells hidden unless asked otherwise)."""
+    # the report code (pandas) only when an aggregate is asked for: a web worker stays light
+    from reports.aggregate import META, TOTAL, aggregate
+    from reports.frame import build_frame
+    from reports.suppression import suppress
+
     if level not in LEVELS:
         raise ValueError(level)
     round_ = get_round(round_id)

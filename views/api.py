@@ -18,7 +18,7 @@ from apispec import APISpec
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 
 from extensions import csrf, db
-from reports.aggregate import LEVELS
+from reports.kinds import LEVELS
 from services.api_tokens import authenticate, record_call
 from services.data_api import (
     MAX_PER_PAGE,
