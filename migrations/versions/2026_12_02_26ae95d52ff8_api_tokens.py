@@ -1,7 +1,7 @@
 """Personal API tokens for the read-only data API
 
 Revision ID: 26ae95d52ff8
-Revises: 5dcdcef0d3db
+Revises: 9c4e7a2d51b8
 Create Date: 2026-12-02 03:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '26ae95d52ff8'
-down_revision = '5dcdcef0d3db'
+down_revision = '9c4e7a2d51b8'
 branch_labels = None
 depends_on = None
 
