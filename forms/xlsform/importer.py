@@ -298,6 +298,20 @@ class _Importer:
         if self.settings.get("description"):
             head["description"] = self.settings["description"]
         head.update(unit_kinds=kinds, period=period)
+        minutes = (self.settings.get("time_to_fill") or "").strip()
+        if minutes.isdigit():
+            head["time_to_fill"] = int(minutes)
+        prepare = (self.settings.get("prepare") or "").strip()
+        if prepare:
+            try:
+                items = json.loads(prepare)
+            except json.JSONDecodeError:
+                items = [part.strip() for part in prepare.split(";") if part.strip()]
+            if isinstance(items, list) and all(isinstance(item, str) for item in items):
+                head["prepare"] = items
+            else:
+                self.problem("settings", 2, "bad_value",
+                             "Kolumna 'prepare' to lista tekstów (JSON albo rozdzielona ';').")
         return head
 
     def expression(self, row: Row, column: str, qid: str | None) -> str | None:
