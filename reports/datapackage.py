@@ -49,8 +49,14 @@ FIELDS: list[dict[str, Any]] = [
                        "jest obszarem"), "constraints": {"pattern": "^([0-9]{2,7})?$"}},
     {"name": "wartosc", "type": "number", "title": N_("Wartość"),
      "description": N_("Wartość; „<3” — liczba 1 lub 2 w grupie wrażliwej ukryta, „x” — "
-                       "ukryta, bo pozwoliłaby ją odtworzyć")},
+                       "ukryta, bo pozwoliłaby ją odtworzyć; „—” — za mało odpowiedzi")},
+    {"name": "data", "type": "date", "title": N_("Data"),
+     "description": N_("Wartość, gdy miara jest datą (najwcześniej, najpóźniej)")},
 ]
+#: the ``format`` of figures that are dates, not numbers (they go to the ``data`` column)
+DATE_FORMATS = frozenset({"day", "date"})
+#: a statistic the reports withhold (too few answers in the group for a median …)
+WITHHELD = "—"
 
 
 @dataclass
@@ -73,7 +79,7 @@ def _number(value: Any) -> str:
     """A figure as Table Schema reads a number (dot decimal), or a suppression mark."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    if value in (SMALL, COMPLEMENT):
+    if value in (SMALL, COMPLEMENT, WITHHELD):
         return value
     if isinstance(value, bool):
         return "1" if value else "0"
@@ -90,10 +96,13 @@ def table_rows(table: Aggregate) -> list[list[str]]:
     for record in table.table.to_dict("records"):
         meta = [_text(record[name]) for name in ("kolumna", "pytanie", "etykieta", "miara",
                                                   "format")]
+        is_date = str(record["format"]) in DATE_FORMATS
         for group in [*table.groups, TOTAL]:
             code = _CODE_RE.match(group)
+            value = record[group]
+            date = "" if value is None or value != value else str(value)[:10]
             rows.append([*meta, _text(group), code.group(1) if code else "",
-                         _number(record[group])])
+                         "" if is_date else _number(value), date if is_date else ""])
     return rows
 
 
@@ -127,7 +136,7 @@ def write_package(out: IO[bytes], info: PackageInfo, tables: Sequence[Aggregate]
                 "schema": {"fields": [{**f, "title": translate(f["title"]),
                                        "description": translate(f["description"])}
                                       for f in FIELDS],
-                           "missingValues": ["", SMALL, COMPLEMENT]},
+                           "missingValues": ["", SMALL, COMPLEMENT, WITHHELD]},
             })
         descriptor = {
             "profile": "tabular-data-package", "name": info.name, "title": info.title,
