@@ -78,6 +78,9 @@ def register_extensions(app: Flask) -> None:
     from services import scoping
 
     scoping.install(Session)
+    from services import unit_kinds
+
+    unit_kinds.install()
     Babel(app, locale_selector=_select_locale)
 
 

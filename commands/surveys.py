@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext, ngettext
 
 from extensions import db
+from forms.kinds import KINDS_FILE, load_kinds_file
 from forms.loader import definition_files, load_survey_file
 from forms.xlsform import MAX_FILE_BYTES, import_xlsform
 from services.questionnaires import VersionConflict, sync_questionnaires
@@ -27,7 +28,9 @@ def check(paths: tuple[Path, ...]) -> None:
     files: list[Path] = []
     for path in paths or (Path(current_app.config["SURVEY_DEFS_DIR"]),):
         files += definition_files(path) if path.is_dir() else [path]
-    problems = []
+    kinds, problems = load_kinds_file()
+    if not problems:
+        click.echo(f"OK   {KINDS_FILE.name}: {len(kinds)} rodzajów jednostek")
     for path in files:
         survey, found = load_survey_file(path)
         problems += found

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections.abc import Set
+from collections.abc import Mapping, Set
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from forms.expressions import (
     to_json,
     uses_self,
 )
+from forms.kinds import KINDS_FILE, UnitKind, known_kinds
 from forms.model import (
     PREFILL_LAST_ROUND,
     PREFILL_SOURCES,
@@ -55,10 +56,6 @@ RESERVED_NAMES = frozenset({
     "powiat", "podregion", "wojewodztwo", "status", "submitted_at", "version", "round",
     "rok", "year",
 })
-UNIT_KINDS_ALLOWED = frozenset({
-    "cis", "kis", "owes", "gmina", "powiat", "ops", "pcpr", "wtz", "zaz", "pes", "komorka",
-    "jednostka_gminy",
-})
 SURVEY_KEYS = {
     "format", "key", "version", "title", "description", "unit_kinds", "period",
     "choice_lists", "sections", "time_to_fill", "prepare",
@@ -73,11 +70,13 @@ _TABLE_FUNCTIONS = {"cell": 2, "row-total": 1, "column-total": 1}
 class _Reader:
     """Walks one definition and records problems; one instance per file."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, kinds: Mapping[str, UnitKind] | None = None):
         self.name = name
         self.problems: list[Problem] = []
         #: the file's ``format``: how its expressions are read
         self.format = DEFAULT_FORMAT
+        #: the unit kinds ``unit_kinds`` may name (``registers/unit_kinds.yaml``)
+        self.kinds = kinds if kinds is not None else known_kinds()
 
     def problem(self, line: int, code: str, message: str, qid: str | None = None,
                 column: int | None = None) -> None:
@@ -183,9 +182,15 @@ class _Reader:
                          "Pole 'unit_kinds' musi wymieniać rodzaje jednostek.")
             kinds = []
         for kind in kinds:
-            if kind not in UNIT_KINDS_ALLOWED:
+            if kind not in self.kinds:
                 self.problem(data.line_of("unit_kinds"), "unknown_unit_kind",
-                             f"Nieznany rodzaj jednostki '{kind}'.")
+                             f"Nieznany rodzaj jednostki '{kind}'; rodzaje z pliku "
+                             f"{KINDS_FILE.name}: {', '.join(self.kinds)}.")
+            elif key and not self.kinds[kind].allows(key):
+                self.problem(data.line_of("unit_kinds"), "unit_kind_not_allowed",
+                             f"Rodzaju '{kind}' nie mogą używać ankiety inne niż: "
+                             f"{', '.join(self.kinds[kind].questionnaires)} "
+                             f"({KINDS_FILE.name}).")
         choice_lists = self.choice_lists(data.get("choice_lists"), data.line_of("choice_lists"))
         raw_sections = data.get("sections")
         if not isinstance(raw_sections, LineList) or not raw_sections:
@@ -503,10 +508,14 @@ def _table_calls(expr: Expression) -> list[tuple[str, list[tuple[str, str]]]]:
     return found
 
 
-def load_survey_text(text: str, name: str, stem: str | None = None) -> tuple[Survey | None,
-                                                                             list[Problem]]:
-    """Load a definition from text; ``stem`` (file name without suffix) must equal its key."""
-    reader = _Reader(name)
+def load_survey_text(text: str, name: str, stem: str | None = None, *,
+                     kinds: Mapping[str, UnitKind] | None = None,
+                     ) -> tuple[Survey | None, list[Problem]]:
+    """Load a definition from text; ``stem`` (file name without suffix) must equal its key.
+
+    :param kinds: the unit kinds ``unit_kinds`` may name (default: the shipped kinds file)
+    """
+    reader = _Reader(name, kinds)
     survey = reader.survey(text, stem or "")
     return survey, sorted(reader.problems)
 

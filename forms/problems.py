@@ -20,7 +20,11 @@ CODES: dict[str, str] = {
     "duplicate_id": "identyfikator użyty drugi raz",
     "reserved_name": "identyfikator zarezerwowany (np. `teryt`, `status`, `powiat`)",
     "unknown_type": "nieznany typ pytania",
-    "unknown_unit_kind": "nieznany rodzaj jednostki w `unit_kinds`",
+    "unknown_unit_kind": "nieznany rodzaj jednostki w `unit_kinds` (nie ma go w "
+                         "`registers/unit_kinds.yaml`); w imporcie jednostek: rodzaj, którego "
+                         "organizacja nie ma",
+    "unit_kind_not_allowed": "rodzaj jednostki, którego plik rodzajów nie dopuszcza w tej "
+                             "ankiecie (`questionnaires`)",
     "unknown_choice_list": "`choices` wskazuje listę, której nie ma w `choice_lists`",
     "missing_choices": "pusta lista odpowiedzi",
     "duplicate_choice": "ta sama wartość dwa razy na liście",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from forms.builder import SectionForm, build_forms
+from forms.kinds import load_kinds_file
 from forms.loader import definition_files, load_survey_file, load_survey_text
 from forms.model import Survey
 from forms.problems import DefinitionError, Problem
@@ -38,7 +39,7 @@ class SurveyRegistry:
         :raise DefinitionError: listing every problem in every file; nothing is loaded then.
         """
         registry = cls(form_base)
-        problems: list[Problem] = []
+        problems: list[Problem] = list(load_kinds_file()[1])
         for path in definition_files(Path(directory)):
             survey, found = load_survey_file(path)
             problems += found

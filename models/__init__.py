@@ -7,6 +7,7 @@ from models.contact_change import ContactChange
 from models.invitation import Invitation, InvitationToken
 from models.login_attempt import LoginAttempt
 from models.organisation import Organisation
+from models.organisation_unit_kind import OrganisationUnitKind
 from models.outbox_message import OutboxMessage
 from models.questionnaire import Questionnaire
 from models.response import Response
@@ -27,6 +28,7 @@ __all__ = [
     "Invitation",
     "InvitationToken",
     "Organisation",
+    "OrganisationUnitKind",
     "OutboxMessage",
     "Questionnaire",
     "Response",

@@ -2,33 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
-from l10n import N_
+from forms.kinds import known_kinds
 from models.organisation import owner_default
 from models.territory import Territory
 from models.types import UTCDateTime, utcnow
 
-#: kind code → Polish name (a msgid: pages translate it); the kinds a questionnaire lists
-#: in ``unit_kinds``
-UNIT_KINDS = {
-    "cis": N_("Centrum Integracji Społecznej"),
-    "kis": N_("Klub Integracji Społecznej"),
-    "owes": N_("Ośrodek Wsparcia Ekonomii Społecznej"),
-    "gmina": N_("Gmina"),
-    "powiat": N_("Powiat"),
-    "ops": N_("Ośrodek pomocy społecznej"),
-    "pcpr": N_("Powiatowe centrum pomocy rodzinie"),
-    "wtz": N_("Warsztat terapii zajęciowej"),
-    "zaz": N_("Zakład aktywności zawodowej"),
-    "pes": N_("Podmiot ekonomii społecznej"),
-    "komorka": N_("Komórka organizacyjna urzędu gminy"),
-    "jednostka_gminy": N_("Jednostka organizacyjna gminy"),
-}
+#: kind code → Polish name (a msgid: pages translate it) of the shipped kinds file
+#: (``registers/unit_kinds.yaml``); an organisation's own kinds: ``services.unit_kinds``
+UNIT_KINDS = {code: kind.name for code, kind in known_kinds().items()}
+
+
+def _shipped_name(code: str) -> str:
+    return UNIT_KINDS.get(code, code)
+
+
+#: code → name, organisations' own kinds included (``services.unit_kinds.install`` sets it)
+kind_label: Callable[[str], str] = _shipped_name
 
 
 class Unit(db.Model):
@@ -71,7 +67,7 @@ class Unit(db.Model):
 
     @property
     def kind_name(self) -> str:
-        return UNIT_KINDS.get(self.kind, self.kind)
+        return kind_label(self.kind)
 
     def __repr__(self) -> str:
         return f"<Unit {self.id} {self.kind} {self.name!r}>"

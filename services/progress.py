@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from extensions import db
 from l10n import N_, polish_sort_key
 from models import Invitation, Round, Territory
-from models.unit import UNIT_KINDS
+from services.unit_kinds import kind_labels
 
 #: dashboard columns, in the order of the flow
 STAGES = ("invited", "opened", "draft", "submitted", "returned", "accepted")
@@ -83,7 +83,7 @@ def round_progress(round_: Round) -> Progress:
     for code, tally in powiats.items():
         tally.label = powiat_names.get(code, code)
     for kind, tally in kinds.items():
-        tally.label = UNIT_KINDS.get(kind, kind)
+        tally.label = kind_labels().get(kind, kind)
     return Progress(
         overall,
         sorted(powiats.values(), key=lambda t: polish_sort_key(t.label)),

@@ -19,10 +19,10 @@ from werkzeug.datastructures import MultiDict
 from extensions import db
 from models import Invitation, Response, Territory, Unit
 from models.types import JSONDocument
-from models.unit import UNIT_KINDS
 from services.collation import polish
 from services.progress import STAGES
 from services.territory import units_in_territory
+from services.unit_kinds import kind_labels
 
 PAGE_SIZE = 50
 #: sort key → label msgid is in the view; here: the ORDER BY of each
@@ -52,7 +52,7 @@ class ResponseFilter:
         return cls(
             text=" ".join((args.get("szukaj") or "").split())[:100],
             powiats=tuple(p for p in args.getlist("powiat") if p.isdigit() and len(p) == 4),
-            kinds=tuple(k for k in args.getlist("rodzaj") if k in UNIT_KINDS),
+            kinds=tuple(k for k in args.getlist("rodzaj") if k in kind_labels()),
             stages=tuple(s for s in args.getlist("stan") if s in STAGES),
             warnings=args.get("ostrzezenia") == "1", notes=args.get("uwagi") == "1",
             sort=sort if sort in SORTS else "nazwa",

@@ -32,6 +32,7 @@ from services.collation import polish
 from services.messages import queue_deadline_change, queue_invitation, queue_reminder
 from services.territory import units_in_territory
 from services.tokens import new_token
+from services.unit_kinds import kinds_for_survey
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,7 @@ def round_recipients(round_: Round) -> list[Unit]:
     """
     from services.questionnaires import survey_for_round
 
-    unit_kinds = survey_for_round(round_).survey.unit_kinds
+    unit_kinds = kinds_for_survey(survey_for_round(round_).survey)
     chosen = RoundSelection.from_json(round_.selection)
     query = _eligible(unit_kinds)
     by_criteria = _narrowed(query, kinds=list(chosen.kinds), powiats=list(chosen.powiats),

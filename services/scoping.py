@@ -38,6 +38,7 @@ from models import (
     InvitationToken,
     LoginAttempt,
     Organisation,
+    OrganisationUnitKind,
     OutboxMessage,
     Response,
     ResponseVersion,
@@ -160,6 +161,7 @@ def _criteria(scope: Scope) -> list:
         LoginAttempt: LoginAttempt.email.in_(accounts) if scope.organisation_id != _default_id()
         else or_(LoginAttempt.email.in_(accounts),
                  LoginAttempt.email.not_in(select(User.email))),
+        OrganisationUnitKind: OrganisationUnitKind.organisation_id.in_(round_owners),
         Organisation: or_(Organisation.id.in_(scope.own_ids),
                           Organisation.id == (scope.partner_of_id or 0)),
     }

@@ -20,10 +20,10 @@ from extensions import db
 from forms.emails import parse_addresses
 from forms.types.text import phone_is_valid, regon_is_valid, split_phones
 from models import Territory, Unit
-from models.unit import UNIT_KINDS
 from services.audit import record
 from services.scoping import current_prefixes, in_territory
 from services.tabular import Row, RowProblem, Table, TableFormatError, read_table, restore_zeros
+from services.unit_kinds import kinds
 from services.uploads import echo
 
 COLUMN_ALIASES = {
@@ -38,9 +38,6 @@ COLUMN_ALIASES = {
     "numer_telefonu": "phones",
 }
 #: kinds whose unit must sit on a gmina code, or on a powiat code; others take either
-GMINA_KINDS = {"gmina", "ops", "komorka", "jednostka_gminy"}
-POWIAT_KINDS = {"powiat", "pcpr"}
-_KIND_NAMES = {name.lower(): kind for kind, name in UNIT_KINDS.items()}
 
 
 @dataclass
@@ -156,10 +153,14 @@ def _parse_row(row: Row, table: Table, register: _Register,
         found.append(RowProblem(row.number, table.header(column), message))
 
     kind_text = row.get("kind").strip().lower()
-    kind = kind_text if kind_text in UNIT_KINDS else _KIND_NAMES.get(kind_text)
+    known = kinds()
+    by_name = {k.name.lower(): code for code, k in known.items()}
+    kind = kind_text if kind_text in known else by_name.get(kind_text)
     if not kind:
-        problem("kind", gettext("nieznany rodzaj jednostki „%(kind)s” (dozwolone: %(kinds)s)",
-                                kind=echo(row.get("kind")), kinds=", ".join(UNIT_KINDS)))
+        problem("kind", gettext("nieznany rodzaj jednostki „%(kind)s” — organizacja nie ma "
+                                "takiego rodzaju (dozwolone: %(kinds)s)",
+                                kind=echo(row.get("kind")), kinds=", ".join(known)))
+    level = known[kind].teryt if kind else "any"
     name = " ".join(row.get("name").split())
     if not name:
         problem("name", gettext("brak nazwy jednostki"))
@@ -168,10 +169,10 @@ def _parse_row(row: Row, table: Table, register: _Register,
     teryt, message = register.territory(row, "teryt")
     if message:
         problem("teryt", message)
-    elif kind in GMINA_KINDS and register.levels.get(teryt or "") != "gmina":
+    elif level == "gmina" and register.levels.get(teryt or "") != "gmina":
         problem("teryt", gettext("jednostka rodzaju %(kind)s wymaga kodu gminy (6 cyfr), jest "
                                  "%(code)s", kind=kind, code=teryt))
-    elif kind in POWIAT_KINDS and register.levels.get(teryt or "") != "powiat":
+    elif level == "powiat" and register.levels.get(teryt or "") != "powiat":
         problem("teryt", gettext("jednostka rodzaju %(kind)s wymaga kodu powiatu (4 cyfry), jest "
                                  "%(code)s", kind=kind, code=teryt))
     emails, invalid = parse_addresses(row.get("email"))

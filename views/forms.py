@@ -36,7 +36,6 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from forms.emails import normalised, split_addresses
 from forms.types.text import phone_is_valid, split_phones
 from l10n.web import lazy_gettext as _l
-from models.unit import UNIT_KINDS
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -154,7 +153,8 @@ class InviteForm(ConfirmForm):
 class UnitForm(FlaskForm):
     """Editing a unit of the register."""
 
-    kind = SelectField(_l("Rodzaj"), choices=choices((k, _l(v)) for k, v in UNIT_KINDS.items()))
+    #: choices: the organisation's kinds, set by the view (``services.unit_kinds``)
+    kind = SelectField(_l("Rodzaj"), choices=[])
     name = StringField(_l("Nazwa"),
                        validators=[DataRequired(_l("Podaj nazwę.")), Length(max=300)])
     teryt = StringField(_l("Kod TERYT (gmina 6 cyfr, powiat 4 cyfry)"),

@@ -12,7 +12,6 @@ from forms.placeholders import year_placeholders
 from l10n import N_
 from models import ContactChange, Invitation, Response, Round
 from models.response import RESPONSE_MODES
-from models.unit import UNIT_KINDS
 from services.comparison import last_year
 from services.contacts import decide_contact_change
 from services.progress import STAGE_LABELS
@@ -34,6 +33,7 @@ from services.review_list import (
     response_page,
 )
 from services.territory import answer_names, pick_list
+from services.unit_kinds import kind_labels, kinds_for_survey
 from views.access import admin_only, staff
 from views.confirm import (
     Confirmation,
@@ -57,12 +57,13 @@ def round_responses(round_id: int):
     round_ = db.session.get(Round, round_id) or abort(404)
     chosen = ResponseFilter.from_args(request.args)
     page = response_page(round_.id, chosen)
-    kinds = survey_for_round(round_).survey.unit_kinds
+    kinds = kinds_for_survey(survey_for_round(round_).survey)
+    labels = kind_labels()
     clean = clean_submitted(round_.id, chosen) if current_user.is_admin else []
     return render_template(
         "review/round.html", round=round_, page=page, chosen=chosen, clean=clean,
-        stage_labels=STAGE_LABELS, kinds=[(k, UNIT_KINDS[k]) for k in kinds if k in UNIT_KINDS],
-        powiats=pick_list("powiat"), sorts=SORT_LABELS, kind_labels=UNIT_KINDS,
+        stage_labels=STAGE_LABELS, kinds=[(k, labels[k]) for k in kinds if k in labels],
+        powiats=pick_list("powiat"), sorts=SORT_LABELS, kind_labels=labels,
         action_form=ActionForm())
 
 

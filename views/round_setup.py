@@ -35,6 +35,7 @@ from services.rounds import (
     round_recipients,
     uninvited_recipients,
 )
+from services.unit_kinds import kinds_for_survey
 from services.unit_search import eligible_units, recipient_problems, resolve_unit
 from views.access import admin_only, staff
 from views.forms import ActionForm
@@ -68,7 +69,7 @@ def recipients(round_id: int):
 def _matches(round_, text: str) -> list[Unit]:
     """Units that fit the questionnaire but are not among the recipients, by name or TERYT."""
     taken = {u.id for u in round_recipients(round_)} | {i.unit_id for i in round_.invitations}
-    return [u for u in eligible_units(survey_for_round(round_).survey.unit_kinds, text)
+    return [u for u in eligible_units(kinds_for_survey(survey_for_round(round_).survey), text)
             if u.id not in taken]
 
 
@@ -83,7 +84,7 @@ def change_recipients(round_id: int, change: str):
     if round_.status == "closed" or (change != "dodaj" and round_.status != "draft"):
         flash(gettext("W tym stanie rundy nie można zmieniać odbiorców."), "error")
         return redirect(here)
-    unit_kinds = survey_for_round(round_).survey.unit_kinds
+    unit_kinds = kinds_for_survey(survey_for_round(round_).survey)
     found = resolve_unit(unit_kinds, request.form.get("jednostka", ""))
     if found.unit is None:
         if found.candidates:

@@ -25,10 +25,9 @@ from sqlalchemy import select
 from extensions import db
 from l10n import polish_sort_key
 from l10n.clock import today_in_poland
-from l10n.web import long_date, translate
+from l10n.web import long_date
 from mailing.status import round_mail_status, round_sending
 from models import Invitation, Questionnaire, Round
-from models.unit import UNIT_KINDS
 from services.progress import STAGE_LABELS, STAGES, round_progress, stage_of
 from services.questionnaires import registry, sync_questionnaires
 from services.rounds import (
@@ -48,6 +47,7 @@ from services.rounds import (
 from services.scoping import organisation_name
 from services.subregions import mapping as subregion_mapping
 from services.territory import pick_list
+from services.unit_kinds import kind_names, kinds_for_survey
 from views.access import admin_only, staff
 from views.confirm import (
     Confirmation,
@@ -74,7 +74,7 @@ def _fill_choices(form: RoundForm) -> None:
     versions = db.session.scalars(select(Questionnaire).order_by(Questionnaire.key,
                                                                  Questionnaire.version))
     form.questionnaire_id.choices = choices((q.id, f"{q.title} (v{q.version})") for q in versions)
-    form.kinds.choices = choices((kind, translate(name)) for kind, name in UNIT_KINDS.items())
+    form.kinds.choices = choices(kind_names().items())
     form.powiats.choices = choices(pick_list("powiat"))
     names = sorted(set(subregion_mapping().values()), key=polish_sort_key)
     form.subregion.choices = choices([("", gettext("— wszystkie —")), *((n, n) for n in names)])
@@ -112,7 +112,7 @@ def new():
             form.half.errors = [period_problem]
             return render_template("rounds/new.html", form=form)
         units = [] if selection.manual else units_for_round(
-            survey.unit_kinds, kinds=list(selection.kinds), powiats=list(selection.powiats),
+            kinds_for_survey(survey), kinds=list(selection.kinds), powiats=list(selection.powiats),
             powiats_of_subregion=list(selection.subregion_powiats))
         if not units and not selection.manual:
             form.kinds.errors = [gettext("Żadna jednostka z rejestru nie spełnia tych warunków.")]

@@ -11,9 +11,9 @@ from flask import Blueprint, jsonify, request
 from extensions import db
 from l10n.web import translate
 from models import Round
-from models.unit import UNIT_KINDS
 from services.questionnaires import survey_for_round
 from services.territory import search_territories
+from services.unit_kinds import kind_labels, kinds_for_survey
 from services.unit_search import PICKED, eligible_units
 from views.access import staff
 
@@ -29,7 +29,7 @@ def _text() -> str:
 def units():
     """Units a round's questionnaire is for (every kind without ``runda``)."""
     round_ = db.session.get(Round, request.args.get("runda", type=int) or 0)
-    kinds = survey_for_round(round_).survey.unit_kinds if round_ else tuple(UNIT_KINDS)
+    kinds = kinds_for_survey(survey_for_round(round_).survey) if round_ else tuple(kind_labels())
     return jsonify([{"value": f"{PICKED}{u.id}",
                      "label": f"{u.name} ({translate(u.kind_name)}, {u.teryt})"}
                     for u in eligible_units(kinds, _text())])

@@ -8,12 +8,12 @@ from sqlalchemy import func, or_, select
 
 from extensions import db
 from models import Unit
-from models.unit import UNIT_KINDS
 from services.collation import polish
 from services.territory import pick_list, units_in_territory
+from services.unit_kinds import kind_labels, kind_names
 from services.units import UnknownTerritory, create_unit, update_unit
 from views.access import admin_only, staff
-from views.forms import UnitForm
+from views.forms import UnitForm, choices
 from views.numbers import page_number
 
 bp = Blueprint("units", __name__, url_prefix="/admin/jednostki")
@@ -27,7 +27,7 @@ def index():
     powiat = request.args.get("powiat", "")
     text = request.args.get("szukaj", "").strip()[:100]
     query = units_in_territory(select(Unit))
-    if kind in UNIT_KINDS:
+    if kind in kind_labels():
         query = query.where(Unit.kind == kind)
     if powiat.isdigit() and len(powiat) == 4:
         query = query.where(Unit.teryt.startswith(powiat))
@@ -41,8 +41,15 @@ def index():
     units = db.session.scalars(query.order_by(polish(Unit.name), Unit.id)
                                .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).unique().all()
     return render_template("units/index.html", units=units, total=total, page=page,
-                           pages=pages, kinds=UNIT_KINDS, powiats=pick_list("powiat"),
+                           pages=pages, kinds=kind_labels(), powiats=pick_list("powiat"),
                            filters={"rodzaj": kind, "powiat": powiat, "szukaj": text})
+
+
+def _unit_form(**kwargs) -> UnitForm:
+    """The register form with the organisation's kinds (the shipped file's and its own)."""
+    form = UnitForm(**kwargs)
+    form.kind.choices = choices(kind_names().items())
+    return form
 
 
 def _unknown_territory(form: UnitForm, err: UnknownTerritory) -> None:
@@ -54,7 +61,7 @@ def _unknown_territory(form: UnitForm, err: UnknownTerritory) -> None:
 @bp.route("/nowa", methods=["GET", "POST"])
 @admin_only
 def new():
-    form = UnitForm()
+    form = _unit_form()
     if form.validate_on_submit():
         try:
             unit = create_unit(form.unit_values())
@@ -71,7 +78,7 @@ def new():
 @admin_only
 def edit(unit_id: int):
     unit = db.session.get(Unit, unit_id) or abort(404)
-    form = UnitForm(obj=unit)
+    form = _unit_form(obj=unit)
     if form.validate_on_submit():
         try:
             update_unit(unit, form.unit_values())
