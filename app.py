@@ -207,6 +207,9 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(maps.group)
     app.cli.add_command(organisations.group)
+    from commands import unit_kinds
+
+    app.cli.add_command(unit_kinds.group)
 
     app.cli.add_command(reports.group)
     from commands import subregions, units

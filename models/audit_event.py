@@ -54,6 +54,7 @@ ACTIONS = {
     "api_token_create": N_("utworzenie tokenu API"),
     "api_token_revoke": N_("unieważnienie tokenu API"),
     "api_call": N_("odczyt przez API"),
+    "unit_kind_create": N_("dodanie rodzaju jednostek"),
 }
 
 
