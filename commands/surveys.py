@@ -14,6 +14,7 @@ from flask_babel import gettext, ngettext
 from extensions import db
 from forms.kinds import KINDS_FILE, load_kinds_file
 from forms.loader import definition_files, load_survey_file
+from forms.registry import follow_up_problems
 from forms.xlsform import MAX_FILE_BYTES, import_xlsform
 from services.questionnaires import VersionConflict, sync_questionnaires
 
@@ -31,9 +32,12 @@ def check(paths: tuple[Path, ...]) -> None:
     kinds, problems = load_kinds_file()
     if not problems:
         click.echo(f"OK   {KINDS_FILE.name}: {len(kinds)} rodzajów jednostek")
+    loaded = {}
     for path in files:
         survey, found = load_survey_file(path)
         problems += found
+        if survey is not None:
+            loaded[survey.key] = survey
         if survey is not None:
             answers = sum(1 for q in survey.questions if q.has_answer)
             click.echo(f"OK   {path.name}: {survey.key} v{survey.version}, "
@@ -42,6 +46,8 @@ def check(paths: tuple[Path, ...]) -> None:
         else:
             click.secho(f"BŁĄD {path.name}: "
                         + ngettext("%(num)d problem", "%(num)d problemy", len(found)), fg="red")
+    if not paths:  # a follow-up's questionnaire is checked when the whole folder is
+        problems += follow_up_problems(loaded)
     for problem in problems:
         click.echo(str(problem))
     elapsed = time.perf_counter() - started

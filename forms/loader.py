@@ -56,9 +56,11 @@ RESERVED_NAMES = frozenset({
     "powiat", "podregion", "wojewodztwo", "status", "submitted_at", "version", "round",
     "rok", "year",
 })
+#: ``prefill: follows.<question id>``: the unit's answer in the questionnaire it follows up
+FOLLOWS_PREFIX = "follows."
 SURVEY_KEYS = {
     "format", "key", "version", "title", "description", "unit_kinds", "period",
-    "choice_lists", "sections", "time_to_fill", "prepare",
+    "choice_lists", "sections", "time_to_fill", "prepare", "follows",
 }
 SECTION_KEYS = {"id", "title", "help", "relevant", "questions"}
 #: stands in for a question without ``type`` (reported), so the rest of the file is checked
@@ -75,6 +77,7 @@ class _Reader:
         self.problems: list[Problem] = []
         #: the file's ``format``: how its expressions are read
         self.format = DEFAULT_FORMAT
+        self.follows: str | None = None
         #: the unit kinds ``unit_kinds`` may name (``registers/unit_kinds.yaml``)
         self.kinds = kinds if kinds is not None else known_kinds()
 
@@ -191,6 +194,12 @@ class _Reader:
                              f"Rodzaju '{kind}' nie mogą używać ankiety inne niż: "
                              f"{', '.join(self.kinds[kind].questionnaires)} "
                              f"({KINDS_FILE.name}).")
+        self.follows = self.text(data, "follows") or None
+        if self.follows and not KEY_PATTERN.match(self.follows):
+            self.problem(data.line_of("follows"), "bad_id",
+                         f"'follows' to klucz ankiety (małe litery, cyfry i '-'): "
+                         f"{self.follows!r}.")
+            self.follows = None
         choice_lists = self.choice_lists(data.get("choice_lists"), data.line_of("choice_lists"))
         raw_sections = data.get("sections")
         if not isinstance(raw_sections, LineList) or not raw_sections:
@@ -202,6 +211,7 @@ class _Reader:
         found = [s for s in sections if s is not None]
         survey = Survey(
             key=key, version=version, title=title, unit_kinds=tuple(kinds), period=period,
+            follows=self.follows,
             sections=tuple(found), source_name=self.name,
             checksum=hashlib.sha256(text.encode()).hexdigest(),
             description=self.text(data, "description"),
@@ -314,7 +324,17 @@ class _Reader:
         fields["warnings"] = self.checks(raw, "warning", qid)
         fields.update(kind.read_options(self, raw, qid, choice_lists, fields))
         prefill = raw.get("prefill")
-        if prefill is not None and prefill not in PREFILL_SOURCES:
+        if isinstance(prefill, str) and prefill.startswith(FOLLOWS_PREFIX):
+            if not self.follows:
+                self.problem(raw.line_of("prefill"), "bad_prefill",
+                             f"Źródło {prefill!r} wymaga pola 'follows' ankiety (klucz ankiety, "
+                             "z której odpowiedzi jednostki pochodzą).", qid)
+                prefill = None
+            elif not ID_PATTERN.match(prefill[len(FOLLOWS_PREFIX):]):
+                self.problem(raw.line_of("prefill"), "bad_prefill",
+                             f"Po 'follows.' podaj identyfikator pytania: {prefill!r}.", qid)
+                prefill = None
+        elif prefill is not None and prefill not in PREFILL_SOURCES:
             self.problem(raw.line_of("prefill"), "bad_prefill",
                          f"Nieznane źródło 'prefill': {prefill!r}; dozwolone: "
                          f"{', '.join(sorted(PREFILL_SOURCES))}.", qid)
@@ -322,7 +342,8 @@ class _Reader:
         read_only = self.flag(raw, "read_only", qid)
         if read_only and (prefill in (None, PREFILL_LAST_ROUND)):
             self.problem(raw.line_of("read_only"), "bad_prefill",
-                         "Pytanie tylko do odczytu musi mieć 'prefill: unit.…'.", qid)
+                         "Pytanie tylko do odczytu musi mieć 'prefill: unit.…' albo "
+                         "'prefill: follows.…'.", qid)
         return Question(
             id=qid or "", type=qtype, kind=kind, label=label, section_id=section_id,
             line=raw.line, hint=self.text(raw, "hint"),

@@ -86,7 +86,7 @@ class Question:
     #: show thousands separators (off for years and codes: 2023, not 2 023)
     grouping: bool = True
     max_length: int | None = None
-    #: one of ``PREFILL_SOURCES``: 'last_round' or 'unit.<field>'
+    #: one of ``PREFILL_SOURCES`` ('last_round' or 'unit.<field>') or 'follows.<question id>'
     prefill: str | None = None
     read_only: bool = False
 
@@ -155,6 +155,9 @@ class Survey:
     prepare: tuple[str, ...] = ()
     #: the definition's ``format`` (how its expressions were read: 1, or 2 with ODK meanings)
     format: int = 1
+    #: the key of the questionnaire this one follows up (``prefill: follows.<id>`` reads the
+    #: unit's answers to its latest round), e.g. a plan's execution a year after the plan
+    follows: str | None = None
     #: question ids in the order relevance and calculations must be evaluated
     evaluation_order: tuple[str, ...] = field(default=(), compare=False)
 

@@ -38,6 +38,8 @@ CODES: dict[str, str] = {
     "unknown_table_axis": "`cell()`/`row-total()`/`column-total()` z wierszem/kolumną, której "
                           "nie ma",
     "bad_prefill": "nieznane źródło `prefill` lub `read_only` bez danych z rejestru",
+    "unknown_follows": "`follows` wskazuje ankietę, której nie ma, albo `prefill: follows.…` "
+                       "pytanie, którego w niej nie ma",
     "empty_section": "sekcja bez pytań",
     "unreadable": "pliku nie da się odczytać (kodowanie inne niż UTF-8?)",
     "unknown_question": "plik raportu wskazuje pytanie, którego nie ma w ankiecie",

@@ -8,7 +8,12 @@ from pathlib import Path
 
 from forms.builder import SectionForm, build_forms
 from forms.kinds import load_kinds_file
-from forms.loader import definition_files, load_survey_file, load_survey_text
+from forms.loader import (
+    FOLLOWS_PREFIX,
+    definition_files,
+    load_survey_file,
+    load_survey_text,
+)
 from forms.model import Survey
 from forms.problems import DefinitionError, Problem
 
@@ -20,6 +25,30 @@ class LoadedSurvey:
     survey: Survey
     forms: dict[str, type[SectionForm]]
     source_text: str
+
+
+def follow_up_problems(surveys: dict[str, Survey]) -> list[Problem]:
+    """A follow-up (``follows``) must name a loaded questionnaire, and each of its
+    ``prefill: follows.<id>`` a question of it."""
+    problems = []
+    for survey in surveys.values():
+        if not survey.follows:
+            continue
+        followed = surveys.get(survey.follows)
+        if followed is None:
+            problems.append(Problem(survey.source_name, 1, "unknown_follows",
+                                    f"'follows: {survey.follows}' — nie ma takiej ankiety "
+                                    "w folderze definicji."))
+            continue
+        ids = {q.id for q in followed.questions}
+        for question in survey.questions:
+            source = question.prefill or ""
+            if source.startswith(FOLLOWS_PREFIX) and source[len(FOLLOWS_PREFIX):] not in ids:
+                problems.append(Problem(
+                    survey.source_name, question.line, "unknown_follows",
+                    f"Ankieta '{survey.follows}' nie ma pytania "
+                    f"'{source[len(FOLLOWS_PREFIX):]}'.", question.id))
+    return problems
 
 
 class SurveyRegistry:
@@ -50,6 +79,7 @@ class SurveyRegistry:
                                         f"Ankieta '{survey.key}' jest już w innym pliku."))
                 continue
             registry.add(survey, path.read_text(encoding="utf-8"))
+        problems += follow_up_problems({k: v.survey for k, v in registry.by_key.items()})
         if problems:
             raise DefinitionError(problems)
         return registry

@@ -6,12 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import g
 from flask_babel import gettext
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from extensions import db
 from forms.builder import SectionForm
+from forms.loader import FOLLOWS_PREFIX
 from forms.logic import Resolution, Situation, resolve, warnings_for
 from forms.model import PREFILL_LAST_ROUND, Question, Section, Survey
 from forms.registry import LoadedSurvey
@@ -75,9 +77,44 @@ def unit_value(invitation: Invitation, source: str) -> Any:
     return read(invitation.unit) if read is not None else None
 
 
+def followed_response(invitation: Invitation, key: str) -> Response | None:
+    """The unit's latest submitted (or accepted) response to a round of questionnaire ``key``
+    not later than this round: the plan a follow-up round starts from."""
+    round_ = invitation.round
+    return db.session.scalars(
+        select(Response)
+        .join(Invitation, Response.invitation_id == Invitation.id)
+        .join(Round, Invitation.round_id == Round.id)
+        .join(Questionnaire, Round.questionnaire_id == Questionnaire.id)
+        .where(Invitation.unit_id == invitation.unit_id, Questionnaire.key == key,
+               Round.reporting_year <= round_.reporting_year, Round.id != round_.id,
+               Response.status.in_(DONE_STATUSES))
+        .order_by(Round.reporting_year.desc(), Round.id.desc())
+        .limit(1)
+    ).first()
+
+
+def followed_answers(invitation: Invitation, survey: Survey) -> dict[str, Any]:
+    """The answers of the response this follow-up starts from (``{}`` without one)."""
+    if not survey.follows:
+        return {}
+    cache = g.setdefault("esmon_followed", {})
+    key = (invitation.id, survey.follows)
+    if key not in cache:
+        found = followed_response(invitation, survey.follows)
+        cache[key] = dict(found.answers) if found else {}
+    return cache[key]
+
+
+def _prefilled(invitation: Invitation, survey: Survey, source: str) -> Any:
+    if source.startswith(FOLLOWS_PREFIX):
+        return followed_answers(invitation, survey).get(source[len(FOLLOWS_PREFIX):])
+    return unit_value(invitation, source)
+
+
 def register_values(survey: Survey, invitation: Invitation) -> dict[str, Any]:
-    """Read-only answers that always come from the register."""
-    return {q.id: unit_value(invitation, q.prefill) for q in survey.questions
+    """Read-only answers that always come from the register (or the followed response)."""
+    return {q.id: _prefilled(invitation, survey, q.prefill) for q in survey.questions
             if q.read_only and q.prefill and q.prefill != PREFILL_LAST_ROUND}
 
 
@@ -93,7 +130,7 @@ def open_response(invitation: Invitation, loaded: LoadedSurvey) -> Response:
         if question.prefill == PREFILL_LAST_ROUND:
             value = situation.previous.get(question.id)
         elif question.prefill:
-            value = unit_value(invitation, question.prefill)
+            value = _prefilled(invitation, survey, question.prefill)
         else:
             continue
         if value not in (None, "", [], {}):

@@ -21,6 +21,7 @@ from models import (
     Invitation,
     InvitationToken,
     Questionnaire,
+    Response,
     Round,
     RoundReminder,
     Unit,
@@ -389,3 +390,30 @@ def queue_due_reminders(today: date) -> int:
         total += count
     db.session.flush()
     return total
+
+
+@dataclass(frozen=True)
+class FollowUpGap:
+    """What a follow-up round starts from: is there a round of the followed questionnaire,
+    and which units have no submitted response in it."""
+
+    has_round: bool
+    missing: list[Unit]
+    followed_title: str | None = None
+
+
+def follow_up_gap(round_: Round, followed_key: str, units: list[Unit]) -> FollowUpGap:
+    """Units among ``units`` without a done response to a round of ``followed_key`` (not
+    later than ``round_``)."""
+    rounds = db.session.scalars(
+        select(Round).join(Questionnaire, Round.questionnaire_id == Questionnaire.id)
+        .where(Questionnaire.key == followed_key, Round.id != round_.id,
+               Round.reporting_year <= round_.reporting_year)).unique().all()
+    if not rounds:
+        return FollowUpGap(False, list(units))
+    answered = set(db.session.scalars(
+        select(Invitation.unit_id).join(Response, Response.invitation_id == Invitation.id)
+        .where(Invitation.round_id.in_([r.id for r in rounds]),
+               Response.status.in_(("submitted", "accepted")))))
+    return FollowUpGap(True, [u for u in units if u.id not in answered],
+                       rounds[0].questionnaire.title)

@@ -29,11 +29,12 @@ from l10n.web import long_date
 from mailing.status import round_mail_status, round_sending
 from models import Invitation, Questionnaire, Round
 from services.progress import STAGE_LABELS, STAGES, round_progress, stage_of
-from services.questionnaires import registry, sync_questionnaires
+from services.questionnaires import registry, survey_for_round, sync_questionnaires
 from services.rounds import (
     RoundSelection,
     close_round,
     delete_draft,
+    follow_up_gap,
     launch_round,
     pending_invitations,
     reopen_round,
@@ -192,6 +193,7 @@ def launch(round_id: int):
         gettext("Przypomnienia automatyczne: %(days)s.",
                 days=_reminder_text(round_.reminder_days)),
     ]
+    consequences += _follow_up_notes(round_, invited)
     if skipped:
         consequences.append(ngettext(
             "%(num)d jednostka bez adresu e-mail nie zostanie zaproszona.",
@@ -353,6 +355,28 @@ def close(round_id: int):
     flash(gettext("Runda zamknięta. Spóźnione odpowiedzi są nadal przyjmowane.")
           if form.allow_late.data else gettext("Runda zamknięta."), "success")
     return _back(round_)
+
+
+def _follow_up_notes(round_, units) -> list[str]:
+    """A follow-up round (``follows``) says on its launch page what it starts from."""
+    survey = survey_for_round(round_).survey
+    if not survey.follows:
+        return []
+    gap = follow_up_gap(round_, survey.follows, units)
+    title = gap.followed_title or survey.follows
+    if not gap.has_round:
+        return [gettext("Nie ma rundy ankiety „%(title)s”, którą ta runda kontynuuje: wartości z "
+                        "planu nie zostaną wpisane, jednostki zaczną od pustych pól.",
+                        title=title)]
+    if gap.missing:
+        return [ngettext("%(num)d jednostka nie ma wysłanej odpowiedzi w rundzie „%(title)s”: "
+                         "zacznie od pustych pól (%(names)s).",
+                         "%(num)d jednostek nie ma wysłanej odpowiedzi w rundzie „%(title)s”: "
+                         "zaczną od pustych pól (%(names)s).", len(gap.missing), title=title,
+                         names=", ".join(u.name for u in gap.missing[:10])
+                         + (" …" if len(gap.missing) > 10 else ""))]
+    return [gettext("Wartości z planu (runda ankiety „%(title)s”) zostaną wpisane każdej "
+                    "jednostce.", title=title)]
 
 
 def _organisation() -> str:
