@@ -17,6 +17,8 @@ from reports.half_year import half_year_report
 from reports.indicators import Indicator, evaluate_indicators
 from reports.kinds import KINDS  # noqa: F401 - re-exported: the report kinds
 from reports.municipal import gmina_keys, municipal_report
+from reports.plan import NOTE as PLAN_NOTE
+from reports.plan import is_plan_frame, plan_report
 from reports.suppression import NOTE as SUPPRESSION_NOTE
 from reports.suppression import suppress
 from reports.wide import headline_keys
@@ -108,6 +110,19 @@ def half_year(info: ReportInfo, frame: ReportFrame, indicators: Sequence[Indicat
     target_note(info, indicators)
     return ReportContent(info, frame, indicators=evaluate_indicators(indicators, frame),
                          half_year=half_year_report(frame, kind_names), raw=False)
+
+
+def plan(info: ReportInfo, frame: ReportFrame) -> ReportContent:
+    """Plan against execution of a follow-up round (``reports.plan``), with its raw data.
+
+    :raise LookupError: when the round's questionnaire does not ask plan and execution.
+    """
+    if not is_plan_frame(frame):
+        raise LookupError(N_("Raport „plan a wykonanie” jest dla rundy ankiety wykonania planu "
+                             "(plan-uslug-wykonanie)."))
+    info.notes.append(PLAN_NOTE)
+    _notes(info, False)
+    return ReportContent(info, frame, raw=True, plan=plan_report(frame))
 
 
 def of_gmina(frame: ReportFrame, teryt: str) -> ReportFrame:

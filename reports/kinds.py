@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from l10n import N_
 
-KINDS = ("regional", "municipal", "raw", "indicators", "half-year")
+KINDS = ("regional", "municipal", "raw", "indicators", "half-year", "plan")
 #: level → how a sheet or a heading names it (Polish msgids: labels are translated where
 #: they are shown, the tables keep these texts as their keys)
 LEVELS = {

@@ -113,6 +113,8 @@ class ReportContent:
     labels: bool = False
     #: the report's chapters (``reports.model``): a sheet each
     report: Report | None = None
+    #: plan against execution (``reports.plan.PlanReport``), its sheets first
+    plan: Any = None
 
 
 def write_report(out: IO[bytes] | str | Path, content: ReportContent,
@@ -128,6 +130,10 @@ def write_report(out: IO[bytes] | str | Path, content: ReportContent,
         contents = book.sheet(CONTENTS)
         if content.half_year is not None:
             _half_year(book, content.half_year)
+        if content.plan is not None:
+            from reports.plan import write_plan
+
+            write_plan(book, content.plan)
         if content.indicators:
             # with figures, the chart against the targets is on "Wykresy" (marks, baseline)
             _indicators(book, content.indicators, with_chart=content.figures is None)

@@ -56,6 +56,7 @@ TITLES = {
     "raw": N_("Dane surowe"),
     "indicators": N_("Wskaźniki"),
     "half-year": N_("Raport ramowy za półrocze"),
+    "plan": N_("Plan a wykonanie"),
 }
 #: wraps the stream of records (a progress bar on the command line); gets a label and a length
 Progress = Callable[[Iterable[dict[str, Any]], int, str], Iterator[dict[str, Any]]]
@@ -225,6 +226,8 @@ def _content(request: ReportRequest, info: ReportInfo, frame: ReportFrame,
         info.filters.append(gettext("gmina %(code)s", code=request.teryt[:6]))
     if request.kind == "raw":
         return build.raw(info, frame, small_cells=request.small_cells)
+    if request.kind == "plan":
+        return build.plan(info, frame)
     return build.indicators_only(info, frame, indicators)
 
 

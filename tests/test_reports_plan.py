@@ -1,0 +1,168 @@
+"""Plan against execution: the report's numbers against an independent recount of the answers."""
+
+from __future__ import annotations
+
+import io
+import random
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from forms.loader import load_survey_file
+from reports.frame import build_frame
+from reports.plan import AREAS, plan_report
+
+ROOT = Path(__file__).resolve().parent.parent
+SURVEY, _ = load_survey_file(ROOT / "survey_defs" / "plan-uslug-wykonanie.yaml")
+REGIONS = {"02": "DOLNOŚLĄSKIE", "16": "OPOLSKIE", "24": "ŚLĄSKIE"}
+
+
+def _records(n: int = 60, seed: int = 7) -> list[dict]:
+    rng = random.Random(seed)
+    found = []
+    for i in range(n):
+        region = rng.choice(sorted(REGIONS))
+        answers = {}
+        for area in AREAS:
+            planned = rng.choice([0, 0, 1, 2, 5])
+            answers[f"{area}_plan_liczba"] = planned
+            answers[f"{area}_plan_wartosc"] = f"{planned * rng.randint(1000, 9000)}.{i % 100:02d}"
+            done = max(0, planned + rng.choice([-1, 0, 0, 1]))
+            answers[f"{area}_wyk_liczba"] = done
+            answers[f"{area}_wyk_wartosc"] = f"{done * rng.randint(1000, 9000)}.{i % 7:02d}"
+        found.append({
+            "unit_id": i, "unit_name": f"Gmina {i:03d}", "unit_kind": "gmina",
+            "territory": f"{region}01{i % 90:02d}", "rodz": "2", "powiat_name": "p",
+            "wojewodztwo_name": REGIONS[region],
+            "status": "invited" if i % 10 == 9 else rng.choice(["submitted", "accepted"]),
+            "answers": answers})
+    return found
+
+
+def _recount(records: list[dict]) -> dict:
+    """The same figures computed straight from the answers, with plain Decimals."""
+    done = [r for r in records if r["status"] in ("submitted", "accepted")]
+    totals: dict[tuple[str | None, str, str], Decimal] = {}
+    met: dict[str | None, list[bool]] = {}
+    for r in done:
+        a, region = r["answers"], r["territory"][:2]
+        ok = True
+        for area in AREAS:
+            for measure in ("plan_liczba", "wyk_liczba", "plan_wartosc", "wyk_wartosc"):
+                value = Decimal(str(a[f"{area}_{measure}"]))
+                for key in (None, region):
+                    totals[key, area, measure] = totals.get((key, area, measure), 0) + value
+            planned = (Decimal(str(a[f"{area}_plan_liczba"])),
+                       Decimal(a[f"{area}_plan_wartosc"]))
+            if planned != (0, 0) and (a[f"{area}_wyk_liczba"] < planned[0]
+                                      or Decimal(a[f"{area}_wyk_wartosc"]) < planned[1]):
+                ok = False
+        for key in (None, region):
+            met.setdefault(key, []).append(ok)
+    return {"totals": totals, "met": met, "count": len(done)}
+
+
+def test_plan_report_numbers_match_an_independent_recount():
+    records = _records()
+    frame = build_frame(records, SURVEY, reporting_year=2026)
+    report = plan_report(frame)
+    expected = _recount(records)
+    assert report.jst_count == expected["count"] == 54
+    assert report.met_count == sum(expected["met"][None])
+    assert 0 < report.met_count < report.jst_count  # both kinds of JST are in the sample
+    for row in report.national.to_dict("records"):
+        area = next(a for a, label in AREAS.items() if label == row["obszar"])
+        for measure in ("plan_liczba", "wyk_liczba", "plan_wartosc", "wyk_wartosc"):
+            assert row[measure] == expected["totals"][None, area, measure], (area, measure)
+        assert row["odsetek_spelnionych"] == sum(expected["met"][None]) / expected["count"]
+    for row in report.by_wojewodztwo.to_dict("records"):
+        region = row["wojewodztwo"][:2]
+        area = next(a for a, label in AREAS.items() if label == row["obszar"])
+        assert row["wyk_wartosc"] == expected["totals"][region, area, "wyk_wartosc"]
+        assert row["jst"] == len(expected["met"][region])
+        assert row["jst_plan_spelniony"] == sum(expected["met"][region])
+    assert len(report.by_jst) == 54
+    assert set(report.by_wojewodztwo["wojewodztwo"]) == {
+        "02 dolnośląskie", "16 opolskie", "24 śląskie"}
+
+
+def test_the_workbook_has_the_plan_sheets_with_the_same_figures(tmp_path):
+    from reports.build import plan as plan_content
+    from reports.xlsx import ReportInfo, write_report
+
+    records = _records()
+    frame = build_frame(records, SURVEY, reporting_year=2026)
+    info = ReportInfo(title="Plan a wykonanie", round_label="Wykonanie 2026", period="2026",
+                      questionnaire="plan-uslug-wykonanie 2026.1",
+                      generated_at=datetime(2026, 12, 2, 3, 30))
+    buffer = io.BytesIO()
+    write_report(buffer, plan_content(info, frame))
+    book = load_workbook(io.BytesIO(buffer.getvalue()), read_only=True)
+    assert {"Plan – kraj", "Plan – województwa", "Plan – JST"} <= set(book.sheetnames)
+    national = list(book["Plan – kraj"].iter_rows(values_only=True))
+    assert national[0][:3] == ("obszar", "plan: liczba usług", "wykonanie: liczba")
+    expected = _recount(records)["totals"]
+    first = next(r for r in national[1:] if r[0] == "Pomoc społeczna")
+    assert Decimal(str(first[3])).quantize(Decimal("0.01")) == expected[None, "pomoc",
+                                                                         "plan_wartosc"]
+    jst = list(book["Plan – JST"].iter_rows(values_only=True))
+    assert len(jst) == 55
+    assert jst[0][-1] == "plan spełniony"
+
+
+def test_a_regional_partner_gets_its_part_of_the_national_plan_report(app, world):
+    from sqlalchemy import select
+
+    from extensions import db
+    from models import Invitation, Response
+    from services.organisations import create_organisation, create_user, find_organisation
+    from services.rounds import invite
+    from services.scoping import act_as, set_scope
+    from services.units import create_unit
+
+    from support import STAFF_PASSWORD
+    from support.organisations import add_slaskie
+
+    with app.app_context():
+        add_slaskie()
+        operator = create_organisation("Nowa wiedza", "kraj")
+        partner = create_organisation("Partner Opolskie", "woj:16", partner_of=operator)
+        create_user("op@nw.example.pl", "admin", operator, password=STAFF_PASSWORD)
+        create_user("p@nw.example.pl", "coordinator", partner, password=STAFF_PASSWORD)
+        db.session.commit()
+    with app.app_context():
+        from datetime import date, timedelta
+
+        from services.questionnaires import sync_questionnaires
+        from services.rounds import create_round
+
+        act_as(find_organisation("Nowa wiedza"), db.session)
+        follow_up = next(q for q in sync_questionnaires() if q.key == "plan-uslug-wykonanie")
+        round_ = create_round(follow_up, period="2026", reporting_year=2026,
+                              opens_on=date.today(), deadline=date.today() + timedelta(days=9),
+                              status="open")
+        round_id = round_.id
+        for teryt, name in (("160402", "Gmina Kluczbork"), ("246901", "Miasto Katowice")):
+            unit = create_unit({"kind": "gmina", "name": name, "teryt": teryt,
+                                "emails": f"{teryt}@example.pl", "is_active": True})
+            invitation, _ = invite(round_, unit)
+            answers = dict(_records(1)[0]["answers"])
+            db.session.add(Response(invitation=invitation, answers=answers, status="submitted",
+                                    version=1))
+        db.session.commit()
+        set_scope(None)
+        assert len(db.session.scalars(select(Invitation)).all()) == 2
+    for email, expected in (("op@nw.example.pl", {"Gmina Kluczbork", "Miasto Katowice"}),
+                            ("p@nw.example.pl", {"Gmina Kluczbork"})):
+        client = app.test_client()
+        assert client.post("/logowanie", data={"email": email, "password": STAFF_PASSWORD}
+                           ).status_code == 302
+        page = client.get(f"/admin/zestawienia/plik?runda={round_id}&rodzaj=plan")
+        assert page.status_code == 200, page.text[:300]
+        book = load_workbook(io.BytesIO(page.get_data()), read_only=True)
+        names = {row[2] for row in list(book["Plan – JST"].iter_rows(values_only=True))[1:]}
+        assert names == expected, email
+        shown = client.get(f"/admin/zestawienia/?pokaz=1&runda={round_id}&rodzaj=plan")
+        assert "Plan spełniło" in shown.text
