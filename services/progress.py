@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from flask import g
+from sqlalchemy import case, func, select
 
 from extensions import db
 from l10n import N_, polish_sort_key
-from models import Invitation, Round, Territory
+from models import Invitation, Response, Round, Territory, Unit
 from services.unit_kinds import kind_labels
 
 #: dashboard columns, in the order of the flow
@@ -58,35 +58,58 @@ class Progress:
     overall: Tally
     by_powiat: list[Tally]
     by_kind: list[Tally]
+    #: a round over several województwa (a national one) groups by województwo first
+    by_wojewodztwo: list[Tally] = field(default_factory=list)
+
+
+def _area_names() -> dict[str, str]:
+    """code → display name of every powiat and województwo, once a request."""
+    if "esmon_area_names" not in g:
+        g.esmon_area_names = {code: Territory(code=code, level=level, name=name,
+                                              kind_label=label).display_name
+                              for code, level, name, label in db.session.execute(
+                                  select(Territory.code, Territory.level, Territory.name,
+                                         Territory.kind_label)
+                                  .where(Territory.level.in_(("powiat", "wojewodztwo"))))}
+    return g.esmon_area_names
 
 
 def round_progress(round_: Round) -> Progress:
-    """Count every invitation of a round by stage, overall and by group."""
-    invitations = db.session.scalars(
-        select(Invitation).where(Invitation.round_id == round_.id,
-                                 Invitation.withdrawn_at.is_(None))
-        .options(selectinload(Invitation.response))).unique().all()
-    powiat_names = {t.code: t.display_name for t in db.session.scalars(
-        select(Territory).where(Territory.level == "powiat"))}
+    """Count every invitation of a round by stage, overall and by group.
+
+    One grouped query (no response documents are loaded), so a national round of thousands
+    of units counts in the database; the organisation scope (``services.scoping``) applies to
+    it like to any other, so a regional partner counts its part of the round.
+    """
+    stage = case((Response.status.is_not(None), Response.status),
+                 (Invitation.opened_at.is_not(None), "opened"), else_="invited")
+    powiat = func.substr(Unit.teryt, 1, 4)
+    rows = db.session.execute(
+        select(powiat, Unit.kind, stage, func.count())
+        .select_from(Invitation)
+        .join(Unit, Unit.id == Invitation.unit_id)
+        .outerjoin(Response, Response.invitation_id == Invitation.id)
+        .where(Invitation.round_id == round_.id, Invitation.withdrawn_at.is_(None))
+        .group_by(powiat, Unit.kind, stage)).all()
+    names = _area_names()
     overall = Tally(N_("Ogółem"))
+    regions: dict[str, Tally] = defaultdict(lambda: Tally(""))
     powiats: dict[str, Tally] = defaultdict(lambda: Tally(""))
     kinds: dict[str, Tally] = defaultdict(lambda: Tally(""))
-    for invitation in invitations:
-        stage = stage_of(invitation)
-        powiat = invitation.unit.teryt[:4]
-        for tally in (overall, powiats[powiat], kinds[invitation.unit.kind]):
-            tally.counts["invited"] += 1
-            if stage != "invited":
-                tally.counts["opened"] += 1
-            if stage != "opened" and stage != "invited":
-                tally.counts[stage] += 1
-    for code, tally in powiats.items():
-        tally.label = powiat_names.get(code, code)
+    for code, kind, stage_name, count in rows:
+        for tally in (overall, regions[code[:2]], powiats[code], kinds[kind]):
+            tally.counts["invited"] += count
+            if stage_name != "invited":
+                tally.counts["opened"] += count
+            if stage_name not in ("opened", "invited"):
+                tally.counts[stage_name] += count
+    for code, tally in (*powiats.items(), *regions.items()):
+        tally.label = names.get(code, code)
     for kind, tally in kinds.items():
         tally.label = kind_labels().get(kind, kind)
-    return Progress(
-        overall,
-        sorted(powiats.values(), key=lambda t: polish_sort_key(t.label)),
-        sorted(kinds.values(), key=lambda t: polish_sort_key(t.label)),
-    )
 
+    def ordered(tallies: dict[str, Tally]) -> list[Tally]:
+        return sorted(tallies.values(), key=lambda t: polish_sort_key(t.label))
+
+    return Progress(overall, ordered(powiats), ordered(kinds),
+                    ordered(regions) if len(regions) > 1 else [])

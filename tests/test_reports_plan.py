@@ -166,3 +166,14 @@ def test_a_regional_partner_gets_its_part_of_the_national_plan_report(app, world
         assert names == expected, email
         shown = client.get(f"/admin/zestawienia/?pokaz=1&runda={round_id}&rodzaj=plan")
         assert "Plan spełniło" in shown.text
+    with app.test_request_context():
+        from models import Round
+        from services.progress import round_progress
+        from services.scoping import scope_of
+
+        for name, invited, regions in (("Nowa wiedza", 2, 2), ("Partner Opolskie", 1, 0)):
+            set_scope(scope_of(find_organisation(name), db.session))
+            progress = round_progress(db.session.get(Round, round_id))
+            assert progress.overall.invited == invited, name
+            # a national round's dashboard groups by województwo first
+            assert len(progress.by_wojewodztwo) == regions, name
