@@ -29,7 +29,7 @@ SURVEY_COLUMNS = (
 )
 CHOICE_COLUMNS = ("list_name", "name", f"label::{LANGUAGE}")
 SETTINGS_COLUMNS = ("form_title", "form_id", "version", "default_language", "esmon_format",
-                    "unit_kinds", "period", "description", "time_to_fill", "prepare")
+                    "unit_kinds", "period", "description", "time_to_fill", "prepare", "follows")
 #: column widths (characters) so labels and expressions can be read without resizing
 _WIDTHS = {"type": 26, "name": 30, "label": 48, "hint": 30, "relevant": 30, "constraint": 30,
            "constraint_message": 30, "calculation": 30, "esmon_options": 30, "esmon_note": 36,
@@ -138,7 +138,8 @@ def workbook_rows(survey: Survey) -> dict[str, list[dict[str, str]]]:
                  "description": survey.description,
                  "time_to_fill": str(survey.time_to_fill) if survey.time_to_fill else "",
                  "prepare": json.dumps(list(survey.prepare), ensure_ascii=False)
-                 if survey.prepare else ""}]
+                 if survey.prepare else "",
+                 "follows": survey.follows or ""}]
     return {"survey": survey_rows, "choices": choices, "settings": settings}
 
 

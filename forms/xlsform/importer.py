@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forms.expressions import Call, ExpressionError, Node, Str, parse
-from forms.loader import FORMATS, UNIT_KINDS_ALLOWED, load_survey_text
+from forms.kinds import known_kinds
+from forms.loader import FORMATS, load_survey_text
 from forms.model import Survey
 from forms.problems import Problem
 from forms.types import QUESTION_TYPES, TYPE_CLASSES, QuestionType
@@ -288,16 +289,18 @@ class _Importer:
                                 "settings albo --unit-kinds); przyjęto 'gmina' — popraw "
                                 "'unit_kinds' w pliku.")
         for kind in kinds:
-            if kind not in UNIT_KINDS_ALLOWED:
+            if kind not in known_kinds():
                 self.problem("settings", 2, "unknown_unit_kind",
                              f"Nieznany rodzaj jednostki '{kind}'; dozwolone: "
-                             f"{', '.join(sorted(UNIT_KINDS_ALLOWED))}.")
+                             f"{', '.join(sorted(known_kinds()))}.")
         period = (self.settings.get("period") or "annual").strip()
         head: dict[str, Any] = {"format": self.format, "key": self.key, "version": version,
                                 "title": title}
         if self.settings.get("description"):
             head["description"] = self.settings["description"]
         head.update(unit_kinds=kinds, period=period)
+        if (self.settings.get("follows") or "").strip():
+            head["follows"] = self.settings["follows"].strip()
         minutes = (self.settings.get("time_to_fill") or "").strip()
         if minutes.isdigit():
             head["time_to_fill"] = int(minutes)
