@@ -1,7 +1,7 @@
 """Unit kinds an organisation adds to the shipped kinds file
 
 Revision ID: f4f92d701e10
-Revises: 9c4e7a2d51b8
+Revises: 26ae95d52ff8
 Create Date: 2026-12-02 03:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 revision = 'f4f92d701e10'
-down_revision = '9c4e7a2d51b8'
+down_revision = '26ae95d52ff8'
 branch_labels = None
 depends_on = None
 
