@@ -51,7 +51,8 @@ def kind_name(code: str) -> str:
 
 def _label(code: str) -> str:
     if not has_app_context():
-        return shipped_kinds().get(code).name if code in shipped_kinds() else code
+        shipped = shipped_kinds().get(code)
+        return shipped.name if shipped else code
     kind = kinds().get(code)
     return kind.name if kind else code
 
