@@ -19,7 +19,14 @@ DESCRIPTION = "Expression language of esmon questionnaires (a small XLSForm subs
 
 def vectors_with_ast(vectors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each vector with an added ``"ast"`` key, for the JS tests (which have no parser)."""
-    return [{**v, "ast": to_json(parse(v["expr"], v.get("format", 1)))} for v in vectors]
+    return [{**v, "ast": to_json(parse(v["expr"], _syntax_format(v)))} for v in vectors]
+
+
+def _syntax_format(vector: dict[str, Any]) -> int:
+    """The expression format (1 or 2) a vector is parsed in; in the calculated-format vectors
+    ``format`` names the display format (``money`` …) and the expression is in format 1."""
+    value = vector.get("format", 1)
+    return value if isinstance(value, int) else 1
 
 
 def dump_vectors(vectors: list[dict[str, Any]]) -> str:
