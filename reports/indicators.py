@@ -26,8 +26,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from forms.expressions import (
     EvalContext,
     Expression,
@@ -42,11 +40,11 @@ from forms.expressions import (
 from forms.loader import ID_PATTERN
 from forms.model import Survey
 from forms.problems import Problem
-from forms.yamlsource import LineDict, LineList, load_yaml
+from forms.yamlsource import LineDict
 from l10n import N_
+from reports.companion import CompanionReader, read_text
 from reports.frame import ReportFrame, answer_columns
 
-FORMAT_VERSION = 1
 UNITS = {"count": N_("liczba"), "PLN": N_("zł"), "%": "%"}
 DIRECTIONS = {"increase": N_("wzrost"), "decrease": N_("spadek")}
 ACHIEVED, NOT_ACHIEVED, NO_DATA = N_("osiągnięty"), N_("nieosiągnięty"), N_("brak danych")
@@ -119,10 +117,9 @@ def indicators_path(defs_dir: Path | str, key: str) -> Path:
 
 def load_indicators_file(path: Path, survey: Survey) -> tuple[list[Indicator], list[Problem]]:
     """Read and check an indicators file; indicators are returned only when there is no problem."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        return [], [Problem(path.name, 1, "unreadable", f"Nie można odczytać pliku: {err}")]
+    text = read_text(path)
+    if isinstance(text, Problem):
+        return [], [text]
     return load_indicators_text(text, path.name, survey)
 
 
@@ -148,51 +145,27 @@ def known_names(survey: Survey) -> set[str]:
     return names
 
 
-class _Reader:
+class _Reader(CompanionReader):
     """Collects every problem of a file at once, like the questionnaire loader."""
 
+    describes, items_key, items_noun, belongs = "opisu wskaźników", "indicators", \
+        "wskaźników", "Wskaźniki są"
+
     def __init__(self, name: str, survey: Survey):
-        self.name, self.survey = name, survey
+        super().__init__(name, survey)
         self.plan: tuple[str, str] = ("", "")
         self.plan_broken = False
-        self.problems: list[Problem] = []
         self.known = known_names(survey)
 
-    def problem(self, line: int, code: str, message: str, subject: str | None = None,
-                column: int | None = None) -> None:
-        self.problems.append(Problem(self.name, line, code, message, subject, column))
-
     def read(self, text: str) -> list[Indicator]:
-        try:
-            document = load_yaml(text)
-        except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
-            self.problem(mark.line + 1 if mark else 1, "yaml_syntax",
-                         f"Plik nie jest poprawnym YAML: {getattr(err, 'problem', err)}",
-                         column=mark.column + 1 if mark else None)
+        top = self.top(text, _TOP_KEYS)
+        if top is None:
             return []
-        if not isinstance(document, LineDict):
-            self.problem(1, "not_a_mapping", "Plik nie zawiera opisu wskaźników (format, key, "
-                                             "indicators).")
-            return []
-        self.keys(document, _TOP_KEYS, {"format", "key", "indicators"}, None)
+        document, items = top
         before = len(self.problems)
         self.plan = self.level(document, None, ("", ""))
         #: the file's own level is wrong (said once, not again for every indicator)
         self.plan_broken = len(self.problems) > before
-        if "format" in document and document["format"] != FORMAT_VERSION:
-            self.problem(document.line_of("format"), "bad_format_version",
-                         f"Nieobsługiwany format {document['format']!r}; obsługiwany: "
-                         f"{FORMAT_VERSION}.")
-        if "key" in document and document["key"] != self.survey.key:
-            self.problem(document.line_of("key"), "key_mismatch",
-                         f"Wskaźniki są dla ankiety '{document['key']}', a nie "
-                         f"'{self.survey.key}'.")
-        items = document.get("indicators")
-        if "indicators" in document and not (isinstance(items, LineList) and items):
-            self.problem(document.line_of("indicators"), "bad_value",
-                         "'indicators' musi być niepustą listą wskaźników.")
-            return []
         found: list[Indicator] = []
         seen: set[str] = set()
         for item, line in zip(items or (), getattr(items, "item_lines", ()), strict=False):
@@ -200,18 +173,6 @@ class _Reader:
             if indicator is not None:
                 found.append(indicator)
         return found
-
-    def keys(self, raw: LineDict, allowed: set[str], required: set[str],
-             subject: str | None) -> None:
-        for key, line in raw.duplicate_keys:
-            self.problem(line, "duplicate_key", f"Pole '{key}' podano dwa razy.", subject)
-        for key in raw:
-            if key not in allowed:
-                self.problem(raw.key_lines[key], "unknown_key",
-                             f"Nieznane pole '{key}' (literówka?). Dozwolone: "
-                             f"{', '.join(sorted(allowed))}.", subject)
-        for key in sorted(required - set(raw)):
-            self.problem(raw.line, "missing_key", f"Brak wymaganego pola '{key}'.", subject)
 
     def indicator(self, raw: Any, line: int, seen: set[str]) -> Indicator | None:
         if not isinstance(raw, LineDict):

@@ -13,13 +13,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from forms.loader import ID_PATTERN
 from forms.model import Survey
 from forms.problems import Problem
-from forms.yamlsource import LineDict, LineList, load_yaml
+from forms.yamlsource import LineDict, LineList
 from reports.aggregate import LEVELS
+from reports.companion import CompanionReader, read_text
 from reports.definition import (
     ITEM_KINDS,
     MAP_LEVELS,
@@ -30,7 +29,6 @@ from reports.definition import (
     reported,
 )
 
-FORMAT_VERSION = 1
 _TOP = {"format", "key", "title", "chapters"}
 _CHAPTER = {"id", "title", "intro", "blocks"}
 #: keys of a block besides its kind (``table: <id>``)
@@ -54,10 +52,9 @@ def report_path(defs_dir: Path | str, key: str) -> Path:
 
 def load_report_file(path: Path, survey: Survey) -> tuple[ReportDefinition | None,
                                                            list[Problem]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        return None, [Problem(path.name, 1, "unreadable", f"Nie można odczytać pliku: {err}")]
+    text = read_text(path)
+    if isinstance(text, Problem):
+        return None, [text]
     return load_report_text(text, path.name, survey)
 
 
@@ -69,41 +66,20 @@ def load_report_text(text: str, name: str, survey: Survey
     return (None if problems else definition), problems
 
 
-class _Reader:
+class _Reader(CompanionReader):
+    describes, items_key, items_noun, belongs = "opisu raportu", "chapters", "rozdziałów", \
+        "Raport jest"
+
     def __init__(self, name: str, survey: Survey):
-        self.name, self.survey = name, survey
-        self.problems: list[Problem] = []
+        super().__init__(name, survey)
         #: chapter ids and block ids, each unique in the file
         self.ids: dict[str, set[str]] = {"chapter": set(), "block": set()}
 
-    def problem(self, line: int, code: str, message: str, subject: str | None = None) -> None:
-        self.problems.append(Problem(self.name, line, code, message, subject))
-
     def read(self, text: str) -> ReportDefinition | None:
-        try:
-            document = load_yaml(text)
-        except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
-            self.problem(mark.line + 1 if mark else 1, "yaml_syntax", f"Błąd składni YAML: {err}")
+        top = self.top(text, _TOP)
+        if top is None:
             return None
-        if not isinstance(document, LineDict):
-            self.problem(1, "not_a_mapping", "Plik nie zawiera opisu raportu (format, key, "
-                                             "chapters).")
-            return None
-        self.keys(document, _TOP, {"format", "key", "chapters"}, None)
-        if "format" in document and document["format"] != FORMAT_VERSION:
-            self.problem(document.line_of("format"), "bad_format_version",
-                         f"Nieobsługiwany format {document['format']!r}; obsługiwany: "
-                         f"{FORMAT_VERSION}.")
-        if "key" in document and document["key"] != self.survey.key:
-            self.problem(document.line_of("key"), "key_mismatch",
-                         f"Raport jest dla ankiety '{document['key']}', a nie "
-                         f"'{self.survey.key}'.")
-        chapters = document.get("chapters")
-        if "chapters" in document and not (isinstance(chapters, LineList) and chapters):
-            self.problem(document.line_of("chapters"), "bad_value",
-                         "'chapters' musi być niepustą listą rozdziałów.")
-            return None
+        document, chapters = top
         found = []
         for raw, line in zip(chapters or (), getattr(chapters, "item_lines", ()), strict=False):
             chapter = self.chapter(raw, line)
@@ -111,18 +87,6 @@ class _Reader:
                 found.append(chapter)
         return ReportDefinition(self.survey.key, str(document.get("title") or ""),
                                 tuple(found))
-
-    def keys(self, raw: LineDict, allowed: set[str], required: set[str],
-             subject: str | None) -> None:
-        for key, line in raw.duplicate_keys:
-            self.problem(line, "duplicate_key", f"Pole '{key}' podano dwa razy.", subject)
-        for key in raw:
-            if key not in allowed:
-                self.problem(raw.key_lines[key], "unknown_key",
-                             f"Nieznane pole '{key}' (literówka?). Dozwolone: "
-                             f"{', '.join(sorted(allowed))}.", subject)
-        for key in sorted(required - set(raw)):
-            self.problem(raw.line, "missing_key", f"Brak wymaganego pola '{key}'.", subject)
 
     def identifier(self, raw: LineDict, key: str, subject: str | None,
                    space: str = "block") -> str | None:
