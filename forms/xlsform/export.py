@@ -24,15 +24,16 @@ from forms.xlsform.importer import type_for
 LANGUAGE = "Polski (pl)"
 SURVEY_COLUMNS = (
     "type", "name", f"label::{LANGUAGE}", f"hint::{LANGUAGE}", "required", "relevant",
-    "constraint", f"constraint_message::{LANGUAGE}", "calculation", "appearance",
-    "esmon_type", "esmon_options", "esmon_note",
+    "constraint", f"constraint_message::{LANGUAGE}", f"required_message::{LANGUAGE}",
+    "calculation", "appearance", "esmon_type", "esmon_options", "esmon_note",
 )
 CHOICE_COLUMNS = ("list_name", "name", f"label::{LANGUAGE}")
 SETTINGS_COLUMNS = ("form_title", "form_id", "version", "default_language", "esmon_format",
                     "unit_kinds", "period", "description", "time_to_fill", "prepare", "follows")
 #: column widths (characters) so labels and expressions can be read without resizing
 _WIDTHS = {"type": 26, "name": 30, "label": 48, "hint": 30, "relevant": 30, "constraint": 30,
-           "constraint_message": 30, "calculation": 30, "esmon_options": 30, "esmon_note": 36,
+           "constraint_message": 30, "required_message": 30, "calculation": 30,
+           "esmon_options": 30, "esmon_note": 36,
            "list_name": 30, "form_title": 48, "description": 48}
 #: question keys a type reads that the XLSForm columns already carry
 _CARRIED = frozenset({"choices", "calculation"})
@@ -74,7 +75,8 @@ def _question_row(question: Question) -> dict[str, str]:
     word = kind.xlsform_export
     row: dict[str, str] = {"name": question.id, f"label::{LANGUAGE}": question.label,
                            f"hint::{LANGUAGE}": question.hint, "required": _required(question),
-                           "relevant": str(question.relevant or "")}
+                           "relevant": str(question.relevant or ""),
+                           f"required_message::{LANGUAGE}": question.required_message or ""}
     if question.choices:
         row["type"] = f"{word} {question.id}"
     else:

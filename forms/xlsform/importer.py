@@ -8,9 +8,12 @@ What maps (the rest is refused with its place, or listed as ignored — survey_d
   (a top-level group is a section; nested groups are flattened: their label becomes a note,
   their ``relevant`` joins each of their questions'); ODK metadata (``start``, ``deviceid`` …)
   is skipped; repeats, media, locations, cascading selects are refused;
-* columns: label / hint / constraint_message in Polish where there is one (``label::Polski
-  (pl)``), else the default language, else the plain column; required, relevant, constraint,
-  calculation; appearance ``multiline``. Other columns are listed as ignored.
+* columns: label / hint / constraint_message / required_message in Polish where there is one
+  (``label::Polski (pl)``), else the default language, else the plain column; required,
+  relevant, constraint, calculation; appearance ``multiline``; ``default`` only as ODK's
+  ``${last-saved#…}`` (→ ``prefill: last_round``). A fixed default, ``${}`` inside a text
+  (esmon puts no answers into texts) and other columns are listed as not carried, with the
+  cell.
 
 Nothing is written here: the caller gets the text, the problems and the ignored notes, and the
 text is loaded by the checker before it is returned, so what comes out passes
@@ -75,11 +78,15 @@ GROUP_TYPES = frozenset({"begin_group", "end_group"})
 #: survey columns the import reads; a language variant (``label::…``) counts as its column
 READ_COLUMNS = frozenset({
     "type", "name", "label", "hint", "required", "relevant", "constraint",
-    "constraint_message", "calculation", "appearance", "choice_filter",
-    *ESMON_COLUMNS,
+    "constraint_message", "calculation", "appearance", "choice_filter", "required_message",
+    "default", *ESMON_COLUMNS,
 })
 #: columns with text in a language
-TEXT_COLUMNS = ("label", "hint", "constraint_message")
+TEXT_COLUMNS = ("label", "hint", "constraint_message", "required_message")
+#: ODK's "the answer last saved on this device" as a default: esmon's nearest is the unit's
+#: own answer in the previous round (``prefill: last_round``)
+_LAST_SAVED_RE = re.compile(r"\$\{last-saved#([^}]+)\}")
+_REFERENCE_RE = re.compile(r"\$\{[^}]*\}")
 _TRUE = frozenset({"yes", "true", "true()", "1", "tak"})
 _FALSE = frozenset({"no", "false", "false()", "0", "nie", ""})
 _POLISH_RE = re.compile(r"\(pl\)|^pl$|polski|polish", re.IGNORECASE)
@@ -176,11 +183,39 @@ class _Importer:
            qid: str | None = None) -> None:
         self.problem("survey", row.number, code, message, row.column_of(column), qid)
 
+    def cell(self, row: Row, column: str) -> str:
+        """``survey!L7``: the cell of ``column`` in ``row``, as the problems name places."""
+        number = row.column_of(column)
+        return Problem("", row.number, "bad_value", "", None, number, "survey").location
+
+    def not_carried(self, row: Row, column: str, why: str) -> None:
+        """What of a row is not carried over, with its cell (listed on the page and in YAML)."""
+        self.ignored.append(f"{self.cell(row, column)}: {why}")
+
     # -- reading ---------------------------------------------------------------------------
+    def text_column(self, row: Row, column: str) -> str:
+        """The header name ``text`` reads ``column`` from in this row."""
+        name = self.columns.get(column)
+        return name if name and row.get(name) else column
+
     def text(self, row: Row, column: str) -> str:
         name = self.columns.get(column)
         value = row.get(name) if name else ""
         return value or row.get(column)
+
+    def prose(self, row: Row, column: str, qid: str | None) -> str:
+        """A text column (label, hint, messages): ``${name}`` follows the renamed question and
+        is reported, since esmon shows texts as written (it puts no answers into them)."""
+        value = self.text(row, column)
+        if "${" not in value:
+            return value
+        value = rename_references(value, self.names)
+        whose = f" pytania {qid}" if qid else ""
+        self.not_carried(row, self.text_column(row, column),
+                         f"odwołanie {', '.join(_REFERENCE_RE.findall(value))} w '{column}'"
+                         f"{whose} zostaje tekstem — esmon nie wstawia odpowiedzi do treści; "
+                         "przeredaguj tekst (wartość wyliczoną pokazuje pytanie calculate).")
+        return value
 
     def run(self) -> tuple[dict[str, Any], list[DraftSection]] | None:
         header = self.survey_sheet.header
@@ -210,9 +245,13 @@ class _Importer:
                 f"'{chosen}'.")
 
     def note_columns(self, header: dict[str, int]) -> None:
+        internal = sorted(name for name in header if name.startswith("$"))
+        if internal:
+            self.ignored.append(f"Kolumny wewnętrzne KoboToolbox ({', '.join(internal)}) "
+                                "pominięto — nie należą do treści formularza.")
         for name in header:
             base = name.partition("::")[0]
-            if base in READ_COLUMNS:
+            if base in READ_COLUMNS or name.startswith("$"):
                 continue
             rows = [row.number for row in self.survey_sheet.rows if row.get(name)]
             if rows:
@@ -339,6 +378,7 @@ class _Importer:
         loose = 0
         #: the group of an exported table, whose cell rows the table question stands for
         table: Row | None = None
+        refused_repeat = False
         for row in self.survey_sheet.rows:
             if table is not None:
                 if self.type_words(row)[0] == "end_group":
@@ -355,9 +395,12 @@ class _Importer:
                 self.ignored.append(f"survey!{row.number}: '{word}' (metadane urządzenia) "
                                     "pominięto — esmon zapisuje własne czasy i autora.")
                 continue
+            if word == "end_repeat" and refused_repeat:
+                continue  # its begin row already says why
             if word in UNSUPPORTED_TYPES:
                 self.at(row, "type", "xlsform_unsupported",
                         f"Typ '{row.get('type')}': {UNSUPPORTED_TYPES[word]}.")
+                refused_repeat = refused_repeat or word == "begin_repeat"
                 continue
             if word == "begin_group" and row.get("esmon_type"):
                 if current is None:
@@ -369,7 +412,7 @@ class _Importer:
                 continue
             if word == "begin_group":
                 gid = self.names.get(row.get("name"), "")
-                label = self.text(row, "label")
+                label = self.prose(row, "label", None)
                 relevant = self.expression(row, "relevant", None)
                 if not stack:
                     current = DraftSection(row.number, f"survey!{row.number}: begin group "
@@ -490,7 +533,7 @@ class _Importer:
             self.at(row, "type", "xlsform_unknown_type",
                     f"Nieznany typ '{row.get('type')}'.", qid)
             return None
-        label = self.text(row, "label")
+        label = self.prose(row, "label", qid)
         if not label and word == "calculate":
             label = name.replace("_", " ").strip().capitalize()
         if not label:
@@ -504,7 +547,7 @@ class _Importer:
         if "${" in label:
             draft.notes.append("odwołania ${…} w etykiecie zostają tekstem (esmon nie wstawia "
                                "odpowiedzi do etykiet)")
-        hint = self.text(row, "hint")
+        hint = self.prose(row, "hint", qid)
         if hint:
             fields["hint"] = hint
         other: DraftQuestion | None = None
@@ -537,7 +580,9 @@ class _Importer:
         if row.get("choice_filter"):
             self.at(row, "choice_filter", "xlsform_unsupported",
                     "Listy kaskadowe (choice_filter) nie są obsługiwane: esmon pokazuje całą "
-                    "listę. Usuń filtr albo podziel listę na osobne pytania.", qid)
+                    "listę. Usuń filtr albo podziel listę na osobne pytania; gminę lub powiat "
+                    "z rejestru TERYT wybiera pytanie typu territory (esmon_type: territory).",
+                    qid)
             return None
         if extra and extra != ["or_other"]:
             self.at(row, "type", "xlsform_unknown_type",
@@ -583,7 +628,7 @@ class _Importer:
         constraint = self.expression(row, "constraint", qid) if kind.has_answer else None
         if constraint:
             fields["constraint"] = constraint
-            message = self.text(row, "constraint_message")
+            message = self.prose(row, "constraint_message", qid)
             if message:
                 fields["constraint_message"] = message
         if "calculation" in kind.keys:
@@ -597,8 +642,40 @@ class _Importer:
                                     else "decimal")
         elif row.get("calculation"):
             draft.notes.append("calculation (wartość domyślna wyliczana) pominięta")
-        if row.get("default"):
-            draft.notes.append(f"default {row.get('default')!r} pominięte")
+        self.required_message(row, draft, qid)
+        self.default(row, draft, qid, kind)
+
+    def required_message(self, row: Row, draft: DraftQuestion, qid: str) -> None:
+        """``required_message`` (in the chosen language) is the question's own message."""
+        message = self.prose(row, "required_message", qid)
+        if not message:
+            return
+        if "required" in draft.fields:
+            draft.fields["required_message"] = message
+        else:
+            self.not_carried(row, self.text_column(row, "required_message"),
+                             f"required_message pytania {qid} pominięto — pytanie nie jest "
+                             "obowiązkowe (kolumna 'required').")
+
+    def default(self, row: Row, draft: DraftQuestion, qid: str, kind: QuestionType) -> None:
+        """``default``: ``${last-saved#name}`` of the question itself is esmon's previous-round
+        prefill; a fixed value has no equivalent (esmon prefills from data, never a constant
+        the respondent may leave unread), so it is reported with its cell."""
+        value = row.get("default").strip()
+        if not value:
+            return
+        found = _LAST_SAVED_RE.fullmatch(value)
+        if found and self.names.get(found.group(1).strip()) == qid and kind.typed_in \
+                and kind.has_answer:
+            draft.fields["prefill"] = "last_round"
+            draft.notes.append("default ${last-saved#…} → prefill: last_round (odpowiedź "
+                               "jednostki z poprzedniej rundy)")
+            return
+        draft.notes.append(f"default {value!r} pominięte")
+        self.not_carried(row, "default",
+                         f"wartość domyślna {value!r} pytania {qid} pominięta — esmon nie ma "
+                         "stałych wartości domyślnych (prefill: last_round bierze odpowiedź "
+                         "jednostki z poprzedniej rundy, ODK: ${last-saved#…}).")
 
 
 def _gives_text(node: Node) -> bool:
