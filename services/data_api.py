@@ -25,7 +25,7 @@ from forms.types import NUMBER_KINDS
 from models import Invitation, Response, Round, Unit
 from reports.kinds import LEVELS
 from services.exports import podregiony_for
-from services.report_source import round_info, round_records, round_survey
+from services.report_source import previous_round_id, round_info, round_records, round_survey
 
 #: response statuses a filter may ask for ("invited": no answer yet is not a response)
 STATUSES = ("draft", "submitted", "returned", "accepted")
@@ -129,31 +129,73 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def round_aggregates(round_id: int, level: str, *, small_cells: bool = True
-                     ) -> dict[str, Any]:
-    """The round's aggregate table by ``level`` (small cells hidden unless asked otherwise)."""
-    # the report code (pandas) only when an aggregate is asked for: a web worker stays light
-    from reports.aggregate import META, TOTAL, aggregate
+def _round_table(round_: Round, level: str, small_cells: bool) -> tuple[Any, Survey]:
+    """A round's aggregate by ``level`` (``reports.aggregate.Aggregate``) and its survey."""
+    from reports.aggregate import aggregate
     from reports.frame import build_frame
     from reports.suppression import suppress
 
-    if level not in LEVELS:
-        raise ValueError(level)
-    round_ = get_round(round_id)
     info = round_info(db.session, round_.id)
     survey = round_survey(db.session, round_.id)
     frame = build_frame(round_records(db.session, round_.id), survey, podregiony_for(None),
                         reporting_year=info.reporting_year)
     table = aggregate(frame, level)
-    if small_cells:
-        table = suppress(table, frame.columns)
+    return (suppress(table, frame.columns) if small_cells else table), survey
+
+
+def _predecessor(round_: Round) -> Round | None:
+    """The round of the same questionnaire a year (or more) before, if one was launched; the
+    organisation scope applies, so it is never another organisation's round."""
+    previous_id = previous_round_id(db.session, round_.id)
+    previous = db.session.get(Round, previous_id) if previous_id is not None else None
+    return previous if previous is not None and previous.status != "draft" else None
+
+
+def round_aggregates(round_id: int, level: str, *, small_cells: bool = True
+                     ) -> dict[str, Any]:
+    """The round's aggregate table by ``level`` (small cells hidden unless asked otherwise).
+
+    When the round has a predecessor, each row also has that round's figure per group
+    (``previous``), the change (``change``; percentage points for shares, none for years) and
+    a note for a question or option only one of the rounds has — the same comparison as the
+    reports' year over year (``reports.yoy``), with the same suppression on both sides.
+    """
+    # the report code (pandas) only when an aggregate is asked for: a web worker stays light
+    from reports.aggregate import META, TOTAL
+    from reports.yoy import year_over_year
+
+    if level not in LEVELS:
+        raise ValueError(level)
+    round_ = get_round(round_id)
+    table, survey = _round_table(round_, level, small_cells)
     groups = [*table.groups, TOTAL]
+    previous = _predecessor(round_)
+    compared: dict[tuple[str, str, str], dict[str, Any]] = {}
+    if previous is not None:
+        before, before_survey = _round_table(previous, level, small_cells)
+        long = year_over_year(table, before, {q.id for q in survey.questions},
+                              {q.id for q in before_survey.questions})
+        for record in long.to_dict("records"):
+            compared[(record["kolumna"], record["miara"], record["grupa"])] = record
     rows = []
     for record in table.table.to_dict("records"):
-        rows.append({**{name: record[name] for name in META},
-                     "values": {group: _plain(record[group]) for group in groups}})
+        row: dict[str, Any] = {**{name: record[name] for name in META},
+                               "values": {group: _plain(record[group]) for group in groups}}
+        if previous is not None:
+            pairs = {g: compared.get((record["kolumna"], record["miara"], g), {})
+                     for g in groups}
+            row["previous"] = {g: _plain(pair.get("poprzednia runda")) for g, pair in
+                               pairs.items()}
+            row["change"] = {g: _plain(pair.get("zmiana")) for g, pair in pairs.items()}
+            row["note"] = next((pair["uwagi"] for pair in pairs.values() if pair.get("uwagi")),
+                               "")
+        rows.append(row)
     return {"round": round_.id, "level": level, "groups": groups,
-            "small_cells_hidden": small_cells, "rows": rows}
+            "small_cells_hidden": small_cells,
+            "previous_round": None if previous is None else {
+                "id": previous.id, "title": previous.title,
+                "reporting_year": previous.reporting_year},
+            "rows": rows}
 
 
 def codebook(round_id: int) -> dict[str, Any]:

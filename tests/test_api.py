@@ -304,3 +304,82 @@ def test_a_token_reads_only_its_organisations_data(app, world):
     assert _get(client, f"/api/v1/rounds/{a.round_id}/responses", token).status_code == 200
     for path in ("responses", "codebook", "aggregates?level=powiat"):
         assert _get(client, f"/api/v1/rounds/{b.round_id}/{path}", token).status_code == 404
+
+
+def test_etag_gives_304_until_an_answer_changes(app, login, round_id):
+    client = login("coordinator")
+    token = _token(client)
+    base = f"/api/v1/rounds/{round_id}/responses"
+    first = _get(client, base, token)
+    etag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "no-store"  # personal data: the script keeps it
+    same = _get(client, base, token, **{"If-None-Match": etag})
+    assert same.status_code == 304
+    assert same.data == b""
+    assert same.headers["ETag"] == etag
+    # another page, filter or endpoint is another representation with its own tag
+    assert _get(client, f"{base}?status=draft", token,
+                **{"If-None-Match": etag}).status_code == 200
+    book = _get(client, f"/api/v1/rounds/{round_id}/codebook", token)
+    assert _get(client, f"/api/v1/rounds/{round_id}/codebook", token,
+                **{"If-None-Match": book.headers["ETag"]}).status_code == 304
+    with app.app_context():
+        response = db.session.scalars(select(Response).filter_by(status="draft")).one()
+        response.answers = dict(response.answers, zadania_zlecone_wartosc="7.00")
+        db.session.commit()
+    changed = _get(client, base, token, **{"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+    # If-None-Match decides alone: an If-Modified-Since beside it filters nothing
+    both = _get(client, base, token, **{"If-None-Match": '"stary"',
+                                        "If-Modified-Since": first.headers["Last-Modified"]})
+    assert both.get_json()["total"] == 3
+    with app.app_context():
+        calls = db.session.scalars(select(AuditEvent).filter_by(action="api_call")).all()
+        assert any(e.summary.startswith("304 ") for e in calls)
+    assert "ETag" not in _get(client, "/api/v1/rounds/99999/codebook", token).headers
+
+
+def test_aggregates_give_the_previous_rounds_figure(app, world, login, round_id):
+    client = login("coordinator")
+    token = _token(client)
+    alone = _get(client, f"/api/v1/rounds/{round_id}/aggregates?level=powiat", token).get_json()
+    assert alone["previous_round"] is None
+    assert "previous" not in alone["rows"][0]
+    later = world.round("jst-annual", year=2026)
+    with app.app_context():
+        units = [i.unit_id for i in db.session.scalars(
+            select(Invitation).where(Invitation.round_id == round_id).order_by(Invitation.id))]
+    for unit_id in units[:2]:
+        world.invite(later, unit_id)
+    with app.app_context():
+        new = db.session.scalars(select(Invitation).where(Invitation.round_id == later)
+                                 .order_by(Invitation.id)).all()
+        for invitation, value in zip(new, ("250000.00", "200000.00"), strict=True):
+            db.session.add(Response(invitation=invitation, status="submitted",
+                                    answers=dict(JST, zadania_zlecone_wartosc=value)))
+        db.session.commit()
+    body = _get(client, f"/api/v1/rounds/{later}/aggregates?level=powiat", token).get_json()
+    assert body["previous_round"]["id"] == round_id
+    assert body["previous_round"]["reporting_year"] == 2025
+    row = next(r for r in body["rows"] if r["kolumna"] == "zadania_zlecone_wartosc"
+               and r["miara"] == "suma")
+    assert float(row["values"]["Ogółem"]) == 450000
+    assert float(row["previous"]["Ogółem"]) == 300000  # the 2025 round's two submitted
+    assert float(row["change"]["Ogółem"]) == 150000
+    assert row["note"] == ""
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert "previous_round" in spec["components"]["schemas"]["Aggregate"]["properties"]
+
+
+def test_openapi_document_lists_every_endpoint_with_its_conditional_reads(app, client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()
+                 if rule.endpoint.startswith("api.") and rule.endpoint != "api.openapi"}
+    operations = {op["operationId"]: op for path in spec["paths"].values()
+                  for op in path.values()}
+    assert set(operations) == endpoints
+    for name, op in operations.items():
+        assert "304" in op["responses"], name
+        assert "If-None-Match" in {p["name"] for p in op["parameters"]}, name
+        assert "ETag" in op["responses"]["200"]["headers"], name

@@ -70,13 +70,27 @@ def _authenticate() -> Response | None:
     return None
 
 
+def _conditional(response: Response) -> Response:
+    """An ETag on every successful read (a hash of the body, so it changes with any answer,
+    status, page or scope), and 304 when the client's ``If-None-Match`` already has it.
+
+    Replies stay ``no-store`` (``security``: personal data in no cache): a script keeps the
+    ETag with its own copy of the page and sends it back, and downloads again only what
+    changed.
+    """
+    if request.method != "GET" or response.status_code != 200 or response.is_streamed:
+        return response
+    response.add_etag()
+    return response.make_conditional(request)
+
+
 @bp.after_request
 def _audit(response: Response) -> Response:
+    response = _conditional(response)
     token = g.pop("api_token", None)
     if token is not None:
         record_call(token, request.full_path.rstrip("?"), response.status_code)
         db.session.commit()
-    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -90,11 +104,13 @@ def _page_args() -> tuple[int, int]:
 
 
 def _since() -> datetime | None:
-    """``updated_since`` (ISO 8601) or the ``If-Modified-Since`` header, whichever is given."""
+    """``updated_since`` (ISO 8601) or the ``If-Modified-Since`` header, whichever is given
+    (the header only without ``If-None-Match``, which then decides alone)."""
     text = request.args.get("updated_since")
     if text:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    elif request.headers.get("If-Modified-Since"):
+    elif request.headers.get("If-Modified-Since") and not request.headers.get("If-None-Match"):
+        # RFC 9110 13.1.3: with If-None-Match given, If-Modified-Since is ignored
         # HTTP dates have whole seconds: a change within the named second is not newer
         moment = (parsedate_to_datetime(request.headers["If-Modified-Since"])
                   + timedelta(seconds=1, microseconds=-1))
@@ -158,7 +174,8 @@ def responses(round_id: int) -> Response:
                                  page=page, per_page=per_page)
     except NotFound:
         return _error(404, f"Nie ma rundy {round_id}.")
-    if since is not None and request.headers.get("If-Modified-Since") and not result.total:
+    if since is not None and request.headers.get("If-Modified-Since") and not result.total \
+            and not request.args.get("updated_since"):
         return Response(status=304)
     body = {"round": round_id, "page": result.page, "per_page": result.per_page,
             "total": result.total, "items": result.items}
@@ -237,12 +254,44 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "round": {"type": "integer"}, "level": {"type": "string"},
         "groups": {"type": "array", "items": {"type": "string"}},
         "small_cells_hidden": {"type": "boolean"},
-        "rows": {"type": "array", "items": {"type": "object"}}}},
+        "previous_round": {"type": "object", "nullable": True,
+                           "description": "Poprzednia runda tej samej ankiety (rok do roku)",
+                           "properties": {"id": {"type": "integer"},
+                                          "title": {"type": "string"},
+                                          "reporting_year": {"type": "integer"}}},
+        "rows": {"type": "array", "items": {"type": "object", "properties": {
+            "kolumna": {"type": "string"}, "pytanie": {"type": "string"},
+            "etykieta": {"type": "string"}, "miara": {"type": "string"},
+            "format": {"type": "string"},
+            "values": {"type": "object", "description": "grupa → wartość"},
+            "previous": {"type": "object",
+                         "description": "grupa → wartość w poprzedniej rundzie (gdy jest)"},
+            "change": {"type": "object",
+                       "description": "grupa → zmiana (przy odsetkach: punkty procentowe)"},
+            "note": {"type": "string",
+                     "description": "nowe pytanie / pozycja, gdy nie ma jej w poprzedniej "
+                                    "rundzie"}}}}}},
     "Codebook": {"type": "object", "properties": {
         "round": {"type": "integer"}, "key": {"type": "string"}, "version": {"type": "string"},
         "title": {"type": "string"}, "format": {"type": "integer"},
         "questions": {"type": "array", "items": {"type": "object"}}}},
 }
+
+
+_IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "schema": {"type": "string"},
+                  "description": "ETag z poprzedniej odpowiedzi: 304, gdy nic się nie zmieniło"}
+
+
+def _conditional_operation(operation: dict[str, Any]) -> dict[str, Any]:
+    """Every read answers ``If-None-Match`` (``_conditional``): its description says so."""
+    parameters = [*operation.get("parameters", []), _IF_NONE_MATCH]
+    responses = dict(operation["responses"])
+    responses.setdefault("304", {"description": "Nic się nie zmieniło (ETag)"})
+    ok = dict(responses["200"])
+    ok["headers"] = {"ETag": {"schema": {"type": "string"},
+                              "description": "Znacznik wersji odpowiedzi (If-None-Match)"}}
+    responses["200"] = ok
+    return {**operation, "parameters": parameters, "responses": responses}
 
 
 def build_spec() -> dict[str, Any]:
@@ -265,8 +314,8 @@ def build_spec() -> dict[str, Any]:
         for part in rule.arguments:
             path = path.replace(f"<int:{part}>", f"{{{part}}}").replace(f"<{part}>",
                                                                          f"{{{part}}}")
-        spec.path(path=path, operations={"get": {**declared, "security": [{"token": []}],
-                                                 "operationId": rule.endpoint}})
+        spec.path(path=path, operations={"get": _conditional_operation(
+            {**declared, "security": [{"token": []}], "operationId": rule.endpoint})})
     document = spec.to_dict()
     document["servers"] = [{"url": url_for("api.rounds", _external=True).removesuffix(
         "/rounds")}]
