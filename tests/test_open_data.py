@@ -124,3 +124,72 @@ def test_a_package_without_suppression_is_refused(app, round_id):
         table = aggregate(content.frame, "powiat")
         with pytest.raises(ValueError, match="suppression"):
             write_package(io.BytesIO(), None, [table], suppressed=False)  # type: ignore[arg-type]
+
+
+def _package_folder(runner, round_id: int, tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+    target = tmp_path / "dane.zip"
+    done = runner.invoke(args=["reports", "export", "--round", str(round_id), "--format",
+                               "datapackage", "-o", str(target)])
+    assert done.exit_code == 0, done.output
+    members = _members(target.read_bytes())
+    folder = tmp_path / "pakiet"
+    folder.mkdir()
+    for name, data in members.items():
+        (folder / name).write_bytes(data)
+    return folder, members
+
+
+def test_the_validator_really_reads_the_tables(app, runner, round_id, tmp_path):
+    """`frictionless validate` is run for real: a code with a letter in it fails the schema."""
+    folder, _ = _package_folder(runner, round_id, tmp_path)
+    table = folder / "zestawienie_powiat.csv"
+    text = table.read_text(encoding="utf-8")
+    assert ",1604," in text
+    table.write_text(text.replace(",1604,", ",16O4,", 1), encoding="utf-8")
+    done = subprocess.run([str(FRICTIONLESS), "validate", "--json", "datapackage.json"],
+                          cwd=folder, capture_output=True, text=True, timeout=300, check=False)
+    report = json.loads(done.stdout)
+    assert done.returncode != 0
+    assert report["valid"] is False
+    errors = [e for task in report["tasks"] for e in task["errors"]]
+    assert any(e["type"] == "constraint-error" and "16O4" in json.dumps(e, ensure_ascii=False)
+               for e in errors), errors
+
+
+def test_no_level_of_the_package_shows_a_small_cell(app, runner, round_id, tmp_path):
+    """Every level the package holds: each sensitive sum of 1 or 2 is ``<3`` and its
+    complement ``x``, whatever the grouping (powiat, podregion, województwo, kind …)."""
+    from services.exports import ReportRequest, prepare_report
+
+    folder, members = _package_folder(runner, round_id, tmp_path)
+    levels = sorted(name.removeprefix("zestawienie_").removesuffix(".csv")
+                    for name in members if name.endswith(".csv"))
+    assert len(levels) >= 3
+    with app.test_request_context():
+        content, _info = prepare_report(ReportRequest(round_id, "regional", tuple(levels)))
+        sensitive = {c.name for c in content.frame.columns if c.sensitive}
+        raw = {level: aggregate(content.frame, level) for level in levels}
+    assert sensitive
+    small_seen = 0
+    for level in levels:
+        rows = list(csv.DictReader(io.StringIO(members[f"zestawienie_{level}.csv"].decode())))
+        published = {(r["kolumna"], r["miara"], r["grupa"]): r["wartosc"] for r in rows}
+        for record in raw[level].table.to_dict("records"):
+            if record["kolumna"] not in sensitive:
+                continue
+            for group in [*raw[level].groups, "Ogółem"]:
+                key = (record["kolumna"], record["miara"], group)
+                value = record[group]
+                if record["miara"] == "suma" and value in (1, 2):
+                    assert published[key] == "<3", (level, key)
+                    small_seen += 1
+                if record["miara"] not in ("suma", "liczba odpowiedzi"):
+                    assert key not in published, (level, key)  # means, medians left out
+        sums = [v for (col, measure, _), v in published.items()
+                if col in sensitive and measure == "suma"]
+        assert "1" not in sums
+        assert "2" not in sums
+        if any(v == "<3" for v in sums):
+            assert "x" in sums, level
+    assert small_seen >= 2  # the homeless woman shows in her powiat and her podregion at least
+    assert _validate(folder)["valid"] is True
