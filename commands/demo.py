@@ -16,6 +16,7 @@ from extensions import db
 from l10n.clock import today_in_poland
 from models import Invitation, Territory, User
 from services.demo import DEMO_UNITS, demo_register, make_demo_rounds
+from services.demo_organisations import DEMO_LOGINS, demo_calls, demo_deployments
 from services.questionnaires import sync_questionnaires
 from services.rounds import issue_token
 from services.teryt import import_terc_file
@@ -49,10 +50,16 @@ def demo_command(terc: Path | None) -> None:
         click.echo(f"Rejestr TERC z {source.name} (województwo {region}): {summary.created} "
                    "jednostek terytorialnych.")
     units = demo_register()
+    deployments = demo_deployments()
     questionnaires = [(q, current_app.extensions["esmon_surveys"].by_key[q.key])
                       for q in sync_questionnaires()]
-    made = make_demo_rounds(questionnaires, units, today_in_poland())
+    made = make_demo_rounds(questionnaires, units, today_in_poland(), deployments)
     passwords = {email: _account(email, role, name) for email, role, name, _ in DEMO_ACCOUNTS}
+    passwords.update(deployments.passwords)
+    demo_calls(deployments, made.current)
+    accounts = [(email, role, label, "") for email, role, _name, label in DEMO_ACCOUNTS]
+    accounts += [(login.email, login.role, login.label, f' --organisation "{login.organisation}"')
+                 for login in DEMO_LOGINS]
     links = _links(made.current)
     db.session.commit()
     base = current_app.config["ESMON_BASE_URL"]
@@ -62,12 +69,12 @@ def demo_command(terc: Path | None) -> None:
                    f"(zamknięte, odpowiedzi przyjęte) i {made.current[0].period} (otwarte — "
                    f"{states}).")
     click.echo("")
-    for email, _role, _name, label in DEMO_ACCOUNTS:
+    for email, role, label, organisation in accounts:
         if passwords[email]:
             click.echo(f"Konto demo — {label}: {email} / {passwords[email]}")
         else:
             click.echo(f"Konto demo — {label}: {email} — hasło jak przy pierwszym uruchomieniu; "
-                       f"nowe: flask users create {email} --role {_role}")
+                       f"nowe: flask users create {email} --role {role}{organisation}")
     click.echo(f"      {base}/logowanie")
     click.echo(f"\nOsobiste linki respondentów (runda {made.current[0].period}):")
     for questionnaire, what, unit, token in links:

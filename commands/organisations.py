@@ -17,7 +17,8 @@ group = AppGroup("organisations", help="Organizacje (gmina, ROPS, operator krajo
 @group.command("create")
 @click.argument("name")
 @click.option("--scope", required=True,
-              help="gmina:TERYT, powiat:TERYT, woj:NN[,NN…] albo kraj.")
+              help="gmina:TERYT, powiat:TERYT[,TERYT…], podregion:SCHEMAT:NAZWA (powiaty "
+                   "podregionu, np. podregion:owes:północny), woj:NN[,NN…] albo kraj.")
 @click.option("--partner-of", "partner_of",
               help="Nazwa organizacji, której partnerem regionalnym jest nowa (widzi jej dane "
                    "ze swojego obszaru).")

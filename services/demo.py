@@ -22,6 +22,7 @@ from forms.registry import LoadedSurvey
 from forms.samples import Sample, SamplePlace, sample_answers
 from l10n.clock import POLAND, today_in_poland
 from models import Invitation, Questionnaire, Response, Round, Territory, Unit
+from services.demo_organisations import KLUCZBORK_UNITS, ROUND_OWNERS, DemoDeployments
 from services.responses import (
     open_response,
     previous_response,
@@ -30,6 +31,7 @@ from services.responses import (
 )
 from services.review import accept, add_version, return_for_correction
 from services.rounds import close_round, create_round, invite, launch_round
+from services.scoping import act_as, default_organisation, set_scope
 from services.territory import territories_of_region
 from services.units_import import jst_unit_name
 
@@ -49,8 +51,8 @@ RETURN_COMMENTS = [
 QUESTION_NOTES = ["Proszę sprawdzić tę wartość z dokumentacją.",
                   "Wartość wyraźnie inna niż przed rokiem — proszę potwierdzić."]
 
-#: (kind, name, teryt, e-mail) — institutions of the register in województwo opolskie
-DEMO_UNITS = [
+#: (kind, name, teryt, e-mail) — institutions of the ROPS's register in województwo opolskie
+REGION_UNITS = [
     ("cis", "Centrum Integracji Społecznej w Kluczborku", "160402", "cis@kluczbork.example.pl"),
     ("cis", "Centrum Integracji Społecznej „Szansa” w Opolu", "166101", "cis@opole.example.pl"),
     ("kis", "Klub Integracji Społecznej przy MOPS w Byczynie", "160401", "kis@byczyna.example.pl"),
@@ -64,23 +66,10 @@ DEMO_UNITS = [
     ("gmina", "Miasto Opole", "166101", "es@um.opole.example.pl"),
     ("powiat", "Powiat Kluczborski", "1604", "starostwo@powiat-kluczbork.example.pl"),
     ("powiat", "Powiat Opolski", "1609", "starostwo@powiat.opole.example.pl"),
-    # Gmina Kluczbork monitors its own LPRES: the office's departments, its units, local PES
-    ("komorka", "Urząd Miejski w Kluczborku — Wydział Zamówień Publicznych", "160402",
-     "zamowienia@kluczbork.example.pl"),
-    ("komorka", "Urząd Miejski w Kluczborku — Wydział Spraw Społecznych", "160402",
-     "sprawy.spoleczne@kluczbork.example.pl"),
-    ("jednostka_gminy", "Kluczborski Dom Kultury", "160402", "kdk@kluczbork.example.pl"),
-    ("jednostka_gminy", "Ośrodek Sportu i Rekreacji w Kluczborku", "160402",
-     "osir@kluczbork.example.pl"),
-    ("ops", "Ośrodek Pomocy Społecznej w Kluczborku", "160402", "ops@kluczbork.example.pl"),
-    ("pes", "Spółdzielnia Socjalna „Razem” w Kluczborku", "160402",
-     "biuro@razem-kluczbork.example.pl"),
-    ("pes", "Fundacja „Szansa” w Kluczborku", "160402", "fundacja@szansa-kluczbork.example.pl"),
-    ("pes", "Spółdzielnia Socjalna „Zielony Ogród” w Kluczborku", "160402",
-     "ogrod@kluczbork.example.pl"),
 ]
-#: questionnaires of one gmina's own monitoring: their rounds go to that gmina's units only
-DEMO_ROUND_AREAS = {"lpres-formularz": "160402", "lpres-ankieta-pes": "160402"}
+#: every demo institution of opolskie: the ROPS's and Gmina Kluczbork's own register
+DEMO_UNITS = REGION_UNITS + [(kind, name, teryt, email)
+                             for kind, name, teryt, email, _phone in KLUCZBORK_UNITS]
 #: phones for the phone follow-up (CATI) pages, by unit name
 DEMO_PHONES = {
     "Gmina Kluczbork": "77 418 00 00", "Gmina Lasowice Wielkie": "77 419 32 10",
@@ -124,8 +113,10 @@ def demo_register() -> list[Unit]:
     One gmina has no e-mail address yet, as real registers do: staff see it as not invited.
     """
     units: list[Unit] = []
+    default_organisation()
+    db.session.flush()
     known = {t.code for t in db.session.scalars(select(Territory))}
-    for kind, name, teryt, email in DEMO_UNITS + MORE_UNITS:
+    for kind, name, teryt, email in REGION_UNITS + MORE_UNITS:
         if teryt in known:
             units.append(_unit(kind, name, teryt, email))
     jst = {(u.kind, u.teryt) for u in units}
@@ -146,6 +137,8 @@ def demo_register() -> list[Unit]:
 def _unit(kind: str, name: str, teryt: str, email: str) -> Unit:
     query = select(Unit).filter_by(kind=kind, teryt=teryt) if kind in ("gmina", "powiat") \
         else select(Unit).filter_by(name=name)
+    # the same gmina or institution may be in another organisation's register too
+    query = query.where(Unit.organisation_id == default_organisation().id)
     unit = db.session.scalar(query.limit(1))
     if unit is None:
         rng = random.Random(f"{SEED}{name}")
@@ -156,42 +149,68 @@ def _unit(kind: str, name: str, teryt: str, email: str) -> Unit:
 
 
 def make_demo_rounds(questionnaires: list[tuple[Questionnaire, LoadedSurvey]],
-                     units: list[Unit], today: date) -> DemoRounds:
-    """Last year's round (closed, every unit accepted) and this year's (open, a mix).
+                     units: list[Unit], today: date,
+                     deployments: DemoDeployments | None = None) -> DemoRounds:
+    """Last period's round (closed, every unit accepted) and this one's (open, a mix).
 
-    A questionnaire that already has this year's demo round is left as it is.
+    A questionnaire of another deployment (``ROUND_OWNERS``) runs in its organisation, to its
+    register; the rest in the default ROPS's, to ``units``. A questionnaire that already has
+    this period's demo round is left as it is.
     """
-    year = today.year - 1
     made = DemoRounds()
     rng = random.Random(SEED)
-    register = {level: [t.code for t in territories_of_region((level,))]
-                for level in ("gmina", "powiat")}
     for questionnaire, loaded in questionnaires:
+        previous, current = _periods(loaded, today)
         existing = db.session.scalar(select(Round).filter_by(
-            questionnaire_id=questionnaire.id, period=str(year)))
+            questionnaire_id=questionnaire.id, period=current[0]))
         if existing is not None:
             made.current.append(existing)
             continue
-        area = DEMO_ROUND_AREAS.get(questionnaire.key, "")
-        invited = [u for u in units if u.kind in loaded.survey.unit_kinds and u.email_list
-                   and u.teryt.startswith(area)]
-        made.previous.append(_past_round(questionnaire, loaded, invited, year - 1, register,
-                                         rng))
-        made.current.append(_current_round(questionnaire, loaded, invited, year, today,
-                                           register, rng, made.states))
+        owner = ROUND_OWNERS.get(questionnaire.key)
+        register_units = units
+        if owner and deployments is not None:
+            act_as(deployments.organisations[owner], db.session)
+            register_units = deployments.units[owner]
+        try:
+            register = {level: [t.code for t in territories_of_region((level,))]
+                        for level in ("gmina", "powiat")}
+            invited = [u for u in register_units
+                       if u.kind in loaded.survey.unit_kinds and u.email_list]
+            made.previous.append(_past_round(questionnaire, loaded, invited, previous,
+                                             register, rng))
+            made.current.append(_current_round(questionnaire, loaded, invited, current, today,
+                                               register, rng, made.states))
+        finally:
+            set_scope(None)
     return made
 
 
+def _periods(loaded: LoadedSurvey, today: date) -> tuple[tuple[str, int, date],
+                                                          tuple[str, int, date]]:
+    """(period, reporting year, first day after it) of the last period and of the one
+    before: last year for an annual questionnaire, the last half-year for a half-year one."""
+    if loaded.survey.period != "half_year":
+        year = today.year - 1
+        return (str(year - 1), year - 1, date(year, 1, 1)), (str(year), year, date(year + 1, 1, 1))
+    if today.month >= 7:
+        return ((f"{today.year - 1}-H2", today.year - 1, date(today.year, 1, 1)),
+                (f"{today.year}-H1", today.year, date(today.year, 7, 1)))
+    return ((f"{today.year - 1}-H1", today.year - 1, date(today.year - 1, 7, 1)),
+            (f"{today.year - 1}-H2", today.year - 1, date(today.year, 1, 1)))
+
+
 def _past_round(questionnaire: Questionnaire, loaded: LoadedSurvey, units: list[Unit],
-                year: int, register: dict, rng: random.Random) -> Round:
-    """Last year's round as it ended: every unit's answers accepted, the round closed."""
-    round_ = create_round(questionnaire, period=str(year), reporting_year=year,
-                          opens_on=date(year + 1, 1, 15), deadline=date(year + 1, 3, 31),
+                period: tuple[str, int, date], register: dict, rng: random.Random) -> Round:
+    """The last period's round as it ended: every unit's answers accepted, the round closed."""
+    name, year, after = period
+    opens_on = after + timedelta(days=14)
+    round_ = create_round(questionnaire, period=name, reporting_year=year,
+                          opens_on=opens_on, deadline=opens_on + timedelta(days=75),
                           status="open")
-    round_.launched_at = _moment(date(year + 1, 1, 15), 9)
+    round_.launched_at = _moment(opens_on, 9)
     for unit in units:
         invitation, _token = invite(round_, unit)  # the link was e-mailed a year ago
-        invitation.opened_at = _moment(date(year + 1, 1, 15) + timedelta(days=rng.randint(0, 40)),
+        invitation.opened_at = _moment(opens_on + timedelta(days=rng.randint(0, 40)),
                                        rng.randint(8, 15))
         sample = _sample(loaded, invitation, register, rng, previous={})
         response = Response(invitation=invitation, answers=sample.answers,
@@ -203,16 +222,17 @@ def _past_round(questionnaire: Questionnaire, loaded: LoadedSurvey, units: list[
         db.session.flush()
         add_version(response)
     close_round(round_, allow_late=False)
-    round_.closed_at = _moment(date(year + 1, 4, 1), 8)
+    round_.closed_at = _moment(opens_on + timedelta(days=76), 8)
     return round_
 
 
 def _current_round(questionnaire: Questionnaire, loaded: LoadedSurvey, units: list[Unit],
-                   year: int, today: date, register: dict, rng: random.Random,
-                   states: Counter) -> Round:
-    """This year's round, three weeks after launch: invitations out, answers coming in."""
+                   period: tuple[str, int, date], today: date, register: dict,
+                   rng: random.Random, states: Counter) -> Round:
+    """This period's round, three weeks after launch: invitations out, answers coming in."""
+    name, year, _after = period
     opens_on = today - timedelta(days=24)
-    round_ = create_round(questionnaire, period=str(year), reporting_year=year,
+    round_ = create_round(questionnaire, period=name, reporting_year=year,
                           opens_on=opens_on, deadline=today + timedelta(days=21))
     launch_round(round_, units)  # the invitation e-mails go to the outbox
     round_.launched_at = _moment(opens_on, 9)

@@ -1,8 +1,10 @@
 """Organisations and their staff accounts: creating them with a checked territory scope.
 
-A scope is typed as ``gmina:160402``, ``powiat:1604``, ``woj:24``, ``woj:02,04`` or ``kraj``;
-``parse_scope`` checks it against the TERYT register, so a typo does not quietly give an
-organisation an empty territory. A regional partner's territory must lie in its parent's.
+A scope is typed as ``gmina:160402``, ``powiat:1604`` (or several: ``powiat:2404,2406``),
+``podregion:owes:północny`` (the powiats of a subregion, as the loaded mapping has them),
+``woj:24``, ``woj:02,04`` or ``kraj``; ``parse_scope`` checks it against the TERYT register,
+so a typo does not quietly give an organisation an empty territory. A regional partner's
+territory must lie in its parent's (an OWES partner of a ROPS: one subregion of its region).
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ import secrets
 from dataclasses import dataclass
 
 from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from extensions import db
-from models import Organisation, Territory, User
+from models import Organisation, SubregionAssignment, Territory, User
 from models.user import ROLES
 from services.audit import record
 from services.scoping import scope_prefixes
@@ -55,6 +57,11 @@ def parse_scope(text: str) -> str:
                 "„%(codes)s” to nie kod województwa (dwie cyfry: 02, 04, … 32).",
                 codes=", ".join(wrong)))
         return "woj:" + ",".join(sorted(set(parts)))
+    if kind == "podregion":
+        return _subregion_scope(codes)
+    if kind == "powiat" and len(parts) > 1:
+        return "powiat:" + ",".join(parse_scope(f"powiat:{code}")[7:]
+                                    for code in sorted(set(parts)))
     levels = {"gmina": ("gmina", 6), "powiat": ("powiat", 4)}
     if kind in levels and len(parts) == 1:
         level, digits = levels[kind]
@@ -69,8 +76,26 @@ def parse_scope(text: str) -> str:
                 "import).", code=code))
         return f"{kind}:{code}"
     raise OrganisationError(gettext(
-        "Zakres „%(text)s” nie jest poprawny: podaj gmina:TERYT, powiat:TERYT, woj:NN[,NN…] "
-        "albo kraj.", text=text[:80]))
+        "Zakres „%(text)s” nie jest poprawny: podaj gmina:TERYT, powiat:TERYT[,TERYT…], "
+        "podregion:SCHEMAT:NAZWA, woj:NN[,NN…] albo kraj.", text=text[:80]))
+
+
+def _subregion_scope(text: str) -> str:
+    """``owes:północny`` (or the subregion's code, ``owes:S-PN``) → ``powiat:2404,2406,…``.
+
+    Why the powiats and not the name: an organisation's area is what it agreed to serve;
+    re-importing a changed mapping later does not silently move its territory.
+    """
+    scheme, _, name = text.partition(":")
+    rows = db.session.execute(select(SubregionAssignment.powiat_code).where(
+        SubregionAssignment.scheme == scheme,
+        or_(func.lower(SubregionAssignment.subregion_name) == name.lower(),
+            func.lower(SubregionAssignment.subregion_code) == name.lower()))).scalars().all()
+    if not rows:
+        raise OrganisationError(gettext(
+            "Nie ma podregionu „%(name)s” w schemacie „%(scheme)s” (wczytaj podział: flask "
+            "subregions import).", name=name[:80], scheme=scheme[:40]))
+    return "powiat:" + ",".join(sorted(rows))
 
 
 def scope_label(organisation: Organisation) -> str:
@@ -84,8 +109,34 @@ def scope_label(organisation: Organisation) -> str:
         listed = ", ".join(f"{names[c].lower()} ({c})" if c in names else c for c in prefixes)
         return gettext("województwa: %(list)s", list=listed)
     listed = ", ".join(f"{names.get(c, '')} ({c})".strip() for c in prefixes)
-    return (gettext("gmina %(name)s", name=listed) if len(prefixes[0]) == 6
-            else gettext("powiat %(name)s", name=listed))
+    if len(prefixes[0]) == 6:
+        return gettext("gmina %(name)s", name=listed)
+    if len(prefixes) == 1:
+        return gettext("powiat %(name)s", name=listed)
+    subregion = _subregion_named(prefixes)
+    if subregion:
+        return gettext("subregion %(subregion)s: powiaty %(list)s", subregion=subregion,
+                       list=listed)
+    return gettext("powiaty: %(list)s", list=listed)
+
+
+def _subregion_named(powiats: tuple[str, ...]) -> str | None:
+    """The subregion (of any scheme) made of exactly these powiats, if there is one."""
+    by_subregion: dict[tuple[str, str], set[str]] = {}
+    for scheme, name, code in db.session.execute(select(
+            SubregionAssignment.scheme, SubregionAssignment.subregion_name,
+            SubregionAssignment.powiat_code).where(SubregionAssignment.powiat_code.in_(powiats))):
+        by_subregion.setdefault((scheme, name), set()).add(code)
+    for (scheme, name), codes in sorted(by_subregion.items()):
+        if codes == set(powiats) and len(mapping_of(scheme, name)) == len(codes):
+            return name
+    return None
+
+
+def mapping_of(scheme: str, name: str) -> list[str]:
+    """The powiats of one subregion of a scheme."""
+    return list(db.session.scalars(select(SubregionAssignment.powiat_code).where(
+        SubregionAssignment.scheme == scheme, SubregionAssignment.subregion_name == name)))
 
 
 def _within(prefixes: tuple[str, ...], parent: tuple[str, ...]) -> bool:

@@ -82,7 +82,7 @@ def default_scope_text() -> str:
     return f"woj:{region}" if region else "kraj"
 
 
-def scope_of(organisation: Organisation, session: Session) -> Scope:
+def scope_of(organisation: Organisation, session: Session | scoped_session[Any]) -> Scope:
     partners = tuple(session.scalars(select(Organisation.id).where(
         Organisation.partner_of_id == organisation.id)))
     return Scope(organisation.id, scope_prefixes(organisation), organisation.partner_of_id,
@@ -99,7 +99,7 @@ def unscoped() -> None:
     g.esmon_unscoped = True
 
 
-def act_as(organisation: Organisation, session: Session) -> None:
+def act_as(organisation: Organisation, session: Session | scoped_session[Any]) -> None:
     """A command works for ``organisation``: it sees and creates that organisation's data."""
     set_scope(scope_of(organisation, session))
 

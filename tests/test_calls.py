@@ -403,3 +403,83 @@ def test_an_owes_partner_sees_only_its_area_of_the_call_list(app, world):
     with app.app_context():
         attempt = db.session.scalars(select(CallAttempt)).one()
         assert attempt.invitation_id == ids["Gmina Kluczbork"]
+
+
+def test_an_owes_partner_of_one_subregion_phones_there_only(app, world):
+    """ROPS Śląskie (woj. 24) runs the round; the OWES of subregion północny (its five powiats,
+    from the loaded OWES division) sees that part of the call list and units, nothing more."""
+    from services.demo_organisations import SLASKIE_TERC
+    from services.organisations import (
+        OrganisationError,
+        create_organisation,
+        create_user,
+        parse_scope,
+        scope_label,
+    )
+    from services.questionnaires import sync_questionnaires
+    from services.rounds import create_round, invite
+    from services.scoping import act_as, set_scope
+    from services.subregions import import_subregions_file, preset_catalogue
+    from services.teryt import import_terc_file
+    from services.units import create_unit
+
+    with app.app_context():
+        import_terc_file(SLASKIE_TERC, "24")
+        with pytest.raises(OrganisationError, match="Nie ma podregionu"):
+            parse_scope("podregion:owes:północny")  # no division loaded yet
+        assert import_subregions_file(preset_catalogue()["slaskie-subregiony"].path).ok
+        assert parse_scope("podregion:owes:S-PN") == parse_scope("podregion:owes:Północny") \
+            == "powiat:2404,2406,2407,2409,2464"
+        with pytest.raises(OrganisationError, match="podregionu „wschodni”"):
+            parse_scope("podregion:owes:wschodni")
+        rops = create_organisation("ROPS Katowice", "woj:24")
+        owes = create_organisation("OWES Północ", "podregion:owes:północny", partner_of=rops)
+        assert scope_label(owes).startswith("subregion północny: powiaty")
+        with pytest.raises(OrganisationError, match="obszarze organizacji"):
+            create_organisation("OWES z innego województwa", "powiat:1604,2404",
+                                partner_of=rops)
+        create_user("rops@rops-katowice.example.pl", "admin", rops, password=STAFF_PASSWORD)
+        create_user("owes@owes-polnoc.example.pl", "admin", owes, full_name="Olga z OWES",
+                    password=STAFF_PASSWORD)
+        act_as(rops, db.session)
+        key = "slaskie-polrocze"
+        questionnaire = next(q for q in sync_questionnaires() if q.key == key)
+        round_ = create_round(questionnaire, period="2026-H1", reporting_year=2026,
+                              opens_on=date.today() - timedelta(days=1),
+                              deadline=date.today() + timedelta(days=20), status="open")
+        db.session.flush()
+        round_id, ids = round_.id, {}
+        for kind, teryt, name in (("cis", "246401", "CIS w Częstochowie"),
+                                  ("kis", "240701", "KIS w Lublińcu"),
+                                  ("cis", "247301", "CIS w Rybniku"),
+                                  ("wtz", "246901", "WTZ w Katowicach")):
+            unit = create_unit({"kind": kind, "name": name, "teryt": teryt,
+                                "emails": f"{teryt}@example.pl", "phones": "32 400 00 00",
+                                "is_active": True})
+            ids[name] = invite(round_, unit)[0].id
+        db.session.commit()
+        set_scope(None)
+    partner = app.test_client()
+    assert partner.post("/logowanie", data={"email": "owes@owes-polnoc.example.pl",
+                                            "password": STAFF_PASSWORD}).status_code == 302
+    url = f"/admin/rundy/{round_id}/telefony"
+    listing = partner.get(url).text
+    assert "CIS w Częstochowie" in listing
+    assert "KIS w Lublińcu" in listing
+    assert "CIS w Rybniku" not in listing
+    assert "WTZ w Katowicach" not in listing
+    units = partner.get("/admin/jednostki/").text
+    assert "KIS w Lublińcu" in units
+    assert "CIS w Rybniku" not in units
+    assert partner.get(f"{url}/{ids['CIS w Rybniku']}").status_code == 404
+    assert partner.post(f"{url}/{ids['WTZ w Katowicach']}",
+                        data={"outcome": "no_answer"}).status_code == 404
+    assert partner.post(f"{url}/{ids['KIS w Lublińcu']}",
+                        data={"outcome": "no_answer"}).status_code == 302
+    rops_staff = app.test_client()
+    rops_staff.post("/logowanie", data={"email": "rops@rops-katowice.example.pl",
+                                        "password": STAFF_PASSWORD})
+    whole = rops_staff.get(url).text
+    assert "CIS w Rybniku" in whole
+    assert "WTZ w Katowicach" in whole
+    assert "Olga z OWES" in whole

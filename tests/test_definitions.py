@@ -19,7 +19,7 @@ SHIPPED = definition_files(ROOT / "survey_defs")
 def test_the_shipped_questionnaires():
     assert {p.stem for p in SHIPPED} == {"cis-annual", "kis-annual", "owes-annual", "jst-annual",
                                          "lpres-formularz", "lpres-ankieta-pes", "plan-uslug",
-                                         "plan-uslug-wykonanie"}
+                                         "plan-uslug-wykonanie", "slaskie-polrocze"}
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)

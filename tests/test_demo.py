@@ -12,7 +12,16 @@ from sqlalchemy import func, select
 
 from commands.demo import SHARED_TERC
 from extensions import db
-from models import Invitation, OutboxMessage, Response, Round, User
+from models import (
+    CallAttempt,
+    Invitation,
+    OutboxMessage,
+    Questionnaire,
+    Response,
+    Round,
+    User,
+)
+from services.demo_organisations import DEMO_LOGINS, ROUND_OWNERS
 from services.questionnaires import survey_for_round
 from services.responses import submission_issues
 
@@ -33,6 +42,10 @@ def _shipped(app) -> int:
     return len(app.extensions["esmon_surveys"].by_key)
 
 
+def _keys(app) -> list[str]:
+    return list(app.extensions["esmon_surveys"].by_key)
+
+
 def _rounds(app, status: str) -> list[Round]:
     with app.app_context():
         return db.session.scalars(select(Round).filter_by(status=status).order_by(Round.id)).all()
@@ -44,6 +57,7 @@ def test_demo_prints_working_links_and_two_logins(app, runner, demo):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Round)) == 2 * _shipped(app)
         assert {u.role for u in db.session.scalars(select(User))} == {"admin", "coordinator"}
+        assert db.session.scalar(select(func.count()).select_from(User)) == 2 + len(DEMO_LOGINS)
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage).filter_by(
             kind="invitation")) == db.session.scalar(
             select(func.count()).select_from(Invitation).join(Round).where(
@@ -57,19 +71,22 @@ def test_demo_prints_working_links_and_two_logins(app, runner, demo):
         staff = app.test_client()
         login = staff.post("/logowanie", data={"email": email, "password": password})
         assert login.status_code == 302, email
-    # the coordinator's dashboard: every round with sent responses, the oldest wait first
+    # the coordinator's dashboard: every round of the ROPS with sent responses, the oldest
+    # wait first (the other deployments' rounds are theirs)
     with app.app_context():
+        rops = db.session.scalar(select(User.organisation_id).filter_by(email=email))
         waiting = db.session.execute(
             select(Round.id, func.min(Response.submitted_at)).select_from(Response)
             .join(Invitation, Invitation.id == Response.invitation_id)
             .join(Round, Round.id == Invitation.round_id)
-            .where(Response.status == "submitted").group_by(Round.id)
-            .order_by(func.min(Response.submitted_at))).all()
+            .where(Response.status == "submitted", Round.organisation_id == rops)
+            .group_by(Round.id).order_by(func.min(Response.submitted_at))).all()
     worklist = staff.get("/admin/").text.split('id="worklist-title"')[1].split("</ul>")[0]
     linked = [int(i) for i in re.findall(r"/admin/odpowiedzi/runda/(\d+)\?stan=submitted",
                                          worklist)]
     assert linked == [round_id for round_id, _oldest in waiting]
-    assert len(linked) == _shipped(app)  # this year's round of each questionnaire
+    # this year's round of each questionnaire the ROPS runs itself
+    assert len(linked) == _shipped(app) - len(set(ROUND_OWNERS) & set(_keys(app)))
     again = runner.invoke(args=DEMO)  # running it again keeps data and gives fresh links
     assert again.exit_code == 0, again.output
     assert "hasło jak przy pierwszym uruchomieniu" in again.output
@@ -161,3 +178,80 @@ def test_the_opolskie_demo_offers_its_twelve_powiats_only(app, runner):
     assert set(chosen) == offered
     assert [s["value"] for s in staff.get("/admin/podpowiedzi/gminy?q=brzeg").json] == [
         "160101"]  # not Brzeg Dolny or Brzegi of other regions
+
+
+def _login(app, demo: str, email: str):
+    password = re.search(re.escape(email) + r" / (\S+)", demo).group(1)
+    client = app.test_client()
+    assert client.post("/logowanie", data={"email": email, "password": password}
+                       ).status_code == 302, email
+    return client
+
+
+def test_each_deployment_logs_in_to_its_own_scheme(app, demo):
+    """Kluczbork's team sees its LPRES register and rounds, the OWES partner its subregion's
+    units only, the national operator its plan rounds and its partner the Śląskie part."""
+    kluczbork = _login(app, demo, "zespol@kluczbork.example.pl")
+    dashboard = kluczbork.get("/admin/").text
+    assert "monitoring LPRES" in dashboard
+    assert "Formularz sprawozdawczy LPRES" in dashboard
+    assert "Ankieta JST" not in dashboard
+    register = kluczbork.get("/admin/jednostki/").text
+    assert "Wydział Zamówień Publicznych" in register
+    assert "Spółdzielnia Socjalna" in register
+    assert "Miasto Opole" not in register
+
+    rops = _login(app, demo, "rops@rops-katowice.example.pl").get("/admin/jednostki/").text
+    assert "Częstochowie" in rops
+    assert "Rybniku" in rops
+    assert "Kluczbork" not in rops
+    owes = _login(app, demo, "owes@owes-polnoc.example.pl").get("/admin/jednostki/").text
+    assert "Częstochowie" in owes
+    assert "Lublińcu" in owes
+    assert "Rybniku" not in owes
+    assert "Katowicach" not in owes
+    assert "Bielsku" not in owes
+
+    with app.app_context():
+        plan = db.session.scalar(select(Round).join(Round.questionnaire).where(
+            Round.status == "open", Questionnaire.key == "plan-uslug"))
+        invited = {i.unit.teryt[:2] for i in plan.invitations}
+        plan_id = plan.id
+    assert invited == {"16", "24"}  # a round over two województwa
+    operator = _login(app, demo, "operator@nowawiedza.example.pl")
+    whole = operator.get(f"/admin/odpowiedzi/runda/{plan_id}").text
+    assert "Gmina Kluczbork" in whole
+    assert "Gmina Mykanów" in whole
+    partner = _login(app, demo, "slask@nowawiedza.example.pl")
+    part = partner.get(f"/admin/odpowiedzi/runda/{plan_id}").text
+    assert "Gmina Mykanów" in part
+    assert "Gmina Kluczbork" not in part
+    # the ROPS of opolskie does not see the other deployments' rounds at all
+    assert _login(app, demo, "admin@rops.example.pl").get(
+        f"/admin/odpowiedzi/runda/{plan_id}").status_code == 404
+
+
+def test_the_slaskie_half_year_round_has_its_framework_report_and_calls(app, runner, demo,
+                                                                       tmp_path):
+    """The shipped half-year questionnaire runs for a half; its framework report by OWES
+    subregion lists exactly the units without a counted answer; the OWES has its call-back."""
+    with app.app_context():
+        round_ = db.session.scalar(select(Round).join(Round.questionnaire).where(
+            Round.status == "open", Questionnaire.key == "slaskie-polrocze"))
+        assert re.fullmatch(r"\d{4}-H[12]", round_.period)
+        missing = {i.unit.name for i in round_.invitations
+                   if i.response is None or i.response.status not in ("submitted", "accepted")}
+        round_id = round_.id
+        callbacks = db.session.scalars(select(CallAttempt).filter_by(outcome="callback")).all()
+        assert [c.caller.email for c in callbacks] == ["owes@owes-polnoc.example.pl"]
+        assert callbacks[0].invitation.unit.teryt[:4] in ("2404", "2406", "2407", "2409", "2464")
+    assert missing
+    out = tmp_path / "polrocze.xlsx"
+    result = runner.invoke(args=["reports", "export", "--round", str(round_id), "--kind",
+                                 "half-year", "--podregiony", "owes", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    listed = {row[0] for row in book["Brakujące jednostki"].iter_rows(min_row=2, values_only=True)}
+    assert listed == missing
+    subregions = {row[0] for row in book["Postęp"].iter_rows(min_row=2, values_only=True)}
+    assert {"północny", "zachodni", "południowy", "centralny"} <= subregions

@@ -305,8 +305,10 @@ class OrganisationForm(FlaskForm):
                        validators=[DataRequired(_l("Podaj nazwę organizacji.")),
                                    Length(max=300)])
     scope = StringField(_l("Obszar"), validators=[DataRequired(_l("Podaj obszar."))],
-                        description=_l("gmina:TERYT (np. gmina:160402), powiat:TERYT, "
-                                       "woj:NN albo kilka województw: woj:02,04."))
+                        description=_l("gmina:TERYT (np. gmina:160402), powiat:TERYT "
+                                       "(albo kilka: powiat:2404,2406), subregion: "
+                                       "podregion:owes:północny, woj:NN albo kilka "
+                                       "województw: woj:02,04."))
 
 
 class AccountForm(FlaskForm):
