@@ -71,6 +71,11 @@ def register_extensions(app: Flask) -> None:
     from mailing import inline  # after db.init_app: its teardown must run before the session's
 
     inline.init_app(app)
+    from mailing.attachments import register_maker
+    from services.printouts import RESPONSE_COPY_SOURCE, response_copy_attachment
+
+    # the copy of a response attached to its confirmation, made when the mail is sent
+    register_maker(RESPONSE_COPY_SOURCE, response_copy_attachment)
     csrf.init_app(app)
     login_manager.init_app(app)
     from sqlalchemy.orm import Session

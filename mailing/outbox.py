@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from extensions import db
+from mailing.attachments import Attachment, ClaimedAttachment, claimed_attachments, new_attachment
 from mailing.links import encrypt_token
 from models.outbox_message import OUTBOX_STATUSES, OutboxMessage
 
@@ -39,11 +40,15 @@ class Claimed:
     created_at: datetime
     #: the personal link's token, encrypted (``mailing.links``); ``None`` for other mail
     link_token: str | None = None
+    #: files that go with it; one queued by its source has no bytes until the worker makes
+    #: them (``mailing.attachments.materialise``)
+    attachments: tuple[ClaimedAttachment, ...] = ()
 
 
 def add_message(*, kind: str, recipients: list[str], subject: str, body_text: str,
                 body_html: str | None = None, invitation_id: int | None = None,
-                round_id: int | None = None, token: str | None = None) -> OutboxMessage:
+                round_id: int | None = None, token: str | None = None,
+                attachments: Iterable[Attachment] = ()) -> OutboxMessage:
     """Store a message in the caller's transaction; it is sent after that transaction commits.
 
     A message without any recipient is stored as failed, so staff see it instead of it
@@ -51,12 +56,14 @@ def add_message(*, kind: str, recipients: list[str], subject: str, body_text: st
 
     :param token: the personal link's token, where the bodies hold ``LINK_PLACEHOLDER``;
         stored only encrypted, and only until the message is sent
+    :param attachments: files sent with it, stored with it (see ``mailing.attachments``)
     """
     message = OutboxMessage(
         kind=kind, recipients=list(recipients), subject=" ".join(subject.split()),
         body_text=body_text, body_html=body_html, invitation_id=invitation_id,
         round_id=round_id, status="queued", attempts=0,
-        link_token=encrypt_token(current_app, token) if token else None)
+        link_token=encrypt_token(current_app, token) if token else None,
+        attachments=[new_attachment(item) for item in attachments])
     if not message.recipients:
         message.status, message.last_error = "failed", NO_RECIPIENT
         message.link_token = None
@@ -110,8 +117,12 @@ def claim_batch(session: Session, *, worker_id: str, size: int, now: datetime) -
                OutboxMessage.created_at, OutboxMessage.link_token)
         .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == worker_id,
                OutboxMessage.status == "sending")
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id))
-    return [Claimed(*row) for row in rows]
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)).all()
+    files = claimed_attachments(session, [row[0] for row in rows])
+    return [Claimed(id_, recipients, subject, body_text, body_html, attempts, created_at,
+                    link_token, attachments=files.get(id_, ()))
+            for id_, recipients, subject, body_text, body_html, attempts, created_at, link_token
+            in rows]
 
 
 def mark_sent(session: Session, message: Claimed, *, now: datetime) -> None:

@@ -106,7 +106,8 @@ def transport_for(app: Flask) -> Transport:
 
 
 def build_message(claimed: Claimed, *, live: bool = True) -> Message:
-    """A Flask-Mail message for an outbox row (text part, HTML alternative when there is one).
+    """A Flask-Mail message for an outbox row (text part, HTML alternative when there is one,
+    its attachments, which must have their bytes: ``mailing.attachments.materialise``).
 
     The Message-ID is derived from the row, so a copy sent again after a crash carries the
     same ID and mail programs can recognise it as the same message.
@@ -124,6 +125,10 @@ def build_message(claimed: Claimed, *, live: bool = True) -> Message:
     message = Message(subject=claimed.subject, recipients=list(claimed.recipients),
                       body=body_text, html=body_html,
                       extra_headers={"Auto-Submitted": "auto-generated"})
+    for item in claimed.attachments:
+        if item.content is None:
+            raise ValueError(f"attachment {item.filename} not made yet (materialise first)")
+        message.attach(item.filename, item.content_type, item.content)
     message.msgId = (f"<{claimed.created_at:%Y%m%d%H%M%S}.{claimed.id:07d}.esmon"
                      f"@{domain or 'localhost'}>")
     return message

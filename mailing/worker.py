@@ -18,7 +18,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,6 +27,7 @@ from flask_mail import BadHeaderError
 from sqlalchemy.orm import Session
 
 from extensions import db
+from mailing.attachments import AttachmentUnavailable, materialise
 from mailing.links import LinkUnreadable
 from mailing.outbox import (
     Claimed,
@@ -130,6 +131,8 @@ class RateLimiter:
 
 def describe(error: BaseException) -> str:
     """An error as staff should read it in the outbox: the server's own words where possible."""
+    if isinstance(error, AttachmentUnavailable):
+        return str(error)
     if isinstance(error, LinkUnreadable):
         return ("Nie można odczytać linku tej wiadomości (zmieniono SECRET_KEY bez "
                 "SECRET_KEY_FALLBACKS?) — wyślij jednostce link ponownie.")
@@ -245,6 +248,7 @@ class MailWorker:
         :raise MessageDropped: the server hung up under this message; it was settled
         """
         try:
+            message = self._with_files(message)
             send(build_message(message, live=self.transport.live_links))
         except Exception as err:  # noqa: BLE001 - every failure is recorded on the message
             if isinstance(err, DROPPED_CONNECTION):
@@ -267,6 +271,18 @@ class MailWorker:
         self.session.commit()
         result.sent += 1
         return True
+
+    def _with_files(self, message: Claimed) -> Claimed:
+        """The message with every attachment's bytes, made and stored (committed) the first
+        time, so every later try sends the same file.
+
+        :raise AttachmentUnavailable: a file cannot be made (tried again like a refusal)
+        """
+        if all(item.content is not None for item in message.attachments):
+            return message
+        files = materialise(self.session, message.attachments)
+        self.session.commit()
+        return replace(message, attachments=files)
 
     def _settle_drop(self, message: Claimed, error: BaseException, result: BatchResult) -> None:
         """Count a hang-up against the message on the wire, if the server answers again.

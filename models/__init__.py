@@ -8,7 +8,7 @@ from models.invitation import Invitation, InvitationToken
 from models.login_attempt import LoginAttempt
 from models.organisation import Organisation
 from models.organisation_unit_kind import OrganisationUnitKind
-from models.outbox_message import OutboxMessage
+from models.outbox_message import OutboxAttachment, OutboxMessage
 from models.questionnaire import Questionnaire
 from models.response import Response
 from models.response_version import ResponseVersion
@@ -29,6 +29,7 @@ __all__ = [
     "InvitationToken",
     "Organisation",
     "OrganisationUnitKind",
+    "OutboxAttachment",
     "OutboxMessage",
     "Questionnaire",
     "Response",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -76,6 +76,42 @@ class OutboxMessage(db.Model):
                                                  default=owner_default)
 
     organisation = relationship("Organisation")
+    #: files sent with the message (the copy of the answers with a confirmation), in order
+    attachments: Mapped[list[OutboxAttachment]] = relationship(
+        back_populates="message", order_by="OutboxAttachment.id",
+        cascade="all, delete-orphan", passive_deletes=True)
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.status}>"
+
+
+class OutboxAttachment(db.Model):
+    """A file that goes with an outbox message, part of it like its subject and bodies.
+
+    A file made from the database (the PDF copy of a response) may be queued with only its
+    ``source``: the worker makes it when it first sends the message
+    (``mailing.attachments``) and keeps the bytes here, so a retry sends the very same file
+    and the request that queued the message never waits for it.
+    """
+
+    __tablename__ = "outbox_attachments"
+    __table_args__ = (
+        CheckConstraint("content IS NOT NULL OR source IS NOT NULL", name="content_or_source"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("outbox_messages.id", ondelete="CASCADE"), index=True)
+    #: the name the recipient sees (``odpowiedzi-…-v2.pdf``)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    #: the file; ``None`` until the worker has made it from ``source``
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: what to make the file from, ``<maker>:<key>`` (``response-copy:17``); ``None`` when
+    #: ``content`` was given at queue time
+    source: Mapped[str | None] = mapped_column(String(200))
+
+    message: Mapped[OutboxMessage] = relationship(back_populates="attachments")
+
+    def __repr__(self) -> str:
+        return f"<OutboxAttachment {self.id} {self.filename}>"

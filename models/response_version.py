@@ -33,3 +33,5 @@ class ResponseVersion(db.Model):
     author: Mapped[str] = mapped_column(String(254))
 
     entered_by = relationship("User")
+    #: the response this is a version of (read-only: ``Response.versions`` adds versions)
+    response = relationship("Response", viewonly=True)

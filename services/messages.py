@@ -21,9 +21,11 @@ from forms.model import Question, Survey
 from forms.placeholders import year_placeholders
 from l10n.periods import period_label
 from l10n.web import current_language, long_date, translate
+from mailing.attachments import Attachment
 from mailing.links import LINK_PLACEHOLDER
 from mailing.outbox import add_message
 from models import Invitation, OutboxMessage, Response, Round, Unit
+from services.printouts import RESPONSE_COPY_SOURCE, response_copy_filename
 from services.questionnaires import survey_for_round
 from services.scoping import organisation_name
 from services.territory import answer_names
@@ -103,13 +105,18 @@ def queue_reminder(invitation: Invitation, token: str) -> OutboxMessage:
 
 
 def queue_confirmation(response: Response, survey: Survey) -> OutboxMessage:
-    """Confirm a submission to the unit, with a copy of every answer it gave."""
+    """Confirm a submission to the unit, with a copy of every answer it gave: in the body,
+    and as the PDF of the version just sent (made by the mail worker, not in this request)."""
     invitation = response.invitation
     context = _round_context(invitation)
-    context.update(response=response, sections=answer_copy(response, survey, invitation))
+    version = response.versions[-1] if response.versions else None
+    context.update(response=response, sections=answer_copy(response, survey, invitation),
+                   version=version)
     subject = gettext("Potwierdzenie: %(title)s (%(period)s) — sprawozdanie wysłane",
                       title=context["title"], period=context["period"])
-    return _queue("confirmation", subject, context, invitation)
+    files = [Attachment(response_copy_filename(version), "application/pdf",
+                        source=f"{RESPONSE_COPY_SOURCE}:{version.id}")] if version else []
+    return _queue("confirmation", subject, context, invitation, attachments=files)
 
 
 def queue_return(invitation: Invitation, token: str, response: Response) -> OutboxMessage:
@@ -189,10 +196,12 @@ def _render(name: str, subject: str, context: dict[str, Any]) -> Rendered:
 
 
 def _queue(name: str, subject: str, context: dict[str, Any], invitation: Invitation, *,
-           kind: str | None = None) -> OutboxMessage:
+           kind: str | None = None, attachments: list[Attachment] | None = None
+           ) -> OutboxMessage:
     message = _render(name, subject, context)
     return add_message(
         kind=kind or name, recipients=invitation.unit.email_list, subject=message.subject,
         body_text=message.body_text, body_html=message.body_html,
-        invitation_id=invitation.id, round_id=invitation.round_id, token=context.get("token"))
+        invitation_id=invitation.id, round_id=invitation.round_id, token=context.get("token"),
+        attachments=attachments or ())
 

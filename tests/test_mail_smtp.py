@@ -10,15 +10,18 @@ from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
+from test_printouts import fill_and_submit, open_as_respondent, pdf_text
 
 from extensions import db
 from mailing.outbox import Claimed, claim_batch
 from mailing.transport import transport_for
 from mailing.worker import MailWorker, RateLimiter, WorkerSettings, worker_for
-from models import OutboxMessage
+from models import OutboxAttachment, OutboxMessage
 from models.types import utcnow
+from services.questionnaires import registry
 
 from support.smtp import queue_invitations, smtp_settings
+from support.valid_answers import VALID
 
 LINK = re.compile(r"http://esmon\.test/r/[A-Za-z0-9_-]+")
 
@@ -298,3 +301,35 @@ def test_a_server_that_dies_under_a_message_counts_no_drop(app, world, smtp_serv
     result = _drain(app, max_drops=1)
     assert result.failed == 0
     assert {(m.status, m.drops) for m in _messages(app)} == {("queued", 0)}
+
+
+def test_the_confirmation_email_carries_the_pdf_made_by_the_mail_worker(
+        app, world, client, smtp_server):
+    """Issue 12, item 4: the PDF copy of the answers goes with the confirmation."""
+    open_as_respondent(world, client, "jst-annual")
+    with app.app_context():
+        survey = registry().by_key["jst-annual"].survey
+    fill_and_submit(client, survey, VALID["jst-annual"][2])
+    with app.app_context():
+        confirmation = db.session.scalars(
+            select(OutboxMessage).filter_by(kind="confirmation")).one()
+        (attachment,) = confirmation.attachments
+        # queued with its source only: the submit request made no PDF
+        assert attachment.content is None
+        assert attachment.source.startswith("response-copy:")
+        worker = MailWorker(transport_for(app), WorkerSettings.from_config(app.config))
+        result = worker.drain()
+    assert (result.sent, result.failed) == (1, 0), result.errors
+    (mail,) = [r for r in smtp_server.received if "Potwierdzenie" in r.subject]
+    assert mail.rcpt_tos == ("kierownik@example.pl",)
+    assert "Wersja odpowiedzi: nr 1" in mail.text
+    (pdf,) = [part for part in mail.message.iter_attachments()
+              if part.get_content_type() == "application/pdf"]
+    assert re.fullmatch(r"odpowiedzi-jst-annual-2025-\d+-v1\.pdf", pdf.get_filename())
+    text = pdf_text(pdf.get_content())
+    assert "Wersja odpowiedzi nr 1" in text
+    assert "Jan Kowalski" in text
+    assert "Dane zgodne ze sprawozdaniem w CAS." in text
+    with app.app_context():
+        stored = db.session.scalars(select(OutboxAttachment)).one()
+        assert stored.content == pdf.get_content()  # kept: a retry sends the same file

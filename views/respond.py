@@ -37,6 +37,12 @@ from l10n.web import long_date
 from models import Invitation, InvitationToken, Response, User
 from models.types import utcnow
 from services.contacts import propose_contact_change
+from services.printouts import (
+    blank_questionnaire_filename,
+    blank_questionnaire_pdf,
+    response_copy_filename,
+    response_copy_pdf,
+)
 from services.progress_states import section_states
 from services.questionnaires import registry, survey_for_round
 from services.responses import (
@@ -54,6 +60,7 @@ from services.territory import answer_names
 from services.tokens import hash_token
 from views.errors import GonePage
 from views.forms import ContactChangeForm
+from views.printouts import pdf_download
 
 bp = Blueprint("respond", __name__)
 #: a respondent's link is its authority: no staff member's organisation scope applies
@@ -484,6 +491,28 @@ def confirmation():
         return redirect(url_for("respond.review"))
     return _render_then_commit("respond/confirmation.html",
                                **_template_context(invitation, loaded, response))
+
+
+@bp.get("/ankieta/pusty-formularz.pdf")
+def blank_form():
+    """The questionnaire on paper, to gather figures from other departments before typing."""
+    invitation, loaded, _response = _current()
+    round_ = invitation.round
+    return pdf_download(lambda: blank_questionnaire_pdf(loaded.survey, round_,
+                                                        invitation.unit.name),
+                        blank_questionnaire_filename(loaded.survey, round_))
+
+
+@bp.get("/ankieta/odpowiedzi.pdf")
+def answers_copy():
+    """The copy of the answers as last sent (the newest version), for the head of office."""
+    _invitation, _loaded, response = _current()
+    if response.status not in ("submitted", "accepted") or not response.versions:
+        raise GonePage(gettext("Sprawozdanie nie zostało jeszcze wysłane"),
+                       gettext("Kopię odpowiedzi w PDF można pobrać po wysłaniu "
+                               "sprawozdania."), status=404)
+    version = response.versions[-1]
+    return pdf_download(lambda: response_copy_pdf(version), response_copy_filename(version))
 
 
 def unsaved_section_page(section_id: str) -> str | None:

@@ -14,6 +14,7 @@ from models import ContactChange, Invitation, Response, Round
 from models.response import RESPONSE_MODES
 from services.comparison import last_year
 from services.contacts import decide_contact_change
+from services.printouts import response_copy_filename, response_copy_pdf
 from services.progress import STAGE_LABELS
 from services.questionnaires import survey_for_round
 from services.reads import response_viewed
@@ -45,6 +46,7 @@ from views.confirm import (
 )
 from views.filters import fill
 from views.forms import ActionForm, ReasonForm, ReturnForm
+from views.printouts import pdf_download
 from views.respond import SESSION_KEY, STAFF_ENTRY_KEY
 
 bp = Blueprint("review", __name__, url_prefix="/admin/odpowiedzi")
@@ -146,6 +148,15 @@ def detail(response_id: int):
         warnings=warnings, earlier=earlier,
         last_year=last_year(survey, response.answers, earlier.answers) if earlier else {},
         chosen=chosen, neighbours=neighbours(invitation.round_id, chosen, response.id))
+
+
+@bp.get("/<int:response_id>/wersja-<int:number>.pdf")
+@staff
+def version_pdf(response_id: int, number: int):
+    """The copy of one submitted version of the response, as the unit got it by e-mail."""
+    response = _response_or_404(response_id)
+    version = next((v for v in response.versions if v.number == number), None) or abort(404)
+    return pdf_download(lambda: response_copy_pdf(version), response_copy_filename(version))
 
 
 def _render_then_commit(template: str, **context) -> str:

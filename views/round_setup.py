@@ -27,6 +27,7 @@ from forms.placeholders import year_placeholders
 from l10n.clock import today_in_poland
 from models import Unit
 from services.messages import preview_invitation
+from services.printouts import blank_questionnaire_filename, blank_questionnaire_pdf
 from services.questionnaires import survey_for_round
 from services.responses import bind_form
 from services.rounds import (
@@ -39,6 +40,7 @@ from services.unit_kinds import kinds_for_survey
 from services.unit_search import eligible_units, recipient_problems, resolve_unit
 from views.access import admin_only, staff
 from views.forms import ActionForm
+from views.printouts import pdf_download
 from views.rounds import round_or_404
 
 bp = Blueprint("round_setup", __name__, url_prefix="/admin/rundy")
@@ -138,6 +140,16 @@ def invitation_preview_html(round_id: int):
     response.headers["Content-Security-Policy"] = EMAIL_PREVIEW_CSP
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
+
+
+@bp.get("/<int:round_id>/pusty-formularz.pdf")
+@staff
+def blank_form(round_id: int):
+    """The round's questionnaire on paper (its period, deadline and years), for any unit."""
+    round_ = round_or_404(round_id)
+    survey = survey_for_round(round_).survey
+    return pdf_download(lambda: blank_questionnaire_pdf(survey, round_),
+                        blank_questionnaire_filename(survey, round_))
 
 
 @bp.get("/<int:round_id>/podglad-ankiety")
