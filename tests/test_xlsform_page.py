@@ -117,3 +117,17 @@ def test_a_file_that_is_not_xlsx_is_refused_at_the_field(app, login):
     page = _upload(client, b"type,name\n", "formularz.csv")
     assert page.status_code == 200
     assert "Dozwolone pliki: XLSX" in page.text
+
+
+def test_preview_counts_the_questions_and_shows_their_messages(app, login):
+    from support.xlsforms import OWES_ODK
+
+    client = login("admin")
+    page = _upload(client, workbook(OWES_ODK["survey"], OWES_ODK["choices"],
+                                    OWES_ODK["settings"]), "owes.xlsx", kinds=("owes",))
+    assert page.status_code == 200
+    assert "3 sekcje, 13 pytań" in page.text  # notes hold no answer
+    assert html.escape("gdy puste: „Podaj nazwę OWES.”", quote=False) in page.text
+    assert "— Wybierz od 1 do 3 usług" in page.text  # the constraint's message by its rule
+    assert "wartość początkowa: <code>last_round</code>" in page.text
+    assert "survey!N19: wartość domyślna" in page.text
