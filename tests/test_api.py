@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
@@ -383,3 +384,39 @@ def test_openapi_document_lists_every_endpoint_with_its_conditional_reads(app, c
         assert "304" in op["responses"], name
         assert "If-None-Match" in {p["name"] for p in op["parameters"]}, name
         assert "ETag" in op["responses"]["200"]["headers"], name
+
+
+def test_year_over_year_never_reaches_into_another_organisation(app, world):
+    """B's 2024 round precedes A's 2025 round in time and key, but A's token compares with
+    nothing: the predecessor is looked up within the token's organisation scope."""
+    from support.organisations import two_organisations
+
+    a, b = two_organisations(app)
+    with app.app_context():
+        from models import Organisation
+        from services.api_tokens import create_token
+        from services.questionnaires import sync_questionnaires
+        from services.rounds import create_round
+        from services.scoping import act_as, unscoped
+
+        act_as(db.session.get(Organisation, b.organisation_id), db.session)
+        jst = next(q for q in sync_questionnaires() if q.key == "jst-annual")
+        earlier = create_round(jst, period="2024", reporting_year=2024,
+                               opens_on=date(2024, 1, 2), deadline=date(2024, 3, 1),
+                               title="Runda TajnaB 2024", status="closed")
+        db.session.flush()
+        earlier_id = earlier.id
+        unscoped()
+        tokens = {}
+        for seeded in (a, b):
+            owner = db.session.scalars(select(User).filter_by(email=seeded.admin_email)).one()
+            _, tokens[seeded.round_id] = create_token(owner, "R", date.today() + timedelta(days=5))
+        db.session.commit()
+    client = app.test_client()
+    mine = _get(client, f"/api/v1/rounds/{a.round_id}/aggregates?level=powiat",
+                tokens[a.round_id]).get_json()
+    assert mine["previous_round"] is None
+    assert "TajnaB" not in json.dumps(mine, ensure_ascii=False)
+    theirs = _get(client, f"/api/v1/rounds/{b.round_id}/aggregates?level=powiat",
+                  tokens[b.round_id]).get_json()
+    assert theirs["previous_round"]["id"] == earlier_id
