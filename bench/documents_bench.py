@@ -197,9 +197,10 @@ def document_phase(phase: str, url: str, round_id: int, out: Path) -> dict[str, 
     from extensions import db
     from reports import build
     from reports.document import DocumentInfo, write_document
-    from reports.figures import regional_figures
+    from reports.figures import draw
     from reports.frame import build_frame
     from reports.indicators import indicators_path, load_indicators_file
+    from reports.maps import wojewodztwa_of
     from reports.pdf import docx_to_pdf
     from reports.xlsx import ReportInfo, write_report
     from services.report_source import round_info, round_records, round_survey
@@ -220,7 +221,9 @@ def document_phase(phase: str, url: str, round_id: int, out: Path) -> dict[str, 
             ReportInfo("Raport krajowy", info.label, info.period, info.key, datetime.now()),
             frame, ["wojewodztwo"], indicators=indicators)
         mark = time.perf_counter()
-        content.figures = regional_figures(content, {})
+        content.figures = draw(content.report, wojewodztwa_of(frame.data["territory"]),
+                               indicators=content.indicators, yoy=content.yoy,
+                               levels=content.levels)
         timings["t_tables_figures"] = time.perf_counter() - mark
         mark = time.perf_counter()
         if phase == "xlsx":

@@ -1,9 +1,12 @@
 """Charts and maps in the workbook: native Excel charts over their data, maps as images.
 
-"Wykresy": for each ``ChartSpec`` its data table (what the chart shows, as numbers a
-coordinator can copy) and beside it a native chart reading that range — editable in Excel or
-LibreOffice, unlike a picture. "Mapy": each map as a PNG with its table of values beside it.
-Both sheets are written top to bottom (the workbook runs in ``constant_memory`` mode).
+A chapter's chart (``reports.model.ChartSpec``) is a native chart reading the cells of the
+wide table written above it in the same sheet — editable in Excel or LibreOffice, unlike a
+picture, and never a second copy of the numbers; a chapter's map is its PNG under the table
+it colours; the indicators chapter gets the chart against the targets with its own small
+table. Importing this module registers these drawers in ``reports.xlsx_chapters.DRAWERS``.
+"Wykresy" holds the year-over-year charts (their data table beside each). Sheets are written
+top to bottom (the workbook runs in ``constant_memory`` mode).
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from l10n import N_
-from reports import images
+from reports import model
 from reports.charts import BASELINE, TARGET, ChartSpec
-from reports.maps import MapSpec
+from reports.xlsx_chapters import DRAWERS
 
-CHARTS, MAPS = N_("Wykresy"), N_("Mapy")
+CHARTS = N_("Wykresy")
 _ROW_PX = 20
+#: a map's PNG (150 dpi, a page wide) in a chapter sheet: about 380 px wide
+_MAP_SCALE = 0.4
 _NUM_FORMATS = {"share": "0.0%", "pct": "0.0%", "count": "#,##0", "money": '#,##0.00 "zł"',
                 "decimal": "#,##0.00"}
 #: chart axes and labels: whole złote are enough to read a bar
@@ -126,23 +131,66 @@ class FigureSheets:
         chart.set_title({"name": self.t(spec.title), "name_font": {"size": 11}})
         return chart
 
-    def maps(self, specs: list[MapSpec]) -> None:
-        ws = self.sheet(MAPS)
-        ws.set_column(0, 0, 30)
-        ws.set_column(1, 2, 14)
-        row = 0
-        for spec in specs:
-            ws.write_string(row, 0, self.t(spec.title), self.title)
-            for c, name in enumerate((N_("Obszar"), N_("Wartość"), N_("Klasa"))):
-                ws.write_string(row + 1, c, self.t(name), self.header)
-            rows = spec.rows(translate=self.t)
-            for i, values in enumerate(rows):
-                for c, value in enumerate(values):
-                    self._text(ws, row + 2 + i, c, value)
-            picture = images.png(images.map_figure(spec, self.t))
-            ws.insert_image(row, 4, f"{spec.level}.png",
-                            {"image_data": io.BytesIO(picture), "x_scale": 0.5,
-                             "y_scale": 0.5, "object_position": 3})
-            for i, note in enumerate(spec.notes):
-                self._text(ws, row + 3 + len(rows) + i, 0, self.t(note))
-            row += max(len(rows) + len(spec.notes) + 4, 30)
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def draw_chart(book: Any, ws: Worksheet, row: int, block: model.ChartSpec,
+               report: model.Report) -> int:
+    """A native bar chart over the chapter's table (its groups; the rate with the total)."""
+    drawn = book.figures.drawn.get(block.id) if book.figures is not None else None
+    placed = book.placed.get(block.table)
+    if drawn is None or placed is None or drawn.empty:
+        return row
+    sheet, first, columns = placed
+    last = first + len(drawn.categories) - 1
+    col = columns[block.column]
+    num_format = _CHART_FORMATS.get(block.fmt, "General")
+    chart = book.wb.add_chart({"type": "bar"})
+    chart.add_series({"name": book.t(drawn.title), "categories": [sheet, first, 0, last, 0],
+                      "values": [sheet, first, col, last, col],
+                      "fill": {"color": _COLORS[0]},
+                      "data_labels": {"value": True, "num_format": num_format}})
+    chart.set_y_axis({"reverse": True})
+    chart.set_x_axis({"num_format": num_format, "min": 0})
+    chart.set_legend({"none": True})
+    chart.set_title({"name": book.t(drawn.title), "name_font": {"size": 11}})
+    height = 60 + 16 * len(drawn.categories)
+    chart.set_size({"width": 640, "height": height})
+    ws.insert_chart(row, 0, chart)
+    return row + height // _ROW_PX + 2
+
+
+def draw_map(book: Any, ws: Worksheet, row: int, block: model.MapSpec,
+             report: model.Report) -> int:
+    """The map's PNG under the table it colours (the table is its text alternative)."""
+    drawn = book.figures.drawn.get(block.id) if book.figures is not None else None
+    if drawn is None:
+        return row
+    ws.write_string(row, 0, book.t(drawn.title), book.caption)
+    picture = book.figures.png(drawn, book.t, "pl_PL")
+    _, height = _png_size(picture)
+    ws.insert_image(row + 1, 0, f"{block.id}.png",
+                    {"image_data": io.BytesIO(picture), "x_scale": _MAP_SCALE,
+                     "y_scale": _MAP_SCALE, "object_position": 3})
+    row += 2 + int(height * _MAP_SCALE) // _ROW_PX
+    for note in drawn.notes:
+        book.string(ws, row, 0, book.t(note))
+        row += 1
+    return row + 1
+
+
+def draw_indicators(book: Any, ws: Worksheet, row: int, block: model.IndicatorBlock,
+                    report: model.Report) -> int:
+    """The chart against the targets (value, target mark, baseline) with its table."""
+    drawn = book.figures.drawn.get(block.id) if book.figures is not None else None
+    if drawn is None:
+        return row
+    sheets = FigureSheets(book.wb, book.header, book.string, book.t)
+    return sheets._chart(ws, drawn, row)
+
+
+DRAWERS[model.ChartSpec] = draw_chart
+DRAWERS[model.MapSpec] = draw_map
+DRAWERS[model.IndicatorBlock] = draw_indicators

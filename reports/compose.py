@@ -29,10 +29,10 @@ from reports.model import (
 )
 from reports.suppression import NOTE as SUPPRESSION_NOTE
 from reports.suppression import suppress
-from reports.wide import cross_table, response_table, topic_table
+from reports.wide import cross_table, gmina_response_table, response_table, topic_table
 
 #: levels a map can be drawn for (the others have no shapes)
-MAPPABLE = frozenset({"powiat", "podregion", "gmina"})
+MAPPABLE = frozenset({"powiat", "podregion", "gmina", "wojewodztwo"})
 
 
 class _Aggregates:
@@ -70,16 +70,18 @@ def compose(kind: str, title: str, frame: ReportFrame, definition: ReportDefinit
     levels = (levels,) if isinstance(levels, str) else tuple(levels)
     aggregates = _Aggregates(frame, small_cells)
     chapters = []
+    hidden: dict[str, WideTable] = {}
     for chapter_def in definition.chapters:
-        chapter = _chapter(chapter_def, frame, aggregates, levels, indicators)
+        chapter = _chapter(chapter_def, frame, aggregates, levels, indicators, hidden)
         if chapter.blocks:
             chapters.append(chapter)
     notes = [SUPPRESSION_NOTE] if small_cells else []
-    return Report(kind, title, method_of(frame), chapters, notes)
+    return Report(kind, title, method_of(frame), chapters, notes, hidden)
 
 
 def _chapter(chapter_def: ChapterDef, frame: ReportFrame, aggregates: _Aggregates,
-             levels: tuple[str, ...], indicators: Sequence[IndicatorResult]) -> Chapter:
+             levels: tuple[str, ...], indicators: Sequence[IndicatorResult],
+             hidden: dict[str, WideTable]) -> Chapter:
     chapter = Chapter(chapter_def.id, frame.text(chapter_def.title),
                       frame.text(chapter_def.intro))
     tables: dict[str, dict[str, WideTable]] = {}
@@ -92,6 +94,9 @@ def _chapter(chapter_def: ChapterDef, frame: ReportFrame, aggregates: _Aggregate
             item_levels = levels
         for n, level in enumerate(item_levels):
             own = item if n == 0 else replace(item, id=f"{item.id}_{level}")
+            if item.kind == "map" and level == "gmina":
+                chapter.blocks += _gmina_map(own, frame, hidden)
+                continue
             chapter.blocks += _blocks(own, frame, aggregates, level, indicators,
                                       tables.setdefault(level, {}))
     return chapter
@@ -113,8 +118,9 @@ def _blocks(item: Item, frame: ReportFrame, aggregates: _Aggregates, level: str,
         return _table_blocks(item, frame, agg, tables)
     if item.kind == "key_figure":
         return [_key_figure(item, frame, agg)]
-    if item.kind == "map" and level not in MAPPABLE:
-        return []
+    if item.kind == "map" and (level not in MAPPABLE or (
+            level == "wojewodztwo" and _wojewodztwa(frame) < 2)):
+        return []  # no shapes, or a map of one area
     known = set(tables)
     table, column = _source(item, frame, agg, tables)
     if column is None:
@@ -128,6 +134,23 @@ def _blocks(item: Item, frame: ReportFrame, aggregates: _Aggregates, level: str,
         return [*shown, ChartSpec(item.id, chart_kind, title, table.id, column, fmt)]
     return [*shown, MapSpec(item.id, title, table.id, column, level, fmt, item.classes,
                             breaks=item.breaks)]
+
+
+def _gmina_map(item: Item, frame: ReportFrame, hidden: dict[str, WideTable]) -> list[Block]:
+    """The response rate by gmina (the one statistic mapped by gmina; gminas are no table
+    level): the map and, out of the chapters, the table it colours."""
+    if item.questions and item.statistic != "odsetek_odpowiedzi":
+        return []
+    table = gmina_response_table(f"{item.id}_tabela", frame)
+    hidden[table.id] = table
+    key = f"{RESPONSE_RATE}:{RATE}"
+    return [MapSpec(item.id, item.title or N_("Odsetek odpowiedzi wg gmin"), table.id, key,
+                    "gmina", "share", item.classes, breaks=item.breaks)]
+
+
+def _wojewodztwa(frame: ReportFrame) -> int:
+    territory = frame.data["territory"].dropna().astype(str)
+    return int(territory[territory.str.len() >= 2].str[:2].nunique())
 
 
 def _table_blocks(item: Item, frame: ReportFrame, agg: Aggregate,

@@ -40,7 +40,7 @@ STATISTICS = {
 #: value kinds whose questions get a table in the default report (text goes to raw data)
 REPORTED_KINDS = frozenset({"count", "amount", "number", "share", "year", "date", "code",
                             "codes", "cells"})
-MAP_LEVELS = ("powiat", "podregion", "gmina")
+MAP_LEVELS = ("powiat", "podregion", "gmina", "wojewodztwo")
 #: value kinds read as one number per unit
 NUMBER_KINDS = frozenset({"count", "amount", "number", "share", "year", "date"})
 
@@ -104,7 +104,9 @@ def default_definition(survey: Survey) -> ReportDefinition:
                            N_("Zaproszone jednostki, złożone ankiety i odsetek odpowiedzi."),
                            (Item("responses", "odpowiedzi"),
                             Item("chart", "odpowiedzi_wykres", statistic="odsetek_odpowiedzi"),
-                            Item("map", "odpowiedzi_mapa", statistic="odsetek_odpowiedzi")))]
+                            Item("map", "odpowiedzi_mapa", statistic="odsetek_odpowiedzi"),
+                            Item("map", "odpowiedzi_mapa_gmin", statistic="odsetek_odpowiedzi",
+                                 level="gmina")))]
     for section in survey.sections:
         items = _section_items(survey, section.id, [
             q for q in section.questions if q.has_answer and reported(survey, q.id)])

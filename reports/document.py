@@ -27,19 +27,14 @@ from docx.shared import Cm, Pt
 
 from l10n import N_
 from l10n.polish import long_date
-from reports import images
 from reports.aggregate import (
     INVITED,
     LEVELS,
-    MEAN,
     RATE,
     RESPONSE_RATE,
-    SHARE,
     SUBMITTED,
     SUM,
     TOTAL,
-    YES_SHARE,
-    Aggregate,
 )
 from reports.charts import ChartSpec
 from reports.classes import format_value
@@ -54,9 +49,9 @@ from reports.docx_parts import (
     update_fields_on_open,
 )
 from reports.figures import Figures
-from reports.frame import Column
 from reports.indicators import DIRECTIONS, UNITS, IndicatorResult
-from reports.maps import RESPONSE_MAPS, MapSpec
+from reports.maps import MapSpec
+from reports.model import CrossTable, IndicatorBlock, KeyFigure, Report, WideTable
 from reports.narrative import (
     change_sentence,
     indicator_sentence,
@@ -103,6 +98,8 @@ class _Writer:
         self.t, self.locale = translate, locale
         self.tables = self.figures = 0
         self.chapters: list[str] = []
+        #: the drawn figures; each PNG is rendered once (``Figures.png``)
+        self.drawn = Figures()
 
     def heading(self, text: str, level: int = 1) -> None:
         if level == 1:
@@ -170,14 +167,16 @@ class _Writer:
         self.caption("figure", title)
 
     def chart(self, spec: ChartSpec) -> None:
-        self.picture(images.png(images.chart_figure(spec, self.t, self.locale)),
-                     self.t(spec.title))
+        self.picture(self.drawn.png(spec, self.t, self.locale), self.t(spec.title))
 
     def map(self, spec: MapSpec) -> None:
-        self.picture(images.png(images.map_figure(spec, self.t, self.locale)),
-                     self.t(spec.title), 15.5)
+        self.picture(self.drawn.png(spec, self.t, self.locale), self.t(spec.title), 15.5)
         for note in spec.notes:
             self.text(self.t(note))
+
+    def label(self, text: str) -> str:
+        """A header in the reader's language (``Tak — odsetek wskazań`` part by part)."""
+        return " — ".join(self.t(part) for part in text.split(" — "))
 
     def value(self, value: Any, fmt: str) -> str:
         if isinstance(value, str):
@@ -191,6 +190,7 @@ def write_document(out: IO[bytes] | str | Path, content: ReportContent, figures:
     """Write the report as DOCX to a path or a binary file object."""
     w = _Writer(translate, locale)
     figures = figures or Figures()
+    w.drawn = figures
     _title_page(w, content, about)
     contents_at = len(w.doc.paragraphs)
     _method(w, content, about)
@@ -198,12 +198,13 @@ def write_document(out: IO[bytes] | str | Path, content: ReportContent, figures:
         w.heading(w.t(N_("Wyniki")))
         w.generated(NO_ANSWERS)
     else:
-        _response_chapters(w, content, figures)
-        _section_chapters(w, content, figures)
+        if content.report is not None:
+            _chapters(w, content.report, figures)
         if content.municipal is not None:
             _municipal(w, content)
-        if content.indicators:
-            _indicators(w, content.indicators, figures)
+        if content.indicators and (content.report is None or not any(
+                True for _ in content.report.blocks(IndicatorBlock))):
+            _indicators(w, content.indicators, figures.drawn.get("wskazniki"))
         if content.yoy:
             _year_over_year(w, content, figures, about)
     _codebook(w, content)
@@ -275,46 +276,55 @@ def _method(w: _Writer, content: ReportContent, about: DocumentInfo) -> None:
             w.doc.add_paragraph(w.t(note), style="List Bullet")
 
 
-def _rows_by_key(agg: Aggregate) -> dict[tuple[str, str], dict[str, Any]]:
-    return {(r["kolumna"], r["miara"]): r for r in agg.table.to_dict("records")}
+def _chapters(w: _Writer, report: Report, figures: Figures) -> None:
+    """The report's chapters as the page and the workbook show them: the same wide tables,
+    key figures, charts and maps, in the definition's order."""
+    for chapter in report.chapters:
+        w.heading(w.t(chapter.title))
+        if chapter.intro:
+            w.text(w.t(chapter.intro))
+        for block in chapter.blocks:
+            if isinstance(block, WideTable):
+                _wide(w, block)
+            elif isinstance(block, CrossTable):
+                _cross(w, block)
+            elif isinstance(block, KeyFigure):
+                _key_figure(w, block)
+            elif isinstance(block, IndicatorBlock):
+                _indicators(w, block.results, figures.drawn.get(block.id), 2)
+            else:
+                drawn = figures.drawn.get(getattr(block, "id", ""))
+                if isinstance(drawn, MapSpec):
+                    w.map(drawn)
+                elif isinstance(drawn, ChartSpec) and not drawn.empty:
+                    w.chart(drawn)
 
 
-def _response_chapters(w: _Writer, content: ReportContent, figures: Figures) -> None:
-    for agg in content.levels:
-        by = w.t(LEVELS[agg.level])
-        w.heading(w.t(N_("Odpowiedzi na ankietę — %(level)s", level=by.lower())))
-        rows = _rows_by_key(agg)
-        measures = [INVITED, SUBMITTED, RATE]
-        table_rows = []
-        for group in [*agg.groups, TOTAL]:
-            cells = [w.t(group)]
-            for measure in measures:
-                record = rows[(RESPONSE_RATE, measure)]
-                cells.append(w.value(record.get(group), record["format"]))
-            table_rows.append(cells)
-        w.generated(_extremes(w, agg))
-        w.table(w.t(N_("Odsetek odpowiedzi — %(level)s", level=by.lower())),
-                [by, *(w.t(m) for m in measures)], table_rows, [7, 3, 3, 3])
-        for spec in figures.charts:
-            if spec.title.startswith("Odsetek odpowiedzi wg") and spec.categories[:1] == \
-                    agg.groups[:1]:
-                w.chart(spec)
-                break
-        for drawn in figures.maps:
-            if drawn.level == agg.level and drawn.title in RESPONSE_MAPS.values():
-                w.map(drawn)
-                break
-    shown = {agg.level for agg in content.levels}
-    for drawn in figures.maps:  # drawn by powiat although the tables are by another level
-        if drawn.level not in shown and drawn.title in RESPONSE_MAPS.values():
-            w.map(drawn)
+def _wide(w: _Writer, table: WideTable) -> None:
+    """A wide table, its statistics split over as many tables as fit the page's width."""
+    by = w.t(table.level_label)
+    if any(c.key == f"{RESPONSE_RATE}:{SUBMITTED}" for c in table.columns):
+        w.generated(_extremes(w, table))
+    parts = range(0, len(table.columns), COLUMNS_PER_TABLE)
+    for start in parts:
+        columns = table.columns[start:start + COLUMNS_PER_TABLE]
+        header = [by, *(w.label(c.label) for c in columns)]
+        body = []
+        for row in table.rows:
+            values = row.values[start:start + COLUMNS_PER_TABLE]
+            body.append([w.t(row.group) if row.total else row.group,
+                         *(w.value(v, c.fmt) for c, v in zip(columns, values, strict=True))])
+        title = f"{w.label(table.title)} — {by.lower()}"
+        if len(parts) > 1:
+            title += f" ({start // COLUMNS_PER_TABLE + 1})"
+        notes = table.notes if start == parts[-1] else ()
+        w.table(title, header, body, [4.5] + [12.5 / len(columns)] * len(columns), notes)
 
 
-def _extremes(w: _Writer, agg: Aggregate) -> str | None:
+def _extremes(w: _Writer, table: WideTable) -> str | None:
     """``Najwyższy odsetek odpowiedzi: 1604 kluczborski (100,0%); najniższy: … (20,0%).``"""
-    rows = _rows_by_key(agg)
-    record = rows[(RESPONSE_RATE, RATE)]
-    known = [(record[g], g) for g in agg.groups if record.get(g) is not None]
+    known = [(v, row.group) for row, v in table.series(f"{RESPONSE_RATE}:{RATE}")
+             if isinstance(v, int | float) and v == v]
     if len(known) < 2:
         return None
     high, low = max(known), min(known)
@@ -327,83 +337,24 @@ def _extremes(w: _Writer, agg: Aggregate) -> str | None:
               low=low[1], low_rate=format_value(low[0], "share", w.locale))
 
 
-def _main_measures(column: Column) -> list[str]:
-    """The figures a results table shows for a column, chosen by what the answer means."""
-    if column.kind == "number":
-        if column.value_kind == "year":
-            return []
-        if column.unit == "%":
-            return [MEAN]
-        return [SUM]
-    if column.kind == "single":
-        return [YES_SHARE] if column.share_of is not None else []
-    if column.kind == "option":
-        return [SHARE]
-    return []
+def _cross(w: _Writer, table: CrossTable) -> None:
+    """A table question's cells over all units, with row and column totals."""
+    title = w.t(N_("%(title)s — wszystkie jednostki (odpowiedzi: %(n)s)")) % {
+        "title": table.title, "n": table.answered}
+    body = [[w.t(label), *(w.value(v, table.fmt) for v in cells)]
+            for label, cells in zip(table.row_labels, table.cells, strict=True)]
+    columns = len(table.column_labels)
+    w.table(title, ["", *(w.t(c) for c in table.column_labels)], body,
+            [5] + [12 / max(1, columns)] * columns, table.notes)
 
 
-def _section_chapters(w: _Writer, content: ReportContent, figures: Figures) -> None:
-    """One chapter per questionnaire section: its figures by each level, its key charts."""
-    if not content.levels:
-        return
-    sections: dict[str, list[Column]] = {}
-    for column in content.frame.columns:
-        sections.setdefault(column.section, []).append(column)
-    for section, columns in sections.items():
-        picked = []
-        for agg in content.levels:
-            rows = _rows_by_key(agg)
-            wanted: list[tuple[Column, Any]] = []
-            for column in columns:
-                for measure in _main_measures(column):
-                    if (column.name, measure) in rows:
-                        wanted.append((column, measure))
-                if column.kind == "single" and column.share_of is None:
-                    wanted += [(column, (f"{column.name}__{c.value}", SHARE))
-                               for c in content.frame.survey.question(column.question_id).choices
-                               if (f"{column.name}__{c.value}", SHARE) in rows]
-            picked.append((agg, rows, wanted))
-        if not any(wanted for _, _, wanted in picked):
-            continue
-        w.heading(section)
-        for agg, rows, wanted in picked:
-            _section_tables(w, agg, rows, wanted)
-        labels = {c.label for c in columns}
-        for spec in figures.charts:
-            if any(spec.title.startswith(f"{label} — ") for label in labels) \
-                    and "rok do roku" not in spec.title:
-                w.chart(spec)
-        for drawn in figures.maps:
-            if any(drawn.title.startswith(f"{label} — ") for label in labels):
-                w.map(drawn)
-
-
-def _section_tables(w: _Writer, agg: Aggregate, rows: dict, wanted: list) -> None:
-    by = w.t(LEVELS[agg.level])
-    for start in range(0, len(wanted), COLUMNS_PER_TABLE):
-        part = wanted[start:start + COLUMNS_PER_TABLE]
-        header = [by]
-        keys = []
-        for column, measure in part:
-            if isinstance(measure, tuple):
-                key = measure
-                label = rows[key]["etykieta"]
-                header.append(f"{label} ({w.t(key[1])})")
-            else:
-                key = (column.name, measure)
-                header.append(f"{column.label} ({w.t(measure)})")
-            keys.append(key)
-        body = []
-        for group in [*agg.groups, TOTAL]:
-            cells = [w.t(group)]
-            for key in keys:
-                record = rows[key]
-                cells.append(w.value(record.get(group), record["format"]))
-            body.append(cells)
-        title = w.t(N_("%(section)s — %(level)s", section=part[0][0].section, level=by.lower()))
-        if len(wanted) > COLUMNS_PER_TABLE:
-            title += f" ({start // COLUMNS_PER_TABLE + 1})"
-        w.table(title, header, body, [4.5] + [12.5 / len(part)] * len(part))
+def _key_figure(w: _Writer, figure: KeyFigure) -> None:
+    paragraph = w.doc.add_paragraph()
+    paragraph.add_run(f"{w.t(figure.label)}: ")
+    value = w.value(figure.value, figure.fmt)
+    if figure.of is not None:
+        value += " " + w.t(N_("z %(of)s")) % {"of": figure.of}
+    paragraph.add_run(value).bold = True
 
 
 def _municipal(w: _Writer, content: ReportContent) -> None:
@@ -433,8 +384,12 @@ def _municipal(w: _Writer, content: ReportContent) -> None:
             [6, 2.2, 2.2, 2, 2.3, 2.3])
 
 
-def _indicators(w: _Writer, results: Sequence[IndicatorResult], figures: Figures) -> None:
-    w.heading(w.t(N_("Wskaźniki względem celów")))
+def _indicators(w: _Writer, results: Sequence[IndicatorResult],
+                chart: Any = None, level: int = 1) -> None:
+    """Baseline, value and target of each indicator, a sentence on each, the chart."""
+    if not results:
+        return
+    w.heading(w.t(N_("Wskaźniki względem celów")), level)
     body = []
     for result in results:
         ind = result.indicator
@@ -452,9 +407,8 @@ def _indicators(w: _Writer, results: Sequence[IndicatorResult], figures: Figures
             [w.t(N_("Wskaźnik")), w.t(N_("Jednostka")), w.t(N_("Wartość bazowa")),
              w.t(N_("Osiągnięto")), w.t(N_("Wartość docelowa")), w.t(N_("Kierunek")),
              w.t(N_("Status"))], body, [5.5, 1.6, 2.2, 2.2, 2.2, 1.6, 1.8])
-    for spec in figures.charts:
-        if spec.kind == "target":
-            w.chart(spec)
+    if isinstance(chart, ChartSpec):
+        w.chart(chart)
 
 
 def _year_over_year(w: _Writer, content: ReportContent, figures: Figures,
@@ -485,9 +439,8 @@ def _year_over_year(w: _Writer, content: ReportContent, figures: Figures,
                  w.t(N_("zmiana"))], body, [8, 3, 3, 2.5],
                 [N_("Zmiana odsetka odpowiedzi w punktach procentowych, pozostałych — "
                     "w procentach.")])
-    for spec in figures.charts:
-        if "rok do roku" in spec.title:
-            w.chart(spec)
+    for spec in figures.extra:
+        w.chart(spec)
 
 
 def _num(value: Any) -> Any:

@@ -1,175 +1,191 @@
-"""Which charts and maps a report shows: the adapter between the report's tables and the figures.
+"""The report's charts and maps, drawn from the report model's ``ChartSpec`` and ``MapSpec``.
 
-Until a report definition names them, a regional report gets, for each level with shapes
-(powiat, podregion), the response-rate map and chart, the key figures (the first counted and
-money questions, the first yes/no share) as charts and maps by powiat, the indicators against
-their targets, and year over year where a previous round exists. The same list feeds the
-screen, the workbook and the document, so all three show the same figures.
+``reports.compose`` decides which figures a report has (the report definition's ``chart:`` and
+``map:`` items, or the default report's) and which wide table each draws; this module turns
+each of them into what the renderers read — ``reports.charts.ChartSpec`` (bars over the
+table's groups) and ``reports.maps.MapSpec`` (the table's column joined on each row's code) —
+so a chart, a map and the table beside them show the same numbers on screen, in the workbook
+and in the document. Each figure's PNG is rendered once per export (``Figures.png``) and
+reused by every output that prints it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from l10n import N_
-from reports import charts, geo, maps
-from reports.aggregate import RATE, RESPONSE_RATE, SUM, YES_SHARE, Aggregate
-from reports.charts import BY_LEVEL, ChartSpec
-from reports.classes import fixed
-from reports.frame import ReportFrame
-from reports.maps import MapSpec
-from reports.municipal import gmina_keys
-from reports.xlsx import ReportContent
+from reports import charts, geo, maps, model
+from reports.aggregate import RATE, RESPONSE_RATE, Aggregate
+from reports.charts import BY_LEVEL
+from reports.classes import fixed, quantiles
 
-#: how many key figures the default report draws
-KEY_FIGURES = 3
-_FORMATS = {"count": "count", "PLN": "money", "%": "pct", "": "decimal"}
-
-
-@dataclass(frozen=True)
-class KeyFigure:
-    column: str
-    measure: str
-    label: str
-    fmt: str
+RATE_KEY = f"{RESPONSE_RATE}:{RATE}"
+Drawn = charts.ChartSpec | maps.MapSpec
 
 
 @dataclass
 class Figures:
-    """The charts and maps of one report, in reading order; notes on what could not be drawn."""
+    """A report's drawn figures: model block id → chart or map; notes on what is missing.
 
-    charts: list[ChartSpec] = field(default_factory=list)
-    maps: list[MapSpec] = field(default_factory=list)
+    ``extra`` are the year-over-year charts (drawn from the comparison tables, which are not
+    chapter blocks).
+    """
+
+    drawn: dict[str, Drawn] = field(default_factory=dict)
+    extra: list[charts.ChartSpec] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    _pngs: dict[tuple[int, str], bytes] = field(default_factory=dict, repr=False)
+
+    @property
+    def charts(self) -> list[charts.ChartSpec]:
+        return [d for d in self.drawn.values() if isinstance(d, charts.ChartSpec)] + self.extra
+
+    @property
+    def maps(self) -> list[maps.MapSpec]:
+        return [d for d in self.drawn.values() if isinstance(d, maps.MapSpec)]
+
+    def png(self, figure: Drawn, translate: Callable[[str], str], locale: str) -> bytes:
+        """The figure as PNG, rendered once and reused (document and workbook alike)."""
+        from reports import images  # matplotlib only when a figure is printed
+
+        key = (id(figure), locale)
+        if key not in self._pngs:
+            drawn = (images.map_figure(figure, translate, locale)
+                     if isinstance(figure, maps.MapSpec)
+                     else images.chart_figure(figure, translate, locale))
+            self._pngs[key] = images.png(drawn)
+        return self._pngs[key]
 
 
-def key_figures(frame: ReportFrame, limit: int = KEY_FIGURES) -> list[KeyFigure]:
-    """The default key figures: totals of counted and money questions, a yes/no share."""
-    found: list[KeyFigure] = []
-    for column in frame.of_kind("number"):
-        if column.name == column.question_id and column.value_kind in ("count", "amount"):
-            found.append(KeyFigure(column.name, SUM, column.label, _FORMATS[column.unit]))
-    found = found[:max(1, limit - 1)]
-    for column in frame.of_kind("single"):
-        if column.share_of is not None:
-            found.append(KeyFigure(column.name, YES_SHARE, column.label, "share"))
-            break
-    return found[:limit]
+def _number(value: Any) -> float | None:
+    """A cell as a number to draw; marks ("<3", "—", "x") and blanks are not drawn."""
+    if value is None or isinstance(value, str | bool):
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, int | float | Decimal):
+        return float(value)
+    return None
 
 
-def title(figure: KeyFigure, level: str) -> str:
-    return N_("%(label)s — %(measure)s %(by)s", label=figure.label, measure=figure.measure,
-              by=BY_LEVEL.get(level, level))
-
-
-def regional_figures(content: ReportContent, podregiony: Mapping[str, str] | None = None,
-                     maps_dir: Path = geo.MAPS_DIR, gmina_maps_dir: Path | None = None
-                     ) -> Figures:
-    """Charts and maps of a regional report (``content.levels`` are its aggregates)."""
+def draw(report: model.Report | None, wojewodztwa: Sequence[str], *,
+         podregiony: Mapping[str, str] | None = None, maps_dir: Path = geo.MAPS_DIR,
+         gmina_maps_dir: Path | None = None, indicators: Sequence[Any] = (),
+         yoy: Mapping[str, pd.DataFrame] | None = None, levels: Sequence[Aggregate] = ()
+         ) -> Figures:
+    """The figures of ``report`` in reading order (``indicators`` alone: a report without
+    chapters, e.g. the municipal one, gets the chart against the targets)."""
     figures = Figures()
-    codes = maps.wojewodztwa_of(content.frame.data["territory"])
-    chosen = key_figures(content.frame)
-    for agg in content.levels:
-        figures.charts.append(charts.response_rate_chart(agg))
-        shown = maps.response_rate_map(agg, codes, podregiony, maps_dir)
-        if shown is not None:
-            figures.maps.append(shown)
-        elif agg.level == "podregion":
-            figures.notes.append(maps.NO_PODREGIONS)
-        for figure in chosen:
-            if not _has(agg, figure):
-                continue
-            figures.charts.append(charts.figure_chart(agg, figure.column, figure.measure,
-                                                      title(figure, agg.level), figure.fmt))
-            if agg.level == "powiat":
-                drawn = maps.aggregate_map(title(figure, agg.level), agg,
-                                           maps.figure_by_group(agg, figure.column,
-                                                                figure.measure),
-                                           figure.fmt, codes, podregiony, None, maps_dir)
-                if drawn is not None:
-                    figures.maps.append(drawn)
-        if agg.level in content.yoy:
-            figures.charts += _yoy(content, agg, chosen)
-    if content.levels and all(a.level != "powiat" for a in content.levels):
-        # the map by powiat says most even when the tables are by województwo or type
-        _maps_only(figures, content.frame, chosen, codes, maps_dir)
-    if content.indicators:
-        figures.charts.append(charts.target_chart(content.indicators))
-    if gmina_maps_dir is not None:
-        gmina = gmina_response_map(content.frame, codes, gmina_maps_dir)
-        if isinstance(gmina, str):
-            figures.notes.append(gmina)
-        else:
-            figures.maps.append(gmina)
+    if report is None:
+        if indicators:
+            figures.drawn["wskazniki"] = charts.target_chart(indicators)
+        return figures
+    for block in report.blocks():
+        if isinstance(block, model.ChartSpec):
+            figures.drawn[block.id] = chart_of(block, report)
+        elif isinstance(block, model.MapSpec):
+            drawn = map_of(block, report, wojewodztwa, podregiony, maps_dir, gmina_maps_dir)
+            if isinstance(drawn, str):
+                if drawn not in figures.notes:
+                    figures.notes.append(drawn)
+            else:
+                figures.drawn[block.id] = drawn
+        elif isinstance(block, model.IndicatorBlock) and block.results:
+            figures.drawn[block.id] = charts.target_chart(block.results)
+    for agg in levels:
+        if yoy and agg.level in yoy:
+            figures.extra += year_over_year(yoy[agg.level], agg, report)
     return figures
 
 
-def _maps_only(figures: Figures, frame: ReportFrame, chosen: list[KeyFigure],
-               codes: list[str], maps_dir: Path) -> None:
-    """Maps by powiat for a report whose tables are by another level.
-
-    The figures come straight from the frame (a group-by on the powiat code) rather than
-    from a whole powiat aggregate, which the report would not show.
-    """
-    data = frame.data
-    powiat = data["territory"].str[:4].where(data["territory"].str.len() >= 4, "")
-    invited = powiat.groupby(powiat).size()
-    done = frame.submitted.groupby(powiat).sum()
-    powiats = geo.of_wojewodztwa(geo.powiaty(maps_dir), codes)
-    outline = geo.of_wojewodztwa(geo.wojewodztwa(maps_dir), codes)
-    rates = {c: float(done[c] / invited[c]) for c in invited.index if c}
-    figures.maps.append(maps.choropleth(maps.RESPONSE_MAPS["powiat"], "powiat", rates,
-                                        "share", powiats, fixed(), outline))
-    answered = frame.submitted & (powiat != "")
-    for figure in chosen:
-        column = frame.column(figure.column)
-        values = data.loc[answered, figure.column]
-        keys = powiat[answered]
-        if figure.measure == SUM:
-            sums = values.groupby(keys).sum(min_count=1)
-            by_code = {c: None if pd.isna(v) else float(column.to_decimal(v) or 0)
-                       for c, v in sums.items()}
-        else:
-            yes = (values == column.share_of).astype("Float64").where(values.notna())
-            by_code = {c: None if pd.isna(v) else float(v)
-                       for c, v in yes.groupby(keys).mean().items()}
-        figures.maps.append(maps.choropleth(title(figure, "powiat"), "powiat", by_code,
-                                            figure.fmt, powiats, None, outline))
+def chart_title(spec: model.ChartSpec, level: str) -> str:
+    if spec.column == RATE_KEY:
+        return N_("Odsetek odpowiedzi %(by)s", by=BY_LEVEL.get(level, level))
+    return spec.title
 
 
-def indicator_figures(content: ReportContent) -> Figures:
-    """The indicators report (and the municipal one): the chart against the targets."""
-    return Figures(charts=[charts.target_chart(content.indicators)] if content.indicators
-                   else [])
+def chart_of(spec: model.ChartSpec, report: model.Report) -> charts.ChartSpec:
+    """Bars of the table's column by group; the response rate with the total last."""
+    table = report.table(spec.table)
+    assert isinstance(table, model.WideTable)
+    rows = table.series(spec.column)
+    if spec.column == RATE_KEY:
+        rows.append((table.rows[-1], table.value(spec.column)))
+    column = table.columns[table.column_index(spec.column)]
+    return charts.ChartSpec("bars", chart_title(spec, table.level),
+                            [row.group for row, _ in rows],
+                            [charts.Series(column.measure or column.label,
+                                           [_number(v) for _, v in rows])], spec.fmt)
 
 
-def _has(agg: Aggregate, figure: KeyFigure) -> bool:
-    table = agg.table
-    return bool(((table["kolumna"] == figure.column) & (table["miara"] == figure.measure)).any())
+def map_title(spec: model.MapSpec) -> str:
+    if spec.column == RATE_KEY:
+        return maps.RESPONSE_MAPS.get(spec.level, spec.title)
+    return spec.title
 
 
-def _yoy(content: ReportContent, agg: Aggregate, chosen: list[KeyFigure]) -> list[ChartSpec]:
-    table = content.yoy[agg.level]
+def map_of(spec: model.MapSpec, report: model.Report, wojewodztwa: Sequence[str],
+           podregiony: Mapping[str, str] | None, maps_dir: Path,
+           gmina_maps_dir: Path | None) -> maps.MapSpec | str:
+    """The table's column on the map of its level, or the note why that map is missing."""
+    table = report.table(spec.table)
+    assert isinstance(table, model.WideTable)
+    values = {row.code: _number(v) for row, v in table.series(spec.column)
+              if row.code and not row.code.startswith("(")}
+    if spec.classes == "fixed" and spec.breaks:
+        classes = fixed(_edges(spec, values.values()))
+    elif spec.column == RATE_KEY:
+        classes = fixed()
+    else:
+        classes = quantiles(values.values(), spec.n_classes)
+    title = map_title(spec)
+    if spec.level == "gmina":
+        if gmina_maps_dir is None:
+            return maps.GMINA_LAYER_MISSING
+        return maps.gmina_map(title, values, spec.fmt, wojewodztwa, gmina_maps_dir, classes)
+    outline = geo.of_wojewodztwa(geo.wojewodztwa(maps_dir), wojewodztwa)
+    if spec.level == "wojewodztwo":
+        return maps.choropleth(title, spec.level, values, spec.fmt, outline, classes)
+    powiats = geo.of_wojewodztwa(geo.powiaty(maps_dir), wojewodztwa)
+    if spec.level == "podregion":
+        if not podregiony:
+            return maps.NO_PODREGIONS
+        powiats = geo.dissolve(powiats, podregiony)
+    return maps.choropleth(title, spec.level, values, spec.fmt, powiats, classes, outline)
+
+
+def _edges(spec: model.MapSpec, values: Any) -> list[float]:
+    """A report file's breaks are the inner edges (``[0.25, 0.5, 0.75]``): the classes run
+    from the scale's start (0, or the lowest value) to its end (100%, or the highest)."""
+    inner = [float(b) for b in spec.breaks]
+    known = [v for v in values if v is not None]
+    scale = {"share": (0.0, 1.0), "pct": (0.0, 100.0)}.get(spec.fmt)
+    low, high = scale or (min([*known, inner[0]]), max([*known, inner[-1]]))
+    return [e for e in (low,) if e < inner[0]] + inner + [e for e in (high,) if e > inner[-1]]
+
+
+def year_over_year(table: pd.DataFrame, agg: Aggregate, report: model.Report
+                   ) -> list[charts.ChartSpec]:
+    """The response rate and the first key figure of the report, previous round beside this
+    one, by the groups of a level."""
     found = [charts.yoy_chart(table, RESPONSE_RATE, RATE,
                               N_("Odsetek odpowiedzi rok do roku %(by)s",
                                  by=BY_LEVEL[agg.level]), "share", agg.groups)]
-    for figure in chosen[:1]:
-        found.append(charts.yoy_chart(table, figure.column, figure.measure,
-                                      N_("%(label)s — rok do roku %(by)s", label=figure.label,
-                                         by=BY_LEVEL[agg.level]), figure.fmt, agg.groups))
+    for block in report.blocks(model.ChartSpec):
+        if block.column == RATE_KEY:
+            continue
+        column = report.table(block.table)
+        if not isinstance(column, model.WideTable):
+            continue
+        stat = column.columns[column.column_index(block.column)]
+        found.append(charts.yoy_chart(table, stat.column, stat.measure,
+                                      N_("%(label)s — rok do roku %(by)s", label=block.title,
+                                         by=BY_LEVEL[agg.level]), block.fmt, agg.groups))
+        break
     return [c for c in found if c.categories and not c.empty]
-
-
-def gmina_response_map(frame: ReportFrame, codes: list[str], maps_dir: Path) -> MapSpec | str:
-    """Response rate of the units of each gmina, or the note that the gmina layer is missing."""
-    keys = gmina_keys(frame)
-    rows = keys != ""
-    invited = rows.groupby(keys).sum()
-    done = (frame.submitted & rows).groupby(keys).sum()
-    values = {k: float(done[k] / invited[k]) for k in invited.index if k and invited[k]}
-    return maps.gmina_map(maps.RESPONSE_MAPS["gmina"], values, "share", codes, maps_dir,
-                          fixed())

@@ -22,7 +22,7 @@ from matplotlib.collections import PathCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from shapely.geometry import MultiPolygon, Polygon  # noqa: E402
 from shapely.geometry.base import BaseGeometry  # noqa: E402
 
@@ -60,18 +60,39 @@ def chart_figure(spec: ChartSpec, translate: Translate = _same, locale: str = "p
 
 
 def _axis_format(fmt: str, locale: str) -> FuncFormatter:
-    return FuncFormatter(lambda value, _pos: format_value(value, fmt, locale)
-                         if fmt != "share" else f"{round(value * 100):d}%")
+    return FuncFormatter(lambda value, _pos: _tick(value, fmt, locale))
+
+
+def _tick(value: float, fmt: str, locale: str) -> str:
+    """An axis tick as short as readable: ``2,5 mln zł``, ``500 tys.``, ``40%``."""
+    if fmt == "share":
+        return f"{round(value * 100):d}%"
+    if fmt in ("money", "count", "decimal") and abs(value) >= 10_000:
+        millions = abs(value) >= 1_000_000
+        short = format_value(value / (1_000_000 if millions else 1_000), "decimal", locale)
+        short = short.rstrip("0").rstrip(",.") if "," in short or "." in short else short
+        polish = locale.startswith("pl")
+        unit = ("mln" if millions else "tys.") if polish else ("M" if millions else "k")
+        return f"{short} {unit}" + (" zł" if fmt == "money" else "")
+    if fmt == "money":
+        return format_value(round(value), "count", locale) + " zł"
+    return format_value(value, fmt, locale)
+
+
+def _title_lines(title: str, width: int = 64) -> list[str]:
+    return textwrap.wrap(title, width)[:3] or [""]
 
 
 def _bars(spec: ChartSpec, translate: Translate, locale: str) -> Figure:
     n, k = len(spec.categories), len(spec.series)
-    height = max(1.6, 0.8 + 0.24 * n * max(1, k * 0.75))
+    title = _title_lines(translate(spec.title))
+    height = max(1.6, 0.8 + 0.24 * n * max(1, k * 0.75)) + 0.18 * (len(title) - 1)
     figure = Figure(figsize=(WIDTH_IN, height))
     labels = [textwrap.shorten(c, 38, placeholder="…") for c in spec.categories]
     # fixed margins (no layout pass): the labels' column, the title above, the ticks below
     left = min(0.45, 0.04 + 0.0105 * max((len(t) for t in labels), default=4))
-    ax = figure.add_axes((left, 0.4 / height, 0.9 - left, 1 - 0.75 / height))
+    top_margin = 0.35 + 0.18 * len(title)
+    ax = figure.add_axes((left, 0.4 / height, 0.9 - left, 1 - (0.4 + top_margin) / height))
     thickness = 0.8 / k
     top = max([v for s in spec.series for v in s.values if v is not None] or [1])
     for j, series in enumerate(spec.series):
@@ -86,8 +107,11 @@ def _bars(spec: ChartSpec, translate: Translate, locale: str) -> Figure:
     ax.set_yticks(range(n), labels)
     ax.invert_yaxis()
     ax.set_xlim(0, top * 1.15 if spec.fmt != "share" else max(1.0, top * 1.12))
+    ax.xaxis.set_major_locator(MaxNLocator(5))
     ax.xaxis.set_major_formatter(_axis_format(spec.fmt, locale))
-    ax.set_title(translate(spec.title))
+    # the title over the whole width (long question texts), wrapped, never cut off
+    figure.suptitle("\n".join(title), x=0.01, y=1 - 0.08 / height, ha="left", va="top",
+                    fontsize=11, fontweight="bold")
     if k > 1:
         ax.legend(loc="best", fontsize=8, frameon=True, framealpha=0.9, edgecolor="none")
     return figure
@@ -133,9 +157,10 @@ def map_figure(spec: MapSpec, translate: Translate = _same, locale: str = "pl_PL
         scale = _lat_scale((miny + maxy) / 2)
         aspect = (maxy - miny) / max(1e-6, (maxx - minx) * scale)
         map_width = WIDTH_IN * 0.72
-        height = min(8.0, max(3.0, map_width * aspect + 0.5))
+        title = _title_lines(translate(spec.title))
+        height = min(8.0, max(3.0, map_width * aspect + 0.5)) + 0.18 * (len(title) - 1)
         figure = Figure(figsize=(WIDTH_IN, height))
-        ax = figure.add_axes((0.01, 0.02, 0.72, 1 - 0.5 / height))
+        ax = figure.add_axes((0.01, 0.02, 0.72, 1 - (0.32 + 0.18 * len(title)) / height))
         groups: dict[int | None, list[MplPath]] = {}
         for area in spec.areas:
             groups.setdefault(area.klass, []).extend(_paths(area.geometry, scale))
@@ -153,7 +178,7 @@ def map_figure(spec: MapSpec, translate: Translate = _same, locale: str = "pl_PL
         ax.set_ylim(miny - pad, maxy + pad)
         ax.set_aspect("equal", adjustable="datalim")
         ax.set_axis_off()
-        figure.suptitle(translate(spec.title), x=0.01, y=0.995, ha="left", va="top",
+        figure.suptitle("\n".join(title), x=0.01, y=0.995, ha="left", va="top",
                         fontsize=11, fontweight="bold")
         handles = [Patch(facecolor=color, edgecolor="#999999", label=translate(label),
                          hatch="///" if label == NO_DATA else None)

@@ -207,6 +207,9 @@ class Report:
     chapters: list[Chapter]
     #: notes for the whole report (msgids), after the chapters' own
     notes: list[str] = field(default_factory=list)
+    #: tables a figure draws that no chapter prints (the response rate by gmina: its map's
+    #: table of areas is their text version)
+    hidden: dict[str, WideTable] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -221,5 +224,7 @@ class Report:
 
     def table(self, table_id: str) -> WideTable | CrossTable:
         """A chart's or a map's table."""
+        if table_id in self.hidden:
+            return self.hidden[table_id]
         return next(b for b in self.blocks() if isinstance(b, WideTable | CrossTable)
                     and b.id == table_id)

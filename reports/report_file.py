@@ -132,7 +132,12 @@ class _Reader(CompanionReader):
         bid = self.identifier(raw, kind, chapter)
         questions = self.questions(raw, kind, bid)
         level = raw.get("level")
-        if level is not None and level not in LEVELS:
+        if level == "gmina" and kind == "map":
+            if questions and raw.get("statistic") != "odsetek_odpowiedzi":
+                self.problem(raw.line_of("level"), "unknown_level",
+                             "Mapa wg gmin pokazuje tylko odsetek odpowiedzi "
+                             "(statistic: odsetek_odpowiedzi, bez pytania).", bid)
+        elif level is not None and level not in LEVELS:
             self.problem(raw.line_of("level"), "unknown_level",
                          f"Nieznany poziom '{level}'; dozwolone: {', '.join(LEVELS)}.", bid)
         if kind == "map" and level is not None and level not in MAP_LEVELS:

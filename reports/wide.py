@@ -136,6 +136,29 @@ def response_table(table_id: str, agg: Aggregate) -> WideTable:
                      columns, rows)
 
 
+def gmina_response_table(table_id: str, frame: ReportFrame) -> WideTable:
+    """Invited, submitted and the response rate of each gmina's units (for its map).
+
+    Gminas are no aggregation level (thousands of rows nationally): this table is what the
+    map by gmina colours, and the map's table of areas is its text version.
+    """
+    from reports.municipal import gmina_keys
+
+    keys = gmina_keys(frame)
+    rows_of = keys != ""
+    invited = rows_of.groupby(keys).sum()
+    done = (frame.submitted & rows_of).groupby(keys).sum()
+    columns = [StatColumn(f"{RESPONSE_RATE}:{m}", m, fmt, RESPONSE_RATE, m)
+               for m, fmt in ((INVITED, "count"), (SUBMITTED, "count"), (RATE, "share"))]
+    rows = [TableRow(str(k), str(k), [int(invited[k]), int(done[k]),
+                                      float(done[k] / invited[k])])
+            for k in sorted(invited.index) if k and invited[k]]
+    n, d = int(invited[invited.index != ""].sum()), int(done[done.index != ""].sum())
+    rows.append(TableRow(TOTAL, None, [n, d, d / n if n else None], total=True))
+    return WideTable(table_id, N_("Odpowiedzi na ankietę"), "gmina", N_("Gmina"), columns,
+                     rows)
+
+
 def _stat(lookup: _Lookup, column: str, measure: str, label: str, question: str
           ) -> StatColumn | None:
     if not lookup.has(column, measure):

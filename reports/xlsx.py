@@ -134,8 +134,15 @@ def write_report(out: IO[bytes] | str | Path, content: ReportContent,
             from reports.plan import write_plan
 
             write_plan(book, content.plan)
+        if content.figures is not None:
+            import reports.chart_xlsx  # noqa: F401 - registers the chapters' chart and map drawers
+
+            book.figures = content.figures
         if content.indicators:
-            # with figures, the chart against the targets is on "Wykresy" (marks, baseline)
+            # a report's indicators chapter draws the chart against the targets (marks,
+            # baseline); the sheet draws it only when no chapter does
+            # with figures, the chart against the targets (marks, baseline) is drawn by the
+            # indicators chapter, or on "Wykresy" in a report without chapters
             _indicators(book, content.indicators, with_chart=content.figures is None)
         if content.municipal is not None:
             _municipal(book, content.municipal)
@@ -147,7 +154,7 @@ def write_report(out: IO[bytes] | str | Path, content: ReportContent,
         for level, table in content.yoy.items():
             _yoy(book, level, table)
         if content.figures is not None:
-            _figures(book, content.figures)
+            _figures(book, content.figures, content.report)
         if content.raw:
             _raw(book, content.frame, content.suppressed, content.labels)
         _codebook(book, content.frame)
@@ -165,6 +172,10 @@ class _Book:
         self.title = title
         #: (sheet name, what it holds) in the order of the workbook, for the contents sheet
         self.listed: list[tuple[str, str]] = []
+        #: wide table id → (sheet, first row of its groups, column key → column index)
+        self.placed: dict[str, tuple[str, int, dict[str, int]]] = {}
+        #: the report's drawn charts and maps (``reports.figures.Figures``) or ``None``
+        self.figures: Any = None
         self.wb = xlsxwriter.Workbook(out if not isinstance(out, Path) else str(out), {
             "constant_memory": True,
             "strings_to_formulas": False,
@@ -378,14 +389,14 @@ def _indicators(book: _Book, results: Sequence[IndicatorResult], with_chart: boo
     ws.insert_chart(len(results) + 3, 1, chart)
 
 
-def _figures(book: _Book, figures: Any) -> None:
+def _figures(book: _Book, figures: Any, report: Report | None) -> None:
+    """Year-over-year charts, and the indicators' chart of a report without chapters (the
+    chapters draw their own charts and maps)."""
     from reports.chart_xlsx import FigureSheets  # matplotlib only when there are figures
 
-    sheets = FigureSheets(book.wb, book.header, book.string, book.t)
-    if figures.charts:
-        sheets.charts(figures.charts)
-    if figures.maps:
-        sheets.maps(figures.maps)
+    shown = list(figures.extra) if report is not None else list(figures.charts)
+    if shown:
+        FigureSheets(book.wb, book.header, book.string, book.t).charts(shown)
 
 
 PROGRESS, MISSING = N_("Postęp"), N_("Brakujące jednostki")

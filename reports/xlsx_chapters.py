@@ -78,6 +78,9 @@ def _wide(book: _Book, ws: Worksheet, row: int, table: WideTable) -> int:
                         book.quoted_header if text[:1] in ("=", "+", "-", "@") else book.header)
     ws.set_row(row, _header_height(headers))
     row += 1
+    # where the table's figures are: a chart of the chapter reads them (``reports.chart_xlsx``)
+    book.placed[table.id] = (ws.get_name(), row, {c.key: i for i, c in
+                                                  enumerate(table.columns, start=1)})
     for record in table.rows:
         if record.total:
             ws.write_string(row, 0, t(record.group), book.total_label)

@@ -195,16 +195,17 @@ def prepare_report(request: ReportRequest, progress: Progress = _plain
 
 def _figures(request: ReportRequest, content: ReportContent, podregiony: dict[str, str]
              ) -> Figures | None:
-    """Charts and maps of the report (raw data has none)."""
-    from reports.figures import indicator_figures, regional_figures
+    """Charts and maps of the report, drawn from its chapters (raw data has none)."""
+    from reports.figures import draw
+    from reports.maps import wojewodztwa_of
 
-    if request.kind == "regional":
-        figures = regional_figures(content, podregiony, gmina_maps_dir=maps_dir())
-        content.info.notes += figures.notes
-        return figures
-    if request.kind in ("municipal", "indicators"):
-        return indicator_figures(content)
-    return None
+    if request.kind not in ("regional", "municipal", "indicators"):
+        return None
+    figures = draw(content.report, wojewodztwa_of(content.frame.data["territory"]),
+                   podregiony=podregiony, gmina_maps_dir=maps_dir(),
+                   indicators=content.indicators, yoy=content.yoy, levels=content.levels)
+    content.info.notes += figures.notes
+    return figures
 
 
 def _content(request: ReportRequest, info: ReportInfo, frame: ReportFrame,

@@ -17,11 +17,11 @@ from forms.expressions import parse
 from models import Invitation, Response
 from reports import charts
 from reports.aggregate import RATE, RESPONSE_RATE, TOTAL, aggregate
-from reports.figures import regional_figures
 from reports.indicators import ACHIEVED, Indicator, IndicatorResult
-from reports.xlsx import ReportContent, ReportInfo, write_report
+from reports.model import WideTable
+from reports.xlsx import write_report
 
-from support.opolskie import NUTS3, opolskie_frame
+from support.opolskie import opolskie_frame, regional_content
 from support.valid_answers import JST
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,41 +58,41 @@ def test_target_chart_puts_every_indicator_on_the_target_scale():
 
 
 def workbook(frame, tmp_path, indicators=()):
-    from datetime import datetime
-
-    info = ReportInfo("Raport regionalny", "runda 1", "2025", "jst-annual", datetime(2026, 3, 1))
-    content = ReportContent(info, frame, [aggregate(frame, "powiat"),
-                                          aggregate(frame, "podregion")],
-                            indicators=list(indicators))
-    content.figures = regional_figures(content, NUTS3)
+    content = regional_content(frame, ("powiat", "podregion"), indicators=indicators)
     path = tmp_path / "r.xlsx"
     write_report(path, content)
     return path, content
 
 
-def test_workbook_has_native_charts_over_their_data_and_the_maps(frame, tmp_path):
-    path, content = workbook(frame, tmp_path, [result("30", "40", "10")])
+def test_workbook_charts_read_the_chapters_tables_and_maps_sit_under_them(frame, tmp_path):
+    """One figure model: a chapter's native chart reads the cells of the wide table above
+    it (no second copy of the numbers); a map is the picture under the table it colours."""
+    path, content = workbook(frame, tmp_path, [result("30", "40", "10").indicator])
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
-        charts_xml = [xml for n in names if re.match(r"xl/charts/chart\d+\.xml", n)
-                      if "Wykresy!" in (xml := archive.read(n).decode())]
+        charts_xml = [archive.read(n).decode() for n in names
+                      if re.match(r"xl/charts/chart\d+\.xml", n)]
         media = [n for n in names if n.startswith("xl/media/")]
-    assert len(charts_xml) == len(content.figures.charts)
-    assert all("<c:barChart>" in c or "<c:lineChart>" in c for c in charts_xml)
-    target = [c for c in charts_xml if "<c:lineChart>" in c]
-    assert len(target) == 1
-    assert "<c:barDir val=\"col\"/>" in target[0]
-    assert "Wykresy!$B$" in charts_xml[0]  # the chart reads the table beside it
-    assert len(media) == len(content.figures.maps) >= 3  # powiat, podregion, key figure
+    assert "Wykresy" not in openpyxl.load_workbook(path).sheetnames  # no figure sheets
+    assert "Mapy" not in openpyxl.load_workbook(path).sheetnames
+    rate = next(c for c in charts_xml if "Odsetek odpowiedzi wg powiatów" in c)
+    sheet_ref = re.search(r"<c:val><c:numRef><c:f>'?([^'!]+)'?!\$D\$(\d+):\$D\$(\d+)",
+                          rate)
+    assert sheet_ref, rate[:2000]
     book = openpyxl.load_workbook(path)
-    sheet = book["Wykresy"]
-    assert sheet["A1"].value == "Odsetek odpowiedzi wg powiatów"
-    first = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(3, 16)}
-    assert first["1604 p1604"] == pytest.approx(0.6)
-    assert first[TOTAL] == pytest.approx(33 / 51)
-    maps_sheet = book["Mapy"]
-    rows = {maps_sheet.cell(r, 1).value: maps_sheet.cell(r, 3).value for r in range(3, 15)}
-    assert rows["strzelecki"] == "50–70%"
+    sheet = book[sheet_ref.group(1)]
+    first, last = int(sheet_ref.group(2)), int(sheet_ref.group(3))
+    table = next(b for b in content.report.blocks(WideTable) if b.level == "powiat"
+                 and b.id == "odpowiedzi")
+    assert [sheet.cell(r, 1).value for r in range(first, last + 1)] == \
+        [row.group for row in table.rows]  # the groups and the totals row, in the table
+    assert [sheet.cell(r, 4).value for r in range(first, last + 1)] == \
+        [pytest.approx(v) for _, v in table.series("_odpowiedzi:odsetek odpowiedzi")] + \
+        [pytest.approx(table.value("_odpowiedzi:odsetek odpowiedzi"))]
+    target = [c for c in charts_xml if "<c:lineChart>" in c]
+    assert len(target) == 1  # the indicators chapter: value, target mark, baseline
+    assert "<c:barDir val=\"col\"/>" in target[0]
+    assert len(media) == len(content.figures.maps) == 2  # by powiat and by podregion
     assert sheet.page_setup.orientation == "landscape"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import docx
@@ -16,16 +16,14 @@ from sqlalchemy import select
 
 from extensions import db
 from models import AuditEvent, Invitation, Response
-from reports.aggregate import RATE, RESPONSE_RATE, SUM, TOTAL, aggregate
+from reports.aggregate import RATE, RESPONSE_RATE, SUM, TOTAL
 from reports.classes import format_value
 from reports.document import NO_ANSWERS, DocumentInfo, write_document
 from reports.docx_parts import GENERATED_STYLE
-from reports.figures import regional_figures
 from reports.narrative import NOUNS, change_sentence, noun_for, plural_form, response_sentence
 from reports.pdf import docx_to_pdf, office_binary
-from reports.xlsx import ReportContent, ReportInfo
 
-from support.opolskie import NUTS3, opolskie_frame
+from support.opolskie import opolskie_frame, regional_content
 from support.valid_answers import JST
 
 GMINAS = NOUNS["gmina"]
@@ -63,11 +61,7 @@ def test_change_sentences():
 
 
 def content_of(frame, levels=("powiat", "podregion")):
-    info = ReportInfo("Raport regionalny", "Ankieta JST — 2025 (runda nr 4)", "2025",
-                      "jst-annual wersja 1", datetime(2026, 3, 2, 12, 0))
-    content = ReportContent(info, frame, [aggregate(frame, level) for level in levels])
-    content.figures = regional_figures(content, NUTS3)
-    return content
+    return regional_content(frame, levels)
 
 
 ABOUT = DocumentInfo("Regionalny Ośrodek Polityki Społecznej w Opolu", date(2026, 1, 15),
@@ -119,7 +113,7 @@ def test_docx_is_a4_with_page_numbers_contents_and_repeated_headers(document):
     assert ' TOC \\o "1-1"' in body
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert headings[0] == "1. Opis badania"
-    assert "Odpowiedzi na ankietę — powiat" in headings[1]
+    assert headings[1] == "2. Kto odpowiedział"
     assert headings[-1].endswith("Aneks: słownik danych")
     for table in doc.tables:
         assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
@@ -127,6 +121,41 @@ def test_docx_is_a4_with_page_numbers_contents_and_repeated_headers(document):
     assert "Ankietę wypełniły 33 z 51 gmin (64,7%)." in generated
     pictures = doc.inline_shapes
     assert len(pictures) >= len(content.figures.maps)
+
+
+def test_docx_tables_are_the_reports_wide_tables_and_its_figures_the_chapters(document):
+    """Item 3 of issue 11: on screen, in xlsx and in the document, the same tables; the
+    charts and maps are the chapters' own (a caption for each drawn block)."""
+    from reports.figures import chart_title, map_title
+    from reports.maps import GMINA_LAYER_MISSING
+    from reports.model import ChartSpec, MapSpec, WideTable
+
+    path, content = document
+    found = tables(path)
+    wide = list(content.report.blocks(WideTable))
+    assert len(wide) >= 6
+    for table in wide:
+        columns = table.columns[:5]  # the first part of a table split over the page width
+        header = [table.level_label,
+                  *(c.label for c in columns)]
+        matching = [t for t in found if t[0] == header]
+        assert matching, header
+        body = [[r.group, *(format_value(v, c.fmt) if not isinstance(v, str) else v
+                            for c, v in zip(columns, r.values[:5], strict=True))]
+                for r in table.rows]
+        assert any(t[1:] == body for t in matching), table.id
+    captions = [p.text for p in docx.Document(str(path)).paragraphs
+                if p.style.name == "Caption"]
+    drawn = [chart_title(b, content.report.table(b.table).level)
+             for b in content.report.blocks(ChartSpec)]
+    drawn += [map_title(b) for b in content.report.blocks(MapSpec) if b.level != "gmina"]
+    assert len(drawn) >= 3  # response rate: the chart, the maps by powiat and podregion
+    # no gmina layer imported: the map by gmina is missing and the report says so
+    assert [b.id for b in content.report.blocks(MapSpec) if b.id not in content.figures.drawn
+            ] == ["odpowiedzi_mapa_gmin"]
+    assert content.figures.notes == [GMINA_LAYER_MISSING]
+    for title in drawn:
+        assert any(c.endswith(str(title)) for c in captions), title
 
 
 def test_round_with_no_answers_gives_a_document_that_says_so(tmp_path):
@@ -224,8 +253,7 @@ def test_with_an_imported_gmina_layer_the_document_has_the_map_by_gmina(tmp_path
                 for i, code in enumerate(codes)]
     (tmp_path / "gminy.geojson").write_text(json.dumps(
         {"type": "FeatureCollection", "features": features}), encoding="utf-8")
-    content = content_of(frame, ("powiat",))
-    content.figures = regional_figures(content, NUTS3, gmina_maps_dir=tmp_path)
+    content = regional_content(frame, ("powiat",), gmina_maps_dir=tmp_path)
     gmina = next(m for m in content.figures.maps if m.level == "gmina")
     assert len(gmina.areas) == len(codes)
     path = tmp_path / "raport.docx"

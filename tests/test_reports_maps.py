@@ -93,28 +93,34 @@ def test_svg_is_named_and_described_png_is_an_image(frame):
 
 
 def test_gmina_map_needs_the_imported_layer(frame, tmp_path):
-    from reports.figures import gmina_response_map
+    from support.opolskie import regional_content
 
-    assert gmina_response_map(frame, ["16"], tmp_path) == maps.GMINA_LAYER_MISSING
+    content = regional_content(frame, ("powiat",), gmina_maps_dir=tmp_path)
+    assert content.figures.notes == [maps.GMINA_LAYER_MISSING]
+    assert all(m.level != "gmina" for m in content.figures.maps)
 
 
-def test_tables_by_wojewodztwo_still_get_maps_by_powiat_with_the_aggregate_figures(frame):
-    from datetime import datetime
+def test_maps_colour_the_columns_of_the_chapters_tables(frame):
+    """A map of a report definition's item draws the very column of the chapter's table."""
+    from reports.model import MapSpec
+    from reports.report_file import load_report_file
 
-    from reports.figures import regional_figures
-    from reports.xlsx import ReportContent, ReportInfo
+    from support.opolskie import ROOT, SURVEY, regional_content
 
-    content = ReportContent(ReportInfo("t", "r", "2025", "q", datetime(2026, 1, 1)), frame,
-                            [aggregate(frame, "wojewodztwo")])
-    found = {m.title: m for m in regional_figures(content, NUTS3).maps}
-    assert len(found["Odsetek odpowiedzi wg województw"].areas) == 1
+    definition, problems = load_report_file(ROOT / "survey_defs" / "jst-annual.report.yaml",
+                                            SURVEY)
+    assert not problems
+    content = regional_content(frame, ("powiat",), definition=definition)
+    blocks = {b.id: b for b in content.report.blocks(MapSpec)}
+    klauzule = content.figures.drawn["klauzule_mapa"]
+    table = content.report.table(blocks["klauzule_mapa"].table)
+    by_code = {row.code: v for row, v in table.series(blocks["klauzule_mapa"].column)}
+    assert {a.code: a.value for a in klauzule.areas if a.value is not None} == \
+        {c: pytest.approx(float(v)) for c, v in by_code.items() if v is not None}
+    assert klauzule.classes.breaks == (0, 0.25, 0.5, 0.75, 1)  # the report file's breaks
+    assert len(klauzule.areas) == 12
+    rates = content.figures.drawn["odpowiedzi_mapa"]
     powiat = aggregate(frame, "powiat")
-    rates = {a.code: a.value for a in found["Odsetek odpowiedzi wg powiatów"].areas}
-    sums = next(m for t, m in found.items() if t.startswith("Liczba udzielonych zamówień"))
     for group in powiat.groups:
-        code = group.split()[0]
-        assert rates[code] == pytest.approx(powiat.value("_odpowiedzi", "odsetek odpowiedzi",
-                                                         group))
-        expected = powiat.value("zam_ogolem_liczba", "suma", group)
-        value = next(a.value for a in sums.areas if a.code == code)
-        assert value == (None if expected is None else pytest.approx(float(expected)))
+        value = next(a.value for a in rates.areas if a.code == group.split()[0])
+        assert value == pytest.approx(powiat.value("_odpowiedzi", "odsetek odpowiedzi", group))

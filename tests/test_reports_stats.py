@@ -213,4 +213,5 @@ def test_default_report_has_a_chapter_per_section(frame):
     assert isinstance(report.chapters[2].blocks[-1], CrossTable)
     by_podregion = compose("regional", "Raport", frame, default_definition(SURVEY),
                            "gmina_type")
-    assert not list(by_podregion.blocks(MapSpec))  # no shapes for types of gmina
+    # no shapes for types of gmina: only the response rate by gmina (its own table)
+    assert [m.level for m in by_podregion.blocks(MapSpec)] == ["gmina"]

@@ -88,24 +88,32 @@ class FigureView:
 
 
 def _figure_views(figures: Figures | None) -> list[FigureView]:
-    """SVGs drawn from the report's figures (the same specs as the workbook's charts)."""
+    """SVGs of the report's charts and maps in reading order (the same drawn figures as the
+    workbook's and the document's)."""
     from reports import svg  # the report code only where a report is shown
+    from reports.maps import MapSpec
 
     if figures is None:
         return []
     locale = "pl_PL" if current_language() == "pl" else "en"
     views = []
-    for i, spec in enumerate(figures.charts):
-        title = translate(spec.title)
-        views.append(FigureView("chart", f"wykres-{i + 1}", title, Markup(svg.chart_svg(  # noqa: S704  # the SVG writer escapes every text
-            spec, title, f"wykres-{i + 1}", translate, locale)),
-            spec.header(translate), spec.rows(locale), [translate(n) for n in spec.notes]))
-    for i, spec in enumerate(figures.maps):
-        title = translate(spec.title)
-        views.append(FigureView("map", f"mapa-{i + 1}", title, Markup(svg.map_svg(  # noqa: S704  # the SVG writer escapes every text
-            spec, title, f"mapa-{i + 1}", translate, locale)),
-            [gettext("Obszar"), gettext("Wartość"), gettext("Klasa")],
-            [list(r) for r in spec.rows(locale, translate)], [translate(n) for n in spec.notes]))
+    counts = {"chart": 0, "map": 0}
+    for drawn in [*figures.drawn.values(), *figures.extra]:
+        title = translate(drawn.title)
+        if isinstance(drawn, MapSpec):
+            counts["map"] += 1
+            ident = f"mapa-{counts['map']}"
+            views.append(FigureView("map", ident, title, Markup(svg.map_svg(  # noqa: S704  # the SVG writer escapes every text
+                drawn, title, ident, translate, locale)),
+                [gettext("Obszar"), gettext("Wartość"), gettext("Klasa")],
+                [list(r) for r in drawn.rows(locale, translate)],
+                [translate(n) for n in drawn.notes]))
+        elif not drawn.empty:
+            counts["chart"] += 1
+            ident = f"wykres-{counts['chart']}"
+            views.append(FigureView("chart", ident, title, Markup(svg.chart_svg(  # noqa: S704  # the SVG writer escapes every text
+                drawn, title, ident, translate, locale)),
+                drawn.header(translate), drawn.rows(locale), [translate(n) for n in drawn.notes]))
     return views
 
 

@@ -36,3 +36,23 @@ def opolskie_records() -> list[dict]:
 
 def opolskie_frame() -> ReportFrame:
     return build_frame(opolskie_records(), SURVEY, NUTS3, reporting_year=2025)
+
+
+def regional_content(frame: ReportFrame, levels=("powiat", "podregion"), indicators=(),
+                     gmina_maps_dir: Path | None = None, definition=None):
+    """The regional report of ``frame`` (chapters of the default or given definition) with
+    its figures drawn from the chapters' charts and maps."""
+    from datetime import datetime
+
+    from reports import build
+    from reports.figures import draw
+    from reports.xlsx import ReportInfo
+
+    info = ReportInfo("Raport regionalny", "Ankieta JST — 2025 (runda nr 4)", "2025",
+                      "jst-annual wersja 1", datetime(2026, 3, 2, 12, 0))
+    content = build.regional(info, frame, levels, indicators=indicators,
+                             definition=definition)
+    content.figures = draw(content.report, ["16"], podregiony=NUTS3,
+                           gmina_maps_dir=gmina_maps_dir, indicators=content.indicators,
+                           yoy=content.yoy, levels=content.levels)
+    return content
