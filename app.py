@@ -83,9 +83,10 @@ def register_extensions(app: Flask) -> None:
     from services import scoping
 
     scoping.install(Session)
-    from services import unit_kinds
+    from services import messages, unit_kinds
 
     unit_kinds.install()
+    messages.install()  # the mail worker writes confirmations
     Babel(app, locale_selector=_select_locale)
 
 

@@ -11,13 +11,13 @@ from types import FrameType
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_mail import Message
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from l10n.clock import today_in_poland
+from mailing.compose import Written
 from mailing.outbox import due_count
-from mailing.transport import FolderTransport, Transport, transport_for
+from mailing.transport import FolderTransport, Transport, one_off, transport_for
 from mailing.worker import BatchResult, MailWorker, describe, worker_for
 from models.types import utcnow
 from services.rounds import queue_due_reminders
@@ -110,10 +110,10 @@ def _drain_with_progress(worker: MailWorker) -> BatchResult:
 def mail_test_command(address: str) -> None:
     """Wyślij od razu (z pominięciem kolejki) wiadomość testową, aby sprawdzić ustawienia MAIL_*."""
     config = current_app.config
-    message = Message(
-        subject="esmon: wiadomość testowa", recipients=[address],
-        body=(f"To jest wiadomość testowa systemu esmon ({config['ESMON_ORGANISATION']}).\n"
-              "Jeśli ją widzisz, wysyłka poczty działa.\n"))
+    message = one_off([address], Written(
+        subject="esmon: wiadomość testowa",
+        body_text=(f"To jest wiadomość testowa systemu esmon ({config['ESMON_ORGANISATION']})."
+                   "\nJeśli ją widzisz, wysyłka poczty działa.\n")))
     transport = transport_for(current_app)
     try:
         with transport.connect() as send:

@@ -46,8 +46,13 @@ def _fernet(secret: str | bytes) -> Fernet:
 
 
 def _keys(app: Flask) -> MultiFernet:
-    secrets: Iterable = [app.config["SECRET_KEY"], *(app.config.get("SECRET_KEY_FALLBACKS")
-                                                     or [])]
+    secrets: Iterable = (app.config["SECRET_KEY"], *(app.config.get("SECRET_KEY_FALLBACKS")
+                                                     or ()))
+    return _multi(tuple(secrets))
+
+
+@lru_cache(maxsize=8)
+def _multi(secrets: tuple) -> MultiFernet:
     return MultiFernet([_fernet(secret) for secret in secrets])
 
 

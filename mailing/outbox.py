@@ -1,24 +1,37 @@
 """The outbox table's operations: add a message, claim a batch, settle each message.
 
 None of these commit. ``add_message`` runs in the caller's transaction (the one that creates
-the invitation), and the worker commits after each claim and each settled message, so a crash
-loses at most the message that was on the wire.
+the invitation) and stores the message composed (``mailing.compose``: the MIME bytes, once);
+``add_deferred`` stores what the worker needs to compose it later (the confirmation, written
+from the response). The worker commits after each claim and each settled message, so a
+crash of the worker loses nothing and sends again at most the one message that was on the wire.
+
+Durability: the "sent" mark of each message is committed on its own, but without waiting for
+the disk (``relaxed``: PostgreSQL ``synchronous_commit = off``, SQLite ``synchronous =
+NORMAL`` in WAL mode): the database server has it once the commit returns, so killing the
+worker (the case ``tests/test_mail_crash.py`` plays) resends at most the message in flight.
+Only a crash of the database server or the machine itself can lose the last relaxed marks,
+and at most those since the last durable commit — each batch ends with one (the last mark,
+or the release of what was left), so such a crash resends at most one batch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from extensions import db
 from mailing.attachments import Attachment, ClaimedAttachment, claimed_attachments, new_attachment
+from mailing.compose import Written, compose_mime, message_id
 from mailing.links import encrypt_token
 from models.outbox_message import OUTBOX_STATUSES, OutboxMessage
+from models.types import utcnow
 
 #: set in ``Session.info`` when a message is added, so the inline sender knows to run
 QUEUED_FLAG = "esmon_mail_queued"
@@ -43,13 +56,20 @@ class Claimed:
     #: files that go with it; one queued by its source has no bytes until the worker makes
     #: them (``mailing.attachments.materialise``)
     attachments: tuple[ClaimedAttachment, ...] = ()
+    #: the composed message (``mailing.compose``); ``None`` until the worker composes it
+    mime: bytes | None = None
+    #: who composes it, and with what, when the worker does (``add_deferred``)
+    composer: str | None = None
+    compose_args: dict | None = None
 
 
 def add_message(*, kind: str, recipients: list[str], subject: str, body_text: str,
                 body_html: str | None = None, invitation_id: int | None = None,
                 round_id: int | None = None, token: str | None = None,
                 attachments: Iterable[Attachment] = ()) -> OutboxMessage:
-    """Store a message in the caller's transaction; it is sent after that transaction commits.
+    """Store a message, composed, in the caller's transaction; it is sent after that
+    transaction commits. A message with a file the worker makes (an attachment queued by its
+    source) is composed by the worker, once the file exists.
 
     A message without any recipient is stored as failed, so staff see it instead of it
     silently not existing.
@@ -58,10 +78,45 @@ def add_message(*, kind: str, recipients: list[str], subject: str, body_text: st
         stored only encrypted, and only until the message is sent
     :param attachments: files sent with it, stored with it (see ``mailing.attachments``)
     """
+    files = tuple(attachments)
+    message = _add(kind=kind, recipients=recipients, subject=subject, body_text=body_text,
+                   body_html=body_html, invitation_id=invitation_id, round_id=round_id,
+                   token=token, attachments=files)
+    if any(item.content is None for item in files):
+        return message
+    written = Written(message.subject, body_text, body_html, files)
+    # a line too long for 8bit (or a header it refuses): mime stays None, the worker composes
+    # it and records what went wrong
+    with suppress(ValueError):
+        message.mime = compose_mime(current_app, msg_id=message_id(
+            current_app, message.id, message.created_at), recipients=message.recipients,
+            written=written)
+    return message
+
+
+def add_deferred(*, kind: str, recipients: list[str], subject: str, composer: str,
+                 args: dict, invitation_id: int | None = None, round_id: int | None = None,
+                 attachments: Iterable[Attachment] = ()) -> OutboxMessage:
+    """Store a message the worker composes (``mailing.compose.register_composer``), so the
+    request that queues it does not pay for writing it (a copy of every answer, a PDF …).
+
+    :param subject: the subject until the composer writes the message
+    :param args: JSON the composer gets back (ids, the language)
+    """
+    message = _add(kind=kind, recipients=recipients, subject=subject, body_text="",
+                   body_html=None, invitation_id=invitation_id, round_id=round_id, token=None,
+                   attachments=tuple(attachments))
+    message.composer, message.compose_args = composer, dict(args)
+    return message
+
+
+def _add(*, kind: str, recipients: list[str], subject: str, body_text: str,
+         body_html: str | None, invitation_id: int | None, round_id: int | None,
+         token: str | None, attachments: tuple[Attachment, ...]) -> OutboxMessage:
     message = OutboxMessage(
         kind=kind, recipients=list(recipients), subject=" ".join(subject.split()),
         body_text=body_text, body_html=body_html, invitation_id=invitation_id,
-        round_id=round_id, status="queued", attempts=0,
+        round_id=round_id, status="queued", attempts=0, created_at=utcnow(),
         link_token=encrypt_token(current_app, token) if token else None,
         attachments=[new_attachment(item) for item in attachments])
     if not message.recipients:
@@ -71,6 +126,39 @@ def add_message(*, kind: str, recipients: list[str], subject: str, body_text: st
     db.session.flush()
     db.session.info[QUEUED_FLAG] = True
     return message
+
+
+def store_composed(session: Session, message: Claimed, written: Written, mime: bytes | None,
+                   attachments: tuple[ClaimedAttachment, ...]) -> Claimed:
+    """Keep what the worker composed, so a retry sends the same message (not committed)."""
+    session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message.id)
+        .values(subject=written.subject, body_text=written.body_text,
+                body_html=written.body_html, mime=mime)
+        .execution_options(synchronize_session=False))
+    return replace(message, subject=written.subject, body_text=written.body_text,
+                   body_html=written.body_html, mime=mime, attachments=attachments)
+
+
+def relaxed(session: Session, *, durable: bool = False) -> None:
+    """Make the coming commit wait for the disk (``durable``) or not (the module's note)."""
+    connection = session.connection()
+    name = connection.dialect.name
+    if name == "postgresql" and not durable:
+        connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+    elif name == "sqlite":
+        # a setting of the connection (kept in its info, which lives as long as it does)
+        mode = "FULL" if durable else "NORMAL"
+        if connection.info.get("esmon_synchronous") != mode:
+            connection.exec_driver_sql(f"PRAGMA synchronous = {mode}")
+            connection.info["esmon_synchronous"] = mode
+
+
+_outbox = OutboxMessage.__table__
+#: the statement run once per sent message, built once (Core: no ORM bookkeeping per row)
+_MARK_SENT = (update(_outbox).where(_outbox.c.id == bindparam("message_id"))
+              .values(status="sent", sent_at=bindparam("sent_at"), claimed_at=None,
+                      link_token=None))
 
 
 def requeue_stale(session: Session, *, now: datetime, timeout: timedelta) -> int:
@@ -114,23 +202,27 @@ def claim_batch(session: Session, *, worker_id: str, size: int, now: datetime) -
     rows = session.execute(
         select(OutboxMessage.id, OutboxMessage.recipients, OutboxMessage.subject,
                OutboxMessage.body_text, OutboxMessage.body_html, OutboxMessage.attempts,
-               OutboxMessage.created_at, OutboxMessage.link_token)
+               OutboxMessage.created_at, OutboxMessage.link_token, OutboxMessage.mime,
+               OutboxMessage.composer, OutboxMessage.compose_args)
         .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == worker_id,
                OutboxMessage.status == "sending")
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)).all()
-    files = claimed_attachments(session, [row[0] for row in rows])
-    return [Claimed(id_, recipients, subject, body_text, body_html, attempts, created_at,
-                    link_token, attachments=files.get(id_, ()))
-            for id_, recipients, subject, body_text, body_html, attempts, created_at, link_token
-            in rows]
+    # files only for messages still to be composed (a stored MIME already holds them)
+    files = claimed_attachments(session, [row.id for row in rows if row.mime is None])
+    return [Claimed(row.id, row.recipients, row.subject, row.body_text, row.body_html,
+                    row.attempts, row.created_at, row.link_token,
+                    attachments=files.get(row.id, ()), mime=row.mime, composer=row.composer,
+                    compose_args=row.compose_args) for row in rows]
 
 
-def mark_sent(session: Session, message: Claimed, *, now: datetime) -> None:
-    """The server accepted the message: its link's token is not kept a moment longer."""
-    session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == message.id)
-        .values(status="sent", sent_at=now, claimed_at=None, link_token=None)
-        .execution_options(synchronize_session=False))
+def mark_sent(session: Session, message: Claimed, *, now: datetime,
+              durable: bool = True) -> None:
+    """The server accepted the message: its link's token is not kept a moment longer.
+
+    :param durable: the commit that follows waits for the disk (see the module's note)
+    """
+    relaxed(session, durable=durable)
+    session.connection().execute(_MARK_SENT, {"message_id": message.id, "sent_at": now})
 
 
 def backoff(attempts: int, base: timedelta) -> timedelta:
@@ -147,6 +239,7 @@ def record_failure(session: Session, message: Claimed, error: str, *, now: datet
     """
     attempts = message.attempts + 1
     status = "failed" if permanent or attempts >= max_attempts else "queued"
+    relaxed(session, durable=True)
     given_up = {"link_token": None} if status == "failed" else {}
     session.execute(
         update(OutboxMessage).where(OutboxMessage.id == message.id)
@@ -167,6 +260,7 @@ def record_drop(session: Session, message: Claimed, error: str, *, now: datetime
 
     :return: the message's new status ('queued' or 'failed')
     """
+    relaxed(session, durable=True)
     drops = session.scalar(select(OutboxMessage.drops).where(OutboxMessage.id == message.id))
     drops = (drops or 0) + 1
     attempts = message.attempts + 1
@@ -192,16 +286,21 @@ def release(session: Session, messages: Iterable[Claimed], *, now: datetime,
 
     With an ``error`` (the server could not be reached) each try counts and the next one
     waits, but the message is never failed for it: an outage of any length loses nothing.
-    Without one (the batch ran out of time) the messages are simply due again.
+    Without one (the batch ran out of time) the messages are simply due again. One statement
+    for each number of tries among them (usually one for the whole batch).
     """
+    by_attempts: dict[int, list[int]] = {}
     for message in messages:
+        by_attempts.setdefault(message.attempts, []).append(message.id)
+    relaxed(session, durable=True)
+    for attempts, ids in by_attempts.items():
         values: dict = {"status": "queued", "claimed_by": None, "claimed_at": None}
         if error is not None:
-            attempts = message.attempts + 1
-            values.update(attempts=attempts, last_error=error[:2000],
-                          next_attempt_at=now + backoff(attempts, retry_base or timedelta()))
+            values.update(attempts=attempts + 1, last_error=error[:2000],
+                          next_attempt_at=now + backoff(attempts + 1,
+                                                        retry_base or timedelta()))
         session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == message.id).values(**values)
+            update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(**values)
             .execution_options(synchronize_session=False))
 
 

@@ -7,17 +7,17 @@ The folder is what ``make run`` uses (no ``MAIL_SERVER``): every message lands i
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from email.utils import parseaddr
+from email.utils import make_msgid
 from pathlib import Path
 from typing import Protocol
 
 from flask import Flask, current_app
-from flask_mail import Message
 
 from extensions import mail
+from mailing.compose import Outgoing, Written, compose_mime, outgoing, sender_of
+from mailing.compose import message_id as outbox_message_id
 from mailing.links import decrypt_token, masked, with_token
 from mailing.outbox import Claimed
 from security import is_development
@@ -25,7 +25,7 @@ from security import is_development
 #: an SMTP server that stops answering mid-conversation is given up after this long
 SMTP_TIMEOUT_SECONDS = 60
 
-Send = Callable[[Message], None]
+Send = Callable[[Outgoing], None]
 
 
 class Transport(Protocol):
@@ -53,8 +53,16 @@ class SmtpTransport:
             host = connection.host
             if host is not None and host.sock is not None:
                 host.sock.settimeout(SMTP_TIMEOUT_SECONDS)
+            options = ["BODY=8BITMIME"] if host is not None and host.has_extn("8bitmime") else []
+
+            def send(message: Outgoing) -> None:
+                if connection.host is None:  # MAIL_SUPPRESS_SEND: nothing leaves
+                    return
+                connection.host.sendmail(message.sender, message.recipients, message.data,
+                                         options)
+
             try:
-                yield connection.send
+                yield send
             except BaseException:
                 # The server may be gone: a polite QUIT would fail and hide the real error.
                 if connection.host is not None:
@@ -85,11 +93,10 @@ class FolderTransport:
         self.folder.mkdir(parents=True, exist_ok=True)
         yield self._write
 
-    def _write(self, message: Message) -> None:
-        message.date = message.date or time.time()
-        name = message.msgId.strip("<>").split("@")[0] + ".eml"
+    def _write(self, message: Outgoing) -> None:
+        name = message.message_id.strip("<>").split("@")[0] + ".eml"
         partial = self.folder / f".{name}.part"
-        partial.write_bytes(message.as_bytes())
+        partial.write_bytes(message.data.replace(b"\r\n", b"\n"))
         os.replace(partial, self.folder / name)
 
 
@@ -105,9 +112,21 @@ def transport_for(app: Flask) -> Transport:
     return FolderTransport(outbox_folder(app), live_links=is_development(app))
 
 
-def build_message(claimed: Claimed, *, live: bool = True) -> Message:
-    """A Flask-Mail message for an outbox row (text part, HTML alternative when there is one,
-    its attachments, which must have their bytes: ``mailing.attachments.materialise``).
+def compose_claimed(claimed: Claimed, written: Written) -> bytes:
+    """The MIME of a message a composer wrote in the worker.
+
+    :raise LineTooLong: a line too long for 8bit (it is then sent the slow way, like a
+        message queued before the outbox kept MIME: ``build_message``)
+    """
+    return compose_mime(current_app, msg_id=outbox_message_id(
+        current_app, claimed.id, claimed.created_at), recipients=claimed.recipients,
+        written=written)
+
+
+def build_message(claimed: Claimed, *, live: bool = True) -> Outgoing:
+    """The claimed message as sent now: its stored MIME with the date and the link put in
+    (a message without one is composed here: its attachments must have their bytes,
+    ``mailing.attachments.materialise``).
 
     The Message-ID is derived from the row, so a copy sent again after a crash carries the
     same ID and mail programs can recognise it as the same message.
@@ -115,20 +134,29 @@ def build_message(claimed: Claimed, *, live: bool = True) -> Message:
     :param live: put the personal link's token into the bodies (only for delivery)
     :raise LinkUnreadable: the token cannot be decrypted with the current keys
     """
-    body_text, body_html = masked(claimed.body_text), masked(claimed.body_html)
-    if live and claimed.link_token:
-        token = decrypt_token(current_app, claimed.link_token)
-        body_text = with_token(claimed.body_text, token)
-        body_html = with_token(claimed.body_html, token)
-    sender = current_app.config.get("MAIL_DEFAULT_SENDER") or "esmon@localhost"
-    domain = parseaddr(sender if isinstance(sender, str) else sender[1])[1].rpartition("@")[2]
-    message = Message(subject=claimed.subject, recipients=list(claimed.recipients),
-                      body=body_text, html=body_html,
-                      extra_headers={"Auto-Submitted": "auto-generated"})
-    for item in claimed.attachments:
-        if item.content is None:
-            raise ValueError(f"attachment {item.filename} not made yet (materialise first)")
-        message.attach(item.filename, item.content_type, item.content)
-    message.msgId = (f"<{claimed.created_at:%Y%m%d%H%M%S}.{claimed.id:07d}.esmon"
-                     f"@{domain or 'localhost'}>")
-    return message
+    token = (decrypt_token(current_app, claimed.link_token)
+             if live and claimed.link_token else None)
+    msg_id = outbox_message_id(current_app, claimed.id, claimed.created_at)
+    mime = claimed.mime
+    if mime is None:
+        # queued before the outbox kept MIME, or a line too long for 8bit: compose it now,
+        # link already in, in quoted-printable (which folds long lines)
+        def body(text: str | None) -> str | None:
+            return with_token(text, token) if token else masked(text)
+
+        mime = compose_mime(current_app, msg_id=msg_id, recipients=claimed.recipients,
+                            written=Written(claimed.subject, body(claimed.body_text) or "",
+                                            body(claimed.body_html), claimed.attachments),
+                            cte="quoted-printable")
+    return outgoing(mime, sender=sender_of(current_app)[1], recipients=claimed.recipients,
+                    msg_id=msg_id, token=token, live=live)
+
+
+def one_off(recipients: list[str], written: Written) -> Outgoing:
+    """A message that never goes through the outbox (``flask mail-test``)."""
+    domain = sender_of(current_app)[1].rpartition("@")[2] or "localhost"
+    msg_id = make_msgid("esmon", domain=domain)
+    return outgoing(compose_mime(current_app, msg_id=msg_id, recipients=recipients,
+                                 written=written),
+                    sender=sender_of(current_app)[1], recipients=recipients, msg_id=msg_id,
+                    token=None, live=False)

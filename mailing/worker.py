@@ -1,8 +1,11 @@
 """The mail worker: drains the outbox in batches, one connection per batch, at a bounded rate.
 
-Each message goes claim → send → mark sent, and every step is committed on its own, so a
-worker killed at any point leaves at most one message whose fate is unknown (the one on the
-wire), and its batch returns to the queue once the claim times out. An unreachable server
+A batch is claimed in one commit; the messages a composer writes (the confirmation) are
+composed and stored in one more; then each message goes send → mark sent, its mark committed
+on its own (cheaply: ``mailing.outbox`` on durability), so a worker killed at any point leaves
+at most one message whose fate is unknown (the one on the wire — after a restart it may
+arrive twice, with the same Message-ID), and its batch returns to the queue once the claim
+times out. An unreachable server
 never fails a message; only a server that refuses *that* message does, after
 ``MAIL_MAX_ATTEMPTS`` tries (or at once for a permanent 5xx refusal). A server that hangs up
 while one message is on the wire, and answers again right after, is refusing that message:
@@ -28,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from extensions import db
 from mailing.attachments import AttachmentUnavailable, materialise
+from mailing.compose import LineTooLong, Written, composer_named
 from mailing.links import LinkUnreadable
 from mailing.outbox import (
     Claimed,
@@ -37,8 +41,9 @@ from mailing.outbox import (
     record_failure,
     release,
     requeue_stale,
+    store_composed,
 )
-from mailing.transport import Send, Transport, build_message, transport_for
+from mailing.transport import Send, Transport, build_message, compose_claimed, transport_for
 from models.types import utcnow
 
 #: SMTP replies that mean "this server is going away", not "this message is wrong"
@@ -156,7 +161,8 @@ def is_permanent(error: BaseException) -> bool:
         return all(code >= 500 for code, _ in error.recipients.values())
     if isinstance(error, smtplib.SMTPResponseException):
         return error.smtp_code >= 500
-    return isinstance(error, BadHeaderError | LinkUnreadable)
+    # a ValueError is a header the message cannot carry (``email`` refuses it when composing)
+    return isinstance(error, BadHeaderError | LinkUnreadable | ValueError)
 
 
 def _is_server_problem(error: BaseException) -> bool:
@@ -202,7 +208,7 @@ class MailWorker:
         result = BatchResult(claimed=len(claimed))
         if not claimed:
             return result
-        pending = list(claimed)
+        pending = self.compose(claimed, result, on_progress)
         # Stop well before the claim could be taken back, so no one else sends these too.
         deadline = time.monotonic() + settings.claim_timeout.total_seconds() / 2
         try:
@@ -228,6 +234,56 @@ class MailWorker:
             session.commit()
         return result
 
+    def compose(self, claimed: list[Claimed], result: BatchResult | None = None,
+                on_progress: Callable[[int], None] | None = None) -> list[Claimed]:
+        """Compose the claimed messages that have no MIME yet — written by a composer (the
+        confirmation), with a file the worker makes (the PDF copy), or queued before the
+        outbox kept MIME — and store each (committed), so every later try sends the same.
+
+        A file that cannot be made is tried again later, like a refusal; a composer that
+        fails (its response is gone …) fails its message for good; either way the error is
+        on the message and the batch goes on.
+        """
+        result = result if result is not None else BatchResult()
+        ready: list[Claimed] = []
+        for message in claimed:
+            if message.mime is not None:
+                ready.append(message)
+                continue
+            try:
+                ready.append(self._compose_one(message))
+                self.session.commit()
+            except Exception as err:  # noqa: BLE001 - recorded on the message
+                self.session.rollback()
+                status = record_failure(
+                    self.session, message, describe(err), now=self.clock(),
+                    permanent=not isinstance(err, AttachmentUnavailable),
+                    max_attempts=self.settings.max_attempts,
+                    retry_base=self.settings.retry_base)
+                self.session.commit()
+                result.errors.append(f"#{message.id}: {describe(err)}")
+                if status == "failed":
+                    result.failed += 1
+                    if on_progress:
+                        on_progress(1)
+                else:
+                    result.retried += 1
+        return ready
+
+    def _compose_one(self, message: Claimed) -> Claimed:
+        """:raise AttachmentUnavailable: a file cannot be made"""
+        if message.composer is not None:
+            written = composer_named(message.composer)(self.session, message.compose_args or {})
+        else:
+            written = Written(message.subject, message.body_text, message.body_html)
+        files = materialise(self.session, message.attachments)
+        written = replace(written, attachments=files)
+        try:
+            mime: bytes | None = compose_claimed(message, written)
+        except LineTooLong:
+            mime = None  # sent the slow way (``build_message``)
+        return store_composed(self.session, message, written, mime, files)
+
     def _send_over_one_connection(self, pending: list[Claimed], deadline: float,
                                   result: BatchResult,
                                   on_progress: Callable[[int], None] | None) -> None:
@@ -235,12 +291,14 @@ class MailWorker:
         with self.transport.connect() as send:
             while pending and time.monotonic() < deadline and not self.stopping.is_set():
                 self.limiter.wait()
-                left_queue = self._send_one(send, pending[0], result)
+                # the batch's last mark waits for the disk (``mailing.outbox``)
+                left_queue = self._send_one(send, pending[0], result, durable=len(pending) == 1)
                 pending.pop(0)
                 if left_queue and on_progress:
                     on_progress(1)
 
-    def _send_one(self, send: Send, message: Claimed, result: BatchResult) -> bool:
+    def _send_one(self, send: Send, message: Claimed, result: BatchResult, *,
+                  durable: bool = True) -> bool:
         """Send and settle one message, committing its new state before the next one.
 
         :return: whether the message left the queue (sent, or failed for good)
@@ -248,7 +306,6 @@ class MailWorker:
         :raise MessageDropped: the server hung up under this message; it was settled
         """
         try:
-            message = self._with_files(message)
             send(build_message(message, live=self.transport.live_links))
         except Exception as err:  # noqa: BLE001 - every failure is recorded on the message
             if isinstance(err, DROPPED_CONNECTION):
@@ -267,22 +324,10 @@ class MailWorker:
                 return True
             result.retried += 1
             return False
-        mark_sent(self.session, message, now=self.clock())
+        mark_sent(self.session, message, now=self.clock(), durable=durable)
         self.session.commit()
         result.sent += 1
         return True
-
-    def _with_files(self, message: Claimed) -> Claimed:
-        """The message with every attachment's bytes, made and stored (committed) the first
-        time, so every later try sends the same file.
-
-        :raise AttachmentUnavailable: a file cannot be made (tried again like a refusal)
-        """
-        if all(item.content is not None for item in message.attachments):
-            return message
-        files = materialise(self.session, message.attachments)
-        self.session.commit()
-        return replace(message, attachments=files)
 
     def _settle_drop(self, message: Claimed, error: BaseException, result: BatchResult) -> None:
         """Count a hang-up against the message on the wire, if the server answers again.

@@ -42,6 +42,14 @@ class OutboxMessage(db.Model):
     body_text: Mapped[str] = mapped_column(Text)
     #: HTML part (escaped when rendered); ``None`` for text-only messages
     body_html: Mapped[str | None] = mapped_column(Text)
+    #: the whole message as sent (``mailing.compose``), composed once when queued, without
+    #: ``Date`` and with ``LINK_PLACEHOLDER`` for the token; ``None`` until the worker composes
+    #: a message queued with a ``composer`` (the bodies above are its readable copy)
+    mime: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: who writes the message when the worker composes it (``mailing.compose.register_composer``)
+    #: and with what (JSON); ``None`` for a message composed when queued
+    composer: Mapped[str | None] = mapped_column(String(40))
+    compose_args: Mapped[dict | None] = mapped_column(JSONDocument)
     #: the personal link's token where the bodies hold the placeholder, encrypted with a key
     #: derived from SECRET_KEY (``mailing.links``); blanked once the message is sent or failed
     link_token: Mapped[str | None] = mapped_column(Text)

@@ -1,30 +1,39 @@
 """The e-mails esmon sends, written into the outbox in the caller's transaction.
 
-An e-mail is rendered when it is queued, in the language of the request that queues it
-(Polish by default, and always Polish from the mail worker and the command line).
+An e-mail is rendered in the language of the request that queues it (Polish by default, and
+always Polish from the command line).
 
 Each ``queue_*`` function renders ``templates/email/<name>.txt`` and ``.html`` and adds an
 outbox row (flush, never commit): the message exists from the moment the invitation or the
 submission does, and goes out after the commit. HTML parts are autoescaped by Jinja, so a
 unit called ``<script>…`` arrives as text.
+
+The confirmation of a submission is the exception: the submit request only queues it (the
+response, the version submitted, the language), and the mail worker writes it
+(``compose_confirmation``, registered by ``install``) — a copy of every answer costs more
+than the rest of the submission, and the unit need not wait for it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from forms.model import Question, Survey
 from forms.placeholders import year_placeholders
 from l10n.periods import period_label
 from l10n.web import current_language, long_date, translate
 from mailing.attachments import Attachment
+from mailing.compose import Written, register_composer
 from mailing.links import LINK_PLACEHOLDER
-from mailing.outbox import add_message
-from models import Invitation, OutboxMessage, Response, Round, Unit
+from mailing.outbox import add_deferred, add_message
+from models import Invitation, OutboxMessage, Response, ResponseVersion, Round, Unit
 from services.printouts import RESPONSE_COPY_SOURCE, response_copy_filename
 from services.questionnaires import survey_for_round
 from services.scoping import organisation_name
@@ -104,19 +113,69 @@ def queue_reminder(invitation: Invitation, token: str) -> OutboxMessage:
     return _queue("reminder", subject, context, invitation)
 
 
+CONFIRMATION_COMPOSER = "confirmation"
+
+
 def queue_confirmation(response: Response, survey: Survey) -> OutboxMessage:
     """Confirm a submission to the unit, with a copy of every answer it gave: in the body,
-    and as the PDF of the version just sent (made by the mail worker, not in this request)."""
+    and as the PDF of the version just sent.
+
+    Only queued here; the mail worker writes it (``compose_confirmation``) from the version
+    the unit submitted, in the language of this request, and makes the PDF.
+    """
     invitation = response.invitation
-    context = _round_context(invitation)
-    version = response.versions[-1] if response.versions else None
-    context.update(response=response, sections=answer_copy(response, survey, invitation),
-                   version=version)
-    subject = gettext("Potwierdzenie: %(title)s (%(period)s) — sprawozdanie wysłane",
-                      title=context["title"], period=context["period"])
+    round_ = invitation.round
+    versions = response.versions
+    version = versions[-1] if versions else None
     files = [Attachment(response_copy_filename(version), "application/pdf",
                         source=f"{RESPONSE_COPY_SOURCE}:{version.id}")] if version else []
-    return _queue("confirmation", subject, context, invitation, attachments=files)
+    return add_deferred(
+        kind="confirmation", recipients=invitation.unit.email_list,
+        subject=_confirmation_subject(round_.questionnaire.title,
+                                      translate(period_label(round_.period))),
+        composer=CONFIRMATION_COMPOSER,
+        args={"response_id": response.id, "lang": current_language(),
+              "version": version.number if version else None},
+        invitation_id=invitation.id, round_id=invitation.round_id, attachments=files)
+
+
+def _confirmation_subject(title: str, period: str) -> str:
+    return gettext("Potwierdzenie: %(title)s (%(period)s) — sprawozdanie wysłane",
+                   title=title, period=period)
+
+
+def compose_confirmation(session: Session, args: Mapping[str, Any]) -> Written:
+    """Write the confirmation queued by ``queue_confirmation`` (in the mail worker).
+
+    The copy is of the version the unit submitted, whatever happened to the response since.
+
+    :raise LookupError: the response is gone
+    """
+    response = session.get(Response, args["response_id"])
+    if response is None:
+        raise LookupError(gettext("Odpowiedź, której dotyczy potwierdzenie, nie istnieje."))
+    answers, warnings = response.answers, response.warnings
+    version = None
+    if args.get("version") is not None:
+        version = session.scalars(select(ResponseVersion).where(
+            ResponseVersion.response_id == response.id,
+            ResponseVersion.number == args["version"])).first()
+        if version is not None:
+            answers, warnings = version.answers, version.warnings
+    with force_locale(args.get("lang") or "pl"):
+        invitation = response.invitation
+        context = _round_context(invitation)
+        survey = survey_for_round(invitation.round).survey
+        context.update(response=response, version=version,
+                       sections=_answer_copy(answers or {}, warnings or {}, survey))
+        subject = _confirmation_subject(context["title"], context["period"])
+        rendered = _render("confirmation", subject, context)
+    return Written(" ".join(rendered.subject.split()), rendered.body_text, rendered.body_html)
+
+
+def install() -> None:
+    """Let the mail worker write confirmations (called by the app factory)."""
+    register_composer(CONFIRMATION_COMPOSER, compose_confirmation)
 
 
 def queue_return(invitation: Invitation, token: str, response: Response) -> OutboxMessage:
@@ -134,12 +193,15 @@ def queue_return(invitation: Invitation, token: str, response: Response) -> Outb
 def answer_copy(response: Response, survey: Survey,
                 invitation: Invitation) -> list[AnswerSection]:
     """The answers as the unit would read them on the review page: labels and shown values."""
-    answers = response.answers or {}
+    return _answer_copy(response.answers or {}, response.warnings or {}, survey)
+
+
+def _answer_copy(answers: dict, warnings: dict, survey: Survey) -> list[AnswerSection]:
     territory_names = answer_names(survey.questions, answers)
     sections = []
     for section in survey.sections:
         lines = tuple(_answer_line(q, answers[q.id], territory_names,
-                                   (response.warnings or {}).get(q.id) or {})
+                                   warnings.get(q.id) or {})
                       for q in section.questions
                       if q.has_answer and not q.kind.is_empty(answers.get(q.id)))
         if lines:
@@ -196,12 +258,10 @@ def _render(name: str, subject: str, context: dict[str, Any]) -> Rendered:
 
 
 def _queue(name: str, subject: str, context: dict[str, Any], invitation: Invitation, *,
-           kind: str | None = None, attachments: list[Attachment] | None = None
-           ) -> OutboxMessage:
+           kind: str | None = None) -> OutboxMessage:
     message = _render(name, subject, context)
     return add_message(
         kind=kind or name, recipients=invitation.unit.email_list, subject=message.subject,
         body_text=message.body_text, body_html=message.body_html,
-        invitation_id=invitation.id, round_id=invitation.round_id, token=context.get("token"),
-        attachments=attachments or ())
+        invitation_id=invitation.id, round_id=invitation.round_id, token=context.get("token"))
 

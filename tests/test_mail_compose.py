@@ -10,8 +10,11 @@ from sqlalchemy import select
 
 from extensions import db
 from mailing.links import LINK_PLACEHOLDER, decrypt_token
+from mailing.outbox import claim_batch
 from mailing.status import round_mail_status
+from mailing.worker import worker_for
 from models import Invitation, OutboxMessage, Response, Round, Unit
+from models.types import utcnow
 from services.messages import queue_confirmation, queue_invitation, queue_reminder, queue_return
 from services.questionnaires import survey_for_round
 from services.rounds import invite
@@ -154,7 +157,13 @@ def _confirm(app, response_id) -> OutboxMessage:
         response = db.session.get(Response, response_id)
         message = queue_confirmation(response, survey_for_round(response.invitation.round).survey)
         db.session.commit()
+        assert message.body_text == ""
+        assert message.mime is None
+        worker = worker_for(app)
+        claimed = claim_batch(db.session, worker_id=worker.worker_id, size=10, now=utcnow())
+        worker.compose(claimed)
         db.session.refresh(message)
+        assert message.mime is not None
         db.session.expunge(message)
         return message
 

@@ -39,7 +39,7 @@ def test_folder_sender_writes_readable_eml_files(app, world):
     for path in files:
         parsed = message_from_bytes(path.read_bytes(), policy=policy.default)
         by_recipient[str(parsed["To"])] = parsed
-        assert parsed.get_content_type() == "multipart/mixed"
+        assert parsed.get_content_type() == "multipart/alternative"
         assert parsed["From"] == "esmon@rops.example.pl"
         assert parsed["Auto-Submitted"] == "auto-generated"
         assert path.name == parsed["Message-ID"].strip("<>").split("@")[0] + ".eml"
