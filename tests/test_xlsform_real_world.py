@@ -200,6 +200,23 @@ def test_what_does_not_map_is_listed_with_its_cell():
     assert "# survey!19: decimal wartosc_dotacji; default '0' pominięte" in result.text
 
 
+def test_a_yes_no_list_is_a_yes_no_question():
+    """Kobo's ``select_one yn`` (yes/no labelled Tak/Nie) becomes esmon's yes/no question, so
+    reports give the share of "tak"; a list with other labels stays a choice."""
+    result = import_xlsform(_book(PES_KOBO), "pes.xlsx")
+    question = result.survey.question("zatrudnia")
+    assert question.type == "yes_no"
+    assert question.kind.share_value == "yes"
+    assert "lista 'yn' to odpowiedzi typu yes_no" in result.text
+    assert "yn:" not in result.text  # the list no other question uses is not written
+    relabelled = {**PES_KOBO, "choices": [
+        row if row[0] != "yn" else [row[0], row[1], f"{row[2]}, zatrudnia", row[3]]
+        for row in PES_KOBO["choices"]]}
+    other = import_xlsform(_book(relabelled), "pes.xlsx")
+    assert other.survey.question("zatrudnia").type == "single_choice"
+    assert other.survey.question("zatrudnia").choice_label("yes") == "Tak, zatrudnia"
+
+
 def test_references_in_texts_follow_renamed_questions():
     form = {"survey": [["type", "name", "label", "hint"],
                        ["integer", "Liczba-Osob", "Liczba osób"],

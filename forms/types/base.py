@@ -200,6 +200,10 @@ class QuestionType:
     #: for a type XLSForm lacks: what the export's note column says about the approximation
     #: (Polish, shown in the exported workbook)
     xlsform_note: ClassVar[str] = ""
+    #: a ``select_one`` whose list is exactly these options (values, and labels in any
+    #: letter case) is imported as this type (a Kobo ``yes``/``no`` list is a yes/no
+    #: question); empty: none
+    xlsform_choices: ClassVar[tuple[Choice, ...]] = ()
 
     # -- the definition ---------------------------------------------------------------------
     def read_options(self, reader: DefinitionReader, raw: LineDict, qid: str | None,

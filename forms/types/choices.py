@@ -97,6 +97,7 @@ class YesNoType(SingleChoiceType):
     xlsform_export = "select_one"
     xlsform_note = N_("Tak/Nie zapisywane jako yes/no (esmon: yes_no)")
     xlsform_names: ClassVar[tuple[str, ...]] = ()
+    xlsform_choices = YES_NO_CHOICES
     keys = frozenset()
     required_message = N_("Wybierz „Tak” albo „Nie”.")
     required_template = None

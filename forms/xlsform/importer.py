@@ -533,6 +533,9 @@ class _Importer:
             self.at(row, "type", "xlsform_unknown_type",
                     f"Nieznany typ '{row.get('type')}'.", qid)
             return None
+        own = (self.list_type(words[1]) if not declared and word == "select_one"
+               and len(words) == 2 and not row.get("choice_filter") else None)
+        kind = own or kind
         label = self.prose(row, "label", qid)
         if not label and word == "calculate":
             label = name.replace("_", " ").strip().capitalize()
@@ -544,6 +547,9 @@ class _Importer:
             f" {name}" if qid == name else f" {name} (nazwa zmieniona na {qid})")
         fields: dict[str, Any] = {"id": qid, "type": kind.name, "label": label}
         draft = DraftQuestion(row.number, source, fields)
+        if own is not None:
+            draft.notes.append(f"lista '{words[1]}' to odpowiedzi typu {own.name} "
+                               "(zapisywane tak samo, raporty liczą ich udział)")
         if "${" in label:
             draft.notes.append("odwołania ${…} w etykiecie zostają tekstem (esmon nie wstawia "
                                "odpowiedzi do etykiet)")
@@ -568,6 +574,17 @@ class _Importer:
         if appearances:
             draft.notes.append(f"appearance '{' '.join(sorted(appearances))}' pominięto")
         return [draft] + ([other] if other else [])
+
+    def list_type(self, list_name: str) -> QuestionType | None:
+        """The esmon type whose own options the list is (``yes``/``no`` labelled Tak/Nie is a
+        yes/no question), or ``None``: a choice from the list."""
+        items = self.lists.get(list_name) or []
+        for cls in TYPE_CLASSES:
+            options = cls.xlsform_choices
+            if options and sorted((i["value"], i["label"].strip().lower()) for i in items) == \
+                    sorted((o.value, o.label.lower()) for o in options):
+                return QUESTION_TYPES[cls.name]
+        return None
 
     def choices(self, row: Row, words: list[str], draft: DraftQuestion, qid: str, label: str,
                 stack: list[tuple[Row, str, str | None]]) -> DraftQuestion | None:
