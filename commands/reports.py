@@ -130,6 +130,49 @@ def _podregiony_file(choice: str) -> dict[str, str]:
             if len(row) >= 2 and row[0].strip().isdigit()}
 
 
+@group.command("lpres")
+@click.option("--year", type=int, required=True, help="Rok sprawozdawczy (np. 2025).")
+@click.option("--organisation", help="Organizacja, której rundy czytać (np. „Gmina Kluczbork”); "
+              "domyślnie rundy LPRES z całej bazy.")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "docx", "pdf"]), default=None,
+              help="Domyślnie z rozszerzenia pliku wynikowego (xlsx, docx, pdf).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              required=True, help="Plik wynikowy.")
+def lpres(year: int, organisation: str | None, fmt: str | None, output: Path) -> None:
+    """Roczne sprawozdanie zespołu monitorującego LPRES: formularz sprawozdawczy i ankieta PES
+    z jednego roku, 12 wskaźników planu po priorytetach (xlsx, docx albo pdf)."""
+    from services.lpres_report import FORMATS, prepare_lpres, record_lpres_export, write_lpres
+    from services.organisations import find_organisation
+    from services.scoping import act_as
+
+    fmt = fmt or output.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise click.UsageError("Podaj --format xlsx, docx albo pdf (albo plik z takim "
+                               "rozszerzeniem).")
+    if organisation:
+        found = find_organisation(organisation)
+        if found is None:
+            raise click.ClickException(f"Nie ma organizacji „{organisation}”.")
+        act_as(found, db.session)
+        organisation = found.name
+    partial = output.with_name(output.name + ".part")
+    try:
+        report = prepare_lpres(year, organisation)
+        with partial.open("wb") as out:
+            write_lpres(out, report, fmt)
+    except ExportError as err:
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(str(err)) from err
+    partial.replace(output)
+    record_lpres_export(report, fmt)
+    db.session.commit()
+    empty = len(report.without_target)
+    click.echo(f"Zapisano {output}: sprawozdanie LPRES za {year} ({report.gmina}), wskaźników: "
+               f"{len(report.rows)}, bez wartości docelowej: {empty}; rundy: "
+               + (", ".join(f"{s.key} {s.period} (złożonych: {s.submitted})"
+                            for s in report.sources)) + ".")
+
+
 @group.command("check")
 def check() -> None:
     """Sprawdź pliki raportów (survey_defs/*.report.yaml) i wskaźników; wypisz problemy."""

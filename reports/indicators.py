@@ -55,7 +55,7 @@ _TOP_KEYS = {"format", "key", "indicators", "level", "territory"}
 _REQUIRED = {"id", "name", "formula", "unit", "direction"}
 #: a plan may name no target (Kluczbork's LPRES names none): the indicator is still computed
 _OPTIONAL = {"source", "baseline", "baseline_year", "description", "target", "target_year",
-             "level", "territory"}
+             "level", "territory", "priority"}
 #: the plan an indicator belongs to → what its territory is (TERYT digits; none: the country)
 PLAN_LEVELS = {
     "lpres": (N_("lokalny program gminy (LPRES)"), 6),
@@ -87,6 +87,8 @@ class Indicator:
     #: LPRES, a województwo (2) for RPRES, empty for KPRES
     level: str = "kpres"
     territory: str = ""
+    #: the plan's priority (or other heading) the indicator is reported under
+    priority: str = ""
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,8 @@ class _Reader(CompanionReader):
             return None
         return Indicator(subject, str(name), formula, unit, direction, target, target_year,
                          baseline, baseline_year, str(raw.get("source") or ""),
-                         str(raw.get("description") or ""), raw.line, level, territory)
+                         str(raw.get("description") or ""), raw.line, level, territory,
+                         priority=str(raw.get("priority") or "").strip())
 
     def level(self, raw: LineDict, subject: str | None, inherited: tuple[str, str]
               ) -> tuple[str, str]:

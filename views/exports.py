@@ -31,6 +31,15 @@ from services.exports import (
     write_report_document,
     write_workbook,
 )
+from services.lpres_report import (
+    FORMATS as LPRES_FORMATS,
+)
+from services.lpres_report import (
+    lpres_years,
+    prepare_lpres,
+    record_lpres_export,
+    write_lpres,
+)
 from services.reads import raw_data_viewed
 from services.report_source import subregion_schemes
 from services.territory import pick_list, resolve_territory
@@ -122,6 +131,7 @@ def _page(errors: list[str], content=None, info=None, status: int = 200):
     typed = (request.args.get("gmina") or "").strip()
     gmina_label = dict(pick_list("gmina")).get(typed[:6] if len(typed) == 7 else typed, "")
     return render_template("exports/index.html", rounds=rounds, gmina_label=gmina_label,
+                           lpres_years=lpres_years(),
                            levels=LEVELS,
                            titles=TITLES, schemes=subregion_schemes(db.session),
                            args=request.args, errors=errors, content=content, info=info,
@@ -201,6 +211,33 @@ def download():
         mimetype, name = XLSX, name + ".xlsx"
     spool.seek(0)
     return send_file(spool, mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+@bp.get("/lpres")
+@staff
+def lpres():
+    """The LPRES annual report of a year (both instruments' rounds) as xlsx, DOCX or PDF."""
+    fmt = request.args.get("format", "docx")
+    try:
+        year = int(request.args.get("rok", ""))
+    except ValueError:
+        year = 0
+    if fmt not in LPRES_FORMATS or not 2000 <= year <= 2100:
+        return _page([gettext("Sprawozdanie LPRES: wybierz rok i format (xlsx, docx, pdf).")],
+                     status=400)
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - sent
+    try:
+        report = prepare_lpres(year)
+        write_lpres(spool, report, fmt)
+    except ExportError as err:
+        spool.close()
+        return _page([str(err)], status=400)
+    record_lpres_export(report, fmt)
+    db.session.commit()
+    spool.seek(0)
+    mimetype = XLSX if fmt == "xlsx" else DOCUMENT_TYPES[fmt]
+    return send_file(spool, mimetype=mimetype, as_attachment=True,
+                     download_name=f"esmon-sprawozdanie-lpres-{year}.{fmt}")
 
 
 def _block_kind(block: Any) -> str:
