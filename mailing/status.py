@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,17 +24,23 @@ KIND_LABELS = {"invitation": N_("zaproszenie"), "reminder": N_("przypomnienie"),
                "confirmation": N_("potwierdzenie"), "other": N_("wiadomość")}
 
 
-def round_mail_status(round_: Round) -> dict[str, Any]:
+def round_mail_status(round_: Round, invitation_ids: Collection[int] | None = None
+                      ) -> dict[str, Any]:
     """``{"totals": {status: count}, "per_invitation": {invitation id: label}}``.
 
     The label describes the newest message to that unit, with the server's error when it
     did not go out, so staff can tell "not sent yet" from "address rejected".
+    ``invitation_ids`` limits the labels to the invitations a page shows (a national round
+    has thousands).
     """
-    rows = db.session.execute(
-        select(OutboxMessage.invitation_id, OutboxMessage.kind, OutboxMessage.status,
-               OutboxMessage.attempts, OutboxMessage.last_error, OutboxMessage.sent_at)
-        .where(OutboxMessage.round_id == round_.id, OutboxMessage.invitation_id.is_not(None))
-        .order_by(OutboxMessage.id))
+    query = (select(OutboxMessage.invitation_id, OutboxMessage.kind, OutboxMessage.status,
+                    OutboxMessage.attempts, OutboxMessage.last_error, OutboxMessage.sent_at)
+             .where(OutboxMessage.round_id == round_.id,
+                    OutboxMessage.invitation_id.is_not(None))
+             .order_by(OutboxMessage.id))
+    if invitation_ids is not None:
+        query = query.where(OutboxMessage.invitation_id.in_(list(invitation_ids)))
+    rows = db.session.execute(query)
     per_invitation = {row.invitation_id: describe_message(row) for row in rows}
     return {"totals": status_counts(round_.id), "per_invitation": per_invitation}
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Callable
+from functools import lru_cache
 from html import escape
 
 from shapely.geometry import MultiPolygon, Polygon
@@ -175,6 +176,23 @@ def _target(spec: ChartSpec, label: str, described_by: str, translate: Translate
     return "".join(parts)
 
 
+@lru_cache(maxsize=2048)
+def _path(geometry: BaseGeometry, frame: tuple[float, float, float, float, float]) -> str:
+    """The ``d`` of an outline in the frame of its map: the same outlines (the shipped
+    layers) are drawn on every round page, only their colours change, so each is written once.
+    """
+    minx, maxy, x_scale, y_scale, top = frame
+    polygons = (list(geometry.geoms) if isinstance(geometry, MultiPolygon)
+                else [geometry] if isinstance(geometry, Polygon) else [])
+    rings = []
+    for polygon in polygons:
+        for ring in (polygon.exterior, *polygon.interiors):
+            points = " ".join(f"{(px - minx) * x_scale:.1f},{top + (maxy - py) * y_scale:.1f}"
+                              for px, py in ring.coords)
+            rings.append(f"M{points}Z")
+    return "".join(rings)
+
+
 def map_svg(spec: MapSpec, label: str, described_by: str, translate: Translate = _same,
             locale: str = "pl_PL") -> str:
     """The choropleth: areas with a tooltip each, the outline, the legend on the right."""
@@ -188,15 +206,7 @@ def map_svg(spec: MapSpec, label: str, described_by: str, translate: Translate =
     top = 4
 
     def path(geometry: BaseGeometry) -> str:
-        polygons = (list(geometry.geoms) if isinstance(geometry, MultiPolygon)
-                    else [geometry] if isinstance(geometry, Polygon) else [])
-        rings = []
-        for polygon in polygons:
-            for ring in (polygon.exterior, *polygon.interiors):
-                points = " ".join(f"{(px - minx) * squeeze * scale:.1f},"
-                                  f"{top + (maxy - py) * scale:.1f}" for px, py in ring.coords)
-                rings.append(f"M{points}Z")
-        return "".join(rings)
+        return _path(geometry, (minx, maxy, squeeze * scale, scale, top))
 
     labels = spec.classes.labels(spec.fmt, locale)
     parts = [_open(WIDTH, top + map_h + 10, label, described_by),

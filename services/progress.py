@@ -28,6 +28,8 @@ class Tally:
 
     label: str
     counts: Counter = field(default_factory=Counter)
+    #: the group's code (TERYT of a powiat or województwo, a kind's code), for links and maps
+    code: str = ""
 
     @property
     def invited(self) -> int:
@@ -60,6 +62,20 @@ class Progress:
     by_kind: list[Tally]
     #: a round over several województwa (a national one) groups by województwo first
     by_wojewodztwo: list[Tally] = field(default_factory=list)
+    #: stage → how many invitations are at it now (each counted once, unlike the tallies)
+    stages: dict[str, int] = field(default_factory=dict)
+
+    def powiats_of(self, wojewodztwo: str | None) -> list[Tally]:
+        """The powiat rows a page shows: all of them in a round of one województwo, those of
+        the chosen one in a national round, none before one is chosen (380 rows help nobody).
+        """
+        if wojewodztwo:
+            return [t for t in self.by_powiat if t.code.startswith(wojewodztwo)]
+        return [] if self.by_wojewodztwo else self.by_powiat
+
+    def wojewodztwo_of(self, code: str | None) -> Tally | None:
+        """The row of a województwo of this round (``None``: not one of its województwa)."""
+        return next((t for t in self.by_wojewodztwo if code and t.code == code), None)
 
 
 def _area_names() -> dict[str, str]:
@@ -72,6 +88,36 @@ def _area_names() -> dict[str, str]:
                                          Territory.kind_label)
                                   .where(Territory.level.in_(("powiat", "wojewodztwo"))))}
     return g.esmon_area_names
+
+
+def _count(tally: Tally, stage_name: str, count: int) -> None:
+    """Add ``count`` invitations at ``stage_name`` to a tally: every one is invited, every one
+    past "invited" was opened, and the later stages count by themselves."""
+    tally.counts["invited"] += count
+    if stage_name != "invited":
+        tally.counts["opened"] += count
+    if stage_name not in ("opened", "invited"):
+        tally.counts[stage_name] += count
+
+
+def rounds_overall(round_ids: list[int]) -> dict[int, Tally]:
+    """The overall tally of each round, in one grouped query: the dashboard lists every round
+    and a national one has thousands of invitations."""
+    stage = case((Response.status.is_not(None), Response.status),
+                 (Invitation.opened_at.is_not(None), "opened"), else_="invited")
+    tallies = {round_id: Tally(N_("Ogółem")) for round_id in round_ids}
+    if not round_ids:
+        return tallies
+    rows = db.session.execute(
+        select(Invitation.round_id, stage, func.count())
+        .select_from(Invitation)
+        .join(Unit, Unit.id == Invitation.unit_id)
+        .outerjoin(Response, Response.invitation_id == Invitation.id)
+        .where(Invitation.round_id.in_(round_ids), Invitation.withdrawn_at.is_(None))
+        .group_by(Invitation.round_id, stage)).all()
+    for round_id, stage_name, count in rows:
+        _count(tallies[round_id], stage_name, count)
+    return tallies
 
 
 def round_progress(round_: Round) -> Progress:
@@ -96,20 +142,19 @@ def round_progress(round_: Round) -> Progress:
     regions: dict[str, Tally] = defaultdict(lambda: Tally(""))
     powiats: dict[str, Tally] = defaultdict(lambda: Tally(""))
     kinds: dict[str, Tally] = defaultdict(lambda: Tally(""))
+    stages: Counter = Counter()
     for code, kind, stage_name, count in rows:
+        stages[stage_name] += count
         for tally in (overall, regions[code[:2]], powiats[code], kinds[kind]):
-            tally.counts["invited"] += count
-            if stage_name != "invited":
-                tally.counts["opened"] += count
-            if stage_name not in ("opened", "invited"):
-                tally.counts[stage_name] += count
+            _count(tally, stage_name, count)
     for code, tally in (*powiats.items(), *regions.items()):
-        tally.label = names.get(code, code)
+        tally.label, tally.code = names.get(code, code), code
     for kind, tally in kinds.items():
-        tally.label = kind_labels().get(kind, kind)
+        tally.label, tally.code = kind_labels().get(kind, kind), kind
 
     def ordered(tallies: dict[str, Tally]) -> list[Tally]:
         return sorted(tallies.values(), key=lambda t: polish_sort_key(t.label))
 
     return Progress(overall, ordered(powiats), ordered(kinds),
-                    ordered(regions) if len(regions) > 1 else [])
+                    ordered(regions) if len(regions) > 1 else [],
+                    {s: stages.get(s, 0) for s in STAGES})

@@ -38,6 +38,8 @@ class ResponseFilter:
     """What the reviewer asked for, as read from (and written back to) the query string."""
 
     text: str = ""
+    #: województwa (two-digit TERYT) of a national round
+    regions: tuple[str, ...] = ()
     powiats: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     stages: tuple[str, ...] = ()
@@ -51,6 +53,7 @@ class ResponseFilter:
         sort = args.get("sort", "nazwa")
         return cls(
             text=" ".join((args.get("szukaj") or "").split())[:100],
+            regions=tuple(w for w in args.getlist("wojewodztwo") if w.isdigit() and len(w) == 2),
             powiats=tuple(p for p in args.getlist("powiat") if p.isdigit() and len(p) == 4),
             kinds=tuple(k for k in args.getlist("rodzaj") if k in kind_labels()),
             stages=tuple(s for s in args.getlist("stan") if s in STAGES),
@@ -64,6 +67,8 @@ class ResponseFilter:
         values: dict[str, Any] = {}
         if chosen.text:
             values["szukaj"] = chosen.text
+        if chosen.regions:
+            values["wojewodztwo"] = list(chosen.regions)
         if chosen.powiats:
             values["powiat"] = list(chosen.powiats)
         if chosen.kinds:
@@ -82,8 +87,8 @@ class ResponseFilter:
 
     @property
     def narrowed(self) -> bool:
-        return bool(self.text or self.powiats or self.kinds or self.stages or self.warnings
-                    or self.notes)
+        return bool(self.text or self.regions or self.powiats or self.kinds or self.stages
+                    or self.warnings or self.notes)
 
 
 def stage_column():
@@ -119,6 +124,8 @@ def _filtered(round_id: int, chosen: ResponseFilter) -> Select:
     if chosen.text:
         pattern = "%" + chosen.text.replace("\\", "").replace("%", "").replace("_", "") + "%"
         query = query.where(or_(Unit.name.ilike(pattern), Unit.teryt.startswith(chosen.text)))
+    if chosen.regions:
+        query = query.where(func.substr(Unit.teryt, 1, 2).in_(chosen.regions))
     if chosen.powiats:
         query = query.where(func.substr(Unit.teryt, 1, 4).in_(chosen.powiats))
     if chosen.kinds:
@@ -158,21 +165,32 @@ class ResponsePage:
     stage_counts: dict[str, int] = field(default_factory=dict)
 
 
-def response_page(round_id: int, chosen: ResponseFilter,
-                  page_size: int = PAGE_SIZE) -> ResponsePage:
+def response_page(round_id: int, chosen: ResponseFilter, page_size: int = PAGE_SIZE,
+                  stage_counts: dict[str, int] | None = None) -> ResponsePage:
+    """One page of the filter's rows with the total that matched, counted in the same query
+    (a window count); ``stage_counts`` when the caller has counted the round already."""
     query = _filtered(round_id, chosen)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    ordered = query.add_columns(func.count().over().label("matched")).order_by(*_order(chosen))
+    rows = db.session.execute(ordered.offset((chosen.page - 1) * page_size)
+                              .limit(page_size)).all()
+    if rows:
+        total = rows[0].matched
+    else:  # past the last page (or nothing matched): count, and show the last page
+        total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        if total and chosen.page > 1:
+            rows = db.session.execute(ordered.offset(
+                (max(1, -(-total // page_size)) - 1) * page_size).limit(page_size)).all()
     pages = max(1, -(-total // page_size))
     page = min(chosen.page, pages)
-    rows = db.session.execute(query.order_by(*_order(chosen))
-                              .offset((page - 1) * page_size).limit(page_size)).all()
-    stage = stage_column()
-    counts: dict[str, int] = dict(db.session.execute(
-        select(stage, func.count()).select_from(Invitation)
-        .outerjoin(Response, Response.invitation_id == Invitation.id)
-        .where(Invitation.round_id == round_id, Invitation.withdrawn_at.is_(None))
-        .group_by(stage)).all())
-    return ResponsePage(list(rows), total, page, pages, {s: counts.get(s, 0) for s in STAGES})
+    if stage_counts is None:
+        stage = stage_column()
+        stage_counts = dict(db.session.execute(
+            select(stage, func.count()).select_from(Invitation)
+            .outerjoin(Response, Response.invitation_id == Invitation.id)
+            .where(Invitation.round_id == round_id, Invitation.withdrawn_at.is_(None))
+            .group_by(stage)).all())
+    return ResponsePage(list(rows), total, page, pages,
+                        {s: stage_counts.get(s, 0) for s in STAGES})
 
 
 @dataclass(frozen=True)
@@ -206,13 +224,22 @@ def neighbours(round_id: int, chosen: ResponseFilter, response_id: int) -> Neigh
     return Neighbours(before, after, position, count)
 
 
+def _clean(round_id: int, chosen: ResponseFilter) -> Select:
+    return (_filtered(round_id, replace(chosen, page=1))
+            .where(Response.status == "submitted", ~has_warnings(), ~has_notes()))
+
+
 def clean_submitted(round_id: int, chosen: ResponseFilter) -> list[tuple[int, str]]:
     """``(response id, unit name)`` of the sent responses in the filter with no warning and
     no note: the ones a bulk accept takes, in the list's order."""
-    query = (_filtered(round_id, replace(chosen, page=1))
-             .where(Response.status == "submitted", ~has_warnings(), ~has_notes()))
     return [(row.response_id, row.name) for row in db.session.execute(
-        query.order_by(*_order(chosen)))]
+        _clean(round_id, chosen).order_by(*_order(chosen)))]
+
+
+def clean_count(round_id: int, chosen: ResponseFilter) -> int:
+    """How many responses a bulk accept would take: the list page needs only the number."""
+    return db.session.scalar(
+        select(func.count()).select_from(_clean(round_id, chosen).subquery())) or 0
 
 
 def awaiting_review() -> list[tuple[int, str, int, datetime | None]]:

@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, delete, or_, select, true
+from sqlalchemy import Select, case, delete, func, or_, select, true
+from sqlalchemy.orm import contains_eager
 
 from extensions import db
 from l10n.periods import period_label
@@ -187,9 +188,29 @@ def active_invitations(round_: Round) -> list[Invitation]:
 
 
 def pending_invitations(round_: Round) -> list[Invitation]:
-    """Invitations whose unit has not submitted yet (no response, a draft, or returned)."""
-    return [inv for inv in active_invitations(round_)
-            if inv.response is None or inv.response.status in ("draft", "returned")]
+    """Invitations whose unit has not submitted yet (no response, a draft, or returned).
+
+    One query with the responses joined: a national round has thousands of invitations and
+    loading each one's response by itself took seconds.
+    """
+    return list(db.session.scalars(
+        select(Invitation).outerjoin(Response, Response.invitation_id == Invitation.id)
+        .where(Invitation.round_id == round_.id, Invitation.withdrawn_at.is_(None),
+               or_(Response.id.is_(None), Response.status.in_(PENDING_STATUSES)))
+        .options(contains_eager(Invitation.response))
+        .order_by(Invitation.id)).unique())
+
+
+#: response statuses of a unit that has not submitted (besides having no response at all)
+PENDING_STATUSES = ("draft", "returned")
+
+
+def withdrawn_invitations(round_: Round) -> list[Invitation]:
+    """The round's withdrawn invitations, the latest first."""
+    return list(db.session.scalars(
+        select(Invitation).where(Invitation.round_id == round_.id,
+                                 Invitation.withdrawn_at.is_not(None))
+        .order_by(Invitation.withdrawn_at.desc(), Invitation.id)).unique())
 
 
 def round_recipients(round_: Round) -> list[Unit]:
@@ -198,6 +219,11 @@ def round_recipients(round_: Round) -> list[Unit]:
     Launch invites exactly these (those with an address); after launch the ones not yet
     invited are the units registered later that staff may still invite.
     """
+    return list(db.session.scalars(_recipients(round_).order_by(polish(Unit.name), Unit.id)))
+
+
+def _recipients(round_: Round) -> Select:
+    """The query of the units the round's selection covers today."""
     from services.questionnaires import survey_for_round
 
     unit_kinds = kinds_for_survey(survey_for_round(round_).survey)
@@ -211,13 +237,36 @@ def round_recipients(round_: Round) -> list[Unit]:
     query = query.where(wanted)
     if chosen.excluded:
         query = query.where(Unit.id.not_in(chosen.excluded))
-    return list(db.session.scalars(query.order_by(polish(Unit.name), Unit.id)))
+    return query
+
+
+def _uninvited(round_: Round) -> Select:
+    invited = select(Invitation.id).where(Invitation.round_id == round_.id,
+                                          Invitation.unit_id == Unit.id)
+    return _recipients(round_).where(~invited.exists())
 
 
 def uninvited_recipients(round_: Round) -> list[Unit]:
     """Recipients without an invitation yet (all of them before launch)."""
-    invited = {inv.unit_id for inv in round_.invitations}
-    return [unit for unit in round_recipients(round_) if unit.id not in invited]
+    return list(db.session.scalars(_uninvited(round_).order_by(polish(Unit.name), Unit.id)))
+
+
+@dataclass(frozen=True)
+class Uninvited:
+    """How many recipients have no invitation yet, and how many of them have an address."""
+
+    count: int
+    with_address: int
+
+
+def uninvited_count(round_: Round) -> Uninvited:
+    """The round page's figures of recipients not yet invited, counted by the database."""
+    uninvited = _uninvited(round_).subquery()
+    address = func.replace(func.replace(uninvited.c.emails, ",", ""), " ", "")
+    count, with_address = db.session.execute(select(
+        func.count(), func.count(case((address != "", 1))))
+        .select_from(uninvited)).one()
+    return Uninvited(count, with_address)
 
 
 def change_selection(round_: Round, *, add: Sequence[Unit] = (), exclude: Sequence[Unit] = (),

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Round
-from services.progress import round_progress
+from services.progress import rounds_overall
 from services.review_list import awaiting_review
 from views.access import staff
 
@@ -19,4 +19,4 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def index():
     rounds = db.session.scalars(select(Round).order_by(Round.created_at.desc())).unique().all()
     return render_template("admin/index.html", rounds=rounds, worklist=awaiting_review(),
-                           progress={r.id: round_progress(r).overall for r in rounds})
+                           progress=rounds_overall([r.id for r in rounds]))

@@ -15,7 +15,7 @@ from models.response import RESPONSE_MODES
 from services.comparison import last_year
 from services.contacts import decide_contact_change
 from services.printouts import response_copy_filename, response_copy_pdf
-from services.progress import STAGE_LABELS
+from services.progress import STAGE_LABELS, round_progress
 from services.questionnaires import survey_for_round
 from services.reads import response_viewed
 from services.responses import previous_response
@@ -29,6 +29,7 @@ from services.review import (
 )
 from services.review_list import (
     ResponseFilter,
+    clean_count,
     clean_submitted,
     neighbours,
     response_page,
@@ -58,14 +59,20 @@ def round_responses(round_id: int):
     """The round's responses: search, filters, sort and pages, all done by the database."""
     round_ = db.session.get(Round, round_id) or abort(404)
     chosen = ResponseFilter.from_args(request.args)
-    page = response_page(round_.id, chosen)
+    progress = round_progress(round_)
+    page = response_page(round_.id, chosen, stage_counts=progress.stages)
     kinds = kinds_for_survey(survey_for_round(round_).survey)
     labels = kind_labels()
-    clean = clean_submitted(round_.id, chosen) if current_user.is_admin else []
+    clean = clean_count(round_.id, chosen) if current_user.is_admin else 0
+    region = progress.wojewodztwo_of(chosen.regions[0]) if len(chosen.regions) == 1 else None
+    powiats = pick_list("powiat")
+    if progress.by_wojewodztwo:  # a national round: the powiats of the chosen województwa
+        powiats = [(code, name) for code, name in powiats if code[:2] in chosen.regions]
     return render_template(
         "review/round.html", round=round_, page=page, chosen=chosen, clean=clean,
         stage_labels=STAGE_LABELS, kinds=[(k, labels[k]) for k in kinds if k in labels],
-        powiats=pick_list("powiat"), sorts=SORT_LABELS, kind_labels=labels,
+        powiats=powiats, sorts=SORT_LABELS, kind_labels=labels, progress=progress,
+        region=region, region_powiats=progress.powiats_of(region.code) if region else [],
         action_form=ActionForm())
 
 

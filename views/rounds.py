@@ -6,6 +6,7 @@ Every action that sends e-mail or cannot be undone runs from its confirmation pa
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from flask import (
@@ -20,18 +21,22 @@ from flask import (
 )
 from flask_babel import gettext, ngettext
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from extensions import db
 from l10n import polish_sort_key
 from l10n.clock import today_in_poland
-from l10n.web import long_date
+from l10n.web import current_language, long_date, translate
 from mailing.status import round_mail_status, round_sending
 from models import Invitation, Questionnaire, Round
-from services.progress import STAGE_LABELS, STAGES, round_progress, stage_of
+from services.progress import STAGE_LABELS, STAGES, round_progress
+from services.progress_map import response_rate_map
 from services.questionnaires import registry, survey_for_round, sync_questionnaires
+from services.review_list import ResponseFilter, response_page
 from services.rounds import (
     RoundSelection,
+    Uninvited,
     close_round,
     delete_draft,
     follow_up_gap,
@@ -42,13 +47,15 @@ from services.rounds import (
     round_changes,
     send_reminders,
     set_up_round,
+    uninvited_count,
     uninvited_recipients,
     units_for_round,
+    withdrawn_invitations,
 )
 from services.scoping import organisation_name
 from services.subregions import mapping as subregion_mapping
 from services.territory import pick_list
-from services.unit_kinds import kind_names, kinds_for_survey
+from services.unit_kinds import kind_labels, kind_names, kinds_for_survey
 from views.access import admin_only, staff
 from views.confirm import (
     Confirmation,
@@ -144,17 +151,48 @@ def _period_problem(period: str, half: str | None) -> str | None:
 @bp.get("/<int:round_id>")
 @staff
 def detail(round_id: int):
+    """The round's dashboard, counted by the database: a national round has thousands of
+    units, so the units without an answer come a page at a time and the powiats of one
+    województwo only once it is chosen (``?wojewodztwo=24``)."""
     round_ = round_or_404(round_id)
-    pending = sorted(pending_invitations(round_), key=lambda i: polish_sort_key(i.unit.name))
-    withdrawn = [inv for inv in round_.invitations if inv.withdrawn_at is not None]
-    uninvited = uninvited_recipients(round_) if round_.status != "closed" else []
+    progress = round_progress(round_)
+    region = progress.wojewodztwo_of(request.args.get("wojewodztwo"))
+    pending_filter = ResponseFilter(stages=PENDING_STAGES,
+                                    regions=(region.code,) if region else ())
+    pending = response_page(round_.id, replace(
+        pending_filter, page=request.args.get("strona", 1, type=int) or 1),
+        stage_counts=progress.stages)
+    uninvited = uninvited_count(round_) if round_.status != "closed" else Uninvited(0, 0)
     return render_template(
-        "rounds/detail.html", round=round_, progress=round_progress(round_),
-        stages=STAGES, stage_labels=STAGE_LABELS, pending=pending, stage_of=stage_of,
-        withdrawn=withdrawn, uninvited=uninvited,
-        invitable=[u for u in uninvited if u.email_list], action_form=ActionForm(),
-        mail_status=round_mail_status(round_), sending=round_sending(round_.id),
-        changes=round_changes(round_), today=today_in_poland())
+        "rounds/detail.html", round=round_, progress=progress, region=region,
+        powiats=progress.powiats_of(region.code if region else None),
+        rate_map=_rate_map(progress, region.code if region else None),
+        stages=STAGES, stage_labels=STAGE_LABELS, pending=pending,
+        pending_in_round=progress.overall.invited - progress.overall.done,
+        pending_filter=pending_filter,
+        withdrawn=withdrawn_invitations(round_), uninvited=uninvited,
+        action_form=ActionForm(), kind_labels=kind_labels(),
+        mail_status=round_mail_status(round_, [r.invitation_id for r in pending.rows]),
+        sending=round_sending(round_.id), changes=round_changes(round_),
+        today=today_in_poland())
+
+
+#: stages of a unit that has not sent its answer (the round page's list and reminders)
+PENDING_STAGES = ("invited", "opened", "draft", "returned")
+
+
+def _rate_map(progress, wojewodztwo: str | None) -> dict | None:
+    """The response-rate map as SVG with the rows of its table, or ``None``."""
+    from reports import svg  # the report code only where a map is drawn
+
+    spec = response_rate_map(progress, wojewodztwo)
+    if spec is None or not spec.areas:
+        return None
+    locale = "pl_PL" if current_language() == "pl" else "en"
+    title = translate(spec.title)
+    return {"title": title, "svg": Markup(svg.map_svg(  # noqa: S704  # the SVG writer escapes every text
+        spec, title, "mapa-odpowiedzi", translate, locale)),
+        "notes": [translate(n) for n in spec.notes]}
 
 
 @bp.get("/<int:round_id>/poczta")
