@@ -49,6 +49,7 @@ from reports.docx_parts import (
     update_fields_on_open,
 )
 from reports.figures import Figures
+from reports.frame import EXPLANATION_LABEL
 from reports.indicators import DIRECTIONS, UNITS, IndicatorResult
 from reports.maps import MapSpec
 from reports.model import CrossTable, IndicatorBlock, KeyFigure, Report, WideTable
@@ -58,7 +59,7 @@ from reports.narrative import (
     noun_for,
     response_sentence,
 )
-from reports.xlsx import ATTRIBUTE_LABELS, ReportContent, raw_columns
+from reports.xlsx import ATTRIBUTE_LABELS, EXPLANATION_HINT, ReportContent, raw_columns
 
 Translate = Callable[[str], str]
 #: columns of one results table (A4 portrait: a label column and this many figures)
@@ -460,6 +461,8 @@ def _codebook(w: _Writer, content: ReportContent) -> None:
         question = frame.survey.question(column.question_id)
         kind = question.type + (f" ({column.unit})" if column.unit else "")
         choices = "; ".join(f"{c.value} = {c.label}" for c in question.choices)
+        if column.kind == "explanation":
+            kind, choices = w.t(EXPLANATION_LABEL), w.t(EXPLANATION_HINT)
         body.append([column.name, column.label, kind, choices])
     w.table(w.t(N_("Słownik danych")), ["id", w.t(N_("etykieta")), w.t(N_("typ")),
                                         w.t(N_("odpowiedzi"))], body, [4.5, 6, 2.5, 4])

@@ -55,6 +55,9 @@ _STATUS_RANK = {"accepted": 4, "submitted": 3, "returned": 2, "draft": 1}
 NUMBER_UNITS = {"count": "count", "year": "year", "number": "", "amount": "PLN", "share": "%"}
 #: row / column id of a table's totals (a leading ``_``: no definition id can take it)
 TABLE_TOTAL = "_razem"
+#: the raw-data column of a question's soft-warning explanation: ``<id>__wyjasnienie``
+EXPLANATION_SUFFIX = "__wyjasnienie"
+EXPLANATION_LABEL = N_("wyjaśnienie ostrzeżenia")
 TOTAL_LABEL = N_("Razem")
 
 
@@ -64,7 +67,8 @@ class Column:
 
     ``kind`` is ``number`` (exact integer × 10**-places), ``single`` (one value: single choice
     or yes/no), ``multi`` (the raw joined values of a multiple choice), ``option`` (0/1: was
-    ``option`` ticked in a multiple choice) or ``text``.
+    ``option`` ticked in a multiple choice), ``text``, or ``explanation`` (the respondent's
+    explanation of the question's soft warning, ``<id>__wyjasnienie``: raw data only).
     """
 
     name: str
@@ -177,6 +181,17 @@ def answer_columns(survey: Survey, sensitive: Collection[str] = SENSITIVE_QUESTI
 
 def _question_columns(q: Question, section: str, sensitive: bool, year: int | None
                       ) -> list[Column]:
+    found = _answer_columns(q, section, sensitive, year)
+    if found and q.warnings:
+        # the respondent's explanation of a soft warning, beside the answer in the raw data
+        found.append(Column(f"{q.id}{EXPLANATION_SUFFIX}", q.id, "explanation",
+                            f"{fill_year(q.label, year)} — {EXPLANATION_LABEL}", section,
+                            "text", sensitive=sensitive))
+    return found
+
+
+def _answer_columns(q: Question, section: str, sensitive: bool, year: int | None
+                    ) -> list[Column]:
     value_kind = q.value_kind
 
     def col(name: str, kind: str, label: str, **extra: Any) -> Column:
@@ -277,12 +292,19 @@ class _Collector:
     def add(self, chunk: list[Mapping[str, Any]]) -> None:
         for key, values in self.attrs.items():
             values.extend(r.get(key) for r in chunk)
-        answers = [(r.get("answers") or {}) if r.get("status") in SUBMITTED_STATUSES else {}
-                   for r in chunk]
+        submitted = [r.get("status") in SUBMITTED_STATUSES for r in chunk]
+        answers = [(r.get("answers") or {}) if done else {}
+                   for r, done in zip(chunk, submitted, strict=True)]
+        warnings = [(r.get("warnings") or {}) if done else {}
+                    for r, done in zip(chunk, submitted, strict=True)]
         for question in self.questions:
             raw = [a.get(question.id) for a in answers]
             for column in self.by_question.get(question.id, ()):
-                self.values[column.name].extend(_decode(column, raw))
+                if column.kind == "explanation":
+                    self.values[column.name].extend(
+                        _explanation(w.get(question.id)) for w in warnings)
+                else:
+                    self.values[column.name].extend(_decode(column, raw))
 
     def frame(self, podregiony: Mapping[str, str]) -> pd.DataFrame:
         attrs = self.attrs
@@ -318,6 +340,12 @@ class _Collector:
             else:
                 data[column.name] = pd.Series(values, dtype=object)
         return pd.DataFrame(data, copy=False)
+
+
+def _explanation(warning: Any) -> str | None:
+    """A stored warning (``{"messages": [...], "comment": ...}``) → its explanation."""
+    comment = warning.get("comment") if isinstance(warning, dict) else None
+    return _text(comment) if isinstance(comment, str) and comment.strip() else None
 
 
 def _decode(column: Column, raw: list[Any]) -> list[Any]:

@@ -34,7 +34,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from l10n import N_
 from reports.aggregate import LEVELS, TOTAL, Aggregate
-from reports.frame import ATTRIBUTES, Column, ReportFrame
+from reports.frame import ATTRIBUTES, EXPLANATION_LABEL, Column, ReportFrame
 from reports.half_year import HalfYearReport
 from reports.indicators import DIRECTIONS, UNITS, IndicatorResult
 from reports.model import Report
@@ -567,6 +567,10 @@ def _raw(book: _Book, frame: ReportFrame, exclude_sensitive: bool, labels: bool 
                 write_string(row, c, value, quoted if value[:1] in FORMULA_START else text)
 
 
+EXPLANATION_HINT = N_("tekst respondenta: dlaczego wartość, przy której pojawiło się "
+                      "ostrzeżenie, jest poprawna; puste — bez ostrzeżenia")
+
+
 def _codebook(book: _Book, frame: ReportFrame) -> None:
     t = book.t
     ws = book.sheet(CODEBOOK, N_("Słownik kolumn: pytania, typy, kody odpowiedzi"))
@@ -577,7 +581,9 @@ def _codebook(book: _Book, frame: ReportFrame) -> None:
         question = frame.survey.question(column.question_id)
         kind = question.type + (f" ({column.unit})" if column.unit else "")
         choices = "; ".join(f"{c.value} = {c.label}" for c in question.choices)
-        if column.kind == "multi":
+        if column.kind == "explanation":
+            kind, choices = t(EXPLANATION_LABEL), t(EXPLANATION_HINT)
+        elif column.kind == "multi":
             choices = t(N_("wartości rozdzielone „;”: %(choices)s", choices=choices))
         rows.append((column.name, column.label, kind, choices, column.section))
     header = ["id", N_("etykieta"), N_("typ"), N_("odpowiedzi"), N_("sekcja")]

@@ -97,7 +97,7 @@ def round_records(session: AnySession, round_id: int, chunk_size: int = 2000
     names = territory_names(session)
     statement = (
         select(Invitation.unit_id, Unit.name, Unit.kind, Unit.teryt, Territory.rodz,
-               Response.status, Response.mode, Response.answers)
+               Response.status, Response.mode, Response.answers, Response.warnings)
         .select_from(Invitation)
         .join(Unit, Unit.id == Invitation.unit_id)
         .outerjoin(Territory, Territory.code == Unit.teryt)
@@ -108,13 +108,14 @@ def round_records(session: AnySession, round_id: int, chunk_size: int = 2000
     )
     result = session.execute(statement)
     for partition in result.partitions():
-        for unit_id, name, kind, teryt, rodz, status, mode, answers in partition:
+        for unit_id, name, kind, teryt, rodz, status, mode, answers, warnings in partition:
             yield {
                 "unit_id": unit_id, "unit_name": name, "unit_kind": kind,
                 "territory": teryt, "rodz": rodz,
                 "powiat_name": names.get(teryt[:4], ""),
                 "wojewodztwo_name": names.get(teryt[:2], ""),
                 "status": status or "invited", "mode": mode, "answers": answers,
+                "warnings": warnings,
             }
 
 

@@ -214,3 +214,54 @@ def test_check_indicators_lists_problems(tmp_path):
     assert result.exit_code == 1
     assert "jst-annual.indicators.yaml:" in result.output
     assert "unknown_name: Nieznane pytanie 'pracownicy_przeszkolen'" in result.output
+
+
+def test_warning_explanations_are_raw_data_columns(runner, world, tmp_path):
+    """Item 9 of issue 11: a soft warning's explanation is the column
+    ``<id>__wyjasnienie`` beside the answer, in xlsx and CSV, formula-safe."""
+    from models import Invitation, Response
+
+    round_id = world.round("jst-annual", year=2025)
+    explained = world.unit("gmina", "160402", "Gmina Kluczbork")
+    silent = world.unit("gmina", "160701", "Gmina Głuchołazy")
+    for unit, warnings in (
+            (explained, {"zadania_zlecone_wartosc": {
+                "messages": ["Wartość różni się o ponad 50%"],
+                "comment": "=Nowy program, dwa razy więcej zadań"}}),
+            (silent, {})):
+        world.invite(round_id, unit)
+        with world.app.app_context():
+            invitation = db.session.scalars(db.select(Invitation).filter_by(
+                round_id=round_id, unit_id=unit)).one()
+            db.session.add(Response(invitation=invitation, status="submitted",
+                                    answers=jst_answers("1000.00", zadania_zlecone_liczba=2,
+                                                        zadania_zlecone_wartosc="9000.00"),
+                                    warnings=warnings))
+            db.session.commit()
+    column = "zadania_zlecone_wartosc__wyjasnienie"
+    out = tmp_path / "dane.xlsx"
+    export(runner, "--round", str(round_id), "--kind", "raw", "-o", str(out))
+    book = openpyxl.load_workbook(out)
+    rows = list(book["Dane"].iter_rows(values_only=True))
+    header = list(rows[0])
+    at = header.index(column)
+    assert header[at - 1] == "zadania_zlecone_wartosc"  # beside its answer
+    cells = {r[header.index("unit_name")]: r[at] for r in rows[1:]}
+    assert cells == {"Gmina Kluczbork": "=Nowy program, dwa razy więcej zadań",
+                     "Gmina Głuchołazy": None}
+    assert all(c.data_type == "s" for r in book["Dane"].iter_rows() for c in r
+               if c.value == cells["Gmina Kluczbork"])  # text, never a formula
+    codebook = {r[0]: r[2] for r in book["Słownik"].iter_rows(values_only=True)}
+    assert codebook[column] == "wyjaśnienie ostrzeżenia"
+    csv_out = tmp_path / "dane.csv"
+    export(runner, "--round", str(round_id), "--kind", "raw", "--format", "csv", "-o",
+           str(csv_out))
+    lines = csv_out.read_text(encoding="utf-8-sig").splitlines()
+    names = lines[0].split(";")
+    assert column in names
+    kluczbork = next(line for line in lines if "Gmina Kluczbork" in line)
+    assert "'=Nowy program, dwa razy więcej zadań" in kluczbork
+    labelled = tmp_path / "etykiety.csv"
+    export(runner, "--round", str(round_id), "--kind", "raw", "--format", "csv", "--labels",
+           "-o", str(labelled))
+    assert "— wyjaśnienie ostrzeżenia" in labelled.read_text(encoding="utf-8-sig")
