@@ -217,6 +217,23 @@ def test_a_yes_no_list_is_a_yes_no_question():
     assert other.survey.question("zatrudnia").choice_label("yes") == "Tak, zatrudnia"
 
 
+def test_html_and_markdown_in_texts_become_plain_text():
+    """Kobo forms colour and bold their notes; esmon shows plain text (escaped), so the marks
+    go and the words stay, with the cell listed."""
+    form = {"survey": [["type", "name", "label", "hint"],
+                       ["note", "uwaga", '<span style="color:red">**Uwaga:**</span> dane za '
+                        "*cały* rok {rok}", "# Nagłówek\nwpisz 2*3 &amp; więcej"],
+                       ["integer", "liczba", "Liczba osób (x < 3 albo > 5)"]]}
+    result = import_xlsform(_book(form), "x.xlsx")
+    assert result.ok, result.problems
+    note = result.survey.question("uwaga")
+    assert note.label == "Uwaga: dane za cały rok {rok}"
+    assert note.hint == "Nagłówek\nwpisz 2*3 & więcej"
+    assert result.survey.question("liczba").label == "Liczba osób (x < 3 albo > 5)"
+    assert [n.split(":")[0] for n in result.ignored if "formatowanie" in n] == [
+        "survey!C2", "survey!D2"]
+
+
 def test_references_in_texts_follow_renamed_questions():
     form = {"survey": [["type", "name", "label", "hint"],
                        ["integer", "Liczba-Osob", "Liczba osób"],

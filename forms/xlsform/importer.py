@@ -22,6 +22,7 @@ text is loaded by the checker before it is returned, so what comes out passes
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -87,6 +88,12 @@ TEXT_COLUMNS = ("label", "hint", "constraint_message", "required_message")
 #: own answer in the previous round (``prefill: last_round``)
 _LAST_SAVED_RE = re.compile(r"\$\{last-saved#([^}]+)\}")
 _REFERENCE_RE = re.compile(r"\$\{[^}]*\}")
+#: the formatting ODK and Kobo render in texts (HTML tags, Markdown bold/italic, headings);
+#: esmon shows texts as plain text, so the marks are taken out and the words kept
+_HTML_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_MARKDOWN_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"
+                          r"|(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
+_HEADING_RE = re.compile(r"^#{1,6}\s+", re.MULTILINE)
 _TRUE = frozenset({"yes", "true", "true()", "1", "tak"})
 _FALSE = frozenset({"no", "false", "false()", "0", "nie", ""})
 _POLISH_RE = re.compile(r"\(pl\)|^pl$|polski|polish", re.IGNORECASE)
@@ -206,7 +213,7 @@ class _Importer:
     def prose(self, row: Row, column: str, qid: str | None) -> str:
         """A text column (label, hint, messages): ``${name}`` follows the renamed question and
         is reported, since esmon shows texts as written (it puts no answers into them)."""
-        value = self.text(row, column)
+        value = self.plain(row, column, self.text(row, column), qid)
         if "${" not in value:
             return value
         value = rename_references(value, self.names)
@@ -216,6 +223,21 @@ class _Importer:
                          f"{whose} zostaje tekstem — esmon nie wstawia odpowiedzi do treści; "
                          "przeredaguj tekst (wartość wyliczoną pokazuje pytanie calculate).")
         return value
+
+    def plain(self, row: Row, column: str, value: str, qid: str | None) -> str:
+        """``value`` without HTML tags and Markdown marks (ODK renders them, esmon would show
+        them as typed); what was taken out is listed with its cell."""
+        text = _HTML_TAG_RE.sub(" ", value)
+        text = _MARKDOWN_RE.sub(lambda m: m.group(1) or m.group(2), text)
+        text = _HEADING_RE.sub("", text)
+        if text == value:
+            return value
+        text = html.unescape(re.sub(r"[ \t]{2,}", " ", text)).strip()
+        whose = f" pytania {qid}" if qid else ""
+        self.not_carried(row, self.text_column(row, column),
+                         f"formatowanie (HTML, Markdown) w '{column}'{whose} usunięte — esmon "
+                         "pokazuje treść jako zwykły tekst.")
+        return text
 
     def run(self) -> tuple[dict[str, Any], list[DraftSection]] | None:
         header = self.survey_sheet.header
