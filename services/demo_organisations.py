@@ -284,9 +284,10 @@ def demo_calls(deployments: DemoDeployments, rounds: list[Round]) -> int:
         ours = [row.invitation for row in rows if row.invitation.unit.teryt[:4] in north]
         theirs = [row.invitation for row in rows if row.invitation.unit.teryt[:4] not in north]
         assign(ours, owes)
-        now = utcnow()
-        local = now.astimezone(POLAND) + timedelta(days=1)
-        tomorrow = local.replace(hour=9, minute=0, second=0, microsecond=0).astimezone(UTC)
+        today = utcnow().astimezone(POLAND).replace(second=0, microsecond=0)
+        # the calls were made yesterday in office hours; the call-back is tomorrow at nine
+        called = (today - timedelta(days=1)).replace(hour=10, minute=15).astimezone(UTC)
+        tomorrow = (today + timedelta(days=1)).replace(hour=9, minute=0).astimezone(UTC)
         plan = [(ours[:1], owes, CallEntry("callback", 60, "Dyrektor prosi o telefon jutro rano.",
                                             tomorrow)),
                 (ours[1:2], owes, CallEntry("no_answer", 0)),
@@ -295,7 +296,7 @@ def demo_calls(deployments: DemoDeployments, rounds: list[Round]) -> int:
         logged = 0
         for invitations, caller, entry in plan:
             for invitation in invitations:
-                log_call(invitation, caller, entry, now=now - timedelta(hours=2))
+                log_call(invitation, caller, entry, now=called)
                 logged += 1
         return logged
     finally:
