@@ -326,3 +326,36 @@ def test_every_staff_action_leaves_one_audit_row(app, world, staff_user):
     log = staff.get("/admin/dziennik/?akcja=unit_edit")
     assert log.status_code == 200
     assert "Gmina Kluczbork (UM)" in log.text
+
+
+def test_review_page_shows_table_answers_with_row_and_column_totals(app, world, staff_user):
+    """Issue 11: a table question on the staff review page has each row's, each column's
+    and the whole table's total, as the respondent's form showed them."""
+    import re
+
+    from models import Invitation
+
+    unit_id = world.unit("cis", "160402", name="CIS Kluczbork")
+    world.invite(world.round("cis-annual", year=2025), unit_id)
+    cells = {"bezdomni": {"kobiety": 2, "mezczyzni": 3},
+             "uzaleznieni_alkohol": {"kobiety": 1, "mezczyzni": 14},
+             "inne": {"kobiety": 1000}}
+    with app.app_context():
+        invitation = db.session.scalars(select(Invitation).filter_by(unit_id=unit_id)).one()
+        response = Response(invitation=invitation, status="submitted",
+                            answers={"uczestnicy_wg_przeslanki": cells})
+        db.session.add(response)
+        db.session.commit()
+        response_id = response.id
+    page = _staff(app, staff_user).get(f"/admin/odpowiedzi/{response_id}")
+    assert page.status_code == 200
+    table = page.text.split('<table class="review-table">')[1].split("</table>")[0]
+    row_totals = dict(re.findall(r'data-row-total="(\w+)">([^<]*)<', table))
+    assert row_totals["bezdomni"] == "5"
+    assert row_totals["uzaleznieni_alkohol"] == "15"
+    assert row_totals["inne"] == "1\u00a0000"  # Polish thousands separator
+    assert row_totals["uchodzcy"] == ""  # an empty row has no total
+    column_totals = dict(re.findall(r'data-column-total="(\w+)">([^<]*)<', table))
+    assert column_totals == {"kobiety": "1\u00a0003", "mezczyzni": "17"}
+    assert re.search(r"data-grand-total>1\u00a0020<", table)
+    assert "<th scope=\"col\">Razem</th>" in table and "<tfoot>" in table
