@@ -218,8 +218,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(unit_kinds.group)
 
     app.cli.add_command(reports.group)
-    from commands import subregions, units
+    from commands import rounds, subregions, units
 
+    app.cli.add_command(rounds.group)
     app.cli.add_command(subregions.group)
     app.cli.add_command(units.group)
     from commands.backup import backup_command, restore_command

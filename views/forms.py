@@ -205,6 +205,14 @@ class UnitImportForm(FlaskForm):
         FileAllowed(["csv", "xlsx"], _l("Dozwolone pliki: CSV albo XLSX."))])
 
 
+class RoundListForm(FlaskForm):
+    """A list of the units a draft round is for: TERYT codes or unit ids, CSV or XLSX."""
+
+    file = FileField(_l("Plik CSV lub XLSX z listą jednostek"), validators=[
+        FileRequired(_l("Wybierz plik.")),
+        FileAllowed(["csv", "xlsx"], _l("Dozwolone pliki: CSV albo XLSX."))])
+
+
 class XlsformUploadForm(FlaskForm):
     """An XLSForm workbook to preview as an esmon questionnaire."""
 

@@ -56,6 +56,10 @@ def change_detail(event: AuditEvent) -> str:
         return f"{unit}: {after['reason']}" if after.get("reason") else unit
     if action == "round_recipients":
         parts = []
+        if after.get("list"):
+            parts.append(ngettext("z listy %(name)s: %(num)d jednostka",
+                                  "z listy %(name)s: %(num)d jednostek", after.get("units", 0),
+                                  name=after["list"]))
         if after.get("added"):
             parts.append(gettext("dodano: %(units)s", units=_names(after["added"])))
         if after.get("excluded"):

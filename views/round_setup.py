@@ -19,7 +19,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from extensions import db
 from forms.logic import Situation, resolve
@@ -30,6 +30,7 @@ from services.messages import preview_invitation
 from services.printouts import blank_questionnaire_filename, blank_questionnaire_pdf
 from services.questionnaires import survey_for_round
 from services.responses import bind_form
+from services.round_list import RoundList, read_round_list, set_recipients_from_list
 from services.rounds import (
     RoundSelection,
     change_selection,
@@ -39,7 +40,7 @@ from services.rounds import (
 from services.unit_kinds import kinds_for_survey
 from services.unit_search import eligible_units, recipient_problems, resolve_unit
 from views.access import admin_only, staff
-from views.forms import ActionForm
+from views.forms import ActionForm, RoundListForm
 from views.printouts import pdf_download
 from views.rounds import round_or_404
 
@@ -54,7 +55,37 @@ EMAIL_PREVIEW_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src dat
 @bp.get("/<int:round_id>/odbiorcy")
 @staff
 def recipients(round_id: int):
+    return _recipients_page(round_or_404(round_id), RoundListForm(), None)
+
+
+@bp.post("/<int:round_id>/odbiorcy/z-listy")
+@admin_only
+def recipients_from_list(round_id: int):
+    """The draft's recipients become exactly the units of a list file (TERYT codes or ids);
+    any bad row means the recipients stay as they were, and every row's problem is listed."""
     round_ = round_or_404(round_id)
+    form = RoundListForm()
+    if round_.status != "draft":
+        flash(gettext("Listę odbiorców z pliku można wczytać tylko do szkicu rundy."), "error")
+        return redirect(url_for("round_setup.recipients", round_id=round_.id))
+    if not form.validate_on_submit():
+        return _recipients_page(round_, form, None), 400
+    upload = form.file.data
+    name = upload.filename or ""
+    result = read_round_list(round_, upload.read(), name)
+    if not result.ok:
+        db.session.rollback()
+        return _recipients_page(round_, form, result), 400
+    set_recipients_from_list(round_, result.units, name)
+    db.session.commit()
+    flash(ngettext("Wczytano listę %(name)s: odbiorcą rundy jest teraz dokładnie %(num)d "
+                   "jednostka z listy.",
+                   "Wczytano listę %(name)s: odbiorcami rundy jest teraz dokładnie %(num)d "
+                   "jednostek z listy.", len(result.units), name=name), "success")
+    return redirect(url_for("round_setup.recipients", round_id=round_.id))
+
+
+def _recipients_page(round_, list_form: RoundListForm, list_result: RoundList | None):
     units = uninvited_recipients(round_)
     chosen = RoundSelection.from_json(round_.selection)
     excluded = db.session.scalars(
@@ -65,7 +96,7 @@ def recipients(round_id: int):
         "rounds/recipients.html", round=round_, units=units,
         problems=recipient_problems(units), excluded=excluded, selection=chosen,
         search=text, matches=matches, action_form=ActionForm(),
-        invitable=[u for u in units if u.email_list])
+        invitable=[u for u in units if u.email_list], list_form=list_form, result=list_result)
 
 
 def _matches(round_, text: str) -> list[Unit]:
