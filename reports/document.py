@@ -270,11 +270,33 @@ def _method(w: _Writer, content: ReportContent, about: DocumentInfo) -> None:
         w.table(w.t(N_("Zaproszone jednostki i złożone ankiety wg rodzaju jednostki")),
                 [w.t(N_("Rodzaj jednostki")), w.t(INVITED), w.t(SUBMITTED), w.t(RATE)], rows,
                 [6, 3.5, 3.5, 3.5])
+    _modes(w, frame)
     w.text(w.t(GENERATED_NOTE))
     if info.notes:
         w.heading(w.t(N_("Uwagi metodologiczne")), 2)
         for note in info.notes:
             w.doc.add_paragraph(w.t(note), style="List Bullet")
+
+
+#: how answers came (``ReportFrame.answers_by_mode``; the names of ``models.response``)
+MODE_NAMES = {"web": N_("przez internet"), "phone": N_("telefonicznie (CATI)"),
+              "staff": N_("wpis pracownika")}
+
+
+def _modes(w: _Writer, frame: Any) -> None:
+    """The counted answers by how they came: web, phone interview, staff entry."""
+    by_mode = frame.answers_by_mode()
+    total = sum(by_mode.values())
+    if not total:
+        return
+    w.text(w.t(N_("Złożone ankiety według sposobu udzielenia odpowiedzi: %(modes)s.")) % {
+        "modes": ", ".join(f"{w.t(MODE_NAMES[m])} — {n}" for m, n in by_mode.items())})
+    rows = [(w.t(MODE_NAMES[m]), str(n), format_value(n / total, "share", w.locale))
+            for m, n in by_mode.items()]
+    rows.append((w.t(TOTAL), str(total), format_value(1.0, "share", w.locale)))
+    w.table(w.t(N_("Złożone ankiety według sposobu udzielenia odpowiedzi")),
+            [w.t(N_("Sposób udzielenia odpowiedzi")), w.t(SUBMITTED),
+             w.t(N_("udział w złożonych"))], rows, [7, 3.5, 3.5])
 
 
 def _chapters(w: _Writer, report: Report, figures: Figures) -> None:

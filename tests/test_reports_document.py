@@ -261,3 +261,35 @@ def test_with_an_imported_gmina_layer_the_document_has_the_map_by_gmina(tmp_path
     captions = [p.text for p in docx.Document(str(path)).paragraphs
                 if p.style.name == "Caption"]
     assert any(c.endswith("Odsetek odpowiedzi wg gmin") for c in captions)
+
+
+def test_method_counts_answers_by_mode_read_back_from_the_docx(tmp_path):
+    """The method section says how many answers came by web, by phone (CATI) and by staff
+    entry — the counts of the frame, read back from the document."""
+    from reports.frame import build_frame
+
+    from support.opolskie import NUTS3, SURVEY, opolskie_records
+
+    records = opolskie_records()
+    submitted = [r for r in records if r["status"] == "submitted"]
+    for record in submitted[:4]:
+        record["mode"] = "phone"
+    submitted[4]["mode"] = "staff"
+    frame = build_frame(records, SURVEY, NUTS3, reporting_year=2025)
+    assert frame.answers_by_mode() == {"web": 28, "phone": 4, "staff": 1}
+    content = regional_content(frame, ("powiat",))
+    path = tmp_path / "tryby.docx"
+    write_document(path, content, content.figures, ABOUT)
+    doc = docx.Document(str(path))
+    table = next(t for t in tables(path) if t[0][0] == "Sposób udzielenia odpowiedzi")
+    assert table[1:] == [["przez internet", "28", "84,8%"],
+                         ["telefonicznie (CATI)", "4", "12,1%"],
+                         ["wpis pracownika", "1", "3,0%"], ["Ogółem", "33", "100,0%"]]
+    assert ("Złożone ankiety według sposobu udzielenia odpowiedzi: przez internet — 28, "
+            "telefonicznie (CATI) — 4, wpis pracownika — 1.") in [p.text for p in doc.paragraphs]
+    # in the method chapter, before the first chapter of results
+    headings = [i for i, p in enumerate(doc.paragraphs) if p.style.name == "Heading 1"]
+    sentence = next(i for i, p in enumerate(doc.paragraphs)
+                    if p.text.startswith("Złożone ankiety według"))
+    assert doc.paragraphs[headings[0]].text == "1. Opis badania"
+    assert headings[0] < sentence < headings[1]
