@@ -102,6 +102,11 @@ class SurveyRegistry:
         self._by_checksum[checksum] = loaded
         return loaded
 
+    def parsed(self, checksum: str) -> LoadedSurvey | None:
+        """The definition of this checksum if this process has parsed it (a dict lookup: the
+        respondent's every request asks, and need not read the stored text to answer)."""
+        return self._by_checksum.get(checksum)
+
     def by_checksum(self, checksum: str) -> LoadedSurvey | None:
         """A definition this process already loaded, by its checksum (no database needed)."""
         return next((loaded for loaded in self._by_checksum.values()

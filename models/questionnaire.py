@@ -30,8 +30,9 @@ class Questionnaire(db.Model):
     key: Mapped[str] = mapped_column(String(64), index=True)
     version: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(300))
-    #: the YAML text exactly as loaded
-    source_text: Mapped[str] = mapped_column(Text)
+    #: the YAML text exactly as loaded; read only when used (``services.questionnaires
+    #: .survey_for_round`` finds a parsed definition by ``checksum``), not with every round
+    source_text: Mapped[str] = mapped_column(Text, deferred=True)
     #: SHA-256 of ``source_text``
     checksum: Mapped[str] = mapped_column(String(64))
     #: file name the version came from, for messages

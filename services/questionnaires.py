@@ -51,6 +51,11 @@ def sync_questionnaires() -> list[Questionnaire]:
 
 
 def survey_for_round(round_: Round) -> LoadedSurvey:
-    """The definition a round was launched with (its stored text, not today's file)."""
+    """The definition a round was launched with (its stored text, not today's file).
+
+    Found by the stored checksum when this process has parsed it already, so the text
+    (deferred: ``Questionnaire.source_text``) is read from the database only the first time.
+    """
     questionnaire = round_.questionnaire
-    return registry().from_source(questionnaire.source_text, questionnaire.source_name)
+    return (registry().parsed(questionnaire.checksum)
+            or registry().from_source(questionnaire.source_text, questionnaire.source_name))

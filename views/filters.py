@@ -89,6 +89,9 @@ def language_url(code: str) -> str:
 
 
 def register(app: Flask) -> None:
+    from views import question_markup
+
+    question_markup.install(app)
     app.add_template_filter(fill, "fill")
     app.add_template_filter(answer_text, "answer_text")
     app.add_template_filter(summary_entry, "summary_entry")

@@ -1,0 +1,76 @@
+"""A plain question written in Python (views/question_markup.py) is what the macro writes."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask, render_template_string
+from flask_babel import force_locale
+from werkzeug.datastructures import MultiDict
+
+from forms.logic import Situation, resolve
+from forms.placeholders import year_placeholders
+from views.question_markup import FAST_WIDGETS, fast_question
+
+#: values a respondent might type, the awkward ones included ("" leaves required ones empty)
+TYPED = ["1 234,50", '"><script>alert(1)</script>', "Zażółć & <b>gęślą</b> 'jaźń'", ""]
+SITUATION = Situation(reporting_year=2025, today="2026-01-15", previous={})
+MACRO = ('{% from "_macros/questions.html" import question_block %}'
+         "{{ question_block(form, question, visible, placeholders, {}, {}, {}, none) }}")
+
+
+def _normalised(html: str) -> str:
+    """Whitespace between and inside tags does not change the page."""
+    return re.sub(r"\s+", " ", re.sub(r">\s+", ">", re.sub(r"\s+<", "<", html))).strip()
+
+
+def test_every_plain_question_of_every_shipped_questionnaire_is_written_as_the_macro_does(
+        app: Flask):
+    compared = with_errors = 0
+    placeholders = year_placeholders(2025)
+    for language in ("pl", "en"):
+        with app.test_request_context(), force_locale(language):
+            for loaded in app.extensions["esmon_surveys"]:
+                for section in loaded.survey.sections:
+                    form_class = loaded.forms[section.id]
+                    for typed in TYPED:
+                        posted = MultiDict((name, typed) for name in form_class()._fields)
+                        form = form_class(formdata=posted, meta={"csrf": False})
+                        form.bind(resolve(loaded.survey, {}, SITUATION, form.typed_values()))
+                        form.validate()
+                        for question in section.questions:
+                            if question.widget not in FAST_WIDGETS:
+                                assert fast_question(form, question, True, placeholders,
+                                                     {}) is None
+                                continue
+                            for visible in (True, False):
+                                fast = fast_question(form, question, visible, placeholders, {})
+                                if fast is None:
+                                    continue
+                                macro = render_template_string(
+                                    MACRO, form=form, question=question, visible=visible,
+                                    placeholders=placeholders)
+                                assert _normalised(fast) == _normalised(macro), question.id
+                                compared += 1
+                                with_errors += bool(form.question_errors(question))
+    assert compared > 500
+    assert with_errors > 50  # the error markup (aria-invalid, the message) is compared too
+
+
+def test_a_question_with_a_note_a_carried_value_or_a_warning_goes_to_the_macro(app: Flask):
+    loaded = next(iter(app.extensions["esmon_surveys"]))
+    section = loaded.survey.sections[0]
+    question = next(q for q in section.questions if q.widget in FAST_WIDGETS)
+
+    class Response:
+        question_notes = {question.id: "Sprawdź"}
+        carried_over: list = []
+
+    with app.test_request_context():
+        form = loaded.forms[section.id](meta={"csrf": False})
+        form.bind(resolve(loaded.survey, {}, SITUATION))
+        assert fast_question(form, question, True, {}, {}) is not None
+        assert fast_question(form, question, True, {}, {}, Response()) is None
+        Response.question_notes, Response.carried_over = {}, [question.id]
+        assert fast_question(form, question, True, {}, {}, Response()) is None
+        assert fast_question(form, question, True, {}, {question.id: ["Duża zmiana"]}) is None

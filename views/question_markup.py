@@ -1,0 +1,96 @@
+"""The markup of a plain question (a number or a one-line text box) written in Python.
+
+A section page shows up to a hundred questions, and the Jinja macros that write each one
+(``_macros/questions.html``: the block, the widget's partial, label, hint and errors, the
+``aria-describedby`` ids) cost more than everything else in the request: five macro calls and
+a dozen context lookups per question. For the two widgets most questions use, and the usual
+case (no reviewer's note, no value carried over, no warning to explain), ``fast_question``
+writes the same elements with the same attributes and texts directly; anything else returns
+``None`` and the page uses the macro. ``tests/test_question_markup.py`` compares both for
+every such question of every shipped questionnaire, with and without errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, g
+from flask_babel import gettext
+from markupsafe import Markup, escape
+
+from forms.placeholders import fill
+from forms.rendering import fast_input
+from forms.types import field_name
+from l10n.web import translate
+
+#: the widgets written here (their partials: templates/questions/number.html, text.html)
+FAST_WIDGETS = frozenset({"number", "text"})
+
+
+def fast_question(form: Any, question: Any, visible: bool, placeholders: Mapping[str, Any],
+                  unexplained: Mapping[str, Any], response: Any = None) -> Markup | None:
+    """The question's block as ``question_block`` writes it, or ``None`` for the macro."""
+    if question.widget not in FAST_WIDGETS or question.id in unexplained:
+        return None
+    if response is not None and (
+            (response.question_notes and response.question_notes.get(question.id))
+            or question.id in (response.carried_over or [])):
+        return None
+    name = field_name(question.id)
+    try:
+        field = form[name]
+    except KeyError:
+        return None
+    errors = form.question_errors(question)
+    kind = question.kind
+    described = [f"{name}-hint"] if question.hint else []
+    if errors:
+        described.append(f"{name}-error")
+    attrs: dict[str, Any] = {"id": name, "aria-describedby": " ".join(described) or False}
+    if errors:
+        attrs["aria-invalid"] = "true"
+    attrs.update(kind.html_attributes())
+    if kind.placeholder:
+        attrs["placeholder"] = translate(kind.placeholder)
+    field_markup = fast_input(field, attrs)
+    if field_markup is None:
+        return None
+    texts = _texts()
+    parts = [f'<div class="question{" has-error" if errors else ""}" '
+             f'id="pytanie-{escape(question.id)}" data-question="{escape(question.id)}"'
+             f'{"" if visible else " hidden"}>',
+             f'<label for="{name}">{escape(fill(question.label, placeholders))}']
+    if question.required:
+        parts.append(f' <span class="req">{texts[0]}</span>')
+    parts.append("</label>")
+    if question.hint:
+        parts.append(f'<p class="hint" id="{name}-hint">'
+                     f'{escape(fill(question.hint, placeholders))}</p>')
+    if errors:
+        parts.append(f'<p class="error-message" id="{name}-error"><span class="visually-hidden">'
+                     f'{texts[1]}</span> {escape(errors[0])}</p>')
+    if question.widget == "number":
+        parts.append(f'<div class="number-input">{field_markup}')
+        if kind.unit_suffix:
+            parts.append(f'<span class="unit" aria-hidden="true">'
+                         f'{escape(translate(kind.unit_suffix))}</span>')
+        parts.append("</div>")
+    else:
+        parts.append(str(field_markup))
+    parts.append("</div>")
+    return Markup("".join(parts))  # noqa: S704  # every text from the data is escaped above
+
+
+def _texts() -> tuple[str, str]:
+    """The two interface texts of a question, translated once per request (a page asks for
+    them a hundred times, and every ``gettext`` looks the catalogue up anew)."""
+    texts = g.get("esmon_question_texts")
+    if texts is None:
+        texts = g.esmon_question_texts = (gettext("(wymagane)"), gettext("Błąd:"))
+    return texts
+
+
+def install(app: Flask) -> None:
+    """Make ``fast_question`` a template global (``respond/section.html`` uses it)."""
+    app.add_template_global(fast_question, "fast_question")
