@@ -9,21 +9,12 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, request, session
-from flask_babel import Babel
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-
-import config
-import database
-import logging_setup
-import security
-from extensions import csrf, db, login_manager, mail
-from forms.problems import DefinitionError
-from forms.registry import SurveyRegistry
-from services.questionnaires import WebSectionForm
+# Only what ``flask --help`` needs is imported here; the rest when an app is made
+# (``commands.catalog``: the help needs no application).
+if TYPE_CHECKING:
+    from flask import Flask
 
 #: the interface languages (``l10n.web.LANGUAGES``: Polish first, the source and default)
 SUPPORTED_LOCALES = ("pl", "en")
@@ -42,6 +33,15 @@ def create_app(overrides: Mapping[str, Any] | None = None, *,
     :raise security.InsecureConfiguration: outside development (``ESMON_ENV=development``,
         debug or testing) with the development or a short ``SECRET_KEY``.
     """
+    from commands.catalog import help_app, help_only
+
+    if overrides is None and read_environment and help_only():
+        return help_app(__name__)  # ``flask … --help``: only the command line, at once
+    from flask import Flask
+
+    import config
+    import security
+
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(config.defaults(os.environ if read_environment else {}))
     if read_environment:
@@ -54,6 +54,8 @@ def create_app(overrides: Mapping[str, Any] | None = None, *,
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             f"sqlite:///{Path(app.instance_path) / 'esmon.sqlite'}")
     security.check_production(app)
+    import logging_setup
+
     logging_setup.init_app(app)
     register_extensions(app)
     register_surveys(app)
@@ -64,6 +66,15 @@ def create_app(overrides: Mapping[str, Any] | None = None, *,
 
 
 def register_extensions(app: Flask) -> None:
+    from flask_babel import Babel
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    import database
+    from extensions import csrf, db, login_manager, mail
+
+    if not event.contains(Engine, "connect", _sqlite_pragmas):
+        event.listen(Engine, "connect", _sqlite_pragmas)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(
         app.config, web=not _is_management_command())
     db.init_app(app)
@@ -91,6 +102,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def _select_locale() -> str:
+    from flask import request, session
+
     chosen = session.get("lang") if request else None
     return chosen if chosen in SUPPORTED_LOCALES else app_default_locale()
 
@@ -99,7 +112,6 @@ def app_default_locale() -> str:
     return "pl"
 
 
-@event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     """SQLite: enforce foreign keys, use WAL so readers do not block the writer, and know the
     Polish alphabetical order (``services.collation``)."""
@@ -119,6 +131,10 @@ def register_surveys(app: Flask) -> None:
     Management commands other than ``flask run`` still start, so that
     ``flask surveys check`` can report the problems.
     """
+    from forms.problems import DefinitionError
+    from forms.registry import SurveyRegistry
+    from services.questionnaires import WebSectionForm
+
     try:
         registry = SurveyRegistry.from_directory(app.config["SURVEY_DEFS_DIR"],
                                                  form_base=WebSectionForm)
@@ -198,32 +214,8 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from commands import demo, migrations, surveys, territory, users
+    """Every command of ``commands.catalog`` (the list ``flask --help`` shows)."""
+    from commands.catalog import COMMANDS, load
 
-    app.cli.add_command(migrations.group)
-    app.cli.add_command(surveys.group)
-    app.cli.add_command(territory.group)
-    app.cli.add_command(demo.demo_command)
-    from commands.mail import mail_test_command, mail_worker_command
-
-    app.cli.add_command(mail_worker_command)
-    app.cli.add_command(mail_test_command)
-    app.cli.add_command(users.group)
-    from commands import maps, organisations, reports
-
-    app.cli.add_command(maps.group)
-    app.cli.add_command(organisations.group)
-    from commands import unit_kinds
-
-    app.cli.add_command(unit_kinds.group)
-
-    app.cli.add_command(reports.group)
-    from commands import rounds, subregions, units
-
-    app.cli.add_command(rounds.group)
-    app.cli.add_command(subregions.group)
-    app.cli.add_command(units.group)
-    from commands.backup import backup_command, restore_command
-
-    app.cli.add_command(backup_command)
-    app.cli.add_command(restore_command)
+    for name in COMMANDS:
+        app.cli.add_command(load(name), name)
