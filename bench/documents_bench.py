@@ -10,7 +10,8 @@ peak memory is its own:
 * xlsx: database → frame → aggregates by województwo → figures (charts, maps by województwo
   and by powiat) → the workbook with its native charts and map images;
 * docx: the same content → the document (charts and maps as PNG);
-* pdf: the same DOCX printed by LibreOffice (its own peak RSS reported apart).
+* pdf: the same DOCX printed by LibreOffice twice (the first print gives the contents' page
+  numbers; ``reports.document.write_pdf``), its own peak RSS reported apart.
 
 It prints seconds, peak RSS, pages and the ratio to the floor; the goal is ≤ 3 × the floor and
 ≤ 1 GB. The figures are indicative on a shared machine (the load is printed).
@@ -196,12 +197,11 @@ def document_phase(phase: str, url: str, round_id: int, out: Path) -> dict[str, 
     """The real export of one format, from the database to the file."""
     from extensions import db
     from reports import build
-    from reports.document import DocumentInfo, write_document
+    from reports.document import DocumentInfo, write_document, write_pdf
     from reports.figures import draw
     from reports.frame import build_frame
     from reports.indicators import indicators_path, load_indicators_file
     from reports.maps import wojewodztwa_of
-    from reports.pdf import docx_to_pdf
     from reports.xlsx import ReportInfo, write_report
     from services.report_source import round_info, round_records, round_survey
 
@@ -235,13 +235,10 @@ def document_phase(phase: str, url: str, round_id: int, out: Path) -> dict[str, 
             about = DocumentInfo("Ministerstwo — projekt „Nowa wiedza”", date(2026, 1, 15),
                                  date(2026, 3, 31), None,
                                  {str(k): (int(invited[k]), int(done[k])) for k in invited.index})
-            docx_path = out if phase == "docx" else out.with_suffix(".docx")
-            write_document(docx_path, content, content.figures, about)
-            if phase == "pdf":
-                timings["t_docx"] = time.perf_counter() - mark
-                mark = time.perf_counter()
-                docx_to_pdf(docx_path, out)
-                timings["t_libreoffice"] = time.perf_counter() - mark
+            if phase == "docx":
+                write_document(out, content, content.figures, about)
+            else:  # as the export does: printed twice, the contents' pages filled in
+                write_pdf(out, content, content.figures, about)
         timings["t_write"] = time.perf_counter() - mark
         total = time.perf_counter() - started
     return {**timings, "total": total, "rss_mb": _rss_mb(),

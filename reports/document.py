@@ -14,7 +14,8 @@ LibreOffice (``reports.pdf``).
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -185,10 +186,60 @@ class _Writer:
         return format_value(value, fmt, self.locale)
 
 
+def write_pdf(target: Path, content: ReportContent, figures: Figures | None,
+              about: DocumentInfo, translate: Translate = _same, locale: str = "pl_PL"
+              ) -> None:
+    """The report as PDF with the contents' page numbers, printed twice by LibreOffice.
+
+    LibreOffice prints a DOCX's contents as they are stored (Word would refresh them), so the
+    first print tells on which page each chapter's heading landed (``heading_pages``), the
+    DOCX is written again with those pages in its contents and printed again — the numbers
+    only fill the end of lines already there, so the pages do not move.
+
+    :raise reports.pdf.PdfError: no LibreOffice, or it failed
+    """
+    from reports.pdf import docx_to_pdf
+
+    with tempfile.TemporaryDirectory(prefix="esmon-doc-") as tmp:
+        source, first = Path(tmp) / "raport.docx", Path(tmp) / "pierwszy.pdf"
+        titles = write_document(source, content, figures, about, translate, locale)
+        docx_to_pdf(source, first)
+        pages = heading_pages(first, titles)
+        write_document(source, content, figures, about, translate, locale, pages)
+        docx_to_pdf(source, target)
+
+
+def heading_pages(pdf: Path, titles: Sequence[str]) -> dict[str, int]:
+    """The page (1 = the title page) each chapter heading starts on, in reading order.
+
+    The contents page lists the same titles, so each one is looked for from the page after
+    the contents on, and each next one from the page of the one before.
+    """
+    from pypdf import PdfReader
+
+    lines = [{line.strip() for line in (page.extract_text() or "").splitlines()}
+             for page in PdfReader(str(pdf)).pages]
+    found: dict[str, int] = {}
+    # the contents are the first page that lists the first chapter; headings come after it
+    start = next((i + 1 for i, page in enumerate(lines) if titles and titles[0] in page), 0)
+    for title in titles:
+        page = next((i for i in range(start, len(lines)) if title in lines[i]), None)
+        if page is None:
+            continue
+        found[title] = page + 1
+        start = page
+    return found
+
+
 def write_document(out: IO[bytes] | str | Path, content: ReportContent, figures: Figures | None,
                    about: DocumentInfo, translate: Translate = _same,
-                   locale: str = "pl_PL") -> None:
-    """Write the report as DOCX to a path or a binary file object."""
+                   locale: str = "pl_PL", pages: Mapping[str, int] | None = None
+                   ) -> list[str]:
+    """Write the report as DOCX to a path or a binary file object; returns the chapters'
+    headings (what the contents list).
+
+    :param pages: heading → page, printed in the contents (``write_pdf``)
+    """
     w = _Writer(translate, locale)
     figures = figures or Figures()
     w.drawn = figures
@@ -209,13 +260,14 @@ def write_document(out: IO[bytes] | str | Path, content: ReportContent, figures:
         if content.yoy:
             _year_over_year(w, content, figures, about)
     _codebook(w, content)
-    _contents(w, contents_at)
+    _contents(w, contents_at, pages)
     page_numbers(w.doc, w.t(N_("Strona")), w.t(N_("z")))
     update_fields_on_open(w.doc)
     w.doc.core_properties.title = f"{content.info.title} — {content.info.round_label}"
     w.doc.core_properties.author = about.organisation
     w.doc.core_properties.language = "pl-PL" if locale.startswith("pl") else "en"
     w.doc.save(out if not isinstance(out, Path) else str(out))
+    return list(w.chapters)
 
 
 def _title_page(w: _Writer, content: ReportContent, about: DocumentInfo) -> None:
@@ -239,13 +291,13 @@ def _title_page(w: _Writer, content: ReportContent, about: DocumentInfo) -> None
     w.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _contents(w: _Writer, at: int) -> None:
+def _contents(w: _Writer, at: int, pages: Mapping[str, int] | None = None) -> None:
     """The contents (a TOC field Word updates on opening), placed after the title page."""
     anchor = w.doc.paragraphs[at]
     heading = anchor.insert_paragraph_before(w.t(N_("Spis treści")), style="TOC Heading")
     heading.runs[0].font.size = Pt(16)
     entries = [anchor.insert_paragraph_before() for _ in w.chapters]
-    table_of_contents(entries, w.chapters)
+    table_of_contents(entries, w.chapters, pages)
     anchor.insert_paragraph_before().add_run().add_break(WD_BREAK.PAGE)
 
 

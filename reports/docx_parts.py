@@ -7,9 +7,12 @@ apart from ``reports.document`` (what the report says) so that one reads as the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -82,11 +85,21 @@ def _char(paragraph: Paragraph, kind: str) -> None:
     run._r.append(element)
 
 
-def table_of_contents(paragraphs: list[Paragraph], titles: list[str]) -> None:
-    """A TOC field whose last result lists the chapters (Word fills in the pages on opening;
-    LibreOffice prints the list as it is)."""
+#: A4 less the 2 cm margins: where the contents' page numbers stand
+TEXT_WIDTH_CM = 17.0
+
+
+def table_of_contents(paragraphs: list[Paragraph], titles: list[str],
+                      pages: Mapping[str, int] | None = None) -> None:
+    """A TOC field whose last result lists the chapters (Word refreshes it on opening;
+    LibreOffice prints the list as it is) — with each chapter's page after a dotted leader
+    when ``pages`` are known (``reports.document.write_pdf`` reads them from a first print)."""
     if not paragraphs:
         return
+    if pages:
+        for paragraph in paragraphs:
+            paragraph.paragraph_format.tab_stops.add_tab_stop(
+                Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
     first, last = paragraphs[0], paragraphs[-1]
     _char(first, "begin")
     run = first.add_run()
@@ -96,7 +109,8 @@ def table_of_contents(paragraphs: list[Paragraph], titles: list[str]) -> None:
     run._r.append(text)
     _char(first, "separate")
     for paragraph, title in zip(paragraphs, titles, strict=True):
-        paragraph.add_run(title)
+        page = (pages or {}).get(title)
+        paragraph.add_run(title if page is None else f"{title}\t{page}")
     _char(last, "end")
 
 

@@ -264,8 +264,8 @@ def write_report_document(out: Any, request: ReportRequest, content: ReportConte
 
     :raise ExportError: a kind without a document, or no LibreOffice for the PDF.
     """
-    from reports.document import write_document
-    from reports.pdf import PdfError, docx_to_pdf
+    from reports.document import write_document, write_pdf
+    from reports.pdf import PdfError
 
     if request.kind not in DOCUMENT_KINDS:
         raise ExportError(gettext("Dokument (DOCX, PDF) jest dla raportu regionalnego, "
@@ -277,10 +277,9 @@ def write_report_document(out: Any, request: ReportRequest, content: ReportConte
         write_document(out, content, content.figures, about, translate, locale)
         return
     with tempfile.TemporaryDirectory(prefix="esmon-doc-") as tmp:
-        source, target = Path(tmp) / "raport.docx", Path(tmp) / "raport.pdf"
-        write_document(source, content, content.figures, about, translate, locale)
+        target = Path(tmp) / "raport.pdf"
         try:
-            docx_to_pdf(source, target)
+            write_pdf(target, content, content.figures, about, translate, locale)
         except PdfError as err:
             raise ExportError(translate(err.args[0])) from err
         with target.open("rb") as pdf:

@@ -190,6 +190,34 @@ def test_pdf_has_the_same_numbers_and_page_numbers(document, tmp_path):
     assert reader.trailer["/Root"].get("/MarkInfo", {}).get("/Marked")  # tagged PDF
 
 
+@pytest.mark.skipif(office_binary() is None,
+                    reason="brak LibreOffice (soffice): PDF nie jest sprawdzany")
+def test_pdf_contents_give_the_page_of_each_chapter(document, tmp_path):
+    """The PDF's contents page lists every chapter with the page its heading is on."""
+    from reports.document import write_pdf
+
+    _, content = document
+    pdf = tmp_path / "raport.pdf"
+    write_pdf(pdf, content, content.figures, ABOUT)
+    reader = PdfReader(str(pdf))
+    pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
+    contents = pages[1]
+    assert "Spis treści" in contents[0]
+    entries = {}
+    for line in contents:
+        found = re.match(r"^(\d+\. .*?)[\s.…]*?(\d+)$", line.strip())
+        if found:
+            entries[found.group(1).rstrip(" .")] = int(found.group(2))
+    chapters = [p.text for p in docx.Document(str(document[0])).paragraphs
+                if p.style.name == "Heading 1"]
+    assert len(chapters) >= 8
+    assert set(entries) == set(chapters), (entries, chapters)
+    assert entries[chapters[0]] == 3  # after the title page and the contents
+    for title, number in entries.items():
+        assert title in [line.strip() for line in pages[number - 1]], (title, number)
+    assert list(entries.values()) == sorted(entries.values())
+
+
 @pytest.fixture
 def answered_round(app, world):
     round_id = world.round("jst-annual")
