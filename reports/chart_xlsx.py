@@ -24,6 +24,8 @@ from reports.charts import BASELINE, TARGET, ChartSpec
 from reports.xlsx_chapters import DRAWERS
 
 CHARTS = N_("Wykresy")
+MAPS = N_("Mapy")
+_MAP_HEADER = (N_("Obszar"), N_("Wartość"), N_("Klasa"))
 _ROW_PX = 20
 #: a map's PNG (150 dpi, a page wide) in a chapter sheet: about 380 px wide
 _MAP_SCALE = 0.4
@@ -55,6 +57,35 @@ class FigureSheets:
         ws.fit_to_pages(1, 0)
         ws.set_footer("&C&P / &N")
         return ws
+
+    def maps(self, specs: list[Any], png: Callable[[Any], bytes]) -> None:
+        """Maps of a report without chapters ("Mapy"): each map's table, then its PNG —
+        the table is the map's text alternative and what a reader who cannot tell the blues
+        apart reads."""
+        ws = self.sheet(MAPS)
+        ws.set_column(0, 0, 28)
+        ws.set_column(1, 2, 16)
+        row = 0
+        for spec in specs:
+            ws.write_string(row, 0, self.t(spec.title), self.title)
+            row += 1
+            for col, name in enumerate(_MAP_HEADER):
+                ws.write_string(row, col, self.t(name), self.header)
+            for area, value, klass in spec.rows("pl_PL", self.t):
+                row += 1
+                for col, text in enumerate((area, value, klass)):
+                    self._text(ws, row, col, text)
+            row += 2
+            picture = png(spec)
+            _, height = _png_size(picture)
+            ws.insert_image(row, 0, f"mapa-{row}.png",
+                            {"image_data": io.BytesIO(picture), "x_scale": _MAP_SCALE,
+                             "y_scale": _MAP_SCALE, "object_position": 3})
+            row += 2 + int(height * _MAP_SCALE) // _ROW_PX
+            for note in spec.notes:
+                self._text(ws, row, 0, self.t(note))
+                row += 1
+            row += 1
 
     def charts(self, specs: list[ChartSpec]) -> None:
         ws = self.sheet(CHARTS)

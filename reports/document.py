@@ -252,6 +252,8 @@ def write_document(out: IO[bytes] | str | Path, content: ReportContent, figures:
     else:
         if content.report is not None:
             _chapters(w, content.report, figures)
+        if content.plan is not None:
+            _plan(w, content.plan, figures)
         if content.municipal is not None:
             _municipal(w, content)
         if content.indicators and (content.report is None or not any(
@@ -268,6 +270,44 @@ def write_document(out: IO[bytes] | str | Path, content: ReportContent, figures:
     w.doc.core_properties.language = "pl-PL" if locale.startswith("pl") else "en"
     w.doc.save(out if not isinstance(out, Path) else str(out))
     return list(w.chapters)
+
+
+PLAN_CHAPTER = N_("Plan a wykonanie")
+_PLAN_COLUMNS = (("obszar", N_("obszar"), ""), ("plan_liczba", N_("plan: liczba usług"), "count"),
+                 ("wyk_liczba", N_("wykonanie: liczba"), "count"),
+                 ("plan_wartosc", N_("plan: wartość (zł)"), "money"),
+                 ("wyk_wartosc", N_("wykonanie: wartość (zł)"), "money"),
+                 ("wykonanie_wartosci", N_("wykonanie wartości"), "share"))
+_PLAN_REGIONS = ((N_("województwo"), ""), (N_("liczba JST"), "count"),
+                 (N_("JST, które spełniły plan"), "count"),
+                 (N_("odsetek JST, które spełniły plan"), "share"))
+
+
+def _plan(w: _Writer, plan: Any, figures: Figures) -> None:
+    """Plan against execution: the country by service area, the województwa (JST that met
+    their plan), and the maps by województwo; the per-JST rows are in the workbook."""
+    w.heading(w.t(PLAN_CHAPTER))
+    w.text(w.t(N_("JST z wysłanym wykonaniem planu: %(count)s; plan spełniło: %(met)s (%(share)s).",
+                  count=plan.jst_count, met=plan.met_count,
+                  share=format_value(plan.met_share, "share", w.locale))))
+    w.table(w.t(N_("Plan a wykonanie w kraju według obszarów usług")),
+            [w.t(label) for _, label, _ in _PLAN_COLUMNS],
+            [[w.value(record[name], fmt) if fmt else w.t(record[name])
+              for name, _, fmt in _PLAN_COLUMNS]
+             for record in plan.national.to_dict("records")],
+            widths=[5.0, 2.0, 2.0, 2.6, 2.6, 2.0])
+    regions = plan.by_wojewodztwo.drop_duplicates("wojewodztwo")
+    w.table(w.t(N_("JST, które spełniły plan, według województw")),
+            [w.t(label) for label, _ in _PLAN_REGIONS],
+            [[str(r["wojewodztwo"]), w.value(r["jst"], "count"),
+              w.value(r["jst_plan_spelniony"], "count"),
+              w.value(r["odsetek_spelnionych"], "share")]
+             for r in regions.to_dict("records")],
+            widths=[6.0, 3.0, 3.5, 3.5])
+    for spec in figures.maps:
+        w.map(spec)
+        w.table(w.t(spec.title), [w.t(N_("Obszar")), w.t(N_("Wartość")), w.t(N_("Klasa"))],
+                spec.rows(w.locale, w.t), widths=[6.0, 3.0, 4.0])
 
 
 def _title_page(w: _Writer, content: ReportContent, about: DocumentInfo) -> None:

@@ -395,8 +395,11 @@ def _figures(book: _Book, figures: Any, report: Report | None) -> None:
     from reports.chart_xlsx import FigureSheets  # matplotlib only when there are figures
 
     shown = list(figures.extra) if report is not None else list(figures.charts)
+    sheets = FigureSheets(book.wb, book.header, book.string, book.t)
     if shown:
-        FigureSheets(book.wb, book.header, book.string, book.t).charts(shown)
+        sheets.charts(shown)
+    if report is None and figures.maps:  # the chapters draw their own maps
+        sheets.maps(figures.maps, lambda spec: figures.png(spec, book.t, "pl_PL"))
 
 
 PROGRESS, MISSING = N_("Postęp"), N_("Brakujące jednostki")

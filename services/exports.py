@@ -199,6 +199,11 @@ def _figures(request: ReportRequest, content: ReportContent, podregiony: dict[st
     from reports.figures import draw
     from reports.maps import wojewodztwa_of
 
+    if request.kind == "plan" and content.plan is not None:
+        from reports.figures import Figures
+        from reports.plan_maps import plan_maps
+
+        return Figures(drawn=dict(plan_maps(content.frame, content.plan)))
     if request.kind not in ("regional", "municipal", "indicators"):
         return None
     figures = draw(content.report, wojewodztwa_of(content.frame.data["territory"]),
@@ -237,7 +242,7 @@ DOCUMENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
-DOCUMENT_KINDS = ("regional", "municipal", "indicators")
+DOCUMENT_KINDS = ("regional", "municipal", "indicators", "plan")
 
 
 def document_info(request: ReportRequest, content: ReportContent) -> DocumentInfo:
@@ -269,8 +274,8 @@ def write_report_document(out: Any, request: ReportRequest, content: ReportConte
 
     if request.kind not in DOCUMENT_KINDS:
         raise ExportError(gettext("Dokument (DOCX, PDF) jest dla raportu regionalnego, "
-                                  "gminnego i wskaźników; dane surowe pobierz jako xlsx "
-                                  "albo CSV."))
+                                  "gminnego, wskaźników i planu a wykonania; dane surowe "
+                                  "pobierz jako xlsx albo CSV."))
     about = document_info(request, content)
     locale = "pl_PL" if current_language() == "pl" else "en"
     if file_format == "docx":

@@ -177,3 +177,73 @@ def test_a_regional_partner_gets_its_part_of_the_national_plan_report(app, world
             assert progress.overall.invited == invited, name
             # a national round's dashboard groups by województwo first
             assert len(progress.by_wojewodztwo) == regions, name
+
+
+def test_the_plan_report_maps_wojewodztwa_in_the_page_the_workbook_and_the_document(
+        app, world):
+    """Response rate and the share of JST that met their plan, by województwo: an SVG on the
+    exports page, a PNG with its table on 'Mapy' in the workbook, a figure in the document."""
+    import docx
+    from sqlalchemy import select
+
+    from extensions import db
+    from models import Invitation, Response
+    from services.organisations import create_organisation, create_user
+    from services.questionnaires import sync_questionnaires
+    from services.rounds import create_round, invite
+    from services.scoping import act_as, set_scope
+    from services.units import create_unit
+
+    from support import STAFF_PASSWORD
+    from support.organisations import add_slaskie
+
+    with app.app_context():
+        from datetime import date, timedelta
+
+        add_slaskie()
+        operator = create_organisation("Nowa wiedza", "kraj")
+        create_user("op@nw.example.pl", "admin", operator, password=STAFF_PASSWORD)
+        act_as(operator, db.session)
+        follow_up = next(q for q in sync_questionnaires() if q.key == "plan-uslug-wykonanie")
+        round_ = create_round(follow_up, period="2026", reporting_year=2026,
+                              opens_on=date.today(), deadline=date.today() + timedelta(days=9),
+                              status="open")
+        answers = dict(_records(1)[0]["answers"])
+        missed = {**answers, "pomoc_wyk_liczba": 0, "pomoc_plan_liczba": 3}
+        # opolskie: 2 of 3 answered, one met its plan; śląskie: 1 of 1 answered and met
+        for teryt, plan in (("160401", answers), ("160402", missed), ("160403", None),
+                            ("246901", answers)):
+            unit = create_unit({"kind": "gmina", "name": f"JST {teryt}", "teryt": teryt,
+                                "emails": f"{teryt}@example.pl", "is_active": True})
+            invitation, _ = invite(round_, unit)
+            if plan is not None:
+                db.session.add(Response(invitation=invitation, answers=plan,
+                                        status="submitted", version=1))
+        round_id = round_.id
+        db.session.commit()
+        set_scope(None)
+        assert len(db.session.scalars(select(Invitation)).all()) == 4
+    client = app.test_client()
+    assert client.post("/logowanie", data={"email": "op@nw.example.pl",
+                                           "password": STAFF_PASSWORD}).status_code == 302
+    shown = client.get(f"/admin/zestawienia/?pokaz=1&runda={round_id}&rodzaj=plan").text
+    assert "Odsetek JST, które spełniły plan, wg województw" in shown
+    svg = shown.split("Odsetek JST, które spełniły plan, wg województw</figcaption>")[1]
+    assert "<title>opolskie: 50,0%" in svg.split("</svg>")[0]
+    assert "<title>śląskie: 100,0%" in svg.split("</svg>")[0]
+    book = client.get(f"/admin/zestawienia/plik?runda={round_id}&rodzaj=plan")
+    workbook = load_workbook(io.BytesIO(book.get_data()))
+    sheet = workbook["Mapy"]
+    rows = [tuple(r) for r in sheet.iter_rows(values_only=True) if any(r)]
+    assert ("opolskie", "66,7%", "50–70%") in rows  # 2 of 3 answered
+    assert ("śląskie", "100,0%", "90–100%") in rows
+    assert len(sheet._images) == 2
+    document = client.get(f"/admin/zestawienia/plik?runda={round_id}&rodzaj=plan&format=docx")
+    assert document.status_code == 200, document.text[-3000:]
+    text = docx.Document(io.BytesIO(document.get_data()))
+    paragraphs = [p.text for p in text.paragraphs]
+    assert "Plan a wykonanie" in paragraphs
+    assert any("plan spełniło: 2 (66,7%)" in p for p in paragraphs)
+    assert len(text.inline_shapes) == 2
+    cells = {c.text for t in text.tables for row in t.rows for c in row.cells}
+    assert {"opolskie", "śląskie", "50,0%", "100,0%"} <= cells
