@@ -9,11 +9,14 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from commands.surveys import require_valid_definitions
 from extensions import db
 from l10n.clock import today_in_poland
+from l10n.periods import period_label
+from l10n.web import translate
 from models import Invitation, Territory, User
 from services.demo import DEMO_UNITS, demo_register, make_demo_rounds
 from services.demo_organisations import DEMO_LOGINS, demo_calls, demo_deployments
@@ -47,8 +50,9 @@ def demo_command(terc: Path | None) -> None:
         source = terc or (SHARED_TERC if SHARED_TERC.exists() else SAMPLE_TERC)
         # the same import as ``flask territory import PLIK --region``: the region's lists only
         summary = import_terc_file(source, region or None)
-        click.echo(f"Rejestr TERC z {source.name} (województwo {region}): {summary.created} "
-                   "jednostek terytorialnych.")
+        click.echo(f"Rejestr TERC z {source.name} (województwo {region}): " + ngettext(
+            "%(num)d jednostka terytorialna.", "%(num)d jednostki terytorialne.",
+            summary.created))
     units = demo_register()
     deployments = demo_deployments()
     questionnaires = [(q, current_app.extensions["esmon_surveys"].by_key[q.key])
@@ -65,8 +69,10 @@ def demo_command(terc: Path | None) -> None:
     base = current_app.config["ESMON_BASE_URL"]
     if made.previous:
         states = ", ".join(f"{label}: {made.states[state]}" for state, label in _STATES.items())
-        click.echo(f"Jednostek w rejestrze: {len(units)}. Rundy {made.previous[0].period} "
-                   f"(zamknięte, odpowiedzi przyjęte) i {made.current[0].period} (otwarte — "
+        click.echo(f"Jednostek w rejestrze: {len(units)}. Rundy "
+                   f"{translate(period_label(made.previous[0].period))} "
+                   f"(zamknięte, odpowiedzi przyjęte) i "
+                   f"{translate(period_label(made.current[0].period))} (otwarte — "
                    f"{states}).")
     click.echo("")
     for email, role, label, organisation in accounts:
@@ -76,7 +82,8 @@ def demo_command(terc: Path | None) -> None:
             click.echo(f"Konto demo — {label}: {email} — hasło jak przy pierwszym uruchomieniu; "
                        f"nowe: flask users create {email} --role {role}{organisation}")
     click.echo(f"      {base}/logowanie")
-    click.echo(f"\nOsobiste linki respondentów (runda {made.current[0].period}):")
+    click.echo("\nOsobiste linki respondentów (runda "
+               f"{translate(period_label(made.current[0].period))}):")
     for questionnaire, what, unit, token in links:
         click.echo(f"  {questionnaire:12} {what}: {unit}\n      {base}/r/{token}")
     click.echo(f"\nDane pokazowe gotowe w {time.perf_counter() - started:.1f} s.")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import ngettext
 
 from commands._output import refuse
 from extensions import db
@@ -25,4 +26,5 @@ def import_command(path: Path) -> None:
     except LayerError as err:
         refuse(err.problems, "", "Nic nie wczytano; dotychczasowa warstwa gmin bez zmian.")
     db.session.commit()
-    click.echo(f"Wczytano warstwę gmin: {layer.count} obrysów ({maps_dir()}).")
+    click.echo(ngettext("Wczytano warstwę gmin: %(num)d obrys", "Wczytano warstwę gmin: "
+                        "%(num)d obrysy", layer.count) + f" ({maps_dir()}).")

@@ -11,6 +11,8 @@ from flask.cli import AppGroup
 from flask_babel import gettext, ngettext
 
 from extensions import db
+from l10n.periods import period_label
+from l10n.web import translate
 from reports.kinds import KINDS, LEVELS
 from services.exports import (
     DOCUMENT_TYPES,
@@ -95,7 +97,7 @@ def export(round_id: int, kind: str, levels: tuple[str, ...], teryt: str | None,
     record_export(request, info, fmt)
     db.session.commit()
     click.echo(f"Zapisano {output}: {TITLES[kind].lower()}, runda {round_id} "
-               f"({info.period}), złożonych ankiet: {rows}.")
+               f"({translate(period_label(info.period))}), złożonych ankiet: {rows}.")
 
 
 def _open_data(round_id: int, levels: tuple[str, ...], output: Path) -> None:
@@ -109,7 +111,8 @@ def _open_data(round_id: int, levels: tuple[str, ...], output: Path) -> None:
         names = write_open_data(out, content, info)
     record_export(request, info, "datapackage")
     db.session.commit()
-    click.echo(f"Zapisano {output}: pakiet danych otwartych, runda {round_id} ({info.period}), "
+    click.echo(f"Zapisano {output}: pakiet danych otwartych, runda {round_id} "
+               f"({translate(period_label(info.period))}), "
                f"pliki: {', '.join(names)}.")
 
 
@@ -189,18 +192,21 @@ def check() -> None:
             definition, found = load_report_file(path, survey)
             problems += found
             if definition is not None:
-                click.echo(f"OK   {path.name}: {len(definition.chapters)} rozdziałów")
+                click.echo(f"OK   {path.name}: " + ngettext(
+                    "%(num)d rozdział", "%(num)d rozdziały", len(definition.chapters)))
         path = indicators_path(defs_dir, survey.key)
         if path.exists():
             checked += 1
             indicators, found = load_indicators_file(path, survey)
             problems += found
             if not found:
-                click.echo(f"OK   {path.name}: {len(indicators)} wskaźników")
+                click.echo(f"OK   {path.name}: " + ngettext(
+                    "%(num)d wskaźnik", "%(num)d wskaźniki", len(indicators)))
     for problem in problems:
         click.echo(str(problem))
-    click.echo(f"Sprawdzono {checked} plik(ów) raportów i wskaźników; problemów: "
-               f"{len(problems)}.")
+    click.echo(ngettext("Sprawdzono %(num)d plik raportów i wskaźników",
+                        "Sprawdzono %(num)d pliki raportów i wskaźników", checked)
+               + f"; problemów: {len(problems)}.")
     if problems:
         raise SystemExit(1)
 

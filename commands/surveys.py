@@ -31,7 +31,8 @@ def check(paths: tuple[Path, ...]) -> None:
         files += definition_files(path) if path.is_dir() else [path]
     kinds, problems = load_kinds_file()
     if not problems:
-        click.echo(f"OK   {KINDS_FILE.name}: {len(kinds)} rodzajów jednostek")
+        click.echo(f"OK   {KINDS_FILE.name}: " + ngettext(
+            "%(num)d rodzaj jednostek", "%(num)d rodzaje jednostek", len(kinds)))
     loaded = {}
     for path in files:
         survey, found = load_survey_file(path)
@@ -116,8 +117,9 @@ def import_xlsform_command(source: Path, output: Path | None, unit_kinds: str,
     survey = result.survey
     assert survey is not None
     answers = sum(1 for q in survey.questions if q.has_answer)
-    click.echo(f"OK   {target}: {survey.key} v{survey.version}, {len(survey.sections)} sekcji, "
-               f"{answers} pytań")
+    click.echo(f"OK   {target}: {survey.key} v{survey.version}, "
+               + ngettext("%(num)d sekcja", "%(num)d sekcje", len(survey.sections))
+               + ", " + ngettext("%(num)d pytanie", "%(num)d pytania", answers))
 
 
 @group.command("export-xlsform")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import ngettext
 
 from extensions import db
 from services.teryt import TercFormatError, import_terc_file
@@ -27,5 +28,6 @@ def import_command(path: Path, region: str | None) -> None:
     click.echo(f"TERC stan na {summary.valid_on}: nowych {summary.created}, zmienionych "
                f"{summary.updated}, bez zmian {summary.unchanged}.")
     if summary.older:
-        click.echo(f"Pominięto {summary.older} jednostek: baza ma je z nowszego rejestru "
-                   "(zapisano je tylko w historii).")
+        click.echo(ngettext("Pominięto %(num)d jednostkę", "Pominięto %(num)d jednostki",
+                            summary.older)
+                   + ": baza ma je z nowszego rejestru (zapisano je tylko w historii).")

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import ngettext
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
@@ -266,8 +267,9 @@ def record_drop(session: Session, message: Claimed, error: str, *, now: datetime
     attempts = message.attempts + 1
     parked = drops >= max_drops
     status = "failed" if parked else "queued"
-    text = (f"Serwer poczty zerwał połączenie podczas wysyłania tej wiadomości "
-            f"({drops} raz(y)): {error}")
+    text = ngettext("Serwer poczty zerwał połączenie podczas wysyłania tej wiadomości "
+                    "(%(num)d raz)", "Serwer poczty zerwał połączenie podczas wysyłania tej "
+                    "wiadomości (%(num)d razy)", drops) + f": {error}"
     if parked:
         text += " — wiadomość odłożona jako niewysłana; sprawdź ją i wyślij ponownie."
     session.execute(

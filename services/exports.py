@@ -24,6 +24,7 @@ from extensions import db
 from forms.model import Survey
 from l10n import N_
 from l10n.clock import now_in_poland
+from l10n.periods import period_label
 from l10n.web import current_language, translate
 from models import Round
 from models.unit import UNIT_KINDS
@@ -309,7 +310,7 @@ def write_open_data(out: Any, content: ReportContent, info: RoundInfo) -> list[s
 
     package = PackageInfo(
         name=f"esmon-{info.key}-{info.period}-runda-{info.id}".lower(),
-        title=f"{info.title} — {info.period}",
+        title=f"{info.title} — {translate(period_label(info.period))}",
         description=gettext("Zestawienia odpowiedzi rundy „%(round)s” (ankieta %(key)s, wersja "
                             "%(version)s): sumy, średnie, mediany i udziały wg obszarów i "
                             "rodzajów jednostek. Małe liczebności w grupach wrażliwych "

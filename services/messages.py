@@ -116,9 +116,10 @@ def queue_reminder(invitation: Invitation, token: str) -> OutboxMessage:
 CONFIRMATION_COMPOSER = "confirmation"
 
 
-def queue_confirmation(response: Response, survey: Survey) -> OutboxMessage:
+def queue_confirmation(response: Response, survey: Survey, *,
+                       attach_copy: bool = True) -> OutboxMessage:
     """Confirm a submission to the unit, with a copy of every answer it gave: in the body,
-    and as the PDF of the version just sent.
+    and as the PDF of the version just sent (unless ``attach_copy`` is false).
 
     Only queued here; the mail worker writes it (``compose_confirmation``) from the version
     the unit submitted, in the language of this request, and makes the PDF.
@@ -127,15 +128,17 @@ def queue_confirmation(response: Response, survey: Survey) -> OutboxMessage:
     round_ = invitation.round
     versions = response.versions
     version = versions[-1] if versions else None
+    attached = attach_copy and version is not None
     files = [Attachment(response_copy_filename(version), "application/pdf",
-                        source=f"{RESPONSE_COPY_SOURCE}:{version.id}")] if version else []
+                        source=f"{RESPONSE_COPY_SOURCE}:{version.id}")
+             ] if attach_copy and version is not None else []
     return add_deferred(
         kind="confirmation", recipients=invitation.unit.email_list,
         subject=_confirmation_subject(round_.questionnaire.title,
                                       translate(period_label(round_.period))),
         composer=CONFIRMATION_COMPOSER,
         args={"response_id": response.id, "lang": current_language(),
-              "version": version.number if version else None},
+              "version": version.number if version else None, "attached": attached},
         invitation_id=invitation.id, round_id=invitation.round_id, attachments=files)
 
 
@@ -167,6 +170,7 @@ def compose_confirmation(session: Session, args: Mapping[str, Any]) -> Written:
         context = _round_context(invitation)
         survey = survey_for_round(invitation.round).survey
         context.update(response=response, version=version,
+                       attached=bool(args.get("attached", True)) and version is not None,
                        sections=_answer_copy(answers or {}, warnings or {}, survey))
         subject = _confirmation_subject(context["title"], context["period"])
         rendered = _render("confirmation", subject, context)

@@ -351,11 +351,12 @@ def submission_mode(response: Response, entered_by: User | None) -> str:
 
 
 def submit(response: Response, loaded: LoadedSurvey,
-           entered_by: User | None = None) -> list[Issue]:
+           entered_by: User | None = None, *, attach_copy: bool = True) -> list[Issue]:
     """Submit if nothing is missing; returns the issues otherwise (and changes nothing).
 
-    A submission keeps a version of the answers and queues the confirmation e-mail; when a
-    staff member entered it on the unit's behalf (``entered_by``), the audit log says so.
+    A submission keeps a version of the answers and queues the confirmation e-mail, with the
+    PDF copy of that version unless ``attach_copy`` is false; when a staff member entered it
+    on the unit's behalf (``entered_by``), the audit log says so.
     """
     issues = submission_issues(response, loaded)
     if issues:
@@ -365,7 +366,7 @@ def submit(response: Response, loaded: LoadedSurvey,
     response.mode = submission_mode(response, entered_by)
     db.session.flush()
     add_version(response, entered_by=entered_by)
-    queue_confirmation(response, loaded.survey)
+    queue_confirmation(response, loaded.survey, attach_copy=attach_copy)
     if entered_by is not None:
         invitation = response.invitation
         record("response_staff_entry", response,

@@ -12,7 +12,8 @@ from typing import Any
 
 from flask import Flask, request, url_for
 
-from forms.model import Question
+from forms.model import Question, Survey
+from forms.parts import parts_of
 from forms.placeholders import fill
 from forms.types import comment_field_name, field_name
 from l10n import N_, format_number, web
@@ -88,6 +89,19 @@ def language_url(code: str) -> str:
     return url_for("pages.language", code=code, next=here)
 
 
+_PARTS: dict[str, dict[str, str]] = {}
+
+
+def whole_of(survey: Survey, question: Question) -> Question | None:
+    """The question a "w tym" question is a part of (``forms.parts``), else ``None``; worked
+    out once per definition (its checksum)."""
+    parts = _PARTS.get(survey.checksum)
+    if parts is None:
+        parts = _PARTS[survey.checksum] = parts_of(survey)
+    parent = parts.get(question.id)
+    return survey.question(parent) if parent else None
+
+
 def register(app: Flask) -> None:
     from views import question_markup
 
@@ -115,6 +129,7 @@ def register(app: Flask) -> None:
     app.add_template_global(field_name, "field_name")
     app.add_template_global(comment_field_name, "comment_field_name")
     app.add_template_global(site_organisation, "site_organisation")
+    app.add_template_global(whole_of, "whole_of")
     from views.round_history import action_label, change_detail
 
     app.add_template_filter(action_label, "audit_action")

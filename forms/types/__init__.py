@@ -22,7 +22,12 @@ from forms.types.base import (
     field_name,
 )
 from forms.types.calculated import CalculatedType
-from forms.types.choices import MultipleChoiceType, SingleChoiceType, YesNoType
+from forms.types.choices import (
+    DeclarationType,
+    MultipleChoiceType,
+    SingleChoiceType,
+    YesNoType,
+)
 from forms.types.dates import DateType
 from forms.types.note import NoteType
 from forms.types.numbers import DecimalType, IntegerType, MoneyType, PercentType
@@ -43,7 +48,7 @@ TYPE_CLASSES: list[type[QuestionType]] = [
     IntegerType, DecimalType, MoneyType, PercentType,
     TextType, TextareaType, EmailType, PhoneType, RegonType, NipType, KrsType,
     DateType,
-    YesNoType, SingleChoiceType, MultipleChoiceType,
+    YesNoType, SingleChoiceType, MultipleChoiceType, DeclarationType,
     TerritoryType,
     NoteType,
     CalculatedType,

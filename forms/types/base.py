@@ -73,7 +73,7 @@ NUMBER_KINDS = frozenset({"count", "year", "number", "amount", "share"})
 #: the partials that render a question: ``templates/questions/<widget>.html``
 WIDGETS = frozenset({
     "number", "text", "textarea", "choices", "select", "table", "calculated", "note",
-    "read_only",
+    "read_only", "checkbox",
 })
 #: the longest label a required message names ("Uzupełnij pole „…”."); longer ones are
 #: questions rather than names, and the message beside them says what to do without them

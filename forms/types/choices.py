@@ -110,6 +110,33 @@ class YesNoType(SingleChoiceType):
         return {"choices": YES_NO_CHOICES}
 
 
+#: the one option of a declaration: ticked is stored as ``yes``, like a yes/no "Tak"
+DECLARATION_CHOICES = (Choice("yes", "Tak"),)
+
+
+class DeclarationType(YesNoType):
+    """A statement the respondent confirms by ticking one checkbox ("Oświadczam, że …").
+
+    Stored as ``yes`` when ticked (reports read it like a yes/no question), nothing when not;
+    there is no "Nie" to pick. Usually ``required``: the report cannot be sent unticked.
+    (XLSForm's ``acknowledge`` stores ``OK`` and stays a one-option choice on import.)
+    """
+
+    name = "declaration"
+    widget = "checkbox"
+    xlsform_export = "select_one"
+    xlsform_note = N_("Oświadczenie: jedno pole wyboru, zaznaczone zapisywane jako yes "
+                      "(esmon: declaration)")
+    xlsform_names: ClassVar[tuple[str, ...]] = ()
+    required_message = N_("Zaznacz oświadczenie — bez niego nie można wysłać sprawozdania.")
+    required_template = None
+
+    def read_options(self, reader: DefinitionReader, raw: LineDict, qid: str | None,
+                     choice_lists: Mapping[str, tuple[Choice, ...]],
+                     common: Mapping[str, Any]) -> dict[str, Any]:
+        return {"choices": DECLARATION_CHOICES}
+
+
 class MultipleChoiceType(QuestionType):
     """Several options of a list, as checkboxes; stored as the list of values."""
 

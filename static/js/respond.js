@@ -80,6 +80,9 @@
     var nodes = form.querySelectorAll('[name="' + name + '"]');
     if (!nodes.length) { return undefined; }
     var first = nodes[0];
+    if (first.type === 'checkbox' && first.hasAttribute('data-single')) {
+      return first.checked ? first.value : null;  // a declaration: one value, not a list
+    }
     if (first.type === 'checkbox') {
       var list = [];
       nodes.forEach(function (n) { if (n.checked) { list.push(n.value); } });

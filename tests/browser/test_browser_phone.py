@@ -1,5 +1,6 @@
 """Phones (issue 12, item 7): at 375 px a wide answer table says there is more to the side (or
-shows its last column) and scrolls to it, and the header stays compact."""
+shows its last column) and scrolls to it with its row labels fixed, the header stays compact,
+"w tym" questions sit under their whole, and the declaration is a checkbox."""
 
 from __future__ import annotations
 
@@ -33,6 +34,10 @@ def test_a_wide_table_at_375_px_shows_its_last_column_or_a_cue(site, phone):
         phone.evaluate("s => { document.querySelector(s).scrollLeft = 10000; }",
                        f"{table} .table-wrap")
         assert phone.evaluate(BOX, last_header)["right"] <= 376
+        # the first column (the row labels) stays where it was: position sticky
+        first_row = phone.evaluate(BOX, f"{table} tbody th[scope=row]")
+        wrap = phone.evaluate(BOX, f"{table} .table-wrap")
+        assert abs(first_row["left"] - wrap["left"]) <= 1, (first_row, wrap)
         screenshot(phone, "table-375-scrolled")
     assert_accessible(phone, "table-375")
 
@@ -45,3 +50,39 @@ def test_the_header_is_compact_on_a_phone(site, phone):
     assert phone.locator(".site-org").is_hidden()
     assert phone.locator(".respondent").is_visible()  # which unit and questionnaire this is
     screenshot(phone, "header-375")
+
+
+def test_w_tym_questions_sit_under_their_whole_for_eyes_and_screen_readers(site, page):
+    for width, phone_name in ((1280, "w-tym-1280"), (375, "w-tym-375")):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(site.respondent("cis-annual"))
+        page.goto("/ankieta/sekcja/a2")
+        whole = page.evaluate(BOX, "#q_kadra_ogolem")
+        part = page.evaluate(BOX, "#q_kadra_umowa_o_prace")
+        assert part["left"] >= whole["left"] + 8, (whole, part)  # indented under it
+        described = page.get_attribute("#q_kadra_umowa_o_prace", "aria-describedby").split()
+        texts = [page.locator(f"#{ref}").inner_text() for ref in described]
+        assert "Część pytania: Liczba osób zatrudnionych w CIS ogółem" in texts
+        assert_accessible(page, phone_name)
+
+
+def test_the_declaration_is_a_checkbox_required_before_sending(site, page):
+    page.goto(site.respondent("cis-annual"))
+    page.goto("/ankieta/sekcja/z")
+    box = page.locator("#q_oswiadczenie")
+    assert box.get_attribute("type") == "checkbox"
+    assert page.locator("input[name=q_oswiadczenie]").count() == 1  # no "Nie" to pick
+    assert page.locator("label[for=q_oswiadczenie]").inner_text().startswith("Oświadczam")
+    with page.expect_navigation():
+        page.locator("button[value=draft]").click()
+    page.goto("/ankieta/przeglad")
+    summary = page.locator("#error-summary").inner_text()
+    assert "Aby wysłać sprawozdanie, potwierdź zgodność danych ze stanem faktycznym." in summary
+    page.goto("/ankieta/sekcja/z")
+    box.check()
+    with page.expect_navigation():
+        page.locator("button[value=draft]").click()
+    assert site.answers().get("oswiadczenie") == "yes"
+    assert_accessible(page, "declaration-1280")
+    page.set_viewport_size({"width": 375, "height": 740})
+    assert_accessible(page, "declaration-375")
