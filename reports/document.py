@@ -187,22 +187,29 @@ class _Writer:
 
 
 def write_pdf(target: Path, content: ReportContent, figures: Figures | None,
-              about: DocumentInfo, translate: Translate = _same, locale: str = "pl_PL"
-              ) -> None:
-    """The report as PDF with the contents' page numbers, printed twice by LibreOffice.
+              about: DocumentInfo, translate: Translate = _same, locale: str = "pl_PL",
+              two_pass: bool | None = None) -> None:
+    """The report as PDF with the contents' page numbers.
 
-    LibreOffice prints a DOCX's contents as they are stored (Word would refresh them), so the
-    first print tells on which page each chapter's heading landed (``heading_pages``), the
-    DOCX is written again with those pages in its contents and printed again — the numbers
-    only fill the end of lines already there, so the pages do not move.
+    LibreOffice's command line prints a DOCX's contents as they are stored (Word would
+    refresh them). Where LibreOffice's UNO bridge is installed, one LibreOffice process
+    opens the DOCX, updates its contents and prints it (``reports.pdf``). Otherwise
+    (``two_pass``, or ``True``) the first print tells on which page each chapter's heading
+    landed (``heading_pages``), the DOCX is written again with those pages in its contents
+    and printed again — the numbers only fill the end of lines already there, so the pages
+    do not move.
 
     :raise reports.pdf.PdfError: no LibreOffice, or it failed
     """
-    from reports.pdf import docx_to_pdf
+    from reports.pdf import docx_to_pdf, docx_to_pdf_with_indexes, uno_python
 
     with tempfile.TemporaryDirectory(prefix="esmon-doc-") as tmp:
         source, first = Path(tmp) / "raport.docx", Path(tmp) / "pierwszy.pdf"
         titles = write_document(source, content, figures, about, translate, locale)
+        if two_pass is False or (two_pass is None and uno_python() is not None):
+            # one LibreOffice process that fills the contents' pages itself
+            docx_to_pdf_with_indexes(source, target)
+            return
         docx_to_pdf(source, first)
         pages = heading_pages(first, titles)
         write_document(source, content, figures, about, translate, locale, pages)

@@ -12,6 +12,7 @@ request.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import tempfile
@@ -33,8 +34,47 @@ class PdfError(Exception):
     """The PDF could not be made; the message (a Polish msgid) says why."""
 
 
+#: the system interpreter with LibreOffice's UNO bridge (Debian ``python3-uno``)
+UNO_PYTHON = "/usr/bin/python3"
+UNO_SCRIPT = Path(__file__).with_name("uno_convert.py")
+
+
 def office_binary() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@functools.cache
+def uno_python() -> str | None:
+    """The interpreter that can drive LibreOffice over UNO, or ``None`` (then the command
+    line converts, and a document's contents keep the pages they were written with)."""
+    if office_binary() is None or not Path(UNO_PYTHON).exists():
+        return None
+    probe = ("import sys; sys.path.append('/usr/lib/libreoffice/program'); import uno")
+    done = subprocess.run([UNO_PYTHON, "-c", probe], capture_output=True, check=False,  # noqa: S603  # fixed arguments
+                          timeout=30)
+    return UNO_PYTHON if done.returncode == 0 else None
+
+
+def docx_to_pdf_with_indexes(docx_path: Path, pdf_path: Path) -> None:
+    """Convert through one LibreOffice process that updates the contents' page numbers first
+    (``reports/uno_convert.py``). :raise PdfError: no UNO bridge, failure, or too long."""
+    python, binary = uno_python(), office_binary()
+    if python is None or binary is None:
+        raise PdfError(NO_OFFICE)
+    with tempfile.TemporaryDirectory(prefix="esmon-pdf-") as tmp:
+        work = Path(tmp)
+        try:
+            done = subprocess.run(  # noqa: S603  # fixed arguments, our own files
+                [python, str(UNO_SCRIPT), binary, str(work / "profile"), str(docx_path),
+                 str(work / "raport.pdf")], capture_output=True, text=True,
+                timeout=TIMEOUT_SECONDS, check=False)
+        except subprocess.TimeoutExpired as err:
+            raise PdfError(N_(TOO_LONG, seconds=TIMEOUT_SECONDS)) from err
+        produced = work / "raport.pdf"
+        if done.returncode or not produced.exists():
+            reason = (done.stderr or done.stdout or "").strip().splitlines()[-1:] or ["?"]
+            raise PdfError(N_(FAILED, reason=reason[0][:200]))
+        shutil.move(str(produced), pdf_path)
 
 
 def docx_to_pdf(docx_path: Path, pdf_path: Path) -> None:

@@ -1,0 +1,82 @@
+"""DOCX → PDF through one LibreOffice process, its indexes (the contents) updated first.
+
+Run by the system Python that has LibreOffice's UNO bridge (Debian ``python3-uno``), not by
+the project's interpreter:
+``python3 reports/uno_convert.py SOFFICE PROFILE_DIR SRC DST [SRC DST …]``.
+It starts ``soffice`` listening on a private pipe with its own profile, opens each document
+hidden, updates every index (LibreOffice does not refresh a DOCX's contents on its own — Word
+does, on opening), exports a tagged PDF with bookmarks and stops the process. Nothing of the
+project is imported here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.append("/usr/lib/libreoffice/program")
+import uno  # noqa: E402 - LibreOffice's own module
+from com.sun.star.beans import PropertyValue  # noqa: E402
+
+START_SECONDS = 60
+
+
+def _prop(name: str, value: object) -> PropertyValue:
+    found = PropertyValue()
+    found.Name, found.Value = name, value
+    return found
+
+
+def main(argv: list[str]) -> int:
+    binary, profile, pairs = argv[0], Path(argv[1]), argv[2:]
+    pipe = f"esmon-{uuid.uuid4().hex}"
+    office = subprocess.Popen(  # noqa: S603  # fixed arguments
+        [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+         "--nologo", "--nodefault", f"--accept=pipe,name={pipe};urp;"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        local = uno.getComponentContext()
+        resolver = local.ServiceManager.createInstanceWithContext(
+            "com.sun.star.bridge.UnoUrlResolver", local)
+        deadline = time.monotonic() + START_SECONDS
+        while True:
+            try:
+                context = resolver.resolve(
+                    f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+                break
+            except Exception:  # noqa: BLE001 - not listening yet
+                if time.monotonic() > deadline or office.poll() is not None:
+                    print("LibreOffice did not start", file=sys.stderr)
+                    return 2
+                time.sleep(0.1)
+        desktop = context.ServiceManager.createInstanceWithContext(
+            "com.sun.star.frame.Desktop", context)
+        filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", (
+            _prop("UseTaggedPDF", True), _prop("ExportBookmarks", True),
+            _prop("ExportNotes", False)))
+        for source, target in zip(pairs[::2], pairs[1::2], strict=True):
+            document = desktop.loadComponentFromURL(
+                uno.systemPathToFileUrl(os.path.abspath(source)), "_blank", 0,
+                (_prop("Hidden", True),))
+            indexes = document.getDocumentIndexes()
+            for i in range(indexes.getCount()):
+                indexes.getByIndex(i).update()
+            document.storeToURL(uno.systemPathToFileUrl(os.path.abspath(target)), (
+                _prop("FilterName", "writer_pdf_Export"), _prop("FilterData", filter_data)))
+            document.close(True)
+        with contextlib.suppress(Exception):  # the bridge closes as the process ends
+            desktop.terminate()
+        office.wait(timeout=30)
+        return 0
+    finally:
+        if office.poll() is None:
+            office.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
