@@ -21,7 +21,7 @@ from forms.logic import Situation
 from forms.registry import LoadedSurvey
 from forms.samples import Sample, SamplePlace, sample_answers
 from l10n.clock import POLAND, today_in_poland
-from models import Invitation, Questionnaire, Response, Round, Territory, Unit
+from models import Invitation, OutboxMessage, Questionnaire, Response, Round, Territory, Unit
 from services.demo_organisations import KLUCZBORK_UNITS, ROUND_OWNERS, DemoDeployments
 from services.responses import (
     open_response,
@@ -39,6 +39,8 @@ from services.units_import import jst_unit_name
 SEED = 2025
 #: this year's round: the share of units in each state (the rest have not opened the link)
 CURRENT_MIX = (("accepted", 0.34), ("submitted", 0.28), ("returned", 0.08), ("draft", 0.16))
+#: demo confirmations that keep their PDF copy of the answers (the rest go as text)
+PDF_COPIES = 3
 #: the states of a round's first invitations, so that a small round has each of them
 FIRST_STATES = ("submitted", "invited", "accepted", "returned", "draft")
 PEOPLE = ["Anna Nowak", "Katarzyna Wiśniewska", "Tomasz Wójcik", "Magdalena Kamińska",
@@ -182,7 +184,27 @@ def make_demo_rounds(questionnaires: list[tuple[Questionnaire, LoadedSurvey]],
                                                register, rng, made.states))
         finally:
             set_scope(None)
+    if made.previous:
+        _light_confirmations()
     return made
+
+
+def _light_confirmations() -> None:
+    """Keep the PDF copy of the answers on a few demo confirmations only.
+
+    Why: every demo submission queues its confirmation e-mail with a PDF copy, which the mail
+    sender makes (about a second each) when ``flask demo`` ends; the demo's answers were "sent"
+    weeks ago, and a few copies show the feature, so ``make run`` stays quick.
+    """
+    messages = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "confirmation",
+                                    OutboxMessage.status == "queued")
+        .order_by(OutboxMessage.id)).all()
+    for message in messages[PDF_COPIES:]:
+        message.attachments.clear()
+        # without the copy the e-mail does not say "W załączniku"
+        message.compose_args = {**(message.compose_args or {}), "version": None}
+    db.session.flush()
 
 
 def _periods(loaded: LoadedSurvey, today: date) -> tuple[tuple[str, int, date],

@@ -21,6 +21,7 @@ from models import (
     Round,
     User,
 )
+from services.demo import PDF_COPIES
 from services.demo_organisations import DEMO_LOGINS, ROUND_OWNERS
 from services.questionnaires import survey_for_round
 from services.responses import submission_issues
@@ -58,6 +59,11 @@ def test_demo_prints_working_links_and_two_logins(app, runner, demo):
         assert db.session.scalar(select(func.count()).select_from(Round)) == 2 * _shipped(app)
         assert {u.role for u in db.session.scalars(select(User))} == {"admin", "coordinator"}
         assert db.session.scalar(select(func.count()).select_from(User)) == 2 + len(DEMO_LOGINS)
+        # a few confirmations carry the PDF copy of the answers, the rest go as text (fast)
+        confirmations = db.session.scalars(select(OutboxMessage).filter_by(
+            kind="confirmation")).all()
+        assert len(confirmations) > PDF_COPIES
+        assert [len(m.attachments) for m in confirmations].count(1) == PDF_COPIES
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage).filter_by(
             kind="invitation")) == db.session.scalar(
             select(func.count()).select_from(Invitation).join(Round).where(
