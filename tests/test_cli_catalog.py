@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_the_catalog_lists_every_command_of_the_app_with_its_own_short_help(app):
     ctx = click.Context(app.cli)
-    assert set(app.cli.list_commands(ctx)) == set(COMMANDS)
+    assert set(app.cli.list_commands(ctx)) == set(COMMANDS), \
+        "a new command goes into commands/catalog.py (module, attribute, its short help)"
     for name, (_module, _attribute, short_help) in COMMANDS.items():
         assert app.cli.get_command(ctx, name) is load(name)
         assert load(name).get_short_help_str(limit=1000) == short_help, name

@@ -34,7 +34,7 @@ from forms.placeholders import year_placeholders
 from forms.types import FIELD_PREFIX, comment_field_name, field_name
 from l10n.clock import POLAND, today_in_poland
 from l10n.web import long_date
-from models import Invitation, InvitationToken, Response, User
+from models import Invitation, InvitationToken, Response, Round, User
 from models.types import utcnow
 from services.contacts import propose_contact_change
 from services.printouts import (
@@ -200,9 +200,12 @@ def staff_author() -> User | None:
 
 def _current() -> tuple[Invitation, Any, Response]:
     invitation_id = session.get(SESSION_KEY)
-    # the response comes in the same query: every page of the flow needs it
+    # the response and the round's organisation come in the same query: every page of the
+    # flow needs them (the organisation names the site)
     invitation = db.session.get(Invitation, invitation_id,
-                                options=[joinedload(Invitation.response)]
+                                options=[joinedload(Invitation.response),
+                                         joinedload(Invitation.round)
+                                         .joinedload(Round.organisation)]
                                 ) if invitation_id else None
     if invitation is None:
         raise GonePage(gettext("Sesja wygasła lub link nie został otwarty"),
