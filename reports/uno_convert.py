@@ -19,20 +19,25 @@ import time
 import uuid
 from pathlib import Path
 
-sys.path.append("/usr/lib/libreoffice/program")
-import uno  # noqa: E402 - LibreOffice's own module
-from com.sun.star.beans import PropertyValue  # noqa: E402
-
 START_SECONDS = 60
+#: where Debian's LibreOffice keeps its Python modules (uno.py)
+OFFICE_PROGRAM = "/usr/lib/libreoffice/program"
 
 
-def _prop(name: str, value: object) -> PropertyValue:
+def _prop(name: str, value: object) -> object:
+    from com.sun.star.beans import PropertyValue
+
     found = PropertyValue()
     found.Name, found.Value = name, value
     return found
 
 
 def main(argv: list[str]) -> int:
+    # LibreOffice's own module, importable only by the system python3 (imported here, so
+    # the project's interpreter can import this file without it)
+    sys.path.append(OFFICE_PROGRAM)
+    import uno
+
     binary, profile, pairs = argv[0], Path(argv[1]), argv[2:]
     pipe = f"esmon-{uuid.uuid4().hex}"
     office = subprocess.Popen(  # noqa: S603  # fixed arguments
