@@ -17,7 +17,7 @@ import io
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -183,7 +183,17 @@ class _Writer:
     def value(self, value: Any, fmt: str) -> str:
         if isinstance(value, str):
             return self.t(value)
-        return format_value(value, fmt, self.locale)
+        return cell_text(value, fmt, self.locale)
+
+
+def cell_text(value: Any, fmt: str, locale: str = "pl_PL") -> str:
+    """A table cell the Polish way: figures by ``format_value``, a year as ``2024`` (no
+    thousands separator), a date as ``31.03.2026``."""
+    if isinstance(value, datetime | date):
+        return value.strftime("%d.%m.%Y")
+    if fmt == "year" and value is not None and not isinstance(value, str):
+        return str(int(value))
+    return format_value(value, fmt, locale)
 
 
 def write_pdf(target: Path, content: ReportContent, figures: Figures | None,

@@ -126,6 +126,7 @@ def test_docx_is_a4_with_page_numbers_contents_and_repeated_headers(document):
 def test_docx_tables_are_the_reports_wide_tables_and_its_figures_the_chapters(document):
     """Item 3 of issue 11: on screen, in xlsx and in the document, the same tables; the
     charts and maps are the chapters' own (a caption for each drawn block)."""
+    from reports.document import cell_text
     from reports.figures import chart_title, map_title
     from reports.maps import GMINA_LAYER_MISSING
     from reports.model import ChartSpec, MapSpec, WideTable
@@ -140,7 +141,7 @@ def test_docx_tables_are_the_reports_wide_tables_and_its_figures_the_chapters(do
                   *(c.label for c in columns)]
         matching = [t for t in found if t[0] == header]
         assert matching, header
-        body = [[r.group, *(format_value(v, c.fmt) if not isinstance(v, str) else v
+        body = [[r.group, *(cell_text(v, c.fmt) if not isinstance(v, str) else v
                             for c, v in zip(columns, r.values[:5], strict=True))]
                 for r in table.rows]
         assert any(t[1:] == body for t in matching), table.id
@@ -296,6 +297,15 @@ def test_with_an_imported_gmina_layer_the_document_has_the_map_by_gmina(tmp_path
     captions = [p.text for p in docx.Document(str(path)).paragraphs
                 if p.style.name == "Caption"]
     assert any(c.endswith("Odsetek odpowiedzi wg gmin") for c in captions)
+
+
+def test_cells_print_years_and_dates_the_polish_way():
+    from reports.document import cell_text
+
+    assert cell_text(2024, "year") == "2024"
+    assert cell_text(date(2026, 3, 31), "day") == "31.03.2026"
+    assert cell_text(1234567, "count") == "1\u00a0234\u00a0567"
+    assert cell_text(None, "year") == "—"
 
 
 def test_method_counts_answers_by_mode_read_back_from_the_docx(tmp_path):
