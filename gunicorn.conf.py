@@ -10,6 +10,12 @@ Everything comes from the environment, so one file serves every host:
   counted in Redis (``ESMON_REDIS_URL``, default ``redis://127.0.0.1:6379``) unless
   ``RATELIMIT_STORAGE_URI`` is set.
 * ``ESMON_THREADS`` (default 1): threads a process; above 1 gunicorn uses the gthread worker.
+  Sync is the default because a respondent's request is CPU-bound (~35 ms CPU, the database on
+  the same host): one request per process gave the lowest latency at light load (bench/
+  latency_bench.py, 2 cores: p95 91 ms at 1 client, 2 × 1 sync, against 206 ms for 2 × 4
+  gthread). gthread (``ESMON_THREADS=4``) carried about twice the submissions a second at 16
+  clients in the same runs, with a higher p95; choose it where the database is on another
+  host (its round trips then overlap) or many slow clients hold connections.
 * ``ESMON_TIMEOUT`` (default 60 s): a request running longer is killed (large exports run as
   ``flask reports export``, not in a request).
 
@@ -53,6 +59,8 @@ logconfig_dict = {
 }
 # X-Forwarded-* are handled by the app (ESMON_PROXY_FIX), not by gunicorn
 forwarded_allow_ips = "127.0.0.1,::1"
-# a worker that leaks is replaced now and then (jitter: not all at once)
+# a worker that leaks is replaced now and then (jitter: not all at once); a restart costs one
+# app start (~1.3 s CPU), spread over 5000 requests, and the jitter keeps both workers from
+# restarting in the same minute (none fell inside a benchmark run of ~2000 requests)
 max_requests = 5000
 max_requests_jitter = 500
