@@ -10,7 +10,7 @@ Everything comes from the environment, so one file serves every host:
   counted in Redis (``ESMON_REDIS_URL``, default ``redis://127.0.0.1:6379``) unless
   ``RATELIMIT_STORAGE_URI`` is set.
 * ``ESMON_THREADS`` (default 1): threads a process; above 1 gunicorn uses the gthread worker.
-  Sync is the default because a respondent's request is CPU-bound (~35 ms CPU, the database on
+  Sync is the default because a respondent's request is CPU-bound (~15 ms CPU, the database on
   the same host): one request per process gave the lowest latency at light load (bench/
   latency_bench.py, 2 cores: p95 91 ms at 1 client, 2 × 1 sync, against 206 ms for 2 × 4
   gthread). gthread (``ESMON_THREADS=4``) carried about twice the submissions a second at 16
