@@ -4,6 +4,8 @@ shows its last column) and scrolls to it with its row labels fixed, the header s
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from browser.browser_helpers import assert_accessible, screenshot
@@ -86,3 +88,24 @@ def test_the_declaration_is_a_checkbox_required_before_sending(site, page):
     assert_accessible(page, "declaration-1280")
     page.set_viewport_size({"width": 375, "height": 740})
     assert_accessible(page, "declaration-375")
+
+
+STYLE = """(s) => { const c = getComputedStyle(document.querySelector(s));
+  return {border: c.borderTopWidth + ' ' + c.borderTopStyle + ' ' + c.borderTopColor,
+          font: c.fontSize, padding: c.paddingLeft}; }"""
+
+
+def test_every_input_type_is_styled_like_a_text_box(site, page):
+    """Password, number and date inputs look like the text boxes, not the browser's default."""
+    page.goto("/logowanie")
+    text_box = page.evaluate(STYLE, "#email")
+    assert page.evaluate(STYLE, "#password") == text_box
+    page.fill("#email", "admin@rops.example.pl")
+    page.fill("#password", "bardzo-tajne-haslo-123")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/"))
+    page.goto("/admin/rundy/nowa")
+    for selector in ("input[type=number]", "input[type=date]"):
+        assert page.locator(selector).count(), selector
+        assert page.evaluate(STYLE, selector) == text_box, selector
+    screenshot(page, "inputs-1280")
