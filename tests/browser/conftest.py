@@ -79,7 +79,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
 #: staff routes that send files, or pages with a test of their own
 NOT_PAGES = {"exports.download", "exports.index", "outbox.eml", "calls.call_log_export",
              "round_setup.invitation_preview_html", "rounds.sending_status",
-             "suggest.units", "suggest.gminas"}
+             "suggest.units", "suggest.gminas",
+             # files: PDF printouts and the LPRES annual report (a download, not a page)
+             "round_setup.blank_form", "review.version_pdf", "exports.lpres"}
 
 
 @dataclass
