@@ -11,6 +11,7 @@ both for every question type.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -25,7 +26,7 @@ def fast_input(field: Any, render_kw: dict[str, Any]) -> Markup | None:
     if (type(widget).__call__ is not Input.__call__ or getattr(field, "render_kw", None)
             or getattr(field, "_datalist", None) is not None or vars(field.flags)):
         return None
-    params = {clean_key(key): value for key, value in render_kw.items()}
+    params = {_key(key): value for key, value in render_kw.items()}
     params.setdefault("id", field.id)
     params.setdefault("type", widget.input_type)
     if "value" not in params:
@@ -37,8 +38,15 @@ def fast_input(field: Any, render_kw: dict[str, Any]) -> Markup | None:
         if value is True:
             parts.append(key)
         elif value is not False:
-            parts.append(f'{escape(key)}="{escape(value)}"')
-    return Markup(f"<input {' '.join(parts)}>")  # noqa: S704  # every key and value escaped above
+            parts.append(f'{key}="{escape(value)}"')
+    return Markup(f"<input {' '.join(parts)}>")  # noqa: S704  # every key and value escaped
+
+
+@lru_cache(maxsize=256)
+def _key(key: str) -> str:
+    """An attribute name cleaned (``class_`` → ``class``) and escaped, once per name: a page
+    writes the same half-dozen names for every one of its inputs."""
+    return str(escape(clean_key(key)))
 
 
 class FastInputMeta(DefaultMeta):
