@@ -17,8 +17,9 @@ from extensions import db
 from l10n.clock import today_in_poland
 from l10n.periods import period_label
 from l10n.web import translate
+from mailing.inline import send_committed_mail
 from models import Invitation, Territory, User
-from services.demo import DEMO_UNITS, demo_register, make_demo_rounds
+from services.demo import DEMO_UNITS, date_sent_mail, demo_register, make_demo_rounds
 from services.demo_organisations import DEMO_LOGINS, demo_calls, demo_deployments
 from services.questionnaires import sync_questionnaires
 from services.rounds import issue_token
@@ -65,6 +66,9 @@ def demo_command(terc: Path | None) -> None:
     accounts += [(login.email, login.role, login.label, f' --organisation "{login.organisation}"')
                  for login in DEMO_LOGINS]
     links = _links(made.current)
+    db.session.commit()
+    send_committed_mail()  # the invitations go out now, not when the command ends,
+    date_sent_mail(made.made_now)  # so that they can be dated with their rounds
     db.session.commit()
     base = current_app.config["ESMON_BASE_URL"]
     if made.previous:

@@ -21,7 +21,18 @@ from forms.logic import Situation
 from forms.registry import LoadedSurvey
 from forms.samples import Sample, SamplePlace, sample_answers
 from l10n.clock import POLAND, today_in_poland
-from models import Invitation, OutboxMessage, Questionnaire, Response, Round, Territory, Unit
+from models import (
+    AuditEvent,
+    Invitation,
+    OutboxMessage,
+    Questionnaire,
+    Response,
+    ResponseVersion,
+    Round,
+    Territory,
+    Unit,
+)
+from models.types import utcnow
 from services.demo_organisations import KLUCZBORK_UNITS, ROUND_OWNERS, DemoDeployments
 from services.responses import (
     open_response,
@@ -106,6 +117,12 @@ class DemoRounds:
     current: list[Round] = field(default_factory=list)
     previous: list[Round] = field(default_factory=list)
     states: Counter = field(default_factory=Counter)
+
+    @property
+    def made_now(self) -> list[Round]:
+        """The rounds this run made (a questionnaire's existing rounds are not among them)."""
+        made = {r.questionnaire_id for r in self.previous}
+        return self.previous + [r for r in self.current if r.questionnaire_id in made]
 
 
 def demo_register() -> list[Unit]:
@@ -245,6 +262,7 @@ def _past_round(questionnaire: Questionnaire, loaded: LoadedSurvey, units: list[
         add_version(response)
     close_round(round_, allow_late=False)
     round_.closed_at = _moment(opens_on + timedelta(days=76), 8)
+    backdate(round_)
     return round_
 
 
@@ -296,7 +314,70 @@ def _current_round(questionnaire: Questionnaire, loaded: LoadedSurvey, units: li
             notes = {qid: rng.choice(QUESTION_NOTES) for qid in rng.sample(numbers, 2)}
             return_for_correction(response, rng.choice(RETURN_COMMENTS), notes)
     db.session.flush()
+    backdate(round_)
     return round_
+
+
+def backdate(round_: Round) -> None:
+    """Date the round's records by its story, not by the moment the demo ran.
+
+    Why: the services stamp ``now`` on what they write (the launch and close in the round's
+    history, the invitations and the confirmations in the outbox, the decisions on responses),
+    so a round "opened three weeks ago" would otherwise show all of it as done today.
+    """
+    db.session.flush()
+    launched = round_.launched_at or utcnow()
+    round_.created_at = launched - timedelta(days=2)
+    moments = {"round_launch": launched, "round_close": round_.closed_at}
+    for event in db.session.scalars(select(AuditEvent).filter_by(object_type="Round",
+                                                                 object_id=round_.id)):
+        event.at = moments.get(event.action) or event.at
+    messages: dict[int | None, list[OutboxMessage]] = {}
+    for message in db.session.scalars(select(OutboxMessage).filter_by(round_id=round_.id)):
+        messages.setdefault(message.invitation_id, []).append(message)
+    for invitation in round_.invitations:
+        invitation.created_at = launched
+        response = invitation.response
+        decided = _backdate_response(response, invitation) if response is not None else None
+        for message in messages.get(invitation.id, []):
+            moment = {"invitation": launched,
+                      "confirmation": response.submitted_at if response else None,
+                      "other": decided}.get(message.kind)
+            if moment is not None:
+                message.created_at = message.next_attempt_at = moment
+
+
+def date_sent_mail(rounds: list[Round]) -> None:
+    """The rounds' messages sent by this run: sent a minute after they were queued.
+
+    Why: the outbox is drained when the demo commits, so the sending time is today even for
+    an invitation queued three weeks ago (``backdate``); messages still queued keep theirs.
+    """
+    for message in db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.round_id.in_([r.id for r in rounds]),
+            OutboxMessage.status == "sent")):
+        message.sent_at = message.created_at + timedelta(minutes=1)
+
+
+def _backdate_response(response: Response, invitation: Invitation) -> datetime | None:
+    """Date a response's versions and the ROPS's decision on it; return the decision's moment."""
+    opened = invitation.opened_at or utcnow()
+    response.created_at = opened
+    submitted = response.submitted_at
+    for version in db.session.scalars(select(ResponseVersion).filter_by(
+            response_id=response.id)):
+        version.created_at = submitted or opened
+    decided = None
+    if submitted is not None and response.status in ("accepted", "returned"):
+        rng = random.Random(f"{SEED}{invitation.id}")
+        decided = min(_moment(submitted.astimezone(POLAND).date()
+                              + timedelta(days=rng.randint(1, 4)), rng.randint(8, 15)),
+                      utcnow() - timedelta(minutes=5))
+        for event in db.session.scalars(select(AuditEvent).filter_by(object_type="Response",
+                                                                     object_id=response.id)):
+            event.at = decided
+    response.updated_at = decided or submitted or opened
+    return decided
 
 
 def _sample(loaded: LoadedSurvey, invitation: Invitation, register: dict,

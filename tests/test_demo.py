@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 
 from commands.demo import SHARED_TERC
 from extensions import db
+from l10n.clock import POLAND, today_in_poland
 from models import (
+    AuditEvent,
     CallAttempt,
     Invitation,
     OutboxMessage,
@@ -131,6 +133,39 @@ def test_last_year_is_all_accepted_and_this_year_a_mix_of_valid_answers(app, dem
         warned = [r for r in db.session.scalars(select(Response)) if r.warnings]
         assert warned  # the review list's "with warnings" filter has something to show
         assert all(w["comment"] for r in warned for w in r.warnings.values())
+
+
+def test_a_round_opened_three_weeks_ago_tells_its_story_with_its_own_dates(app, demo):
+    """The round's history, its e-mails and the decisions on its responses are dated when they
+    happened in the demo's story, not on the day the demo ran."""
+    today = today_in_poland()
+
+    def day(moment):
+        return moment.astimezone(POLAND).date()
+
+    with app.app_context():
+        for round_ in db.session.scalars(select(Round)):
+            launched = round_.launched_at
+            assert day(launched) < today
+            for event in db.session.scalars(select(AuditEvent).filter_by(
+                    object_type="Round", object_id=round_.id)):
+                assert event.at == (launched if event.action == "round_launch"
+                                    else round_.closed_at), (round_.title, event.action)
+            for message in db.session.scalars(select(OutboxMessage).filter_by(
+                    round_id=round_.id)):
+                assert day(message.created_at) < today, (round_.title, message.kind)
+                assert message.sent_at is None or message.sent_at > message.created_at
+                if message.kind == "invitation":
+                    assert message.created_at == launched
+                elif message.kind == "confirmation":
+                    response = db.session.get(Invitation, message.invitation_id).response
+                    assert message.created_at == response.submitted_at
+        decisions = db.session.execute(
+            select(AuditEvent.at, Response.submitted_at).join(
+                Response, Response.id == AuditEvent.object_id)
+            .where(AuditEvent.object_type == "Response")).all()
+        assert decisions  # accepted and returned this year
+        assert all(submitted < at for at, submitted in decisions)
 
 
 def test_demo_reports_have_numbers_and_a_year_over_year_column(app, runner, demo, tmp_path):
