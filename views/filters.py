@@ -6,6 +6,7 @@ shown (``l10n.web.translate``); answers are shown the way they were typed, in Po
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -133,6 +134,7 @@ def register(app: Flask) -> None:
     from views.round_history import action_label, change_detail
 
     app.add_template_filter(action_label, "audit_action")
+    app.add_template_filter(audit_state, "audit_state")
     app.add_template_filter(change_detail, "audit_detail")
 
     @app.context_processor
@@ -140,3 +142,9 @@ def register(app: Flask) -> None:
         return {"url_endpoints": set(app.view_functions),
                 "current_language": web.current_language, "languages": web.LANGUAGES,
                 "language_url": language_url}
+
+
+def audit_state(state: dict) -> str:
+    """An audit row's before/after as JSON with its letters as typed (``Ośrodek``, not
+    ``O\\u015brodek``, which ``tojson`` writes); the template escapes it like any text."""
+    return json.dumps(state, ensure_ascii=False, sort_keys=True, default=str)

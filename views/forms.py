@@ -62,7 +62,7 @@ class RoundForm(FlaskForm):
     title = StringField(_l("Nazwa rundy"), validators=[Optional(), Length(max=300)],
                         description=_l("Puste: nazwa ankiety i okres."))
     reporting_year = IntegerField(
-        _l("Rok sprawozdawczy (N)"),
+        _l("Rok sprawozdawczy"),
         validators=[InputRequired(_l("Podaj rok.")),
                     NumberRange(2000, 2100, _l("Rok musi być między 2000 a 2100."))])
     half = SelectField(_l("Okres"), choices=choices([("", _l("cały rok")),
