@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import UTC, datetime
 
 import openpyxl
 import pytest
@@ -139,6 +140,7 @@ def test_a_round_opened_three_weeks_ago_tells_its_story_with_its_own_dates(app, 
     """The round's history, its e-mails and the decisions on its responses are dated when they
     happened in the demo's story, not on the day the demo ran."""
     today = today_in_poland()
+    now = datetime.now(UTC)
 
     def day(moment):
         return moment.astimezone(POLAND).date()
@@ -153,13 +155,14 @@ def test_a_round_opened_three_weeks_ago_tells_its_story_with_its_own_dates(app, 
                                     else round_.closed_at), (round_.title, event.action)
             for message in db.session.scalars(select(OutboxMessage).filter_by(
                     round_id=round_.id)):
-                assert day(message.created_at) < today, (round_.title, message.kind)
                 assert message.sent_at is None or message.sent_at > message.created_at
+                response = db.session.get(Invitation, message.invitation_id).response
                 if message.kind == "invitation":
                     assert message.created_at == launched
                 elif message.kind == "confirmation":
-                    response = db.session.get(Invitation, message.invitation_id).response
                     assert message.created_at == response.submitted_at
+                else:  # the notice of a return: after the answers came, before the demo ran
+                    assert response.submitted_at < message.created_at < now
         decisions = db.session.execute(
             select(AuditEvent.at, Response.submitted_at).join(
                 Response, Response.id == AuditEvent.object_id)
