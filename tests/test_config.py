@@ -12,10 +12,10 @@ import ast
 import functools
 import os
 
+import flask
 import pytest
 from flask import Flask
 
-import app as app_module
 import config
 from app import create_app
 
@@ -65,8 +65,8 @@ def local_settings(monkeypatch, tmp_path):
     instance = tmp_path / "instance"
     instance.mkdir()
     (instance / "config.py").write_text(INSTANCE_FILE, encoding="utf-8")
-    monkeypatch.setattr(app_module, "Flask",
-                        functools.partial(Flask, instance_path=str(instance)))
+    # create_app imports Flask when it makes an app (the CLI starts without it): patch it there
+    monkeypatch.setattr(flask, "Flask", functools.partial(Flask, instance_path=str(instance)))
     for name, value in LOCAL_ENVIRONMENT.items():
         monkeypatch.setenv(name, value)
     return instance
