@@ -9,12 +9,12 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-# Only what ``flask --help`` needs is imported here (Flask); the rest when an app is made
+# Only what ``flask --help`` needs is imported here; the rest when an app is made
 # (``commands.catalog``: the help needs no application).
+if TYPE_CHECKING:
+    from flask import Flask
 
 #: the interface languages (``l10n.web.LANGUAGES``: Polish first, the source and default)
 SUPPORTED_LOCALES = ("pl", "en")
@@ -37,6 +37,8 @@ def create_app(overrides: Mapping[str, Any] | None = None, *,
 
     if overrides is None and read_environment and help_only():
         return help_app(__name__)  # ``flask … --help``: only the command line, at once
+    from flask import Flask
+
     import config
     import security
 
