@@ -224,7 +224,8 @@ class _Drawer:
         low, high, anchors, soft_high = self._bounds(question)
         last = self.previous.get(question.id) if question.id not in self.place.fixed else None
         if isinstance(last, Decimal):
-            first = last * Decimal(str(self.growth * rng.uniform(0.96, 1.04)))
+            factor = Decimal(str(self.growth * rng.uniform(0.96, 1.04)))
+            first = last if kind == "year" else last * factor  # a plan's years do not grow
         elif high is not None and high > low:
             first = low + (high - low) * Decimal(str(rng.uniform(0.15, 0.75)))
         elif kind == "year":

@@ -366,7 +366,7 @@ def _indicators(book: _Book, results: Sequence[IndicatorResult], with_chart: boo
         cells = [ind.id, ind.name, ind.source, t(UNITS[ind.unit]), ind.baseline,
                  ind.baseline_year, ind.target, ind.target_year, t(DIRECTIONS[ind.direction]),
                  result.achieved, t(result.status), result.progress]
-        formats = [None] * 4 + [fmt, "count", fmt, "count", None, fmt, None, "share"]
+        formats = [None] * 4 + [fmt, "year", fmt, "year", None, fmt, None, "share"]
         for c, (value, cell_fmt) in enumerate(zip(cells, formats, strict=True)):
             if c == 1:
                 book.string(ws, r, c, str(value or ""), wrap=True)

@@ -167,6 +167,10 @@ def test_indicator_sheet_has_a_native_chart(workbook):
     share = rows["wartosc_zamowien_spolecznych_od_130k"]
     assert share[6].value == pytest.approx(0.05)
     assert share[6].number_format == PERCENT
+    # years print as years ("2030", not "2,030"): no thousands separator
+    years = [row[c] for row in rows.values() for c in (5, 7) if row[c].value is not None]
+    assert years
+    assert {cell.number_format for cell in years} == {"0"}
 
 
 def test_suppressed_workbook_leaves_sensitive_columns_out_of_raw_data():

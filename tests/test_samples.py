@@ -61,6 +61,25 @@ def test_this_year_follows_last_year_and_the_seed_decides():
     assert current.answers["jst_teryt"] == "160402"  # the unit's own territory
 
 
+def test_a_year_answered_last_year_is_not_grown_like_a_figure():
+    """A plan "in force until 2030" stays until 2030, not 2030 × 1.17 = 2375."""
+    survey = SURVEYS.by_key["jst-annual"].survey
+    years = [q.id for q in survey.questions if q.value_kind == "year"]
+    assert years
+    compared = 0
+    for seed in range(8):
+        last_year = Situation(reporting_year=2024, today="2026-03-01")
+        previous = sample_answers(survey, last_year, random.Random(seed), PLACE).answers
+        this_year = Situation(reporting_year=2025, today="2026-03-01", previous=previous)
+        current = sample_answers(survey, this_year, random.Random(seed + 100), PLACE).answers
+        for qid in years:
+            if qid in previous and qid in current:
+                compared += 1
+                assert current[qid] == previous[qid], qid
+                assert 2010 <= int(current[qid]) <= 2040
+    assert compared
+
+
 def test_register_values_are_kept_and_a_table_adds_up():
     survey = SURVEYS.by_key["cis-annual"].survey
     place = SamplePlace(town="Opole", home="166101", register=PLACE.register,
