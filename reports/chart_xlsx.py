@@ -41,16 +41,21 @@ class FigureSheets:
     """Writes the two sheets with the workbook's own header format."""
 
     def __init__(self, wb: Workbook, header: Any, write_text: Callable[..., None],
-                 translate: Translate):
+                 translate: Translate,
+                 new_sheet: Callable[[str, str], Worksheet] | None = None):
         self.wb, self.header, self.t = wb, header, translate
+        #: the workbook's own sheet maker (its page header and footer, the sheet of contents)
+        self._new_sheet = new_sheet
         #: the workbook's text writer: a name from the register never becomes a formula
         self._text = write_text
         self.number_formats = {k: wb.add_format({"num_format": v})
                                for k, v in _NUM_FORMATS.items()}
         self.title = wb.add_format({"bold": True, "font_size": 12})
 
-    def sheet(self, name: str) -> Worksheet:
+    def sheet(self, name: str, about: str = "") -> Worksheet:
         """A sheet that prints as A4 landscape, a table and its chart side by side."""
+        if self._new_sheet is not None:
+            return self._new_sheet(name, about)
         ws = self.wb.add_worksheet(self.t(name)[:31])
         ws.set_paper(9)
         ws.set_landscape()
@@ -62,7 +67,7 @@ class FigureSheets:
         """Maps of a report without chapters ("Mapy"): each map's table, then its PNG —
         the table is the map's text alternative and what a reader who cannot tell the blues
         apart reads."""
-        ws = self.sheet(MAPS)
+        ws = self.sheet(MAPS, N_("Mapy z tabelami wartości, które pokazują"))
         ws.set_column(0, 0, 28)
         ws.set_column(1, 2, 16)
         row = 0
@@ -88,12 +93,20 @@ class FigureSheets:
             row += 1
 
     def charts(self, specs: list[ChartSpec]) -> None:
-        ws = self.sheet(CHARTS)
+        ws = self.sheet(CHARTS, N_("Wykresy rok do roku, każdy obok tabeli swoich danych"))
         ws.set_column(0, 0, 36)
         ws.set_column(1, 5, 18)
-        row = 0
+        row, page_top, breaks = 0, 0, []
+        # the widest block sets the print scale of the whole sheet
+        per_page = min((_rows_per_page(spec) for spec in specs), default=0)
         for spec in specs:
-            row = self._chart(ws, spec, row)
+            end = self._chart(ws, spec, row)
+            # a table with its chart never splits across two printed pages
+            if end - page_top > per_page and row > page_top:
+                breaks.append(row)
+                page_top = row
+            row = end
+        ws.set_h_pagebreaks(breaks)
 
     def _chart(self, ws: Worksheet, spec: ChartSpec, row: int) -> int:
         t = self.t
@@ -161,6 +174,21 @@ class FigureSheets:
             chart.set_legend({"none": True} if len(numeric) == 1 else {"position": "bottom"})
         chart.set_title({"name": self.t(spec.title), "name_font": {"size": 11}})
         return chart
+
+
+def _rows_per_page(spec: ChartSpec) -> int:
+    """Rows of the "Wykresy" sheet on one printed page (A4 landscape, fitted to the width).
+
+    Why: the sheet is scaled so that its columns and the chart beside them fill the page's
+    width; the wider that is, the more rows fit under it. A little is kept in reserve, as
+    the spreadsheet's own rounding differs.
+    """
+    columns = 1 + len(spec.series) + (2 if spec.kind == "target" else 0) + len(spec.details)
+    widths = [36] + [18] * min(columns, 5) + [8.43] * max(0, columns - 5)
+    sheet_px = sum(int(w * 7 + 5) for w in widths) + 620
+    page_width_px, page_height_px = (11.69 - 1.0) * 96, (8.27 - 1.5) * 96
+    scale = min(1.0, page_width_px / sheet_px)
+    return int(page_height_px / scale / _ROW_PX * 0.9)
 
 
 def _png_size(png: bytes) -> tuple[int, int]:

@@ -395,7 +395,7 @@ def _figures(book: _Book, figures: Any, report: Report | None) -> None:
     from reports.chart_xlsx import FigureSheets  # matplotlib only when there are figures
 
     shown = list(figures.extra) if report is not None else list(figures.charts)
-    sheets = FigureSheets(book.wb, book.header, book.string, book.t)
+    sheets = FigureSheets(book.wb, book.header, book.string, book.t, new_sheet=book.sheet)
     if shown:
         sheets.charts(shown)
     if report is None and figures.maps:  # the chapters draw their own maps
