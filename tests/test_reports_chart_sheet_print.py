@@ -48,7 +48,7 @@ def test_each_chart_block_starts_a_page_when_it_would_not_fit():
     per_page = _rows_per_page(specs[0])
     tops = [0, *breaks, ws.max_row]
     # every page holds whole blocks and no more rows than a page prints
-    for top, bottom in zip(tops, tops[1:]):
+    for top, bottom in zip(tops, tops[1:], strict=False):
         blocks = [t for t in titles if top <= t < bottom]
         assert blocks
         assert bottom - top <= per_page or len(blocks) == 1
