@@ -49,3 +49,14 @@ def test_long_staff_lists_scroll_in_their_own_region(app, staff_user, path):
     wrapped = re.findall(r'<div class="table-wrap" role="region" aria-label="[^"]+" '
                          r'tabindex="0">\s*<table class="data"', page)
     assert len(wrapped) == tables, path
+
+
+def test_the_exports_round_list_names_the_period_once(app, staff_user, world):
+    world.round("jst-annual", year=2025)
+    admin = _admin(app, staff_user)
+    page = admin.get("/admin/zestawienia/").text
+    options = re.findall(r'<select id="runda" name="runda">(.*?)</select>', page, re.S)[0]
+    labels = re.findall(r">([^<]+)</option>", options)
+    assert labels
+    for label in labels:
+        assert not re.search(r"(\d{4}).*\(\1\)$", label), label
