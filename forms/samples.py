@@ -490,10 +490,11 @@ TEXT_HINTS.extend([
     ("krs", lambda rng, place: f"0000{rng.randint(0, 999_999):06d}"),
     ("uchwala", lambda rng, place: f"Uchwała nr {rng.choice(['XII', 'XXIV', 'XXXI', 'XLV'])}/"
                                    f"{rng.randint(80, 400)}/{rng.randint(20, 24)} Rady "
-                                   f"{place.town}"),
+                                   f"Gminy {place.town}"),
+    # the town's name stays in the nominative ("z gminy Kluczbork", not "w Kluczbork")
     ("nazwa", lambda rng, place: rng.choice([
-        f"Gmina {place.town}", f"Stowarzyszenie na rzecz Rozwoju {place.town}",
-        f"Fundacja „Razem” w {place.town}", f"Spółdzielnia Socjalna „Przystań” {place.town}"])),
+        f"Gmina {place.town}", f"Stowarzyszenie na rzecz Rozwoju Gminy {place.town}",
+        f"Fundacja „Razem” z gminy {place.town}", "Spółdzielnia Socjalna „Przystań”"])),
     ("nr", lambda rng, place: f"FEOP.06.0{rng.randint(1, 4)}-IP.01-{rng.randint(1, 99):04d}/"
                               f"{rng.randint(22, 24)}"),
     ("opis", lambda rng, place: rng.choice([

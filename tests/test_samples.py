@@ -4,6 +4,7 @@ are the same for the same seed; a questionnaire whose rules cannot hold is named
 from __future__ import annotations
 
 import random
+import re
 from decimal import Decimal
 
 import pytest
@@ -78,6 +79,20 @@ def test_a_year_answered_last_year_is_not_grown_like_a_figure():
                 assert current[qid] == previous[qid], qid
                 assert 2010 <= int(current[qid]) <= 2040
     assert compared
+
+
+def test_names_made_from_the_town_are_good_polish():
+    """The town comes in the nominative, so it follows "gminy", never "w" ("w Kluczbork")."""
+    texts = []
+    for key in ("cis-annual", "jst-annual", "kis-annual"):
+        survey = SURVEYS.by_key[key].survey
+        for seed in range(6):
+            answers = sample_answers(survey, Situation(reporting_year=2025, today="2026-03-01"),
+                                     random.Random(seed), PLACE).answers
+            texts += [v for v in answers.values() if isinstance(v, str) and "Kluczbork" in v]
+    assert texts
+    for text in texts:
+        assert not re.search(r"\b(w|Rady|Rozwoju|„Przystań”) Kluczbork\b", text), text
 
 
 def test_register_values_are_kept_and_a_table_adds_up():
