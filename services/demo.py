@@ -298,9 +298,8 @@ def _current_round(questionnaire: Questionnaire, loaded: LoadedSurvey, units: li
             continue
         response.answers, response.warnings = sample.answers, sample.warnings
         response.sections_saved = sections
-        # demo data: its hundreds of confirmations go without the PDF copy, which would be made
-        # one by one while the demo starts (a respondent's page downloads it at any time)
-        issues = submit(response, loaded, attach_copy=False)
+        # all but a few confirmations lose their PDF copy before sending (_light_confirmations)
+        issues = submit(response, loaded)
         if issues:  # the generator promises valid answers: say which rule it broke
             raise RuntimeError(f"{loaded.survey.key}: {issues[0].question.id}: "
                                f"{issues[0].message}")
