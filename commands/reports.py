@@ -41,8 +41,8 @@ group = AppGroup("reports", help="Raporty monitoringowe: zestawienia xlsx i dane
               type=click.Choice(["xlsx", "csv", "docx", "pdf", "datapackage"]),
               default="xlsx", show_default=True,
               help="CSV tylko dla --kind raw; docx i pdf (dokument do edycji i druku) dla "
-                   "regional, municipal i indicators; datapackage: zestawienia do publikacji "
-                   "(zip z CSV i datapackage.json, małe liczebności zawsze ukryte).")
+                   "regional, municipal, indicators, plan i half-year; datapackage: zestawienia "
+                   "do publikacji (zip z CSV i datapackage.json, małe liczebności zawsze ukryte).")
 @click.option("--small-cells/--no-small-cells", default=False, show_default=True,
               help="Ukryj liczebności 1–2 w grupach wrażliwych (do publikacji).")
 @click.option("--podregiony", help="Podział na podregiony zapisany w bazie (np. nuts3) albo "

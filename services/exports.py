@@ -243,7 +243,7 @@ DOCUMENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
-DOCUMENT_KINDS = ("regional", "municipal", "indicators", "plan")
+DOCUMENT_KINDS = ("regional", "municipal", "indicators", "plan", "half-year")
 
 
 def document_info(request: ReportRequest, content: ReportContent) -> DocumentInfo:
@@ -275,10 +275,14 @@ def write_report_document(out: Any, request: ReportRequest, content: ReportConte
 
     if request.kind not in DOCUMENT_KINDS:
         raise ExportError(gettext("Dokument (DOCX, PDF) jest dla raportu regionalnego, "
-                                  "gminnego, wskaźników i planu a wykonania; dane surowe "
+                                  "gminnego, wskaźników, planu a wykonania i ramowego za "
+                                  "półrocze; dane surowe "
                                   "pobierz jako xlsx albo CSV."))
-    about = document_info(request, content)
     locale = "pl_PL" if current_language() == "pl" else "en"
+    if request.kind == "half-year":
+        _write_half_year(out, request, content, file_format, locale)
+        return
+    about = document_info(request, content)
     if file_format == "docx":
         write_document(out, content, content.figures, about, translate, locale)
         return
@@ -286,6 +290,29 @@ def write_report_document(out: Any, request: ReportRequest, content: ReportConte
         target = Path(tmp) / "raport.pdf"
         try:
             write_pdf(target, content, content.figures, about, translate, locale)
+        except PdfError as err:
+            raise ExportError(translate(err.args[0])) from err
+        with target.open("rb") as pdf:
+            shutil.copyfileobj(pdf, out)
+
+
+def _write_half_year(out: Any, request: ReportRequest, content: ReportContent,
+                     file_format: str, locale: str) -> None:
+    """The framework report's own short document (``reports.half_year_document``)."""
+    from reports.half_year_document import write_half_year_document, write_half_year_pdf
+    from reports.pdf import PdfError
+
+    round_ = db.session.get(Round, request.round_id)
+    # the round's owner (a ROPS, its OWES partner …) signs its report
+    organisation = (round_.organisation.name if round_ and round_.organisation else
+                    current_app.config.get("ESMON_ORGANISATION") or "")
+    if file_format == "docx":
+        write_half_year_document(out, content, organisation, translate, locale)
+        return
+    with tempfile.TemporaryDirectory(prefix="esmon-doc-") as tmp:
+        target = Path(tmp) / "raport.pdf"
+        try:
+            write_half_year_pdf(target, content, organisation, translate, locale)
         except PdfError as err:
             raise ExportError(translate(err.args[0])) from err
         with target.open("rb") as pdf:

@@ -162,3 +162,81 @@ def test_framework_report_on_the_exports_page(app, half_year_round, staff_user):
     for name in MISSING:
         assert name in missing
     assert "Miasto Opole" not in missing
+
+
+def _docx_text(path) -> tuple[str, list[list[list[str]]]]:
+    import docx
+
+    document = docx.Document(str(path))
+    text = "\n".join(p.text for p in document.paragraphs)
+    tables = [[[cell.text for cell in row.cells] for row in table.rows]
+              for table in document.tables]
+    return text, tables
+
+
+def test_framework_report_as_docx_and_pdf_says_what_the_workbook_says(
+        app, half_year_round, runner, tmp_path):
+    import shutil
+
+    out = tmp_path / "polrocze.docx"
+    result = runner.invoke(args=["reports", "export", "--round", str(half_year_round),
+                                 "--kind", "half-year", "--podregiony", "owes",
+                                 "--format", "docx", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text, tables = _docx_text(out)
+    assert "I półrocze 2025" in text
+    assert "2025-H1" not in text
+    # the sentence agrees in number with its count: 4 → „jednostek”
+    assert "Ankietę wypełniły 3 z 7 jednostek (42,9%)." in text
+    assert "Brakuje jeszcze odpowiedzi 4 jednostek (" in text
+    assert "nie otworzyła linku: 2" in text
+    missing = next(t for t in tables if t[0][0] == "Jednostka")
+    assert {row[0] for row in missing[1:]} == MISSING
+    assert len(missing) == len(MISSING) + 1
+    assert {row[0]: row[4] for row in missing[1:]}["Gmina Wołczyn"] == "zwrócona do korekty"
+    progress = next(t for t in tables if t[0][0] == "Podregion")
+    rows = {(r[0], r[1]): r[2:] for r in progress[1:]}
+    xlsx = tmp_path / "polrocze.xlsx"
+    assert runner.invoke(args=["reports", "export", "--round", str(half_year_round), "--kind",
+                               "half-year", "--podregiony", "owes", "-o", str(xlsx)]
+                         ).exit_code == 0
+    for r in openpyxl.load_workbook(xlsx)["Postęp"].iter_rows(min_row=2, values_only=True):
+        assert rows[(r[0], r[1])][:3] == [str(r[2]), str(r[3]), str(r[4])]
+    assert rows[("Ogółem", "wszystkie rodzaje")] == ["7", "3", "4", "42,9%"]
+    figures = next(t for t in tables if t[0][0] == "Liczba")
+    assert dict(figures[1:])["Złożone ankiety"] == "3"
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    from pypdf import PdfReader
+
+    pdf = tmp_path / "polrocze.pdf"
+    result = runner.invoke(args=["reports", "export", "--round", str(half_year_round),
+                                 "--kind", "half-year", "--podregiony", "owes",
+                                 "--format", "pdf", "-o", str(pdf)])
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(str(pdf))
+    printed = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Gmina Lasowice Wielkie" in printed
+    assert "I półrocze 2025" in printed
+    assert f"Strona 1 z {len(reader.pages)}" in printed
+    assert len(reader.pages) <= 4  # short by design
+
+
+def test_framework_report_document_downloads_from_the_exports_page(app, half_year_round,
+                                                                   staff_user):
+    import io
+
+    import docx
+
+    staff_user("admin@rops.example.pl", "admin")
+    client = app.test_client()
+    client.post("/logowanie", data={"email": "admin@rops.example.pl",
+                                    "password": STAFF_PASSWORD})
+    reply = client.get(f"/admin/zestawienia/plik?runda={half_year_round}&rodzaj=half-year"
+                       "&podzial=owes&format=docx")
+    assert reply.status_code == 200, reply.text[:500]
+    assert reply.mimetype.endswith("wordprocessingml.document")
+    assert "esmon-half-year-runda" in reply.headers["Content-Disposition"]
+    document = docx.Document(io.BytesIO(reply.data))
+    missing = next(t for t in document.tables if t.rows[0].cells[0].text == "Jednostka")
+    assert {row.cells[0].text for row in missing.rows[1:]} == MISSING
