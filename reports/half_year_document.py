@@ -29,8 +29,9 @@ from reports.xlsx import MODE_LABELS, ReportContent, Translate, _unchanged
 _FORMATS = {"count": "count", "PLN": "money", "%": "pct"}
 STILL_MISSING = N_("Brakuje jeszcze odpowiedzi %(n)s %(noun)s (%(states)s).")
 NONE_MISSING = N_("Odpowiedź, która się liczy, złożyła każda zaproszona jednostka.")
-_WEAKEST = N_("Najmniej odpowiedzi jest w podregionie %(subregion)s: %(counted)s z "
-              "%(invited)s (%(share)s).")
+#: the subregion's name stays in the nominative (a name from a file cannot be declined)
+_WEAKEST = N_("Najmniej odpowiedzi ma podregion %(subregion)s: %(counted)s z %(invited)s "
+              "(%(share)s).")
 
 
 def write_half_year_document(out: IO[bytes] | str | Path, content: ReportContent,

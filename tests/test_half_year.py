@@ -190,6 +190,7 @@ def test_framework_report_as_docx_and_pdf_says_what_the_workbook_says(
     assert "Ankietę wypełniły 3 z 7 jednostek (42,9%)." in text
     assert "Brakuje jeszcze odpowiedzi 4 jednostek (" in text
     assert "nie otworzyła linku: 2" in text
+    assert "Najmniej odpowiedzi ma podregion północny: 2 z 5 (40,0%)." in text
     missing = next(t for t in tables if t[0][0] == "Jednostka")
     assert {row[0] for row in missing[1:]} == MISSING
     assert len(missing) == len(MISSING) + 1
