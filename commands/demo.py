@@ -9,14 +9,14 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_babel import ngettext
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
 from commands.surveys import require_valid_definitions
 from extensions import db
 from l10n.clock import today_in_poland
 from l10n.periods import period_label
-from l10n.web import translate
+from l10n.web import number, translate
 from mailing.inline import send_committed_mail
 from models import Invitation, Territory, User
 from services.demo import DEMO_UNITS, date_sent_mail, demo_register, make_demo_rounds
@@ -90,7 +90,8 @@ def demo_command(terc: Path | None) -> None:
                f"{translate(period_label(made.current[0].period))}):")
     for questionnaire, what, unit, token in links:
         click.echo(f"  {questionnaire:12} {what}: {unit}\n      {base}/r/{token}")
-    click.echo(f"\nDane pokazowe gotowe w {time.perf_counter() - started:.1f} s.")
+    click.echo("\n" + gettext("Dane pokazowe gotowe w %(seconds)s s.",
+                             seconds=number(time.perf_counter() - started, 1)))
 
 
 _STATES = {"accepted": "przyjęte", "submitted": "do przeglądu", "returned": "zwrócone do korekty",

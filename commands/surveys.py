@@ -16,6 +16,7 @@ from forms.kinds import KINDS_FILE, load_kinds_file
 from forms.loader import definition_files, load_survey_file
 from forms.registry import follow_up_problems
 from forms.xlsform import MAX_FILE_BYTES, import_xlsform
+from l10n.web import number
 from services.questionnaires import VersionConflict, sync_questionnaires
 
 group = AppGroup("surveys", help="Definicje ankiet: sprawdzanie, lista, wczytanie do bazy.")
@@ -53,7 +54,8 @@ def check(paths: tuple[Path, ...]) -> None:
         click.echo(str(problem))
     elapsed = time.perf_counter() - started
     click.echo(ngettext("Sprawdzono %(num)d plik", "Sprawdzono %(num)d pliki", len(files))
-               + f" w {elapsed:.3f} s; " + gettext("problemów: %(count)d.", count=len(problems)))
+               + " " + gettext("w %(seconds)s s; problemów: %(count)d.",
+                               seconds=number(elapsed, 3), count=len(problems)))
     if problems or not files:
         sys.exit(1)
 

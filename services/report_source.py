@@ -45,7 +45,8 @@ class RoundInfo:
 
     @property
     def label(self) -> str:
-        return f"{self.title} (runda nr {self.id})"
+        """The round as a published report names it: its title, never the database number."""
+        return self.title
 
 
 def round_info(session: AnySession, round_id: int) -> RoundInfo:
