@@ -65,7 +65,7 @@ def test_import_reprojects_to_wgs84_and_is_audited(app, runner, tmp_path, make):
     source = make(tmp_path / ("gminy.zip" if make is prg_zip else "gminy.geojson"))
     result = runner.invoke(args=["maps", "import", str(source)])
     assert result.exit_code == 0, result.output
-    assert "3 obrysów" in result.output
+    assert "3 obrysy" in result.output  # 2–4: obrysy (ngettext)
     areas = {a.code: a for a in stored(app)}
     assert set(areas) == set(GMINAS)
     assert areas["1604023"].name == "Kluczbork"

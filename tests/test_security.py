@@ -101,9 +101,10 @@ def test_session_cookie_is_httponly_lax_and_not_secure_on_plain_http(client, wor
 
 
 def _page_templates():
-    """Templates rendered as web pages (e-mails are not under the site's CSP)."""
+    """Templates rendered as web pages (e-mails are not under the site's CSP, nor the printed
+    documents of templates/paper/, which WeasyPrint lays out and no browser is sent)."""
     for path in sorted(TEMPLATES.rglob("*.html")):
-        if path.relative_to(TEMPLATES).parts[0] != "email":
+        if path.relative_to(TEMPLATES).parts[0] not in ("email", "paper"):
             yield path
 
 
