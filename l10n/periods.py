@@ -39,3 +39,15 @@ def period_label(code: str | None) -> str:
         return N_("%(month)s %(year)s", month=Message(_MONTHS[int(match["month"]) - 1]),
                   year=year)
     return year
+
+
+def period_span(code: str | None) -> str:
+    """The period after "za" in a sentence: "za rok 2025", "za II półrocze 2025".
+
+    Why: "za okres II półrocze 2025" is not Polish; a year alone reads as a number, so an
+    annual period says "rok". A ``Message`` for ``l10n.web.translate``, like ``period_label``.
+    """
+    match = _CODE.match(code or "")
+    if match and not (match["half"] or match["quarter"] or match["month"]):
+        return N_("rok %(year)s", year=match["year"])
+    return period_label(code)

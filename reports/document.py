@@ -27,6 +27,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Cm, Pt
 
 from l10n import N_
+from l10n.periods import period_label, period_span
 from l10n.polish import long_date
 from reports.aggregate import (
     INVITED,
@@ -335,7 +336,7 @@ def _title_page(w: _Writer, content: ReportContent, about: DocumentInfo) -> None
     subtitle = w.doc.add_paragraph(info.round_label)
     subtitle.runs[0].font.size = Pt(16)
     lines = [
-        (N_("Okres sprawozdawczy"), info.period),
+        (N_("Okres sprawozdawczy"), w.t(period_label(info.period))),
         (N_("Ankieta"), info.questionnaire),
         (N_("Opracowanie"), about.organisation),
         (N_("Data sporządzenia"), long_date(info.generated_at.date())),
@@ -367,9 +368,9 @@ def _method(w: _Writer, content: ReportContent, about: DocumentInfo) -> None:
     if about.opens_on and about.deadline:
         when = w.t(N_("Ankietę udostępniono %(start)s z terminem %(end)s.",
                       start=long_date(about.opens_on), end=long_date(about.deadline)))
-    w.text(w.t(N_("Badanie „%(round)s” za okres %(period)s: ankieta %(questionnaire)s, "
+    w.text(w.t(N_("Badanie „%(round)s” za %(period_span)s: ankieta %(questionnaire)s, "
                   "wypełniana przez jednostki przez osobisty link z e-maila.",
-                  round=info.round_label, period=info.period,
+                  round=info.round_label, period_span=w.t(period_span(info.period)),
                   questionnaire=info.questionnaire)) + (f" {when}" if when else ""))
     w.generated(response_sentence(submitted, invited, noun_for(kinds), w.locale))
     if about.by_kind:

@@ -33,6 +33,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from l10n import N_
+from l10n.periods import period_label
 from reports.aggregate import LEVELS, TOTAL, Aggregate
 from reports.frame import ATTRIBUTES, EXPLANATION_LABEL, Column, ReportFrame
 from reports.half_year import HalfYearReport
@@ -323,7 +324,7 @@ def _information(book: _Book, content: ReportContent) -> None:
     rows: list[tuple[str, Any, str | None]] = [
         (N_("Raport"), info.title, None),
         (N_("Runda"), info.round_label, None),
-        (N_("Okres sprawozdawczy"), info.period, None),
+        (N_("Okres sprawozdawczy"), t(period_label(info.period)), None),
         (N_("Ankieta"), info.questionnaire, None),
         (N_("Filtry"), "; ".join(t(f) for f in info.filters)
          or t(N_("brak (wszystkie jednostki rundy)")), None),

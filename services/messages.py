@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from forms.model import Question, Survey
 from forms.placeholders import year_placeholders
-from l10n.periods import period_label
+from l10n.periods import period_label, period_span
 from l10n.web import current_language, long_date, translate
 from mailing.attachments import Attachment
 from mailing.compose import Written, register_composer
@@ -241,6 +241,8 @@ def _round_context_of(round_: Round, unit: Unit) -> dict[str, Any]:
         "round": round_,
         "title": round_.questionnaire.title,
         "period": translate(period_label(round_.period)),
+        #: after "za" in the bodies: "za rok 2025", "za II półrocze 2025"
+        "period_span": translate(period_span(round_.period)),
         "deadline": long_date(round_.deadline),
         "placeholders": year_placeholders(year),
     }

@@ -80,7 +80,7 @@ def test_framework_report_lists_exactly_the_missing_units(app, half_year_round, 
     assert progress[("Ogółem", "wszystkie rodzaje")] == (7, 3, 4, pytest.approx(3 / 7))
     info = {r[0]: r[1] for r in book["Informacje"].iter_rows(min_row=2, values_only=True)}
     assert info["Raport"] == "Raport ramowy za półrocze"
-    assert info["Okres sprawozdawczy"] == "2025-H1"
+    assert info["Okres sprawozdawczy"] == "I półrocze 2025"  # in words, never the code
 
 
 def test_progress_rows_add_up_to_the_frame(app):

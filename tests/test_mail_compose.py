@@ -59,7 +59,7 @@ def test_invitation_is_polish_with_deadline_and_personal_link(app, world):
     for body in (message.body_text, message.body_html):
         assert "Gmina Kluczbork" in body
         assert "31 marca 2026" in body
-        assert "za okres 2025" in body
+        assert "za rok 2025" in body
         assert link in body
         assert token not in body
     assert f'href="{link}"' in message.body_html

@@ -140,6 +140,18 @@ def test_a_half_year_round_shows_its_period_in_words_on_pages_and_in_the_invitat
         message = db.session.get(OutboxMessage, message.id)
         assert "(II półrocze 2025)" in message.subject
         assert "2025-H2" not in message.subject + message.body_text
+        # after "za" the period is said as a sentence needs it, never "za okres II półrocze"
+        assert "za II półrocze 2025." in message.body_text
+        assert "za okres" not in message.body_text
+
+
+@pytest.mark.parametrize(("code", "span"), [
+    ("2025", "rok 2025"), ("2025-H1", "I półrocze 2025"), ("2025-Q3", "III kwartał 2025"),
+    ("2025-03", "marzec 2025")])
+def test_a_period_after_za_reads_as_polish(code, span):
+    from l10n.periods import period_span
+
+    assert period_span(code) == span
 
 
 @pytest.mark.parametrize(("n", "text"), [
