@@ -63,18 +63,8 @@ def docx_to_pdf_with_indexes(docx_path: Path, pdf_path: Path) -> None:
         raise PdfError(NO_OFFICE)
     with tempfile.TemporaryDirectory(prefix="esmon-pdf-") as tmp:
         work = Path(tmp)
-        try:
-            done = subprocess.run(  # noqa: S603  # fixed arguments, our own files
-                [python, str(UNO_SCRIPT), binary, str(work / "profile"), str(docx_path),
-                 str(work / "raport.pdf")], capture_output=True, text=True,
-                timeout=TIMEOUT_SECONDS, check=False)
-        except subprocess.TimeoutExpired as err:
-            raise PdfError(N_(TOO_LONG, seconds=TIMEOUT_SECONDS)) from err
-        produced = work / "raport.pdf"
-        if done.returncode or not produced.exists():
-            reason = (done.stderr or done.stdout or "").strip().splitlines()[-1:] or ["?"]
-            raise PdfError(N_(FAILED, reason=reason[0][:200]))
-        shutil.move(str(produced), pdf_path)
+        _run_office([python, str(UNO_SCRIPT), binary, str(work / "profile"), str(docx_path),
+                     str(work / "raport.pdf")], work / "raport.pdf", pdf_path)
 
 
 def docx_to_pdf(docx_path: Path, pdf_path: Path) -> None:
@@ -90,13 +80,20 @@ def docx_to_pdf(docx_path: Path, pdf_path: Path) -> None:
         command = [binary, f"-env:UserInstallation={(work / 'profile').as_uri()}",
                    "--headless", "--norestore", "--nologo", "--convert-to", _FILTER,
                    "--outdir", str(work), str(source)]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True,  # noqa: S603  # fixed arguments, our own files
-                                  timeout=TIMEOUT_SECONDS, check=False)
-        except subprocess.TimeoutExpired as err:
-            raise PdfError(N_(TOO_LONG, seconds=TIMEOUT_SECONDS)) from err
-        produced = work / "raport.pdf"
-        if done.returncode or not produced.exists():
-            reason = (done.stderr or done.stdout or "").strip().splitlines()[-1:] or ["?"]
-            raise PdfError(N_(FAILED, reason=reason[0][:200]))
-        shutil.move(str(produced), pdf_path)
+        _run_office(command, work / "raport.pdf", pdf_path)
+
+
+def _run_office(command: list[str], produced: Path, pdf_path: Path) -> None:
+    """Run one LibreOffice conversion and move its PDF into place.
+
+    :raise PdfError: when it fails, produces nothing or takes longer than ``TIMEOUT_SECONDS``.
+    """
+    try:
+        done = subprocess.run(command, capture_output=True, text=True,  # noqa: S603  # fixed arguments, our own files
+                              timeout=TIMEOUT_SECONDS, check=False)
+    except subprocess.TimeoutExpired as err:
+        raise PdfError(N_(TOO_LONG, seconds=TIMEOUT_SECONDS)) from err
+    if done.returncode or not produced.exists():
+        reason = (done.stderr or done.stdout or "").strip().splitlines()[-1:] or ["?"]
+        raise PdfError(N_(FAILED, reason=reason[0][:200]))
+    shutil.move(str(produced), pdf_path)
