@@ -37,15 +37,24 @@ serve: install
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho --procfile Procfile start \
 		--concurrency web=1,mail=$(MAIL_WORKERS)
 
-## Every test: SQLite, then PostgreSQL (skipped with a reason when not reachable), then JS.
-## The browser tests run once: their live server keeps its own SQLite file whatever --db says.
+## Every test: SQLite and PostgreSQL (skipped with a reason when not reachable) side by side,
+## then JS. The browser tests run once: their live server keeps its own SQLite file whatever
+## --db says. The two passes share nothing (SQLite files in temporary folders, a scratch schema
+## per PostgreSQL test), so they run at once on two cores; the PostgreSQL pass's output is
+## printed after the SQLite one's.
+PG_LOG := .pytest-postgres.log
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(DEV) $(FLASK) surveys check
-	$(DEV) $(BIN)/pytest
-	$(DEV) $(BIN)/pytest --db $(TEST_PG_URL) -m "not sqlite_only" --ignore=tests/browser
 	node --test tests/js/
+	@$(DEV) $(BIN)/pytest --db $(TEST_PG_URL) -m "not sqlite_only" --ignore=tests/browser \
+		> $(PG_LOG) 2>&1 & pg=$$!; \
+	$(DEV) $(BIN)/pytest; sqlite=$$?; \
+	wait $$pg; postgres=$$?; \
+	echo "== pytest --db $(TEST_PG_URL)"; cat $(PG_LOG); rm -f $(PG_LOG); \
+	echo "== SQLite: $$sqlite, PostgreSQL: $$postgres (0 = passed)"; \
+	test $$sqlite -eq 0 && test $$postgres -eq 0
 
 ## Only the browser tests (Chromium + axe-core); `make test` runs them too.
 test-browser: install
