@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 #: other processes using more than this share of the machine make absolute figures unreliable
 BUSY_SHARE = 0.25
@@ -114,3 +115,19 @@ def interleaved(sides: dict[str, Callable[[], float]], runs: int = MIN_RUNS
 def ratios(numerator: list[float], denominator: list[float]) -> Spread:
     """The ratio of each interleaved pair (run i of A ÷ run i of B), summarised."""
     return Spread.of([a / b for a, b in zip(numerator, denominator, strict=True) if b])
+
+
+def page_times(client: Any, path: str, repeat: int) -> tuple[float, float]:
+    """p50 and p95 in ms of ``repeat`` GETs of ``path`` through a Flask test client.
+
+    The first GET warms the caches and checks the page answers 200; it is not counted.
+    """
+    assert client.get(path).status_code == 200, path
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        reply = client.get(path)
+        times.append((time.perf_counter() - started) * 1000)
+        assert reply.status_code == 200
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]

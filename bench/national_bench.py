@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import io
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -125,15 +124,9 @@ def _seed(app, terc: Path) -> tuple[int, int, int]:
 
 
 def _time(client, path: str, repeat: int) -> tuple[float, float]:
-    assert client.get(path).status_code == 200, path  # warm-up and check
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        reply = client.get(path)
-        times.append((time.perf_counter() - started) * 1000)
-        assert reply.status_code == 200
-    times.sort()
-    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    from bench.hygiene import page_times
+
+    return page_times(client, path, repeat)
 
 
 def run(url: str, repeat: int, folder: Path, terc: Path) -> None:

@@ -13,12 +13,12 @@ It prints p50 and p95 in milliseconds for each.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench.hygiene import page_times
 from tests.support.scratch_db import scratch_database
 
 DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -77,16 +77,8 @@ def run(url: str, n: int, repeat: int, folder: Path) -> None:
     }
     print(f"{'strona':<30}{'p50 ms':>10}{'p95 ms':>10}")
     for name, path in pages.items():
-        assert client.get(path).status_code == 200, path  # warm-up and check
-        times = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            reply = client.get(path)
-            times.append((time.perf_counter() - started) * 1000)
-            assert reply.status_code == 200
-        times.sort()
-        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-        print(f"{name:<30}{statistics.median(times):>10.1f}{p95:>10.1f}")
+        p50, p95 = page_times(client, path, repeat)
+        print(f"{name:<30}{p50:>10.1f}{p95:>10.1f}")
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
