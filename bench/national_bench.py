@@ -7,22 +7,32 @@ creates a national operator (``kraj``) with every gmina and powiat as a unit, a 
 its follow-up with every JST invited and responses in a realistic mix (bulk inserts), and a
 regional partner (``woj:24``). It times whole requests through the application (Flask test
 client) as the operator and as the partner — the dashboard, the round page and the response
-list — and prints p50 / p95 over ``--repeat`` loads, then the plan report's build time
-(frame + tables + workbook). Goal: pages < 300 ms p95.
+list — and prints p50 / p95 over ``--repeat`` loads. Then the plan report (frame + tables +
+workbook) against its floor — read the same responses, decode the JSON, write the raw cells with
+xlsxwriter (``bench.reports_bench.floor_phase``) — each in a fresh process so peak RSS is its
+own, ``--runs`` pairs interleaved (``bench/hygiene.py``), the ratio as median and range.
+Goals: pages < 300 ms p95, report ≤ 3 × the floor (the reports issue's ratio for a report
+beside its raw data).
 """
 
 from __future__ import annotations
 
 import argparse
-import io
+import json
 import random
+import resource
+import subprocess
 import sys
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from tests.support.scratch_db import scratch_database
+
+ROOT = Path(__file__).resolve().parent.parent
+GOAL_P95_MS, GOAL_RATIO = 300, 3.0
 
 DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 FULL_TERC = Path(__file__).resolve().parents[2] / "shared" / "data" / "teryt" / \
@@ -35,10 +45,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=20, help="powtórzeń każdego żądania")
     parser.add_argument("--db", default=DEFAULT_DB, help="URL bazy PostgreSQL")
     parser.add_argument("--terc", type=Path, default=FULL_TERC, help="plik TERC (XML/CSV)")
+    parser.add_argument("--runs", type=int, default=5,
+                        help="par podłoga–raport planu, na przemian (co najmniej 5)")
+    parser.add_argument("--phase", choices=["plan", "floor"], help=argparse.SUPPRESS)
+    parser.add_argument("--round", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
     args, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    if args.phase:
+        from bench.reports_bench import floor_phase
+
+        measure = plan_phase if args.phase == "plan" else floor_phase
+        print(json.dumps(measure(args.db, args.round, Path(args.out))))
+        return
     with (tempfile.TemporaryDirectory(prefix="esmon-bench-") as tmp,
           scratch_database(args.db, Path(tmp), "esmon_bench") as url):
-        run(url, args.repeat, Path(tmp), args.terc)
+        run(url, args.repeat, Path(tmp), args.terc, args.runs)
 
 
 def _answers(rng: random.Random, plan: dict | None) -> dict:
@@ -129,15 +150,22 @@ def _time(client, path: str, repeat: int) -> tuple[float, float]:
     return page_times(client, path, repeat)
 
 
-def run(url: str, repeat: int, folder: Path, terc: Path) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+def _app(url: str, folder: Path):
+    sys.path.insert(0, str(ROOT / "tests"))
     from app import create_app
+
+    from support import make_config
+
+    return create_app(make_config(url, folder, ESMON_LOG_LEVEL="WARNING", ESMON_WOJEWODZTWO=""),
+                      read_environment=False)
+
+
+def run(url: str, repeat: int, folder: Path, terc: Path, runs: int = 5) -> None:
+    from bench.hygiene import Load
     from extensions import db
 
-    from support import STAFF_PASSWORD, make_config
-
-    app = create_app(make_config(url, folder, ESMON_LOG_LEVEL="WARNING", ESMON_WOJEWODZTWO=""),
-                     read_environment=False)
+    app = _app(url, folder)
+    from support import STAFF_PASSWORD
     with app.app_context():
         db.create_all()
     started = time.perf_counter()
@@ -146,10 +174,24 @@ def run(url: str, repeat: int, folder: Path, terc: Path) -> None:
     print(f"Rejestr: {units} JST, plany: {plans}; zapis w {time.perf_counter() - started:.1f} s "
           f"({url.split('?')[0]}).")
     print(f"{'strona':<42}{'p50 ms':>10}{'p95 ms':>10}")
+    with Load() as load:
+        worst = _pages(app, round_id, region, repeat, STAFF_PASSWORD)
+    print(load.line())
+    print(f"najgorsze p95: {worst:.1f} ms (cel < {GOAL_P95_MS} ms) — "
+          f"{'OK' if worst < GOAL_P95_MS else 'PONAD CEL'}")
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    _report_against_floor(url, round_id, folder, runs)
+
+
+def _pages(app, round_id: int, region: str, repeat: int, password: str) -> float:
+    """Print every page's p50 / p95; returns the worst p95."""
+    worst = 0.0
     for who in ("operator", "partner"):
         client = app.test_client()
         login = client.post("/logowanie", data={"email": f"{who}@nowawiedza.example.pl",
-                                                "password": STAFF_PASSWORD})
+                                                "password": password})
         assert login.status_code == 302, login.text
         for name, path in {"pulpit (rundy)": "/admin/",
                            "runda: odsetek odpowiedzi": f"/admin/rundy/{round_id}",
@@ -162,26 +204,61 @@ def run(url: str, repeat: int, folder: Path, terc: Path) -> None:
                                f"/admin/odpowiedzi/runda/{round_id}?wojewodztwo={region}"
                            }.items():
             p50, p95 = _time(client, path, repeat)
+            worst = max(worst, p95)
             print(f"{who + ': ' + name:<42}{p50:>10.1f}{p95:>10.1f}")
-    _report_time(app, round_id)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return worst
 
 
-def _report_time(app, round_id: int) -> None:
+def plan_phase(url: str, round_id: int, out: Path) -> dict[str, float]:
+    """The real plan report: database → frame → the three tables → workbook."""
     from services.exports import ReportRequest, prepare_report, write_workbook
 
+    app = _app(url, out.parent)
     with app.app_context():
         started = time.perf_counter()
         content, _info = prepare_report(ReportRequest(round_id, "plan", ("powiat",), None,
                                                       False, None))
         built = time.perf_counter() - started
-        buffer = io.BytesIO()
-        write_workbook(buffer, content)
-        total = time.perf_counter() - started
-    print(f"raport planu: tabele {built:.2f} s, z plikiem xlsx {total:.2f} s "
-          f"({len(buffer.getvalue()) // 1024} KiB)")
+        with out.open("wb") as handle:
+            write_workbook(handle, content)
+        done = time.perf_counter()
+    return {"tables": built, "xlsx": done - started - built, "total": done - started,
+            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _child(phase: str, url: str, round_id: int, out: Path) -> dict[str, Any]:
+    command = [sys.executable, "-m", "bench.national_bench", "--phase", phase, "--db", url,
+               "--round", str(round_id), "--out", str(out)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"{phase} nie powiodło się:\n{done.stderr}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["size_kib"] = out.stat().st_size / 1024
+    return result
+
+
+def _report_against_floor(url: str, round_id: int, folder: Path, runs: int) -> None:
+    """Plan report and floor interleaved in fresh processes; the ratio's median and range."""
+    from bench.hygiene import Load, interleaved, ratios
+
+    with Load() as load:
+        results = interleaved({
+            "floor": lambda: _child("floor", url, round_id, folder / "floor.xlsx"),
+            "plan": lambda: _child("plan", url, round_id, folder / "plan.xlsx"),
+        }, runs)
+    plans, floors = results["plan"], results["floor"]
+    spread = ratios([p["total"] for p in plans], [f["total"] for f in floors])
+    pairs = sorted(zip(plans, floors, strict=True),
+                   key=lambda pair: pair[0]["total"] / pair[1]["total"])
+    plan, floor = pairs[len(pairs) // 2]
+    print(load.line())
+    print(f"raport planu (przebieg o medianie stosunku): tabele {plan['tables']:.2f} s, "
+          f"xlsx {plan['xlsx']:.2f} s, razem {plan['total']:.2f} s ({plan['size_kib']:.0f} KiB)")
+    print(f"podłoga: odczyt + JSON {floor['read']:.2f} s, xlsx {floor['xlsx']:.2f} s, "
+          f"razem {floor['total']:.2f} s ({floor['size_kib']:.0f} KiB)")
+    print(f"szczyt RSS: raport {plan['rss_mb']:.0f} MB, podłoga {floor['rss_mb']:.0f} MB")
+    verdict = "OK" if spread.median <= GOAL_RATIO else "PONAD CEL"
+    print(f"raport planu / podłoga = {spread.text('×')} (cel ≤ {GOAL_RATIO:.0f}×) — {verdict}")
 
 
 if __name__ == "__main__":
