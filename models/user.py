@@ -64,5 +64,14 @@ class User(UserMixin, db.Model):
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    @property
+    def runs_the_deployment(self) -> bool:
+        """An admin of the deployment itself, not of a regional partner's part of it.
+
+        The questionnaire catalogue, the login locks and the subregion mapping are shared by
+        every organisation of a deployment; a partner's admin (an OWES partner of a ROPS, a
+        partner of a national operator) manages its own part, not those."""
+        return self.is_admin and self.organisation.partner_of_id is None
+
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -29,7 +29,7 @@ from services.auth import (
     end_sessions,
     unlock,
 )
-from views.access import admin_only
+from views.access import deployment_admin_only
 from views.errors import GonePage
 from views.forms import ActionForm
 
@@ -97,7 +97,7 @@ def logout():
 
 
 @bp.get("/admin/logowanie/blokady")
-@admin_only
+@deployment_admin_only
 def login_locks():
     """Current login locks, each with a button to lift it."""
     return render_template("auth/locks.html", locks=current_locks(), action_form=ActionForm(),
@@ -105,7 +105,7 @@ def login_locks():
 
 
 @bp.post("/admin/logowanie/blokady/odblokuj")
-@admin_only
+@deployment_admin_only
 def unlock_login():
     if not ActionForm().validate_on_submit():
         abort(400)

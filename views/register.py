@@ -8,7 +8,7 @@ from flask_babel import gettext, ngettext
 from extensions import db
 from services.subregions import assignments, default_scheme, import_subregions, schemes
 from services.units_import import create_jst_units, import_units
-from views.access import admin_only, staff
+from views.access import admin_only, deployment_admin_only, staff
 from views.forms import JstUnitsForm, SubregionsForm, UnitImportForm
 
 bp = Blueprint("register", __name__, url_prefix="/admin/rejestr")
@@ -74,7 +74,7 @@ def subregions():
 
 
 @bp.post("/podregiony")
-@admin_only
+@deployment_admin_only
 def upload_subregions():
     form = SubregionsForm()
     result = None

@@ -9,7 +9,7 @@ from extensions import db
 from l10n.web import translate
 from models.unit import UNIT_KINDS
 from services.questionnaire_import import ImportRefused, preview_xlsform, save_imported
-from views.access import admin_only
+from views.access import deployment_admin_only
 from views.forms import XlsformSaveForm, XlsformUploadForm, choices
 
 bp = Blueprint("xlsform", __name__, url_prefix="/admin/ankiety/xlsform")
@@ -22,7 +22,7 @@ def _upload_form() -> XlsformUploadForm:
 
 
 @bp.route("", methods=["GET", "POST"])
-@admin_only
+@deployment_admin_only
 def upload():
     """The workbook is converted and checked; the page shows the questionnaire it makes, or
     every problem with its sheet and cell. Nothing is stored here."""
@@ -42,7 +42,7 @@ def upload():
 
 
 @bp.post("/zapisz")
-@admin_only
+@deployment_admin_only
 def save():
     """Store the previewed questionnaire as a version rounds can use."""
     save_form = XlsformSaveForm(prefix="save")
