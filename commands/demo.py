@@ -17,7 +17,9 @@ from extensions import db
 from l10n.clock import today_in_poland
 from l10n.periods import period_label
 from l10n.web import number, translate
+from mailing.compose import message_id as outbox_message_id
 from mailing.inline import send_committed_mail
+from mailing.transport import outbox_folder, redate_copy
 from models import Invitation, Territory, User
 from services.demo import DEMO_UNITS, date_sent_mail, demo_register, make_demo_rounds
 from services.demo_organisations import DEMO_LOGINS, demo_calls, demo_deployments
@@ -68,7 +70,7 @@ def demo_command(terc: Path | None) -> None:
     links = _links(made.current)
     db.session.commit()
     send_committed_mail()  # the invitations go out now, not when the command ends,
-    date_sent_mail(made.made_now)  # so that they can be dated with their rounds
+    _date_copies(date_sent_mail(made.made_now))  # so that they can be dated with their rounds
     db.session.commit()
     base = current_app.config["ESMON_BASE_URL"]
     if made.previous:
@@ -96,6 +98,16 @@ def demo_command(terc: Path | None) -> None:
 
 _STATES = {"accepted": "przyjęte", "submitted": "do przeglądu", "returned": "zwrócone do korekty",
            "draft": "w trakcie wypełniania", "invited": "nieotwarte"}
+
+
+def _date_copies(messages: list) -> None:
+    """The outbox folder's ``.eml`` copies say "sent" when their rows do, not today."""
+    if current_app.config.get("MAIL_SERVER"):
+        return
+    folder = outbox_folder(current_app)
+    for message in messages:
+        redate_copy(folder, outbox_message_id(current_app, message.id, message.created_at),
+                    message.sent_at)
 
 
 def _account(email: str, role: str, name: str) -> str | None:

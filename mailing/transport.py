@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from email.utils import make_msgid
+from datetime import UTC, datetime
+from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Protocol
 
@@ -98,6 +99,26 @@ class FolderTransport:
         partial = self.folder / f".{name}.part"
         partial.write_bytes(message.data.replace(b"\r\n", b"\n"))
         os.replace(partial, self.folder / name)
+
+
+def redate_copy(folder: Path, message_id: str, when: datetime) -> bool:
+    """Give a written ``.eml`` the ``Date`` (and file time) of ``when``; False if it is not there.
+
+    Why: the demo sends in one go the mail of rounds it dates weeks back; a copy dated today
+    beside an outbox row saying "sent three weeks ago" would contradict it.
+    """
+    path = Path(folder) / (message_id.strip("<>").split("@")[0] + ".eml")
+    if not path.is_file():
+        return False
+    moment = (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
+    head, sep, body = path.read_bytes().partition(b"\n\n")
+    lines = [f"Date: {formatdate(moment, localtime=False, usegmt=True)}".encode("ascii")
+             if line.startswith(b"Date: ") else line for line in head.split(b"\n")]
+    partial = path.with_name(f".{path.name}.part")
+    partial.write_bytes(b"\n".join(lines) + sep + body)
+    os.replace(partial, path)
+    os.utime(path, (moment, moment))
+    return True
 
 
 def outbox_folder(app: Flask) -> Path:

@@ -346,16 +346,18 @@ def backdate(round_: Round) -> None:
                 message.created_at = message.next_attempt_at = moment
 
 
-def date_sent_mail(rounds: list[Round]) -> None:
+def date_sent_mail(rounds: list[Round]) -> list[OutboxMessage]:
     """The rounds' messages sent by this run: sent a minute after they were queued.
 
     Why: the outbox is drained when the demo commits, so the sending time is today even for
     an invitation queued three weeks ago (``backdate``); messages still queued keep theirs.
+    Returns the messages so dated (their ``.eml`` copies get the same date).
     """
-    for message in db.session.scalars(select(OutboxMessage).where(
-            OutboxMessage.round_id.in_([r.id for r in rounds]),
-            OutboxMessage.status == "sent")):
+    dated = list(db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.round_id.in_([r.id for r in rounds]), OutboxMessage.status == "sent")))
+    for message in dated:
         message.sent_at = message.created_at + timedelta(minutes=1)
+    return dated
 
 
 def _backdate_response(response: Response, invitation: Invitation) -> datetime | None:

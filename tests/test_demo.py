@@ -299,3 +299,28 @@ def test_the_slaskie_half_year_round_has_its_framework_report_and_calls(app, run
     assert listed == missing
     subregions = {row[0] for row in book["Postęp"].iter_rows(min_row=2, values_only=True)}
     assert {"północny", "zachodni", "południowy", "centralny"} <= subregions
+
+
+def test_the_outbox_copies_are_dated_when_the_story_sent_them(app, demo):
+    """An ``.eml`` copy of an invitation sent "three weeks ago" says so in its Date header."""
+    from email import message_from_bytes
+    from email.utils import parsedate_to_datetime
+
+    from mailing.compose import message_id
+    from mailing.transport import outbox_folder
+
+    today = today_in_poland()
+    checked = 0
+    with app.app_context():
+        folder = outbox_folder(app)
+        for message in db.session.scalars(select(OutboxMessage).filter_by(
+                status="sent", kind="invitation")):
+            name = message_id(app, message.id, message.created_at).strip("<>").split("@")[0]
+            copy = message_from_bytes((folder / f"{name}.eml").read_bytes())
+            sent = parsedate_to_datetime(copy["Date"])
+            stored = message.sent_at if message.sent_at.tzinfo else message.sent_at.replace(
+                tzinfo=UTC)
+            assert abs((sent - stored).total_seconds()) < 1, name
+            assert sent.astimezone(POLAND).date() < today
+            checked += 1
+    assert checked
