@@ -72,7 +72,7 @@ def run(url: str, server: SmtpProcess, count: int, runs: int = 5) -> None:
         tokens = {row.id: row.link_token for row in rows}
         prebuilt: list[tuple[list[str], bytes]] = []
         built = _timed(lambda: prebuilt.extend(
-            (row.recipients, build_message(Claimed(*row)).data) for row in rows))
+            (row.recipients, build_message(Claimed(**row._mapping)).data) for row in rows))
         db.session.rollback()
         worker = worker_for(app, rate_per_second=0)
 
