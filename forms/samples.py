@@ -434,6 +434,11 @@ class _Drawer:
         last = self.situation.previous.get(question.id)
         texts = [last] if isinstance(last, str) else []
         words = question.id.split("_")
+        if words[-1] == "nazwa":  # a body's name agrees with the kind of body chosen for it
+            kind = self.stored.get("_".join(words[:-1] + ["rodzaj"]))
+            if kind in NAME_OF_KIND:
+                name = NAME_OF_KIND[kind].format(town=self.place.town)
+                return [name[:question.max_length] if question.max_length else name]
         for hint, make in TEXT_HINTS:
             if hint in words:
                 texts.append(make(self.rng, self.place))
@@ -482,6 +487,16 @@ def _address(rng: random.Random, place: SamplePlace) -> str:
     return (f"ul. {rng.choice(STREETS)} {rng.randint(1, 40)}, "
             f"{rng.randint(45, 49)}-{rng.randint(0, 999):03d} {place.town}")
 
+
+#: the name of a founding body of each kind (``…_rodzaj`` beside ``…_nazwa``), so that a
+#: sample never pairs "Jednostka samorządu terytorialnego" with a cooperative's name
+NAME_OF_KIND = {
+    "jst": "Gmina {town}",
+    "gmina": "Gmina {town}",
+    "ngo": "Stowarzyszenie na rzecz Rozwoju Gminy {town}",
+    "kosciol": "Parafia Rzymskokatolicka pw. św. Józefa (gmina {town})",
+    "spoldz_socj_op": "Spółdzielnia Socjalna Osób Prawnych „Przystań”",
+}
 
 TEXT_HINTS.extend([
     ("adres", _address),

@@ -143,3 +143,20 @@ def test_identifier_examples_pass_their_own_check_digits():
         kind = QUESTION_TYPES[name]
         for _ in range(50):
             assert problem(kind.example(None, rng)) is None, name
+
+
+@pytest.mark.parametrize(("key", "stem"), [("cis-annual", "instytucja_tworzaca"),
+                                           ("kis-annual", "podmiot_prowadzacy")])
+def test_a_founding_bodys_name_agrees_with_its_kind(key, stem):
+    """A JST is named "Gmina …", a church body a parish, a cooperative a cooperative."""
+    expected = {"jst": "Gmina", "gmina": "Gmina", "ngo": "Stowarzyszenie", "kosciol": "Parafia",
+                "spoldz_socj_op": "Spółdzielnia Socjalna"}
+    survey = SURVEYS.by_key[key].survey
+    kinds = set()
+    for seed in range(40):
+        answers = sample_answers(survey, Situation(reporting_year=2025, today="2026-03-01"),
+                                 random.Random(seed), PLACE).answers
+        kind = answers[f"{stem}_rodzaj"]
+        kinds.add(kind)
+        assert answers[f"{stem}_nazwa"].startswith(expected[kind]), (kind, answers)
+    assert len(kinds) > 1  # more than one kind was drawn, so the pairing was tested
