@@ -59,8 +59,13 @@ def create_app(overrides: Mapping[str, Any] | None = None, *,
     logging_setup.init_app(app)
     register_extensions(app)
     register_surveys(app)
-    register_blueprints(app)
-    security.init_app(app)
+    if _serves_requests():
+        register_blueprints(app)
+        security.init_app(app)
+    else:
+        from views import filters
+
+        filters.register(app)  # documents and the mail worker's printouts use the filters
     register_commands(app)
     return app
 
@@ -150,6 +155,19 @@ def _is_management_command() -> bool:
     return os.environ.get("FLASK_RUN_FROM_CLI") == "true" and "run" not in sys.argv[1:]
 
 
+def _serves_requests() -> bool:
+    """Whether this app needs its pages: not for one of esmon's own commands.
+
+    ``flask reports export``, ``flask mail-worker`` … answer no request and build no URL
+    (links in mail come from ``ESMON_BASE_URL``), so they skip importing every view and the
+    rate limiter: an export starts in well under a second. Flask's own commands (``run``,
+    ``routes``, ``shell``) and every app made in code get the whole application.
+    """
+    from commands.catalog import invoked_command
+
+    return not _is_management_command() or invoked_command() is None
+
+
 def register_blueprints(app: Flask) -> None:
     from views import numbers
 
@@ -214,8 +232,14 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """Every command of ``commands.catalog`` (the list ``flask --help`` shows)."""
-    from commands.catalog import COMMANDS, load
+    """Every command of ``commands.catalog`` (the list ``flask --help`` shows).
 
+    Under ``flask <command>`` only that command's module is imported; the others stay
+    ``LazyCommand`` stand-ins (``flask reports export`` need not import the demo).
+    """
+    from commands.catalog import COMMANDS, LazyCommand, invoked_command, load
+
+    running = invoked_command()
     for name in COMMANDS:
-        app.cli.add_command(load(name), name)
+        lazy = running is not None and name != running
+        app.cli.add_command(LazyCommand(name) if lazy else load(name), name)

@@ -25,15 +25,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import Flask, Request, Response, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import DEV_SECRET_KEY
+
+if TYPE_CHECKING:
+    from flask_limiter import Limiter
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -172,6 +174,9 @@ def init_app(app: Flask) -> Limiter:
 
 def _init_limiter(app: Flask) -> Limiter:
     """One limiter per app (tests build many apps), limiting only the endpoints listed."""
+    from flask_limiter import Limiter  # here: commands that serve no page never import it
+    from flask_limiter.util import get_remote_address
+
     app.config.setdefault("RATELIMIT_ENABLED", not app.testing)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     if (is_production(app) and app.config["RATELIMIT_ENABLED"]
@@ -224,4 +229,4 @@ def _api_caller() -> str:
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         return "token:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()[:32]
-    return get_remote_address()
+    return request.remote_addr or "127.0.0.1"  # Flask-Limiter's get_remote_address

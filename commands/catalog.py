@@ -106,6 +106,28 @@ def help_only(argv: list[str] | None = None) -> bool:
     return not commands  # ``flask`` alone prints the help
 
 
+def invoked_command(argv: list[str] | None = None) -> str | None:
+    """The esmon command this ``flask`` process runs (``reports``, ``demo`` …), or ``None``.
+
+    ``None`` outside the ``flask`` command line and for Flask's own commands (``run``,
+    ``routes``, ``shell``), which need the whole application.
+    """
+    if os.environ.get("FLASK_RUN_FROM_CLI") != "true":
+        return None
+    words = list(sys.argv[1:] if argv is None else argv)
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word in _VALUED_OPTIONS:
+            index += 2
+            continue
+        if word.startswith("-"):
+            index += 1
+            continue
+        return word if word in COMMANDS else None
+    return None
+
+
 def help_app(import_name: str) -> Any:
     """A Flask app that has only the command line: every command a ``LazyCommand``."""
     from flask import Flask

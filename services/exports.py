@@ -197,16 +197,16 @@ def prepare_report(request: ReportRequest, progress: Progress = _plain
 def _figures(request: ReportRequest, content: ReportContent, podregiony: dict[str, str]
              ) -> Figures | None:
     """Charts and maps of the report, drawn from its chapters (raw data has none)."""
-    from reports.figures import draw
-    from reports.maps import wojewodztwa_of
-
     if request.kind == "plan" and content.plan is not None:
         from reports.figures import Figures
         from reports.plan_maps import plan_maps
 
         return Figures(drawn=dict(plan_maps(content.frame, content.plan)))
     if request.kind not in ("regional", "municipal", "indicators"):
-        return None
+        return None  # raw data: nor matplotlib nor shapely imported
+    from reports.figures import draw
+    from reports.maps import wojewodztwa_of
+
     figures = draw(content.report, wojewodztwa_of(content.frame.data["territory"]),
                    podregiony=podregiony, gmina_maps_dir=maps_dir(),
                    indicators=content.indicators, yoy=content.yoy, levels=content.levels)
