@@ -320,7 +320,7 @@ def floor_phase(url: str, round_id: int, out: Path) -> dict[str, float]:
         questions = [q for q in survey.questions if q.has_answer]
         numeric = {q.id for q in questions if q.is_numeric}
         ids = [q.id for q in questions]
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         rows = db.session.execute(sa.text(
             "SELECT i.unit_id, u.name, u.kind, u.teryt, r.status, r.answers "
             "FROM invitations i JOIN units u ON u.id = i.unit_id "
@@ -356,7 +356,7 @@ def floor_phase(url: str, round_id: int, out: Path) -> dict[str, float]:
         book.close()
         done = time.perf_counter()
     return {"read": t_read - started, "xlsx": done - t_read, "total": done - started,
-            "rss_mb": _rss_mb()}
+            "cpu": time.process_time() - cpu, "rss_mb": _rss_mb()}
 
 
 if __name__ == "__main__":

@@ -352,8 +352,9 @@ def _decode(column: Column, raw: list[Any]) -> list[Any]:
     """Stored JSON values of one question → the values of one of its columns."""
     if column.kind == "number":
         if column.name == column.question_id:
-            places = column.places
-            return [to_minor_units(v, places) for v in raw]
+            places, scale = column.places, 10 ** column.places
+            # counts are stored as JSON integers: the common case skips the call
+            return [v * scale if type(v) is int else to_minor_units(v, places) for v in raw]
         if column.total_of:
             return [_table_total(v, column) for v in raw]
         _, row, col = column.name.split("__")

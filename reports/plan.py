@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from l10n import N_
 from reports.frame import ReportFrame
+from reports.xlsx import FORMULA_START
 
 #: service areas of the plan questionnaires (question id prefix → Polish name, a msgid)
 AREAS = {
@@ -56,19 +58,43 @@ def is_plan_frame(frame: ReportFrame) -> bool:
 
 
 def _values(frame: ReportFrame, data: pd.DataFrame, name: str) -> list[Decimal | None]:
+    """A column's exact figures; each distinct stored integer is made a Decimal once (a
+    national round repeats the same counts thousands of times)."""
     column = frame.column(name)
-    return [column.to_decimal(v) for v in data[name].tolist()]
+    made: dict[Any, Decimal | None] = {}
+    found = []
+    for minor in data[name].to_numpy(dtype=object, na_value=None).tolist():
+        value = made.get(minor, _UNSET)
+        if value is _UNSET:
+            value = made[minor] = column.to_decimal(minor)
+        found.append(value)
+    return found
 
 
-def _met(row: dict[str, Any]) -> bool:
+_UNSET: Any = object()
+
+
+def _minor(frame: ReportFrame, data: pd.DataFrame, name: str, places: int) -> np.ndarray:
+    """A column as integers in units of ``10 ** -places`` (blank counts as 0), exact."""
+    column = frame.column(name)
+    stored = data[name].fillna(0).to_numpy(dtype="int64")
+    return stored * 10 ** (places - column.places)
+
+
+def _met(frame: ReportFrame, data: pd.DataFrame) -> list[bool]:
+    """Per row: in every area with a plan (a number or a value above 0) the JST commissioned
+    at least the planned number and value; compared as exact integers, column by column."""
+    met = np.ones(len(data), dtype=bool)
     for area in AREAS:
-        planned_n, planned_v = row[f"{area}_plan_liczba"] or 0, row[f"{area}_plan_wartosc"] or 0
-        if planned_n == 0 and planned_v == 0:
-            continue
-        if (row[f"{area}_wyk_liczba"] or 0) < planned_n or \
-                (row[f"{area}_wyk_wartosc"] or 0) < planned_v:
-            return False
-    return True
+        counts = max(frame.column(f"{area}_{m}").places for m in ("plan_liczba", "wyk_liczba"))
+        money = max(frame.column(f"{area}_{m}").places for m in ("plan_wartosc", "wyk_wartosc"))
+        planned_n = _minor(frame, data, f"{area}_plan_liczba", counts)
+        planned_v = _minor(frame, data, f"{area}_plan_wartosc", money)
+        done_n = _minor(frame, data, f"{area}_wyk_liczba", counts)
+        done_v = _minor(frame, data, f"{area}_wyk_wartosc", money)
+        no_plan = (planned_n == 0) & (planned_v == 0)
+        met &= no_plan | ((done_n >= planned_n) & (done_v >= planned_v))
+    return met.tolist()
 
 
 def plan_report(frame: ReportFrame) -> PlanReport:
@@ -86,8 +112,8 @@ def plan_report(frame: ReportFrame) -> PlanReport:
         for measure, _label in MEASURES:
             name = f"{area}_{measure}"
             rows[name] = _values(frame, data, name)
+    rows["plan_spelniony"] = _met(frame, data)
     by_jst = pd.DataFrame(rows)
-    by_jst["plan_spelniony"] = [_met(r) for r in by_jst.to_dict("records")]
     by_jst = by_jst.sort_values(["wojewodztwo", "teryt"], kind="stable").reset_index(drop=True)
     return PlanReport(by_jst, _by_area(by_jst, "wojewodztwo"), _by_area(by_jst, None),
                       len(by_jst), int(by_jst["plan_spelniony"].sum()))
@@ -165,14 +191,39 @@ def write_plan(book: Any, plan: PlanReport) -> None:
 
 
 def _table(book: Any, sheet: str, table: pd.DataFrame, names: list[str]) -> None:
+    """One table, written column by column's writer: the cell type and format are chosen once
+    a column (a per-JST sheet of a national round has 50 000 cells), not once a cell."""
     ws = book.sheet(sheet)
     headers = [_HEADERS[n] for n in names]
     widths = [max(12.0, min(50.0, len(book.label(h)) + 2.0)) for h in headers]
     book.header_row(ws, headers, widths, len(table), freeze_cols=1)
-    for r, record in enumerate(table[names].itertuples(index=False), start=1):
-        for c, value in enumerate(record):
-            name = names[c]
-            if name == "obszar":
-                value = book.t(value)
-            fmt = _FORMATS.get(name)
-            book.value(ws, r, c, value, fmt)
+    columns = [_cells(book, table[name], name) for name in names]
+    write_number, write_string = ws.write_number, ws.write_string
+    quoted, text = book.quoted, book.text
+    for r in range(len(table)):
+        row = r + 1
+        for c, (values, fmt) in enumerate(columns):
+            value = values[r]
+            if value is None:
+                continue
+            if fmt is None:
+                write_string(row, c, value, quoted if value[:1] in FORMULA_START else text)
+            else:
+                write_number(row, c, value, fmt)
+
+
+def _cells(book: Any, series: pd.Series, name: str) -> tuple[list[Any], Any]:
+    """A column's cell values and the number format they take (``None``: text cells).
+
+    The same cells ``book.value`` writes: a number (Decimal, int, float) as a float in the
+    column's format, a blank (``None``, NaN) left empty, anything else as text.
+    """
+    values = series.to_numpy(dtype=object, na_value=None).tolist()
+    if name == "obszar":
+        values = [book.t(v) for v in values]
+    if all(v is None or (isinstance(v, int | float | Decimal) and not isinstance(v, bool))
+           for v in values):
+        fmt = book.formats.get(_FORMATS.get(name) or "decimal")
+        return [None if v is None or v != v else float(v) for v in values], fmt
+    return [None if v is None or (isinstance(v, float) and v != v) else str(v)
+            for v in values], None
