@@ -18,7 +18,6 @@ import pandas as pd
 
 from l10n import N_
 from reports.frame import ReportFrame
-from reports.xlsx import FORMULA_START
 
 #: service areas of the plan questionnaires (question id prefix → Polish name, a msgid)
 AREAS = {
@@ -198,8 +197,7 @@ def _table(book: Any, sheet: str, table: pd.DataFrame, names: list[str]) -> None
     widths = [max(12.0, min(50.0, len(book.label(h)) + 2.0)) for h in headers]
     book.header_row(ws, headers, widths, len(table), freeze_cols=1)
     columns = [_cells(book, table[name], name) for name in names]
-    write_number, write_string = ws.write_number, ws.write_string
-    quoted, text = book.quoted, book.text
+    write_number, string = ws.write_number, book.string  # text: never a formula
     for r in range(len(table)):
         row = r + 1
         for c, (values, fmt) in enumerate(columns):
@@ -207,7 +205,7 @@ def _table(book: Any, sheet: str, table: pd.DataFrame, names: list[str]) -> None
             if value is None:
                 continue
             if fmt is None:
-                write_string(row, c, value, quoted if value[:1] in FORMULA_START else text)
+                string(ws, row, c, value)
             else:
                 write_number(row, c, value, fmt)
 
