@@ -82,7 +82,10 @@ def create(key: str, units_path: Path, organisation_name: str | None, year: int,
                                    if half_year else "Ta ankieta jest roczna — bez --half.")
     opens_on: date = opens.date() if opens else today_in_poland()
     if deadline.date() < opens_on:
-        raise click.ClickException("Termin nie może być wcześniejszy niż otwarcie.")
+        raise click.ClickException(
+            f"Termin ({deadline.date():%Y-%m-%d}) nie może być wcześniejszy niż otwarcie "
+            f"({opens_on:%Y-%m-%d}{'' if opens else ', dziś'}): podaj późniejszy --deadline"
+            f"{'' if opens else ' albo --opens'}.")
     try:
         days = sorted({int(x) for x in reminders.split(",") if x.strip()}, reverse=True)
     except ValueError as err:

@@ -27,6 +27,10 @@ def _finish(result: UnitsImport, path_name: str = "") -> None:
     db.session.commit()
     click.echo(f"Nowych jednostek {result.created}, zmienionych {result.updated}, "
                f"bez zmian {result.unchanged}.")
+    if result.other_level:
+        other = "gmin" if click.get_current_context().params.get("kind") == "powiat" else "powiatów"
+        click.echo(f"Pominięto wierszy z kodami {other}: {result.other_level} "
+                   f"(utworzy je --kind {'gmina' if other == 'gmin' else 'powiat'}).")
     if result.without_email:
         click.echo(f"Bez adresu e-mail ({len(result.without_email)}): "
                    f"{', '.join(result.without_email)}.")

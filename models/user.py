@@ -16,7 +16,7 @@ from models.types import UTCDateTime, utcnow
 
 #: role → Polish name (a msgid: pages translate it); admins can do everything, coordinators
 #: read responses and export
-ROLES = {"admin": N_("administrator (ROPS)"), "coordinator": N_("koordynator")}
+ROLES = {"admin": N_("administrator"), "coordinator": N_("koordynator")}
 
 
 class User(UserMixin, db.Model):

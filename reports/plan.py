@@ -143,7 +143,11 @@ def _by_area(by_jst: pd.DataFrame, group: str | None) -> pd.DataFrame:
             record["jst_plan_spelniony"] = met
             record["odsetek_spelnionych"] = met / len(part) if len(part) else None
             records.append(record)
-    return pd.DataFrame(records)
+    # the columns named even with no row: a round nobody has answered yet still has its report
+    columns = [*([group] if group else []), "obszar", *(m for m, _ in MEASURES),
+               "wykonanie_liczby", "wykonanie_wartosci", "jst", "jst_plan_spelniony",
+               "odsetek_spelnionych"]
+    return pd.DataFrame(records, columns=columns)
 
 
 #: sheet names (msgids)

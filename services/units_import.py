@@ -52,6 +52,9 @@ class UnitsImport:
     ignored_columns: list[str] = field(default_factory=list)
     #: JST units created without an e-mail address (``create_jst_units`` only)
     without_email: list[str] = field(default_factory=list)
+    #: rows of the e-mail file naming a JST of the other level (a powiat in a run for
+    #: gminas): one file of every JST's address serves both runs (``create_jst_units``)
+    other_level: int = 0
 
     @property
     def ok(self) -> bool:
@@ -322,14 +325,21 @@ def _jst_emails(data: bytes | None, filename: str, codes: set[str], kind: str,
     if result.problems:
         return {}
     register = _Register()
+    prefixes = current_prefixes()
     emails: dict[str, str] = {}
     first_row: dict[str, int] = {}
     for row in table.rows:
         code, message = register.territory(row, "teryt")
         if not message and code not in codes:
-            message = gettext("kod %(code)s nie jest kodem jednostki „%(kind)s” województwa "
-                              "%(region)s", code=code, kind=kind,
-                              region=", ".join(current_prefixes()) or gettext("cały kraj"))
+            if (code and register.levels.get(code) in ("gmina", "powiat")
+                    and any(code.startswith(prefix) for prefix in prefixes or ("",))):
+                result.other_level += 1  # the other run's row (``--kind powiat``)
+                continue
+            message = (gettext("kod %(code)s nie jest kodem jednostki „%(kind)s” województwa "
+                               "%(region)s", code=code, kind=kind, region=", ".join(prefixes))
+                       if prefixes else
+                       gettext("kod %(code)s nie jest kodem jednostki „%(kind)s” w rejestrze "
+                               "TERYT", code=code, kind=kind))
         elif code in first_row:
             message = gettext("kod %(code)s był już w wierszu %(row)s", code=code,
                               row=first_row[code])

@@ -112,6 +112,24 @@ def test_the_workbook_has_the_plan_sheets_with_the_same_figures(tmp_path):
     assert jst[0][-1] == "plan spełniony"
 
 
+def test_a_follow_up_round_nobody_has_answered_yet_has_its_workbook(tmp_path):
+    """Right after launch: the sheets with their headers and no row, not a traceback."""
+    from reports.build import plan as plan_content
+    from reports.xlsx import ReportInfo, write_report
+
+    records = [dict(r, status="invited") for r in _records(5)]
+    frame = build_frame(records, SURVEY, reporting_year=2026)
+    info = ReportInfo(title="Plan a wykonanie", round_label="Wykonanie 2026", period="2026",
+                      questionnaire="plan-uslug-wykonanie 2026.1",
+                      generated_at=datetime(2026, 12, 2, 3, 30))
+    buffer = io.BytesIO()
+    write_report(buffer, plan_content(info, frame))
+    book = load_workbook(io.BytesIO(buffer.getvalue()), read_only=True)
+    regions = list(book["Plan – województwa"].iter_rows(values_only=True))
+    assert regions[0][:2] == ("województwo", "obszar")
+    assert [r for r in regions[1:] if any(v is not None for v in r)] == []
+
+
 def test_a_regional_partner_gets_its_part_of_the_national_plan_report(app, world):
     from sqlalchemy import select
 

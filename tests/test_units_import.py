@@ -220,9 +220,25 @@ def test_create_jst_email_file_problems_stop_everything(app, world):
         db.session.commit()
         assert _count() == 0
     assert [(p.row, p.column) for p in result.problems] == [
-        (3, "teryt"), (4, "teryt"), (5, "teryt"), (6, "email")]
-    assert result.problems[0].message == "kod 1604 nie jest kodem jednostki „gmina” województwa 16"
-    assert result.problems[1].message == "kod 160402 był już w wierszu 2"
+        (4, "teryt"), (5, "teryt"), (6, "email")]
+    assert result.problems[0].message == "kod 160402 był już w wierszu 2"
+    assert result.problems[1].message == "nie ma kodu 169901 w rejestrze TERYT"
+
+
+def test_create_jst_one_file_of_gminas_and_powiats_serves_both_runs(app, world):
+    """The README's national set-up passes one address file to ``--kind gmina`` and ``powiat``."""
+    emails = ("teryt;email\n160402;ug@kluczbork.example.pl\n1604;sp@powiat.example.pl\n"
+              "1661;um@opole.example.pl\n")
+    with app.app_context():
+        gminy = create_jst_units("gmina", emails.encode(), "adresy.csv")
+        powiaty = create_jst_units("powiat", emails.encode(), "adresy.csv")
+        db.session.commit()
+        addresses = dict(db.session.execute(select(Unit.teryt, Unit.emails)
+                                            .where(Unit.emails != "")).all())
+    assert (gminy.problems, gminy.other_level) == ([], 2)
+    assert (powiaty.problems, powiaty.other_level) == ([], 1)
+    assert addresses == {"160402": "ug@kluczbork.example.pl", "1604": "sp@powiat.example.pl",
+                         "1661": "um@opole.example.pl"}
 
 
 def test_create_jst_without_territories_says_to_import_terc(app):

@@ -58,6 +58,10 @@ def create_jst():
                 ngettext("Utworzono %(num)d jednostkę,", "Utworzono %(num)d jednostki,",
                          result.created),
                 ngettext("zaktualizowano %(num)d.", "zaktualizowano %(num)d.", result.updated)))
+            if result.other_level:
+                message += " " + gettext(
+                    "Pominięte wiersze jednostek drugiego rodzaju (gmin albo powiatów): "
+                    "%(count)s.", count=result.other_level)
             if result.without_email:
                 message += " " + gettext("Bez adresu e-mail: %(count)s — uzupełnij je.",
                                          count=len(result.without_email))
