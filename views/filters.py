@@ -104,9 +104,10 @@ def whole_of(survey: Survey, question: Question) -> Question | None:
 
 
 def register(app: Flask) -> None:
-    from views import question_markup
+    from views import fragments, question_markup
 
     question_markup.install(app)
+    fragments.install(app)
     app.add_template_filter(fill, "fill")
     app.add_template_filter(answer_text, "answer_text")
     app.add_template_filter(summary_entry, "summary_entry")
