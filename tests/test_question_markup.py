@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from flask import Flask, render_template_string
 from flask_babel import force_locale
@@ -12,30 +13,45 @@ from forms.logic import Situation, resolve
 from forms.placeholders import year_placeholders
 from views.question_markup import FAST_WIDGETS, fast_question
 
-#: values a respondent might type, the awkward ones included ("" leaves required ones empty)
-TYPED = ["1 234,50", '"><script>alert(1)</script>', "Zażółć & <b>gęślą</b> 'jaźń'", ""]
+#: values a respondent might type, the awkward ones included ("" leaves required ones empty);
+#: ``CHOSEN`` posts each option question's last option (the others get "12")
+CHOSEN = object()
+TYPED = ["1 234,50", '"><script>alert(1)</script>', "Zażółć & <b>gęślą</b> 'jaźń'", "", CHOSEN]
 SITUATION = Situation(reporting_year=2025, today="2026-01-15", previous={})
 MACRO = ('{% from "_macros/questions.html" import question_block %}'
          "{{ question_block(form, question, visible, placeholders, {}, {}, {}, none) }}")
 
 
 def _normalised(html: str) -> str:
-    """Whitespace between and inside tags does not change the page."""
-    return re.sub(r"\s+", " ", re.sub(r">\s+", ">", re.sub(r"\s+<", "<", html))).strip()
+    """Whitespace between and inside tags (before their ``>``) does not change the page."""
+    html = re.sub(r"\s+>", ">", re.sub(r">\s+", ">", re.sub(r"\s+<", "<", html)))
+    return re.sub(r"\s+", " ", html).strip()
+
+
+def _posted(form_class) -> Callable[[object], MultiDict]:
+    """The form data that posts ``typed`` in every field (``CHOSEN``: an option)."""
+    fields = form_class()._fields
+
+    def post(typed: object) -> MultiDict:
+        if typed is not CHOSEN:
+            return MultiDict((name, typed) for name in fields)
+        return MultiDict((name, field.choices[-1].value if getattr(field, "choices", None)
+                          else "12") for name, field in fields.items())
+    return post
 
 
 def test_every_plain_question_of_every_shipped_questionnaire_is_written_as_the_macro_does(
         app: Flask):
-    compared = with_errors = 0
+    compared = with_errors = chosen = 0
     placeholders = year_placeholders(2025)
     for language in ("pl", "en"):
         with app.test_request_context(), force_locale(language):
             for loaded in app.extensions["esmon_surveys"]:
                 for section in loaded.survey.sections:
                     form_class = loaded.forms[section.id]
+                    post = _posted(form_class)
                     for typed in TYPED:
-                        posted = MultiDict((name, typed) for name in form_class()._fields)
-                        form = form_class(formdata=posted, meta={"csrf": False})
+                        form = form_class(formdata=post(typed), meta={"csrf": False})
                         form.bind(resolve(loaded.survey, {}, SITUATION, form.typed_values()))
                         form.validate()
                         for question in section.questions:
@@ -53,8 +69,10 @@ def test_every_plain_question_of_every_shipped_questionnaire_is_written_as_the_m
                                 assert _normalised(fast) == _normalised(macro), question.id
                                 compared += 1
                                 with_errors += bool(form.question_errors(question))
+                                chosen += question.widget == "choices" and typed is CHOSEN
     assert compared > 500
     assert with_errors > 50  # the error markup (aria-invalid, the message) is compared too
+    assert chosen > 20  # options with one ticked (``checked``) too
 
 
 def test_a_question_with_a_note_a_carried_value_or_a_warning_goes_to_the_macro(app: Flask):

@@ -1,11 +1,12 @@
-"""The markup of a plain question (a number or a one-line text box) written in Python.
+"""The markup of a plain question (a number, a one-line text box, options) written in Python.
 
 A section page shows up to a hundred questions, and the Jinja macros that write each one
 (``_macros/questions.html``: the block, the widget's partial, label, hint and errors, the
 ``aria-describedby`` ids) cost more than everything else in the request: five macro calls and
-a dozen context lookups per question. For the two widgets most questions use, and the usual
-case (no reviewer's note, no value carried over, no warning to explain), ``fast_question``
-writes the same elements with the same attributes and texts directly; anything else returns
+a dozen context lookups per question. For the three widgets most questions use (a number, a
+line of text, options as radio buttons or checkboxes), and the usual case (no reviewer's
+note, no value carried over, no warning to explain), ``fast_question`` writes the same
+elements with the same attributes and texts directly; anything else returns
 ``None`` and the page uses the macro. ``tests/test_question_markup.py`` compares both for
 every such question of every shipped questionnaire, with and without errors.
 """
@@ -24,8 +25,9 @@ from forms.rendering import fast_input
 from forms.types import field_name
 from l10n.web import translate
 
-#: the widgets written here (their partials: templates/questions/number.html, text.html)
-FAST_WIDGETS = frozenset({"number", "text"})
+#: the widgets written here (their partials: templates/questions/number.html, text.html,
+#: choices.html)
+FAST_WIDGETS = frozenset({"number", "text", "choices"})
 
 
 def fast_question(form: Any, question: Any, visible: bool, placeholders: Mapping[str, Any],
@@ -43,6 +45,8 @@ def fast_question(form: Any, question: Any, visible: bool, placeholders: Mapping
     except KeyError:
         return None
     errors = form.question_errors(question)
+    if question.widget == "choices":
+        return _choices_block(field, question, name, errors, visible, placeholders)
     kind = question.kind
     described = [f"{name}-hint"] if question.hint else []
     if errors:
@@ -57,19 +61,12 @@ def fast_question(form: Any, question: Any, visible: bool, placeholders: Mapping
     if field_markup is None:
         return None
     texts = _texts()
-    parts = [f'<div class="question{" has-error" if errors else ""}" '
-             f'id="pytanie-{escape(question.id)}" data-question="{escape(question.id)}"'
-             f'{"" if visible else " hidden"}>',
+    parts = [_block_start(question, errors, visible),
              f'<label for="{name}">{escape(fill(question.label, placeholders))}']
     if question.required:
         parts.append(f' <span class="req">{texts[0]}</span>')
     parts.append("</label>")
-    if question.hint:
-        parts.append(f'<p class="hint" id="{name}-hint">'
-                     f'{escape(fill(question.hint, placeholders))}</p>')
-    if errors:
-        parts.append(f'<p class="error-message" id="{name}-error"><span class="visually-hidden">'
-                     f'{texts[1]}</span> {escape(errors[0])}</p>')
+    parts.append(_hint_and_error(question, name, errors, placeholders, texts))
     if question.widget == "number":
         parts.append(f'<div class="number-input">{field_markup}')
         if kind.unit_suffix:
@@ -79,6 +76,54 @@ def fast_question(form: Any, question: Any, visible: bool, placeholders: Mapping
     else:
         parts.append(str(field_markup))
     parts.append("</div>")
+    return Markup("".join(parts))  # noqa: S704  # every text from the data is escaped above
+
+
+def _block_start(question: Any, errors: list[str], visible: bool) -> str:
+    return (f'<div class="question{" has-error" if errors else ""}" '
+            f'id="pytanie-{escape(question.id)}" data-question="{escape(question.id)}"'
+            f'{"" if visible else " hidden"}>')
+
+
+def _hint_and_error(question: Any, name: str, errors: list[str],
+                    placeholders: Mapping[str, Any], texts: tuple[str, str]) -> str:
+    parts = []
+    if question.hint:
+        parts.append(f'<p class="hint" id="{name}-hint">'
+                     f'{escape(fill(question.hint, placeholders))}</p>')
+    if errors:
+        parts.append(f'<p class="error-message" id="{name}-error"><span class="visually-hidden">'
+                     f'{texts[1]}</span> {escape(errors[0])}</p>')
+    return "".join(parts)
+
+
+def _choices_block(field: Any, question: Any, name: str, errors: list[str], visible: bool,
+                   placeholders: Mapping[str, Any]) -> Markup:
+    """Options as ``questions/choices.html`` writes them: radio buttons, or checkboxes when
+    several may be chosen, in a fieldset whose legend is the question."""
+    texts = _texts()
+    described = [f"{name}-hint"] if question.hint else []
+    if errors:
+        described.append(f"{name}-error")
+    parts = [_block_start(question, errors, visible), '<fieldset class="choices"']
+    if described:
+        parts.append(f' aria-describedby="{" ".join(described)}"')
+    parts.append(f'><legend>{escape(fill(question.label, placeholders))}')
+    if question.required:
+        parts.append(f' <span class="req">{texts[0]}</span>')
+    parts.append("</legend>")
+    parts.append(_hint_and_error(question, name, errors, placeholders, texts))
+    parts.append(f'<div class="{escape(question.kind.choice_layout)}">')
+    multiple = question.multiple
+    current = (field.data if multiple else [field.data]) or []
+    kind = "checkbox" if multiple else "radio"
+    for index, choice in enumerate(field.choices, start=1):
+        choice_id = name if index == 1 else f"{name}-{index}"
+        checked = " checked" if choice.value in current else ""
+        parts.append(f'<div class="choice"><input type="{kind}" id="{choice_id}" name="{name}" '
+                     f'value="{escape(choice.value)}"{checked}>'
+                     f'<label for="{choice_id}">{escape(choice.label)}</label></div>')
+    parts.append("</div></fieldset></div>")
     return Markup("".join(parts))  # noqa: S704  # every text from the data is escaped above
 
 
