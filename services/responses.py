@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import g
+from flask import current_app, g
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import InstanceState
 from werkzeug.datastructures import MultiDict
 
 from extensions import db
@@ -19,7 +22,7 @@ from forms.model import PREFILL_LAST_ROUND, Question, Section, Survey
 from forms.registry import LoadedSurvey
 from forms.types import comment_field_name, field_name
 from l10n.clock import today_in_poland
-from l10n.web import translate
+from l10n.web import current_language, translate
 from models import Invitation, Questionnaire, Response, Round, Unit, User
 from models.types import utcnow
 from services.audit import record
@@ -297,14 +300,64 @@ class Issue:
     message: str
 
 
+#: ``app.extensions`` key of the issues of the responses this app checked last, by what they
+#: depend on (``_issues_key``): one visit's start page, review and submit check the same
+#: stored answers. Per app, as each app has its own database.
+CHECKED_KEY = "esmon_checked_issues"
+#: how many checked responses are kept (a few hundred questions' references each)
+CHECKED_KEPT = 256
+
+
+def _issues_key(response: Response, survey: Survey, situation: Situation) -> tuple | None:
+    """What the issues of a stored response depend on, or ``None`` when the response has
+    changes not stored yet (its version then does not describe its answers).
+
+    The version (``version_id_col``) changes with every stored change of the response; the
+    definition, the situation (year, today, last round's answers) and the language of the
+    messages are the rest.
+    """
+    state: InstanceState[Response] = inspect(response)
+    if not state.persistent or state.modified or response.version is None:
+        return None
+    previous = json.dumps(situation.previous, sort_keys=True, default=str) if (
+        situation.previous) else ""
+    return (response.id, response.version, survey.checksum, situation.reporting_year,
+            situation.today, previous, current_language())
+
+
 def submission_issues(response: Response, loaded: LoadedSurvey) -> list[Issue]:
     """Re-validate every section from the stored answers, the way a browser would post them.
 
     A value held in the draft (typed but refused) is an issue with the message it was refused
-    with, in its section's place.
+    with, in its section's place. A stored version this app checked lately is not checked
+    again.
     """
     survey = loaded.survey
     situation = situation_for(response.invitation, survey)
+    key = _issues_key(response, survey, situation)
+    checked: OrderedDict[tuple, list[Issue]] = current_app.extensions.setdefault(
+        CHECKED_KEY, OrderedDict())
+    if key is not None:
+        try:  # another thread may drop it meanwhile
+            issues = checked[key]
+            checked.move_to_end(key)
+            return list(issues)
+        except KeyError:
+            pass
+    issues = _checked_issues(response, loaded, situation)
+    if key is not None:
+        checked[key] = issues
+        while len(checked) > CHECKED_KEPT:
+            try:
+                checked.popitem(last=False)
+            except KeyError:
+                break
+    return list(issues)
+
+
+def _checked_issues(response: Response, loaded: LoadedSurvey,
+                    situation: Situation) -> list[Issue]:
+    survey = loaded.survey
     held = held_questions(response)
     resolution = resolve(survey, response.answers, situation, unreadable=held)
     issues: list[Issue] = []
