@@ -11,10 +11,12 @@ both for every question type.
 
 from __future__ import annotations
 
+from copy import copy
 from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
+from wtforms.fields.core import Flags
 from wtforms.meta import DefaultMeta
 from wtforms.widgets import Input
 from wtforms.widgets.core import clean_key
@@ -49,8 +51,58 @@ def _key(key: str) -> str:
     return str(escape(clean_key(key)))
 
 
+#: attribute of an unbound field (of a form class) holding its bound prototypes:
+#: (name, prefix) → (translations, prototype, names of its attributes holding lists, dicts
+#: or sets)
+PROTOTYPES = "_esmon_prototypes"
+
+
 class FastInputMeta(DefaultMeta):
-    """Form ``Meta`` whose plain inputs are rendered by :func:`fast_input`."""
+    """Form ``Meta`` whose plain inputs are rendered by :func:`fast_input`, and whose fields
+    are copied from a prototype rather than built.
+
+    A section form has a field per question and is made on every request: building a field
+    (``Field.__init__``: its label, flags and options from the validators) cost more than the
+    rest of making the form. Each field of a form class is built once, as a prototype never
+    used by a form, and every form gets a copy of it with its own lists and flags (the
+    validators are shared, as WTForms shares them); fields not declared by the class (the
+    CSRF token, made per form) and fields without a label of their own (WTForms translates
+    the name then) are built as usual.
+    """
 
     def render_field(self, field: Any, render_kw: dict[str, Any]) -> Markup:
         return fast_input(field, render_kw) or super().render_field(field, render_kw)
+
+    def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+        name, prefix = options.get("name"), options.get("prefix", "")
+        translations = options.get("translations")
+        if vars(type(form)).get(name) is not unbound_field or not _labelled(unbound_field):
+            return super().bind_field(form, unbound_field, options)
+        prototypes = unbound_field.__dict__.setdefault(PROTOTYPES, {})
+        entry = prototypes.get((name, prefix))
+        if entry is None or entry[0] is not translations:
+            prototype = super().bind_field(form, unbound_field, options)
+            prototype._form = None  # the prototype belongs to no form
+            mutable = tuple(key for key, value in vars(prototype).items()
+                            if isinstance(value, (list, dict, set)) and key != "validators")
+            entry = prototypes[name, prefix] = (translations, prototype, mutable)
+        return _copied(entry[1], entry[2], form)
+
+
+def _labelled(unbound_field: Any) -> bool:
+    label = unbound_field.args[0] if unbound_field.args else unbound_field.kwargs.get("label")
+    return label is not None
+
+
+def _copied(prototype: Any, mutable: tuple[str, ...], form: Any) -> Any:
+    """A field like ``prototype`` bound to ``form``, sharing nothing a form may change."""
+    field = object.__new__(type(prototype))
+    attributes = field.__dict__
+    attributes.update(vars(prototype))
+    for key in mutable:
+        attributes[key] = copy(attributes[key])
+    attributes["_form"] = form
+    attributes["meta"] = form.meta
+    flags = attributes["flags"] = object.__new__(Flags)
+    vars(flags).update(vars(prototype.flags))
+    return field

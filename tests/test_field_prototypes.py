@@ -1,0 +1,84 @@
+"""Section form fields copied from a prototype are what WTForms builds, and share nothing."""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.datastructures import MultiDict
+from wtforms.meta import DefaultMeta
+
+from forms.rendering import PROTOTYPES
+
+#: what a copy has of its own (the rest must equal the built field's)
+OWN = {"_form", "meta", "flags"}
+
+
+def _built(form, name: str):
+    """The field as WTForms binds it, without prototypes."""
+    unbound = vars(type(form))[name]
+    return DefaultMeta.bind_field(form.meta, form, unbound, {
+        "name": name, "prefix": "", "translations": form.meta.get_translations(form)})
+
+
+def test_every_copied_field_is_the_field_wtforms_builds(app: Flask):
+    copied = 0
+    with app.test_request_context():
+        for loaded in app.extensions["esmon_surveys"]:
+            for section in loaded.survey.sections:
+                form = loaded.forms[section.id]()
+                for name, field in form._fields.items():
+                    unbound = vars(type(form)).get(name)
+                    if unbound is None or PROTOTYPES not in vars(unbound):
+                        continue
+                    built = _built(form, name)
+                    assert type(field) is type(built), name
+                    mine = {k: v for k, v in vars(field).items()
+                            if k not in OWN | {"data", "object_data", "process_errors",
+                                               "raw_data"}}
+                    theirs = {k: v for k, v in vars(built).items() if k not in OWN}
+                    assert mine.keys() == theirs.keys(), name
+                    for key, value in theirs.items():
+                        if key == "label":
+                            assert (field.label.field_id, field.label.text) == (
+                                value.field_id, value.text), name
+                        elif key == "_choices":
+                            assert [(c.value, c.label) for c in field._choices] == [
+                                (c.value, c.label) for c in value], name
+                        else:
+                            assert mine[key] == value, (name, key)
+                    assert vars(field.flags) == vars(built.flags), name
+                    assert field._form is form
+                    assert field.meta is form.meta
+                    copied += 1
+    assert copied > 300
+
+
+def test_two_forms_share_no_field_state(app: Flask):
+    loaded = next(iter(app.extensions["esmon_surveys"]))
+    section = next(s for s in loaded.survey.sections
+                   if any(q.widget == "choices" for q in s.questions))
+    question = next(q for q in section.questions if q.widget == "choices")
+    name = f"q_{question.id}"
+    with app.test_request_context():
+        form_class = loaded.forms[section.id]
+        first = form_class(formdata=MultiDict({name: "zła wartość"}), meta={"csrf": False})
+        second = form_class(formdata=None, meta={"csrf": False})
+        assert first[name] is not second[name]
+        first[name].choices.append(("x", "X"))
+        first[name].flags.required = True
+        first[name].errors = ["Błąd"]
+        assert ("x", "X") not in second[name].choices
+        assert not second[name].flags.required
+        assert second[name].errors == ()
+        assert first[name].raw_data == ["zła wartość"]
+        assert second[name].raw_data is None
+
+
+def test_the_csrf_token_is_each_forms_own(app: Flask):
+    loaded = next(iter(app.extensions["esmon_surveys"]))
+    section = loaded.survey.sections[0]
+    app.config["WTF_CSRF_ENABLED"] = True
+    with app.test_request_context():
+        first, second = loaded.forms[section.id](), loaded.forms[section.id]()
+        assert first.csrf_token is not second.csrf_token
+        assert first.csrf_token.csrf_impl is first._csrf
+        assert second.csrf_token.csrf_impl is second._csrf
