@@ -8,6 +8,7 @@ from. Every query is limited to the deployment's territory.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import gettext
@@ -96,3 +97,42 @@ def recipient_problems(units: list[Unit]) -> dict[int, list[str]]:
                 "ten sam adres %(address)s co: %(units)s", address=address,
                 units=", ".join(others[:3]) + (" …" if len(others) > 3 else "")))
     return dict(problems)
+
+
+@dataclass(frozen=True)
+class RecipientFilter:
+    """What the recipients page narrows its list to; a bulk action takes the same filter, so
+    "every matching unit" means the same units on every page of the list."""
+
+    #: part of the name, or the start of the TERYT code
+    text: str = ""
+    #: województwo code (two digits), or "" for all
+    region: str = ""
+    #: only the units with something to fix (no address, a broken or shared one)
+    problems_only: bool = False
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> RecipientFilter:
+        region = (args.get("wojewodztwo") or "").strip()
+        return cls(text=" ".join((args.get("filtr") or "").split())[:100],
+                   region=region if len(region) == 2 and region.isdigit() else "",
+                   problems_only=args.get("problemy") == "1")
+
+    def args(self) -> dict[str, str]:
+        """The filter as query-string arguments (for links and the bulk form's fields)."""
+        found = {"filtr": self.text, "wojewodztwo": self.region,
+                 "problemy": "1" if self.problems_only else ""}
+        return {name: value for name, value in found.items() if value}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.args())
+
+    def apply(self, units: list[Unit], problems: Mapping[int, list[str]]) -> list[Unit]:
+        """The units that match, in the list's order (name contains the text, case aside, or
+        TERYT starts with it — as the search that adds a unit)."""
+        text = self.text.casefold()
+        return [u for u in units
+                if (not text or text in u.name.casefold() or (u.teryt or "").startswith(text))
+                and (not self.region or (u.teryt or "")[:2] == self.region)
+                and (not self.problems_only or u.id in problems)]

@@ -5,6 +5,10 @@ The recipients page lists exactly the units launching would invite (the same
 one, an address shared with another unit) and a link to fix it; staff leave units out or add
 them by hand. After launch the same page lists units that fit the round but were registered
 later, to invite them.
+
+A national round has thousands of recipients: the list is paged (``PAGE_SIZE`` a page) and
+can be narrowed (name or TERYT, województwo, only those with something to fix); leaving units
+out in bulk takes the ticked ones, or every unit the filter matches on all pages.
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from extensions import db
 from forms.logic import Situation, resolve
 from forms.placeholders import year_placeholders
 from l10n.clock import today_in_poland
-from models import Unit
+from models import Territory, Unit
+from services.collation import polish
 from services.messages import preview_invitation
 from services.printouts import blank_questionnaire_filename, blank_questionnaire_pdf
 from services.questionnaires import survey_for_round
@@ -38,13 +43,22 @@ from services.rounds import (
     uninvited_recipients,
 )
 from services.unit_kinds import kinds_for_survey
-from services.unit_search import eligible_units, recipient_problems, resolve_unit
+from services.unit_search import (
+    RecipientFilter,
+    eligible_units,
+    recipient_problems,
+    resolve_unit,
+)
 from views.access import admin_only, staff
 from views.forms import ActionForm, RoundListForm
+from views.numbers import page_number
 from views.printouts import pdf_download
 from views.rounds import round_or_404
 
 bp = Blueprint("round_setup", __name__, url_prefix="/admin/rundy")
+
+#: recipients (and units left out) shown on one page of the list
+PAGE_SIZE = 100
 
 #: the HTML of a previewed e-mail runs in a sandboxed frame with the inline styles e-mail
 #: needs (and nothing else), framed only by our own page
@@ -87,16 +101,73 @@ def recipients_from_list(round_id: int):
 
 def _recipients_page(round_, list_form: RoundListForm, list_result: RoundList | None):
     units = uninvited_recipients(round_)
+    problems = recipient_problems(units)
+    wanted = RecipientFilter.from_args(request.args)
+    matching = wanted.apply(units, problems)
+    pages = max(1, -(-len(matching) // PAGE_SIZE))
+    page = page_number(request.args, last=pages)
     chosen = RoundSelection.from_json(round_.selection)
     excluded = db.session.scalars(
-        db.select(Unit).where(Unit.id.in_(chosen.excluded))).all() if chosen.excluded else []
+        db.select(Unit).where(Unit.id.in_(chosen.excluded)).order_by(polish(Unit.name), Unit.id)
+        .limit(PAGE_SIZE)).all() if chosen.excluded else []
     text = (request.args.get("szukaj") or "").strip()[:100]
     matches = _matches(round_, text) if text else []
     return render_template(
-        "rounds/recipients.html", round=round_, units=units,
-        problems=recipient_problems(units), excluded=excluded, selection=chosen,
+        "rounds/recipients.html", round=round_, units=units, problems=problems,
+        shown=matching[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], matching=matching,
+        page=page, pages=pages, wanted=wanted, regions=_regions(units),
+        excluded=excluded, excluded_count=len(chosen.excluded), selection=chosen,
         search=text, matches=matches, action_form=ActionForm(),
         invitable=[u for u in units if u.email_list], list_form=list_form, result=list_result)
+
+
+def _regions(units: list[Unit]) -> list[tuple[str, str]]:
+    """(code, name) of the województwa the recipients lie in, when there are several."""
+    codes = sorted({u.teryt[:2] for u in units if u.teryt and len(u.teryt) >= 2})
+    if len(codes) < 2:
+        return []
+    names = dict(db.session.execute(db.select(Territory.code, Territory.name).where(
+        Territory.level == "wojewodztwo", Territory.code.in_(codes))).tuples().all())
+    return [(code, f"{code} {names.get(code, '').lower()}".strip()) for code in codes]
+
+
+@bp.post("/<int:round_id>/odbiorcy/zaznaczone/<any(pomin, przywroc):change>")
+@admin_only
+def change_many(round_id: int, change: str):
+    """Leave out the ticked recipients, or with "all matching" every unit the list's filter
+    matches (on every page, not only the one shown); or take back units left out."""
+    round_ = round_or_404(round_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    wanted = RecipientFilter.from_args(request.form)
+    here = url_for("round_setup.recipients", round_id=round_.id, **wanted.args())
+    if round_.status != "draft":
+        flash(gettext("W tym stanie rundy nie można zmieniać odbiorców."), "error")
+        return redirect(here)
+    every = request.form.get("wszystkie") == "1"
+    ticked = {int(v) for v in request.form.getlist("jednostki") if v.isdigit()}
+    if change == "pomin":
+        units = uninvited_recipients(round_)
+        chosen = (wanted.apply(units, recipient_problems(units)) if every
+                  else [u for u in units if u.id in ticked])
+    else:
+        left_out = RoundSelection.from_json(round_.selection).excluded
+        ids = set(left_out) if every else ticked & set(left_out)
+        chosen = list(db.session.scalars(db.select(Unit).where(Unit.id.in_(ids)))) if ids else []
+    if not chosen:
+        flash(gettext("Nie zaznaczono żadnej jednostki."), "error")
+        return redirect(here)
+    if change == "pomin":
+        change_selection(round_, exclude=chosen)
+        done = ngettext("Pominięto %(num)d jednostkę — nie dostanie zaproszenia.",
+                        "Pominięto %(num)d jednostki — nie dostaną zaproszenia.", len(chosen))
+    else:
+        change_selection(round_, restore=chosen)
+        done = ngettext("Przywrócono do odbiorców %(num)d jednostkę.",
+                        "Przywrócono do odbiorców %(num)d jednostki.", len(chosen))
+    db.session.commit()
+    flash(done, "success")
+    return redirect(here)
 
 
 def _matches(round_, text: str) -> list[Unit]:
