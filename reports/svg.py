@@ -124,8 +124,9 @@ def _target(spec: ChartSpec, label: str, described_by: str, translate: Translate
     n = max(1, len(spec.categories))
     slot = (WIDTH - left - 10) / n
     values = spec.series[0].values
-    top = max([1.2, *(v * 1.1 for v in values if v is not None)])
-    ticks = [t / 100 for t in range(0, int(top * 100) + 1, 25 if top <= 2 else 50)]
+    # about five round ticks however far a value overshoots its target (841 %, 2 431 %)
+    ticks = _ticks(max([1.2, *(v * 1.1 for v in values if v is not None)]), "count")
+    top = ticks[-1]
     height = top_margin + plot_h + 62
 
     def y(value: float) -> float:

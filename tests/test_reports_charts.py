@@ -127,3 +127,27 @@ def test_exports_page_shows_each_figure_as_svg_described_by_its_table(login,
     assert "<th scope=\"row\">kluczborski</th><td class=\"num\">100,0%</td>" in table
     assert "<th scope=\"row\">Opole</th><td class=\"num\">0,0%</td>" in table
     assert "brak danych" in table  # powiats of the województwo with no units
+
+
+def test_exports_page_places_each_figure_in_its_chapter(login, round_with_answers):
+    """As in the document: the response-rate chart and map sit in chapter 1, under its table,
+    not in a gallery before the contents."""
+    client = login("coordinator")
+    page = client.get(f"/admin/zestawienia/?runda={round_with_answers}&rodzaj=regional"
+                      "&poziom=powiat&pokaz=1").text
+    chapters = re.split(r'<details class="report-chapter"', page)
+    assert len(chapters) > 2
+    before, first = chapters[0], chapters[1]
+    assert "<svg" not in before
+    assert 'aria-describedby="wykres-1"' in first
+    assert 'aria-describedby="mapa-1"' in first
+    assert first.index("<table class=\"data wide\"") < first.index('aria-describedby="wykres-1"')
+
+
+def test_target_chart_ticks_stay_few_when_a_value_overshoots_its_target():
+    from reports import svg
+
+    spec = charts.target_chart([result("243", "10"), result("84", "10"), result("1", "10")])
+    drawn = svg.chart_svg(spec, "Wskaźniki", "t")
+    ticks = re.findall(r">(\d+)%</text>", drawn)
+    assert 3 <= len(set(ticks)) <= 7, ticks

@@ -91,6 +91,8 @@ class FigureView:
     id: str
     title: str
     svg: Markup
+    #: the report block it draws (``Figures.drawn`` key); ``None``: a year-over-year chart
+    block: str | None
     header: list[str]
     rows: list[list[str]]
     notes: list[str]
@@ -107,13 +109,15 @@ def _figure_views(figures: Figures | None) -> list[FigureView]:
     locale = "pl_PL" if current_language() == "pl" else "en"
     views = []
     counts = {"chart": 0, "map": 0}
-    for drawn in [*figures.drawn.values(), *figures.extra]:
+    drawn_figures: list[tuple[str | None, Any]] = [*figures.drawn.items()]
+    drawn_figures += [(None, extra) for extra in figures.extra]
+    for block, drawn in drawn_figures:
         title = translate(drawn.title)
         if isinstance(drawn, MapSpec):
             counts["map"] += 1
             ident = f"mapa-{counts['map']}"
             views.append(FigureView("map", ident, title, Markup(svg.map_svg(  # noqa: S704  # the SVG writer escapes every text
-                drawn, title, ident, translate, locale)),
+                drawn, title, ident, translate, locale)), block,
                 [gettext("Obszar"), gettext("Wartość"), gettext("Klasa")],
                 [list(r) for r in drawn.rows(locale, translate)],
                 [translate(n) for n in drawn.notes]))
@@ -121,9 +125,30 @@ def _figure_views(figures: Figures | None) -> list[FigureView]:
             counts["chart"] += 1
             ident = f"wykres-{counts['chart']}"
             views.append(FigureView("chart", ident, title, Markup(svg.chart_svg(  # noqa: S704  # the SVG writer escapes every text
-                drawn, title, ident, translate, locale)),
+                drawn, title, ident, translate, locale)), block,
                 drawn.header(translate), drawn.rows(locale), [translate(n) for n in drawn.notes]))
     return views
+
+
+def _placed_figures(content: Any) -> dict[str, Any]:
+    """Where the page shows each figure: in its chapter (as the document does), or after.
+
+    ``figures_by_block``: block id → figure, drawn beside that block; ``other_figures``: the
+    rest (the year-over-year charts) in a section after the chapters.
+    """
+    views = _figure_views(content.figures if content else None)
+    report = getattr(content, "report", None)
+    blocks = {block.id: type(block).__name__ for chapter in (report.chapters if report else ())
+              for block in chapter.blocks}
+    in_chapters = "IndicatorBlock" in blocks.values()
+    placed = set(blocks) | ({"wskazniki"} if content and content.indicators else set())
+    by_block = {view.block: view for view in views if view.block in placed}
+    others = [view for view in views if view.block not in by_block]
+    only_yoy = bool(others) and all(view.block is None for view in others)
+    return {"figures_by_block": by_block, "other_figures": others,
+            "other_figures_title": gettext("Rok do roku") if only_yoy
+            else gettext("Wykresy i mapy"),
+            "indicators_in_chapters": in_chapters}
 
 
 def _page(errors: list[str], content=None, info=None, status: int = 200):
@@ -136,7 +161,7 @@ def _page(errors: list[str], content=None, info=None, status: int = 200):
                            titles=TITLES, schemes=subregion_schemes(db.session),
                            args=request.args, errors=errors, content=content, info=info,
                            cell=_cell, block_kind=_block_kind,
-                           figures=_figure_views(content.figures if content else None),
+                           **_placed_figures(content),
                            figure_notes=[translate(n) for n in (
                                content.figures.notes if content and content.figures else ())]
                            ), status
