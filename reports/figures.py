@@ -157,6 +157,8 @@ def map_of(spec: model.MapSpec, report: model.Report, wojewodztwa: Sequence[str]
         if not podregiony:
             return maps.NO_PODREGIONS
         powiats = geo.dissolve(powiats, podregiony)
+        if not powiats:  # e.g. another województwo's division: an outline with nothing in it
+            return maps.NO_PODREGIONS_HERE
     return maps.choropleth(title, spec.level, values, spec.fmt, powiats, classes, outline)
 
 

@@ -29,6 +29,8 @@ GMINA_LAYER_MISSING = N_(
     "GeoJSON z atrybutem JPT_KOD_JE); do tego czasu dane wg gmin są w tabelach.")
 NO_PODREGIONS = N_("Mapy wg podregionów nie ma: w bazie nie ma podziału powiatów na "
                    "podregiony (flask subregions import).")
+NO_PODREGIONS_HERE = N_("Mapy wg podregionów nie ma: podział na podregiony w bazie nie obejmuje "
+                        "powiatów z tej rundy.")
 NOT_ON_MAP = N_("Na mapie nie ma grup bez obrysu: %(groups)s.")
 
 

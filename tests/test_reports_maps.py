@@ -124,3 +124,18 @@ def test_maps_colour_the_columns_of_the_chapters_tables(frame):
     for group in powiat.groups:
         value = next(a.value for a in rates.areas if a.code == group.split()[0])
         assert value == pytest.approx(powiat.value("_odpowiedzi", "odsetek odpowiedzi", group))
+
+
+def test_a_division_of_another_wojewodztwo_gives_a_note_not_an_empty_map(frame):
+    """Opolskie's round with only Śląskie's subregions stored: no outline-only map."""
+    from reports.figures import draw
+
+    from support.opolskie import regional_content
+
+    content = regional_content(frame, ("powiat", "podregion"))
+    assert content.report is not None
+    figures = draw(content.report, ["16"], podregiony={"2401": "północny", "2461": "centralny"},
+                   levels=content.levels)
+    assert maps.NO_PODREGIONS_HERE in figures.notes
+    assert all(m.level != "podregion" for m in figures.maps)
+    assert any(m.level == "powiat" for m in figures.maps)
