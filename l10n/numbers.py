@@ -33,7 +33,15 @@ def format_number(value: Decimal | int | float | None, places: int | None = None
     """
     if value is None or value == "":
         return ""
-    number = Decimal(str(value))
+    return _formatted(str(value), places, locale, grouping)
+
+
+@lru_cache(maxsize=4096)
+def _formatted(text: str, places: int | None, locale: str, grouping: bool) -> str:
+    """A number written as ``text`` (``str`` of its value), formatted: a page shows the same
+    stored answers on every visit, and Babel's formatting is the slowest part of a number box.
+    """
+    number = Decimal(text)
     if places is None:
         exponent = number.normalize().as_tuple().exponent
         places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
