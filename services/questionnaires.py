@@ -17,7 +17,15 @@ class VersionConflict(Exception):
 
 
 class WebSectionForm(SectionForm, FlaskForm):
-    """Section forms on the web: Flask-WTF's CSRF token and the request's data."""
+    """Section forms on the web: the request's data.
+
+    No token field of their own: ``CSRFProtect`` checks the token of every POST before any
+    view runs, and the pages write it with ``csrf_token()``; a form-level token was made
+    (signed) for every form and never shown.
+    """
+
+    class Meta:
+        csrf = False
 
 
 def registry() -> SurveyRegistry:

@@ -183,6 +183,11 @@ def test_csrf_is_required(app_config, request):
     assert saved.status_code == 200, saved.json
     alive = client.post("/ankieta/sesja", headers={"X-CSRFToken": meta})
     assert alive.status_code == 200
+    # the section's own save: the form has no token field, the app checks every POST
+    posted = {"version": str(int(version) + 1), "action": "draft", "q_zam_ogolem_liczba": "8"}
+    assert client.post("/ankieta/sekcja/d3", data=posted).status_code == 400
+    assert client.post("/ankieta/sekcja/d3",
+                       data={**posted, "csrf_token": token}).status_code == 302
 
 
 def test_section_page_carries_what_the_script_needs(app, world, client):

@@ -78,7 +78,8 @@ def test_the_csrf_token_is_each_forms_own(app: Flask):
     section = loaded.survey.sections[0]
     app.config["WTF_CSRF_ENABLED"] = True
     with app.test_request_context():
-        first, second = loaded.forms[section.id](), loaded.forms[section.id]()
+        first = loaded.forms[section.id](meta={"csrf": True})
+        second = loaded.forms[section.id](meta={"csrf": True})
         assert first.csrf_token is not second.csrf_token
         assert first.csrf_token.csrf_impl is first._csrf
         assert second.csrf_token.csrf_impl is second._csrf
