@@ -24,6 +24,7 @@ from flask import (
 )
 from flask_babel import gettext
 from flask_login import current_user
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -75,13 +76,24 @@ PAGE_KEY = "page"
 #: session key of a staff member entering answers on a unit's behalf
 STAFF_ENTRY_KEY = "staff_entry"
 
+#: the session's invitation with its response and the round's organisation, in one query
+#: (every page of the flow needs them; the organisation names the site). Built once: a
+#: statement made per request (``Session.get`` with its options) had its options and cache
+#: key worked out anew every time, which cost as much as loading the rows.
+_CURRENT = (select(Invitation).where(Invitation.id == bindparam("invitation_id"))
+            .options(joinedload(Invitation.response),
+                     joinedload(Invitation.round).joinedload(Round.organisation)))
+#: a personal link's row by its hash, with its invitation (the relationship is joined)
+_LINK = select(InvitationToken).where(InvitationToken.token_hash == bindparam("token_hash"))
+
 
 @bp.get("/r/<token>")
 def open_link(token: str):
     """Exchange a personal link for a session and redirect to a clean address."""
     if len(token) > 200:
         abort(404)
-    link = db.session.get(InvitationToken, hash_token(token))
+    link = db.session.execute(_LINK, {"token_hash": hash_token(token)}).unique(
+    ).scalar_one_or_none()
     if link is None:
         abort(404)
     if link.revoked_at is not None and link.invitation.withdrawn_at is None:
@@ -200,13 +212,8 @@ def staff_author() -> User | None:
 
 def _current() -> tuple[Invitation, Any, Response]:
     invitation_id = session.get(SESSION_KEY)
-    # the response and the round's organisation come in the same query: every page of the
-    # flow needs them (the organisation names the site)
-    invitation = db.session.get(Invitation, invitation_id,
-                                options=[joinedload(Invitation.response),
-                                         joinedload(Invitation.round)
-                                         .joinedload(Round.organisation)]
-                                ) if invitation_id else None
+    invitation = db.session.execute(_CURRENT, {"invitation_id": invitation_id}).unique(
+    ).scalar_one_or_none() if invitation_id else None
     if invitation is None:
         raise GonePage(gettext("Sesja wygasła lub link nie został otwarty"),
                        gettext("Otwórz ankietę ponownie, klikając osobisty link z wiadomości "
