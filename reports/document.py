@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import IO, Any
 
 import docx
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Cm, Pt
 
@@ -42,12 +41,12 @@ from reports.charts import ChartSpec
 from reports.classes import format_value
 from reports.docx_parts import (
     GENERATED_STYLE,
+    TEXT_WIDTH_CM,
     a4,
     keep_with_next,
     page_numbers,
-    repeat_header,
-    shade,
     table_of_contents,
+    table_xml,
     update_fields_on_open,
 )
 from reports.figures import Figures
@@ -132,32 +131,14 @@ class _Writer:
               widths: Sequence[float] | None = None, notes: Sequence[str] = ()) -> None:
         """A captioned table: bold shaded header repeated on each page, figures right."""
         self.caption("table", title)
-        rows = list(rows)
-        table = self.doc.add_table(rows=1, cols=len(header))
-        table.style = "Table Grid"
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for cell, name in zip(table.rows[0].cells, header, strict=True):
-            cell.text = ""
-            run = cell.paragraphs[0].add_run(name)
-            run.bold = True
-            run.font.size = Pt(8.5)
-            shade(cell)
-        repeat_header(table)
-        for values in rows:
-            cells = table.add_row().cells
-            for c, (cell, value) in enumerate(zip(cells, values, strict=True)):
-                paragraph = cell.paragraphs[0]
-                run = paragraph.add_run("" if value is None else str(value))
-                run.font.size = Pt(8.5)
-                if c > 0:
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        if widths:  # the grid (LibreOffice reads it) and each cell (Word reads those)
-            table.autofit = False
-            for column, width in zip(table.columns, widths, strict=False):
-                column.width = Cm(width)
-            for row in table.rows:
-                for cell, width in zip(row.cells, widths, strict=False):
-                    cell.width = Cm(width)
+        # one XML element for the whole table (``table_xml``): python-docx's cell-by-cell
+        # calls cost seconds on the national report; without widths the text width is
+        # shared evenly, as ``add_table`` does
+        even = TEXT_WIDTH_CM / len(header)
+        sizes = [*(widths or ())[:len(header)]]
+        sizes += [even] * (len(header) - len(sizes))
+        self.doc.element.body._insert_tbl(table_xml(
+            self.doc.styles["Table Grid"].style_id, header, rows, sizes, bool(widths)))
         for note in notes:
             paragraph = self.doc.add_paragraph(self.t(note))
             paragraph.runs[0].font.size = Pt(8)
