@@ -193,15 +193,18 @@ def write_pdf(target: Path, content: ReportContent, figures: Figures | None,
 
     :raise reports.pdf.PdfError: no LibreOffice, or it failed
     """
-    from reports.pdf import docx_to_pdf, docx_to_pdf_with_indexes, uno_python
+    from reports.pdf import IndexingConverter, docx_to_pdf, uno_python
 
     with tempfile.TemporaryDirectory(prefix="esmon-doc-") as tmp:
         source, first = Path(tmp) / "raport.docx", Path(tmp) / "pierwszy.pdf"
-        titles = write_document(source, content, figures, about, translate, locale)
         if two_pass is False or (two_pass is None and uno_python() is not None):
-            # one LibreOffice process that fills the contents' pages itself
-            docx_to_pdf_with_indexes(source, target)
+            # one LibreOffice process that fills the contents' pages itself, started
+            # before the DOCX is written so that its start overlaps the writing
+            with IndexingConverter() as office:
+                write_document(source, content, figures, about, translate, locale)
+                office.convert(source, target)
             return
+        titles = write_document(source, content, figures, about, translate, locale)
         docx_to_pdf(source, first)
         pages = heading_pages(first, titles)
         write_document(source, content, figures, about, translate, locale, pages)

@@ -12,8 +12,11 @@ request.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -21,6 +24,8 @@ from pathlib import Path
 from l10n import N_
 
 TIMEOUT_SECONDS = 240
+#: how long a LibreOffice started ahead may take to stop when nothing was converted
+START_SECONDS = 90
 _FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
            '"ExportBookmarks":{"type":"boolean","value":"true"},'
            '"ExportNotes":{"type":"boolean","value":"false"}}')
@@ -58,13 +63,73 @@ def uno_python() -> str | None:
 def docx_to_pdf_with_indexes(docx_path: Path, pdf_path: Path) -> None:
     """Convert through one LibreOffice process that updates the contents' page numbers first
     (``reports/uno_convert.py``). :raise PdfError: no UNO bridge, failure, or too long."""
-    python, binary = uno_python(), office_binary()
-    if python is None or binary is None:
-        raise PdfError(NO_OFFICE)
-    with tempfile.TemporaryDirectory(prefix="esmon-pdf-") as tmp:
-        work = Path(tmp)
-        _run_office([python, str(UNO_SCRIPT), binary, str(work / "profile"), str(docx_path),
-                     str(work / "raport.pdf")], work / "raport.pdf", pdf_path)
+    with IndexingConverter() as office:
+        office.convert(docx_path, pdf_path)
+
+
+class IndexingConverter:
+    """LibreOffice started ahead over UNO, to convert one DOCX once it is written.
+
+    ``with IndexingConverter() as office: write the DOCX; office.convert(docx, pdf)`` —
+    LibreOffice starts (about a second) while the caller writes the document instead of
+    after it. Leaving the block stops LibreOffice and removes its profile, whatever happened.
+
+    :raise PdfError: on entering without the UNO bridge; from ``convert`` when LibreOffice
+        fails, produces nothing or takes longer than ``TIMEOUT_SECONDS``
+    """
+
+    def __init__(self) -> None:
+        python, binary = uno_python(), office_binary()
+        if python is None or binary is None:
+            raise PdfError(NO_OFFICE)
+        self._command = [python, str(UNO_SCRIPT), binary]
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._process: subprocess.Popen[str] | None = None
+
+    def __enter__(self) -> IndexingConverter:
+        self._tmp = tempfile.TemporaryDirectory(prefix="esmon-pdf-")
+        self._process = subprocess.Popen(  # noqa: S603  # fixed arguments, our own files
+            [*self._command, str(Path(self._tmp.name) / "profile")], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            start_new_session=True)  # LibreOffice in its group: stopped with the script
+        return self
+
+    def convert(self, docx_path: Path, pdf_path: Path) -> None:
+        """Print ``docx_path`` (its contents updated) into ``pdf_path``; once per block."""
+        if self._process is None or self._tmp is None:
+            raise RuntimeError("IndexingConverter.convert outside its with block")
+        produced = Path(self._tmp.name) / "raport.pdf"
+        try:
+            _, stderr = self._process.communicate(
+                f"{Path(docx_path).resolve()}\n{produced}\n", timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired as err:
+            self._stop()
+            raise PdfError(N_(TOO_LONG, seconds=TIMEOUT_SECONDS)) from err
+        if self._process.returncode or not produced.exists():
+            reason = (stderr or "").strip().splitlines()[-1:] or ["?"]
+            raise PdfError(N_(FAILED, reason=reason[0][:200]))
+        shutil.move(str(produced), pdf_path)
+
+    def __exit__(self, *exc: object) -> None:
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            try:  # not converted (the DOCX failed): no paths, so the script stops LibreOffice
+                process.communicate("", timeout=START_SECONDS)
+            except (subprocess.TimeoutExpired, ValueError, OSError):
+                self._process = process
+                self._stop()
+        self._process = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def _stop(self) -> None:
+        """Kill the script and its LibreOffice (one process group) and reap the script."""
+        if self._process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self._process.pid, signal.SIGKILL)
+        self._process.wait()
 
 
 def docx_to_pdf(docx_path: Path, pdf_path: Path) -> None:

@@ -7,6 +7,10 @@ It starts ``soffice`` listening on a private pipe with its own profile, opens ea
 hidden, updates every index (LibreOffice does not refresh a DOCX's contents on its own — Word
 does, on opening), exports a tagged PDF with bookmarks and stops the process. Nothing of the
 project is imported here.
+
+Without ``SRC DST`` on the command line the pairs are read from standard input (one path a
+line) once LibreOffice is up: the caller starts this script before it writes the DOCX, so
+LibreOffice's start (about a second) overlaps the writing (``reports.pdf.IndexingConverter``).
 """
 
 from __future__ import annotations
@@ -61,6 +65,8 @@ def main(argv: list[str]) -> int:
                 time.sleep(0.1)
         desktop = context.ServiceManager.createInstanceWithContext(
             "com.sun.star.frame.Desktop", context)
+        if not pairs:  # the caller was writing the documents while LibreOffice started
+            pairs = [line for line in sys.stdin.read().splitlines() if line]
         filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", (
             _prop("UseTaggedPDF", True), _prop("ExportBookmarks", True),
             _prop("ExportNotes", False)))

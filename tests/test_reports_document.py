@@ -7,6 +7,7 @@ import io
 import re
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import docx
 import pytest
@@ -338,3 +339,71 @@ def test_method_counts_answers_by_mode_read_back_from_the_docx(tmp_path):
                     if p.text.startswith("Złożone ankiety według"))
     assert doc.paragraphs[headings[0]].text == "1. Opis badania"
     assert headings[0] < sentence < headings[1]
+
+
+def test_table_written_as_xml_reads_back_cell_for_cell(tmp_path):
+    """``table_xml`` writes what python-docx's calls did: every cell's text (tabs, line
+    breaks, ``<&>`` and spaces at the ends kept; ``None`` empty), the header row repeated and
+    shaded, the figures right-aligned, the widths given."""
+    from reports.document import _Writer
+
+    w = _Writer(lambda text: text, "pl_PL")
+    rows = [["a <b> & c", "1\u00a0234", None], [" lead", "x\ty", "line\nbreak"]]
+    w.table("Próba", ["Grupa", "liczba", "uwagi"], rows, widths=[6, 3, 4])
+    w.table("Bez szerokości", ["a", "b"], [["1", "2"]])
+    path = tmp_path / "t.docx"
+    w.doc.save(str(path))
+    first, second = docx.Document(str(path)).tables
+    assert [[c.text for c in r.cells] for r in first.rows] == [
+        ["Grupa", "liczba", "uwagi"], ["a <b> & c", "1\u00a0234", ""],
+        [" lead", "x\ty", "line\nbreak"]]
+    header = first.rows[0]
+    assert header._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert all(run.bold for cell in header.cells for run in cell.paragraphs[0].runs)
+    assert header.cells[0]._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")) == "DDEBF7"
+    assert [round(c.width.cm, 1) for c in first.columns] == [6.0, 3.0, 4.0]
+    assert first.rows[1].cells[1].paragraphs[0].alignment == 2  # right
+    assert first.rows[1].cells[0].paragraphs[0].alignment is None
+    assert first.style.name == "Table Grid"
+    assert [round(c.width.cm, 1) for c in second.columns] == [8.5, 8.5]
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    from pathlib import Path
+
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if text.encode() in (proc / "cmdline").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(office_binary() is None, reason="brak LibreOffice (soffice)")
+def test_libreoffice_started_ahead_stops_when_the_document_fails():
+    """``IndexingConverter`` starts LibreOffice before the DOCX is written; when writing it
+    fails, leaving the block stops LibreOffice and removes its profile."""
+    import time
+    from pathlib import Path
+
+    from reports.pdf import IndexingConverter, uno_python
+
+    if uno_python() is None:
+        pytest.skip("brak mostu UNO LibreOffice (python3-uno)")
+    seen: dict[str, Any] = {}
+
+    def write_and_fail() -> None:
+        with IndexingConverter() as office:
+            seen["profile"] = profile = office._tmp.name
+            time.sleep(1.5)  # LibreOffice is starting meanwhile
+            seen["running"] = _processes_mentioning(profile)
+            raise ValueError("the DOCX could not be written")
+
+    with pytest.raises(ValueError, match="could not be written"):
+        write_and_fail()
+    profile = seen["profile"]
+    assert seen["running"]
+    assert not _processes_mentioning(profile)
+    assert not Path(profile).exists()
