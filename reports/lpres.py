@@ -232,8 +232,7 @@ def _about_sheet(book: _Book, report: LpresReport, title: str) -> None:
                                            "docelowej: %(say)s.")) % {
             "count": len(report.without_target), "all": len(report.rows),
             "say": t(NO_TARGET_SAY)}))
-    ws.set_column(0, 0, 40)
-    ws.set_column(1, 1, 80)
+    book.columns(ws, [40, 80])
     for r, (label, value) in enumerate(lines):
         book.string(ws, r, 0, str(label), wrap=True)
         if isinstance(value, str):

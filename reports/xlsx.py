@@ -177,6 +177,9 @@ class _Book:
         self.placed: dict[str, tuple[str, int, dict[str, int]]] = {}
         #: the report's drawn charts and maps (``reports.figures.Figures``) or ``None``
         self.figures: Any = None
+        #: sheet → its columns' widths (``header_row``), and the heights given to its rows
+        self.widths: dict[str, Sequence[float]] = {}
+        self.heights: dict[tuple[str, int], float] = {}
         self.wb = xlsxwriter.Workbook(out if not isinstance(out, Path) else str(out), {
             "constant_memory": True,
             "strings_to_formulas": False,
@@ -201,7 +204,9 @@ class _Book:
             "decimal": DECIMAL, "share": PERCENT, "pct": PERCENT,
             "date": "dd.mm.yyyy hh:mm", "day": "dd.mm.yyyy", "year": "0",
         }
-        self.formats = {k: add({"num_format": v}) for k, v in number_formats.items()}
+        #: figures at the top of their cell, level with wrapped text beside them
+        self.formats = {k: add({"num_format": v, "valign": "top"})
+                        for k, v in number_formats.items()}
         #: totals rows of the chapters' tables
         self.bold_formats = {k: add({"num_format": v, "bold": True, "top": 1})
                              for k, v in number_formats.items()}
@@ -263,6 +268,28 @@ class _Book:
         else:
             fmt = self.wrapped if wrap else self.text
         ws.write_string(row, col, text, fmt)
+        widths = self.widths.get(ws.get_name(), ())
+        if wrap and col < len(widths):  # (a sheet whose widths ``columns`` did not set:
+            self.fit_row(ws, row, text, widths[col] * TEXT_PER_WIDTH)  # rows keep height)
+
+    def columns(self, ws: Worksheet, widths: Sequence[float]) -> None:
+        """Set the columns' widths (characters), remembered to fit wrapped rows' heights."""
+        self.widths[ws.get_name()] = list(widths)
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
+
+    def fit_row(self, ws: Worksheet, row: int, text: str, width: float) -> None:
+        """Make ``row`` tall enough for ``text`` wrapped at ``width`` characters.
+
+        Why: a workbook stores no heights for rows it did not set, and LibreOffice prints
+        such a row one line high — a wrapped header then runs over the first row of data.
+        """
+        lines = wrapped_lines(text, width)
+        key = (ws.get_name(), row)
+        height = LINE_HEIGHT * lines + ROW_PADDING
+        if lines > 1 and height > self.heights.get(key, 0.0):
+            self.heights[key] = height
+            ws.set_row(row, min(409.0, height))
 
     def header_row(self, ws: Worksheet, names: Sequence[str], widths: Sequence[float],
                    last_row: int, freeze_cols: int = 0, translated: bool = False) -> None:
@@ -270,11 +297,12 @@ class _Book:
 
         :param translated: the names are final texts (question texts): not looked up again
         """
+        self.columns(ws, widths)
         for col, (name, width) in enumerate(zip(names, widths, strict=True)):
             label = name if translated else self.label(name)
             ws.write_string(0, col, label,
                             self.quoted_header if label[:1] in FORMULA_START else self.header)
-            ws.set_column(col, col, width)
+            self.fit_row(ws, 0, label, width * BOLD_PER_WIDTH)
         ws.freeze_panes(1, freeze_cols)
         ws.autofilter(0, 0, max(last_row, 1), len(names) - 1)
         ws.repeat_rows(0)
@@ -283,6 +311,32 @@ class _Book:
 
     def close(self) -> None:
         self.wb.close()
+
+
+#: a row's height per line of text and its padding (points); how many characters of text a
+#: column holds per unit of its width (the unit is the digit 0, wider than most letters:
+#: measured on LibreOffice's print), and of a bold header
+LINE_HEIGHT, ROW_PADDING, TEXT_PER_WIDTH, BOLD_PER_WIDTH = 12.75, 2.5, 1.2, 1.0
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped at word ends, ``width`` characters a line."""
+    room = max(1, int(width) - 1)
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        used = 0
+        lines += 1
+        for word in paragraph.split():
+            if used and used + 1 + len(word) > room:
+                lines += 1
+                used = 0
+            if used:
+                used += 1
+            used += len(word)
+            while used > room:  # a word longer than the column breaks inside
+                lines += 1
+                used -= room
+    return lines
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:
@@ -337,7 +391,7 @@ def _information(book: _Book, content: ReportContent) -> None:
     rows += [(label, by_mode[mode], "count") for mode, label in MODE_LABELS.items()]
     rows += [(N_("Uwaga"), t(note), None) for note in info.notes]
     ws = book.sheet(INFORMATION, N_("Co zawiera plik: runda, okres, filtry, uwagi o liczeniu"))
-    book.header_row(ws, [N_("Pole"), N_("Wartość")], [24, 100], len(rows))
+    book.header_row(ws, [N_("Pole"), N_("Wartość")], [30, 100], len(rows))
     for r, (name, value, fmt) in enumerate(rows, start=1):
         book.string(ws, r, 0, t(name))
         if isinstance(value, str):
@@ -474,7 +528,75 @@ def _level(book: _Book, agg: Aggregate) -> None:
             book.value(ws, r, c, value, fmt if c >= 4 else None)
 
 
+#: the comparison's figures, one row each under a (column, measure): header, cell format
+#: (``None``: the measure's own; "zmiana" of a share is in percentage points)
+YOY_SERIES = ((N_("bieżąca runda"), None), (N_("poprzednia runda"), None),
+              (N_("zmiana"), None), (N_("zmiana %"), "share"))
+YOY_SERIES_LABEL = N_("porównanie")
+#: more groups than this and the comparison stays one row per group (a page cannot show the
+#: groups side by side, e.g. the 380 powiats of the country)
+YOY_WIDE_GROUPS = 24
+
+
 def _yoy(book: _Book, level: str, table: pd.DataFrame) -> None:
+    """The year-over-year comparison, printable: groups across, each (column, measure) a
+    block of rows — this round, the previous one, the change, the change in percent (rows
+    that are empty everywhere, as the change of a year, are left out).
+
+    Why not one row per (column, measure, group): a regional report's comparison ran to
+    600 rows, nine printed pages; across, the groups fit the width of one landscape page and
+    the same figures take two or three.
+    """
+    groups = list(dict.fromkeys(table["grupa"]))
+    if len(groups) > YOY_WIDE_GROUPS:
+        _yoy_long(book, level, table)
+        return
+    t = book.t
+    ws = book.sheet(t(YEAR_OVER_YEAR) % {"level": t(LEVELS[level])},
+                    N_("Porównanie z poprzednią rundą"))
+    rows = []
+    for (column, measure), block in table.groupby(["kolumna", "miara"], sort=False):
+        by_group = dict(zip(block["grupa"], block.to_dict("records"), strict=True))
+        first = block.iloc[0]
+        fmt = first["format"]
+        for name, series_fmt in YOY_SERIES:
+            values = [by_group[g][name] if g in by_group else None for g in groups]
+            if all(v is None or (isinstance(v, float) and v != v) for v in values):
+                continue
+            rows.append((column, t(first["etykieta"]), t(measure), t(name), values,
+                         series_fmt or fmt, t(first["uwagi"]) if first["uwagi"] else ""))
+    labels = [t(g) for g in groups]  # "Ogółem"
+    header = [N_("kolumna"), N_("etykieta"), N_("miara"), YOY_SERIES_LABEL, *labels,
+              N_("uwagi")]
+    figures = [max((_printed_length(r[4][i], r[5]) for r in rows), default=0)
+               for i in range(len(groups))]
+    widths = [_width([r[0] for r in rows], 12), 36, 16, 15,
+              *(max(11.0, min(16.0, len(g) + 2.0), n + 2.0)
+                for g, n in zip(labels, figures, strict=True)), 16]
+    book.header_row(ws, header, widths, len(rows), freeze_cols=4)
+    for r, (column, label, measure, name, values, fmt, note) in enumerate(rows, start=1):
+        book.string(ws, r, 0, column)
+        book.string(ws, r, 1, label)
+        book.string(ws, r, 2, measure)
+        book.string(ws, r, 3, name)
+        for c, value in enumerate(values, start=4):
+            book.value(ws, r, c, value, fmt)
+        if note:
+            book.string(ws, r, 4 + len(values), note)
+
+
+def _printed_length(value: Any, fmt: str) -> int:
+    """About how many characters a figure prints in (so that no column shows "###")."""
+    if not isinstance(value, int | float | Decimal) or isinstance(value, bool):
+        return len(str(value)) if isinstance(value, str) else 0
+    if fmt in ("share", "pct"):
+        return 8
+    digits = len(f"{abs(float(value)):,.0f}") + (1 if value < 0 else 0)
+    return digits + {"money": 6, "decimal": 3}.get(fmt, 0)
+
+
+def _yoy_long(book: _Book, level: str, table: pd.DataFrame) -> None:
+    """The comparison one row per (column, measure, group): for many groups."""
     ws = book.sheet(book.t(YEAR_OVER_YEAR) % {"level": book.t(LEVELS[level])},
                     N_("Porównanie z poprzednią rundą"))
     header = [c for c in YOY_COLUMNS if c != "format"]

@@ -24,6 +24,7 @@ from models import (
     Round,
     User,
 )
+from reports.pdf import office_binary
 from services.demo import PDF_COPIES
 from services.demo_organisations import DEMO_LOGINS, ROUND_OWNERS
 from services.questionnaires import survey_for_round
@@ -48,6 +49,18 @@ def _shipped(app) -> int:
 
 def _keys(app) -> list[str]:
     return list(app.extensions["esmon_surveys"].by_key)
+
+
+def _printed_pages(workbook, folder) -> int:
+    """The workbook printed by LibreOffice (headless, as a user's "print to PDF")."""
+    import subprocess
+
+    from pypdf import PdfReader
+
+    subprocess.run([office_binary(), f"-env:UserInstallation={(folder / 'lo').as_uri()}",
+                    "--headless", "--norestore", "--convert-to", "pdf", "--outdir",
+                    str(folder), str(workbook)], check=True, capture_output=True, timeout=240)
+    return len(PdfReader(str(workbook.with_suffix(".pdf"))).pages)
 
 
 def _rounds(app, status: str) -> list[Round]:
@@ -181,13 +194,22 @@ def test_demo_reports_have_numbers_and_a_year_over_year_column(app, runner, demo
         assert sent > 0, round_.title
         yoy = openpyxl.load_workbook(out)["Powiat rok do roku"]
         header = [c.value for c in yoy[1]]
-        current, before = header.index("bieżąca runda"), header.index("poprzednia runda")
-        pairs = [(row[current].value, row[before].value) for row in yoy.iter_rows(min_row=2)
-                 if isinstance(row[before].value, int | float)]
+        groups = range(header.index("porównanie") + 1, header.index("uwagi"))
+        series: dict[tuple[str, str, str], dict[int, object]] = {}
+        for row in yoy.iter_rows(min_row=2):  # the groups across, a row per round
+            series[(row[0].value, row[2].value, row[3].value)] = {g: row[g].value
+                                                                  for g in groups}
+        pairs = [(now[g], series[(c, m, "poprzednia runda")][g])
+                 for (c, m, name), now in series.items() if name == "bieżąca runda"
+                 and (c, m, "poprzednia runda") in series for g in groups
+                 if isinstance(series[(c, m, "poprzednia runda")][g], int | float)]
         assert len(pairs) > 20, round_.title
         assert any(b for _, b in pairs), round_.title
         assert any(c != b for c, b in pairs), round_.title  # this year differs from last
     jst = next(r.id for r in _rounds(app, "open") if r.questionnaire.key == "jst-annual")
+    if office_binary() is not None:  # printed: at most ~25 pages (issue 11; it was 30)
+        pages = _printed_pages(tmp_path / f"{jst}.xlsx", tmp_path)
+        assert 15 <= pages <= 25, pages
     with app.app_context():
         gmina = next(i.unit.teryt for i in db.session.get(Round, jst).invitations
                      if i.unit.kind == "gmina" and i.response is not None

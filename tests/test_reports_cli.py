@@ -91,16 +91,30 @@ def test_regional_report_by_powiat(runner, rounds, tmp_path):
     sheet = book[chapter]
     money = [c for r in sheet.iter_rows() for c in r if c.value == pytest.approx(1200000.50)]
     assert money[0].number_format == '#,##0.00 "zł"'
-    yoy = {(r[0].value, r[3].value, r[4].value): r for r in
-           book["Powiat rok do roku"].iter_rows(min_row=2)}
-    kluczborski = yoy[("zam_ogolem_wartosc", "suma", "1604 kluczborski")]
-    assert [c.value for c in kluczborski[5:9]] == [pytest.approx(1200000.50),
-                                                  pytest.approx(900000.0),
-                                                  pytest.approx(300000.50),
-                                                  pytest.approx(300000.50 / 900000)]
+    # year over year: the groups across, each (column, measure) a block of rows —
+    # this round, the previous one, the change, the change in percent
+    sheet = book["Powiat rok do roku"]
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["kolumna", "etykieta", "miara", "porównanie"]
+    assert header[4:] == ["1604 kluczborski", "1607 nyski", "1661 Opole", "Ogółem", "uwagi"]
+    yoy = {(r[0].value, r[2].value, r[3].value): [c.value for c in r[4:8]]
+           for r in sheet.iter_rows(min_row=2)}
+    block = {name: yoy[("zam_ogolem_wartosc", "suma", name)][0]
+             for name in ("bieżąca runda", "poprzednia runda", "zmiana", "zmiana %")}
+    assert block == {"bieżąca runda": pytest.approx(1200000.50),
+                     "poprzednia runda": pytest.approx(900000.0),
+                     "zmiana": pytest.approx(300000.50),
+                     "zmiana %": pytest.approx(300000.50 / 900000)}
+    assert yoy[("zam_ogolem_wartosc", "suma", "bieżąca runda")][3] == pytest.approx(6500000.50)
     # each answer's headline figure only (a sum for an amount), not all its statistics
-    assert {m for (c, m, _g) in yoy if c == "zam_ogolem_wartosc"} == {"suma"}
-    assert {m for (c, m, _g) in yoy if c == "klauzule_stosowane"} == {"odsetek „tak”"}
+    assert {m for (c, m, _s) in yoy if c == "zam_ogolem_wartosc"} == {"suma"}
+    assert {m for (c, m, _s) in yoy if c == "klauzule_stosowane"} == {"odsetek „tak”"}
+    # a wrapped header ("Wartość bazowa" in 14 characters) is given the height of its
+    # lines: LibreOffice prints a row one line high otherwise, over the first row of figures
+    indicators = book["Wskaźniki"]
+    assert indicators.cell(1, 5).value == "Wartość bazowa"
+    assert indicators.column_dimensions["E"].width < len("Wartość bazowa") + 1
+    assert indicators.row_dimensions[1].height >= 2 * 12.75
     raw = book["Dane"]
     assert raw["D1"].value == "teryt"
     assert {raw.cell(r, 4).value for r in range(2, 6)} == {"1604023", "1604013", "1607013",
