@@ -181,15 +181,29 @@ def cell_text(value: Any, fmt: str, locale: str = "pl_PL") -> str:
 def write_pdf(target: Path, content: ReportContent, figures: Figures | None,
               about: DocumentInfo, translate: Translate = _same, locale: str = "pl_PL",
               two_pass: bool | None = None) -> None:
-    """The report as PDF with the contents' page numbers.
+    """The report as PDF with the contents' page numbers (``print_with_contents``).
+
+    :raise reports.pdf.PdfError: no LibreOffice, or it failed
+    """
+    print_with_contents(target, lambda source, pages: write_document(
+        source, content, figures, about, translate, locale, pages), two_pass)
+
+
+#: writes the DOCX to the path, with these pages in its contents; returns the chapters
+WriteDocx = Callable[[Path, Mapping[str, int] | None], list[str]]
+
+
+def print_with_contents(target: Path, write: WriteDocx, two_pass: bool | None = None) -> None:
+    """Print the DOCX that ``write`` makes as PDF, its contents giving each chapter's page.
 
     LibreOffice's command line prints a DOCX's contents as they are stored (Word would
     refresh them). Where LibreOffice's UNO bridge is installed, one LibreOffice process
-    opens the DOCX, updates its contents and prints it (``reports.pdf``). Otherwise
-    (``two_pass``, or ``True``) the first print tells on which page each chapter's heading
-    landed (``heading_pages``), the DOCX is written again with those pages in its contents
-    and printed again — the numbers only fill the end of lines already there, so the pages
-    do not move.
+    opens the DOCX, updates its contents and prints it (``reports.pdf``); it starts while
+    the DOCX is written. Otherwise (``two_pass``, or ``True``) the first print tells on which
+    page each chapter's heading landed (``heading_pages``), the DOCX is written again with
+    those pages in its contents and printed again — the numbers only fill the end of lines
+    already there, so the pages do not move. The regional report and the LPRES report both
+    print this way.
 
     :raise reports.pdf.PdfError: no LibreOffice, or it failed
     """
@@ -198,16 +212,13 @@ def write_pdf(target: Path, content: ReportContent, figures: Figures | None,
     with tempfile.TemporaryDirectory(prefix="esmon-doc-") as tmp:
         source, first = Path(tmp) / "raport.docx", Path(tmp) / "pierwszy.pdf"
         if two_pass is False or (two_pass is None and uno_python() is not None):
-            # one LibreOffice process that fills the contents' pages itself, started
-            # before the DOCX is written so that its start overlaps the writing
             with IndexingConverter() as office:
-                write_document(source, content, figures, about, translate, locale)
+                write(source, None)
                 office.convert(source, target)
             return
-        titles = write_document(source, content, figures, about, translate, locale)
+        titles = write(source, None)
         docx_to_pdf(source, first)
-        pages = heading_pages(first, titles)
-        write_document(source, content, figures, about, translate, locale, pages)
+        write(source, heading_pages(first, titles))
         docx_to_pdf(source, target)
 
 
@@ -215,17 +226,24 @@ def heading_pages(pdf: Path, titles: Sequence[str]) -> dict[str, int]:
     """The page (1 = the title page) each chapter heading starts on, in reading order.
 
     The contents page lists the same titles, so each one is looked for from the page after
-    the contents on, and each next one from the page of the one before.
+    the contents on, and each next one from the page of the one before. A heading is a line
+    of the page, or two (a long heading wraps).
     """
     from pypdf import PdfReader
 
-    lines = [{line.strip() for line in (page.extract_text() or "").splitlines()}
-             for page in PdfReader(str(pdf)).pages]
+    def words(text: str) -> str:
+        return " ".join(text.split())
+
+    lines: list[set[str]] = []
+    for printed in PdfReader(str(pdf)).pages:
+        texts = [words(line) for line in (printed.extract_text() or "").splitlines()]
+        lines.append({*texts, *(f"{a} {b}" for a, b in zip(texts, texts[1:], strict=False))})
     found: dict[str, int] = {}
+    wanted = [words(title) for title in titles]
     # the contents are the first page that lists the first chapter; headings come after it
-    start = next((i + 1 for i, page in enumerate(lines) if titles and titles[0] in page), 0)
-    for title in titles:
-        page = next((i for i in range(start, len(lines)) if title in lines[i]), None)
+    start = next((i + 1 for i, page in enumerate(lines) if wanted and wanted[0] in page), 0)
+    for title, text in zip(titles, wanted, strict=True):
+        page = next((i for i in range(start, len(lines)) if text in lines[i]), None)
         if page is None:
             continue
         found[title] = page + 1

@@ -9,6 +9,7 @@ from the figures carry the "Tekst wygenerowany" style, as in every esmon documen
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
@@ -17,7 +18,7 @@ from docx.shared import Pt
 from l10n import N_
 from l10n.polish import long_date
 from reports.classes import format_value
-from reports.document import _contents, _Writer
+from reports.document import _contents, _Writer, print_with_contents
 from reports.docx_parts import page_numbers, update_fields_on_open
 from reports.indicators import UNITS
 from reports.lpres import (
@@ -35,8 +36,13 @@ _FORMATS = {"count": "count", "PLN": "money", "%": "pct"}
 
 
 def write_lpres_document(out: IO[bytes] | str | Path, report: LpresReport,
-                         translate: Translate = _unchanged, locale: str = "pl_PL") -> None:
-    """Write the report as DOCX to a path or a binary file object."""
+                         translate: Translate = _unchanged, locale: str = "pl_PL",
+                         pages: Mapping[str, int] | None = None) -> list[str]:
+    """Write the report as DOCX to a path or a binary file object; returns the chapters'
+    headings (what the contents list).
+
+    :param pages: heading → page, printed in the contents (``write_lpres_pdf``)
+    """
     w = _Writer(translate, locale)
     _title_page(w, report)
     contents_at = len(w.doc.paragraphs)
@@ -47,13 +53,25 @@ def write_lpres_document(out: IO[bytes] | str | Path, report: LpresReport,
         for row in priority.rows:
             _indicator_text(w, row)
     _targets(w, report)
-    _contents(w, contents_at)
+    _contents(w, contents_at, pages)
     page_numbers(w.doc, w.t(N_("Strona")), w.t(N_("z")))
     update_fields_on_open(w.doc)
     w.doc.core_properties.title = f"{w.t(TITLE)} — {report.gmina} {report.year}"
     w.doc.core_properties.author = report.organisation
     w.doc.core_properties.language = "pl-PL" if locale.startswith("pl") else "en"
     w.doc.save(out if not isinstance(out, Path) else str(out))
+    return list(w.chapters)
+
+
+def write_lpres_pdf(target: Path, report: LpresReport, translate: Translate = _unchanged,
+                    locale: str = "pl_PL", two_pass: bool | None = None) -> None:
+    """The report as PDF whose contents give each chapter's page, printed as the regional
+    report is (``reports.document.print_with_contents``).
+
+    :raise reports.pdf.PdfError: no LibreOffice, or it failed
+    """
+    print_with_contents(target, lambda source, pages: write_lpres_document(
+        source, report, translate, locale, pages), two_pass)
 
 
 def _title_page(w: _Writer, report: LpresReport) -> None:

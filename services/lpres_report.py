@@ -106,8 +106,8 @@ def write_lpres(out: Any, report: LpresReport, file_format: str) -> None:
     :raise ExportError: an unknown format, or no LibreOffice for the PDF
     """
     from reports.lpres import write_lpres_workbook
-    from reports.lpres_document import write_lpres_document
-    from reports.pdf import PdfError, docx_to_pdf
+    from reports.lpres_document import write_lpres_document, write_lpres_pdf
+    from reports.pdf import PdfError
 
     locale = "pl_PL" if current_language() == "pl" else "en"
     if file_format == "xlsx":
@@ -116,10 +116,9 @@ def write_lpres(out: Any, report: LpresReport, file_format: str) -> None:
         write_lpres_document(out, report, translate, locale)
     elif file_format == "pdf":
         with tempfile.TemporaryDirectory(prefix="esmon-lpres-") as tmp:
-            source, target = Path(tmp) / "sprawozdanie.docx", Path(tmp) / "sprawozdanie.pdf"
-            write_lpres_document(source, report, translate, locale)
-            try:
-                docx_to_pdf(source, target)
+            target = Path(tmp) / "sprawozdanie.pdf"
+            try:  # the contents give each chapter's page, as in the regional report
+                write_lpres_pdf(target, report, translate, locale)
             except PdfError as err:
                 raise ExportError(translate(err.args[0])) from err
             with target.open("rb") as pdf:

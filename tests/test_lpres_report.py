@@ -15,6 +15,7 @@ from test_lpres import FORMS, PES, _seed, recount
 
 from forms.loader import load_survey_file
 from reports.indicators import load_indicators_file
+from reports.pdf import office_binary
 
 from support import ROOT, STAFF_PASSWORD
 
@@ -130,6 +131,42 @@ def test_the_document_text_has_the_figures_and_says_the_targets_are_missing(app,
     assert "Dane złożyły (1): Ośrodek Pomocy Społecznej w Kluczborku" in text
     # the method chapter counts both rounds
     assert "dane złożyło 4 z 5 zaproszonych jednostek" in text
+
+
+@pytest.mark.skipif(office_binary() is None, reason="brak LibreOffice (soffice)")
+@pytest.mark.parametrize("two_pass", [None, True], ids=["as-exported", "two-prints"])
+def test_the_pdf_contents_give_the_page_of_each_chapter(app, kluczbork, runner, tmp_path,
+                                                        monkeypatch, two_pass):
+    """Printed as the regional report is: the contents list every chapter with the page its
+    heading is on (one LibreOffice updating the index, or two prints without UNO)."""
+    import re
+
+    from pypdf import PdfReader
+
+    from reports import lpres_document
+
+    if two_pass:
+        printed = lpres_document.print_with_contents
+        monkeypatch.setattr(lpres_document, "print_with_contents",
+                            lambda target, write, _two_pass=None: printed(target, write, True))
+    out = tmp_path / "sprawozdanie.pdf"
+    result = runner.invoke(args=["reports", "lpres", "--year", "2025", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    pages = [(page.extract_text() or "").splitlines() for page in PdfReader(str(out)).pages]
+    contents = pages[1]
+    assert "Spis treści" in contents[0]
+    entries = {}
+    for line in contents:
+        found = re.match(r"^(\d+\. .*?)[\s.…]*?(\d+)$", line.strip())
+        if found:
+            entries[found.group(1).rstrip(" .")] = int(found.group(2))
+    assert list(entries)[0] == "1. Źródła danych"
+    assert "5. Wartości docelowe" in entries
+    assert len(entries) == 5  # the sources, three priorities, the targets
+    assert entries["1. Źródła danych"] == 3  # after the title page and the contents
+    for title, number in entries.items():  # (a long heading takes two lines)
+        assert title in " ".join(" ".join(pages[number - 1]).split()), (title, number)
+    assert list(entries.values()) == sorted(entries.values())
 
 
 def test_the_report_is_the_organisations_own_and_on_the_exports_page(app, world, kluczbork,
