@@ -13,8 +13,7 @@ from typing import Any
 
 from flask import Flask, request, url_for
 
-from forms.model import Question, Survey
-from forms.parts import parts_of
+from forms.model import Question
 from forms.placeholders import fill
 from forms.types import comment_field_name, field_name
 from l10n import N_, format_number, web
@@ -23,6 +22,7 @@ from l10n.web import percent, translate
 from models.user import ROLES
 from services.scoping import site_organisation
 from services.uploads import listed
+from views.question_markup import whole_of
 
 ROUND_STATUSES = {"draft": N_("szkic"), "open": N_("otwarta"), "closed": N_("zamknięta")}
 STATUS_LABELS = {
@@ -88,19 +88,6 @@ def language_url(code: str) -> str:
     """The switch to language ``code`` that comes back to this page."""
     here = request.full_path if request.query_string else request.path
     return url_for("pages.language", code=code, next=here)
-
-
-_PARTS: dict[str, dict[str, str]] = {}
-
-
-def whole_of(survey: Survey, question: Question) -> Question | None:
-    """The question a "w tym" question is a part of (``forms.parts``), else ``None``; worked
-    out once per definition (its checksum)."""
-    parts = _PARTS.get(survey.checksum)
-    if parts is None:
-        parts = _PARTS[survey.checksum] = parts_of(survey)
-    parent = parts.get(question.id)
-    return survey.question(parent) if parent else None
 
 
 def register(app: Flask) -> None:

@@ -13,13 +13,15 @@ every such question of every shipped questionnaire, with and without errors.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Flask, g
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
+from forms.model import Question, Survey
+from forms.parts import parts_of
 from forms.placeholders import fill
 from forms.rendering import fast_input
 from forms.types import field_name
@@ -136,6 +138,47 @@ def _texts() -> tuple[str, str]:
     return texts
 
 
+_PARTS: dict[str, dict[str, str]] = {}
+
+
+def whole_of(survey: Survey, question: Question) -> Question | None:
+    """The question a "w tym" question is a part of (``forms.parts``), else ``None``; worked
+    out once per definition (its checksum)."""
+    parts = _PARTS.get(survey.checksum)
+    if parts is None:
+        parts = _PARTS[survey.checksum] = parts_of(survey)
+    parent = parts.get(question.id)
+    return survey.question(parent) if parent else None
+
+
+def section_questions(form: Any, section: Any, survey: Any, placeholders: Mapping[str, Any],
+                      unexplained: Mapping[str, Any], response: Any,
+                      territory_names: Mapping[str, str], question_block: Callable[..., Any],
+                      ) -> Markup:
+    """Every question block of a section page, in order: ``fast_question`` where it can,
+    else the template's ``question_block`` macro (passed in), with the same arguments the
+    page's loop gave them. A loop in the template cost two context calls and two lookups
+    per question on top of the block itself.
+
+    A question is shown when the resolution made it visible, or when it has no answer of
+    its own and no condition (a note).
+    """
+    visible = form.resolution.visible
+    blocks = []
+    for question in section.questions:
+        shown = question.id in visible or (not question.has_answer and question.relevant is None)
+        whole = whole_of(survey, question)
+        block = fast_question(form, question, shown, placeholders, unexplained,
+                              response) if whole is None else None
+        if block is None:
+            block = question_block(form, question, shown, placeholders, unexplained,
+                                   response.answers, territory_names, response, whole)
+        blocks.append(str(block))
+    return Markup("\n".join(blocks))  # noqa: S704  # blocks written escaped, or by the macro
+
+
 def install(app: Flask) -> None:
-    """Make ``fast_question`` a template global (``respond/section.html`` uses it)."""
+    """Make ``fast_question`` and ``section_questions`` template globals
+    (``respond/section.html`` uses them)."""
     app.add_template_global(fast_question, "fast_question")
+    app.add_template_global(section_questions, "section_questions")
