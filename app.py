@@ -8,12 +8,14 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 # Only what ``flask --help`` needs is imported here; the rest when an app is made
 # (``commands.catalog``: the help needs no application).
 if TYPE_CHECKING:
+    from babel import Locale
     from flask import Flask
 
 #: the interface languages (``l10n.web.LANGUAGES``: Polish first, the source and default)
@@ -106,11 +108,21 @@ def register_extensions(app: Flask) -> None:
     Babel(app, locale_selector=_select_locale)
 
 
-def _select_locale() -> str:
+def _select_locale() -> Locale:
+    """The language the session chose, else the default, as a parsed ``Locale``: Flask-Babel
+    keeps one it is given as it is, and parsing the code anew (a look at Babel's locale
+    data) was done on every request."""
     from flask import request, session
 
     chosen = session.get("lang") if request else None
-    return chosen if chosen in SUPPORTED_LOCALES else app_default_locale()
+    return _parsed_locale(chosen if chosen in SUPPORTED_LOCALES else app_default_locale())
+
+
+@lru_cache(maxsize=8)
+def _parsed_locale(code: str) -> Locale:
+    from babel import Locale
+
+    return Locale.parse(code)
 
 
 def app_default_locale() -> str:
