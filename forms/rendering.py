@@ -2,11 +2,12 @@
 
 A section page renders one input per question (per cell for tables). WTForms' ``html_params``
 formats every attribute through ``Markup.format`` — the slowest part of a 40-question page.
-For a plain ``<input>`` (a widget using ``Input.__call__``, no ``render_kw``, no flags, no
-datalist) the same markup is written here directly: attributes sorted by name, ``class_`` and
-``aria_…`` keys cleaned, ``True`` as a bare attribute, ``False`` left out, every value
-escaped. Anything else goes to WTForms unchanged. ``tests/test_rendering.py`` compares
-both for every question type.
+For a plain ``<input>`` (a widget using ``Input.__call__``, no ``render_kw``, no datalist)
+the same markup is written here directly: attributes sorted by name, ``class_`` and
+``aria_…`` keys cleaned, the validators' flags the widget writes, ``True`` as a bare
+attribute, ``False`` left out, every value escaped. Anything else goes to WTForms unchanged.
+``tests/test_rendering.py`` compares both for every question type and the respondent's
+contact form.
 """
 
 from __future__ import annotations
@@ -26,13 +27,17 @@ def fast_input(field: Any, render_kw: dict[str, Any]) -> Markup | None:
     """The field's ``<input>`` markup, or ``None`` when WTForms must render it."""
     widget = field.widget
     if (type(widget).__call__ is not Input.__call__ or getattr(field, "render_kw", None)
-            or getattr(field, "_datalist", None) is not None or vars(field.flags)):
+            or getattr(field, "_datalist", None) is not None):
         return None
     params = {_key(key): value for key, value in render_kw.items()}
     params.setdefault("id", field.id)
     params.setdefault("type", widget.input_type)
     if "value" not in params:
         params["value"] = field._value()
+    # the validators' flags the widget writes (required, maxlength …), as Input.__call__ does
+    for key, value in vars(field.flags).items():
+        if key in widget.validation_attrs and key not in params:
+            params[key] = value() if callable(value) else value
     params["name"] = field.name
     parts = []
     for key in sorted(params):

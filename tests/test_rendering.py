@@ -62,3 +62,28 @@ def test_a_field_with_its_own_render_keywords_is_left_to_wtforms(app: Flask):
         field.render_kw = {"data_x": "1"}
         assert fast_input(field, {}) is None
         assert 'data-x="1"' in str(field())
+
+
+def test_inputs_with_validator_flags_render_as_wtforms_does(app: Flask):
+    """The contact form on the start page: ``maxlength`` (and ``required``) come from flags."""
+    from wtforms import Form, StringField
+    from wtforms.validators import InputRequired, Length
+
+    from views.forms import ContactChangeForm
+
+    class Flagged(Form):
+        name = StringField("Nazwa", validators=[InputRequired(), Length(min=2, max=20)])
+
+    with app.test_request_context():
+        for typed in TYPED:
+            contact = ContactChangeForm(formdata=MultiDict({"contact_person": typed,
+                                                            "emails": typed}),
+                                        meta={"csrf": False})
+            flagged = Flagged(formdata=MultiDict({"name": typed}))
+            for field in (contact.contact_person, contact.emails, flagged.name):
+                for attrs in ({}, {"aria_describedby": "x-hint", "maxlength": 5}):
+                    fast = fast_input(field, attrs)
+                    assert fast is not None
+                    assert fast == DefaultMeta().render_field(field, attrs), field.name
+            assert "maxlength" in str(fast_input(contact.emails, {}))
+            assert " required " in str(fast_input(flagged.name, {}))

@@ -34,6 +34,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from forms.emails import normalised, split_addresses
+from forms.rendering import FastInputMeta
 from forms.types.text import phone_is_valid, split_phones
 from l10n.web import lazy_gettext as _l
 
@@ -241,7 +242,12 @@ class ApiTokenForm(FlaskForm):
 
 
 class ContactChangeForm(FlaskForm):
-    """A unit proposes a new contact person or e-mail; staff confirm it before the register."""
+    """A unit proposes a new contact person or e-mail; staff confirm it before the register.
+
+    On every respondent's start page: its inputs are written by ``fast_input``.
+    """
+
+    Meta = FastInputMeta
 
     contact_person = StringField(_l("Nowa osoba do kontaktu"),
                                  validators=[Optional(), Length(max=200)])
