@@ -28,6 +28,8 @@ HARMLESS = {
     "register.create_jst": "an upload form: adds units, sends nothing",
     "register.upload_subregions": "an upload form: replaces a division, sends nothing",
     "round_setup.change_recipients": "changes a draft's list by hand; sends nothing",
+    "round_setup.change_many": "leaves out (or takes back) a draft's ticked or matching "
+                               "recipients; sends nothing, reversible, audited",
     "round_setup.recipients_from_list": "an upload form: the file is the draft's recipients, "
                                         "sends nothing, audited; launch is confirmed",
     "round_changes.reminder_days": "a form of its own; sends nothing now",
