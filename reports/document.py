@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -128,8 +128,10 @@ class _Writer:
             keep_with_next(paragraph)
 
     def table(self, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
-              widths: Sequence[float] | None = None, notes: Sequence[str] = ()) -> None:
-        """A captioned table: bold shaded header repeated on each page, figures right."""
+              widths: Sequence[float] | None = None, notes: Sequence[str] = (),
+              text_columns: Collection[int] = (0,)) -> None:
+        """A captioned table: bold shaded header repeated on each page, figures right, the
+        ``text_columns`` (words: names, statuses) left."""
         self.caption("table", title)
         # one XML element for the whole table (``table_xml``): python-docx's cell-by-cell
         # calls cost seconds on the national report; without widths the text width is
@@ -138,7 +140,8 @@ class _Writer:
         sizes = [*(widths or ())[:len(header)]]
         sizes += [even] * (len(header) - len(sizes))
         self.doc.element.body._insert_tbl(table_xml(
-            self.doc.styles["Table Grid"].style_id, header, rows, sizes, bool(widths)))
+            self.doc.styles["Table Grid"].style_id, header, rows, sizes, bool(widths),
+            text_columns=text_columns))
         for note in notes:
             paragraph = self.doc.add_paragraph(self.t(note))
             paragraph.runs[0].font.size = Pt(8)
@@ -541,7 +544,8 @@ def _indicators(w: _Writer, results: Sequence[IndicatorResult],
     w.table(w.t(N_("Wskaźniki: wartość bazowa, osiągnięta i docelowa")),
             [w.t(N_("Wskaźnik")), w.t(N_("Jednostka")), w.t(N_("Wartość bazowa")),
              w.t(N_("Osiągnięto")), w.t(N_("Wartość docelowa")), w.t(N_("Kierunek")),
-             w.t(N_("Status"))], body, [5.5, 1.6, 2.2, 2.2, 2.2, 1.6, 1.8])
+             w.t(N_("Status"))], body, [5.5, 1.6, 2.2, 2.2, 2.2, 1.6, 1.8],
+            text_columns=(0, 1, 5, 6))
     if isinstance(chart, ChartSpec):
         w.chart(chart)
 
@@ -599,5 +603,6 @@ def _codebook(w: _Writer, content: ReportContent) -> None:
             kind, choices = w.t(EXPLANATION_LABEL), w.t(EXPLANATION_HINT)
         body.append([column.name, column.label, kind, choices])
     w.table(w.t(N_("Słownik danych")), ["id", w.t(N_("etykieta")), w.t(N_("typ")),
-                                        w.t(N_("odpowiedzi"))], body, [4.5, 6, 2.5, 4])
+                                        w.t(N_("odpowiedzi"))], body, [4.5, 6, 2.5, 4],
+            text_columns=(0, 1, 2, 3))
 

@@ -7,7 +7,7 @@ apart from ``reports.document`` (what the report says) so that one reads as the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import cast
 from xml.sax.saxutils import escape
 
@@ -164,15 +164,15 @@ def _run(text: str, props: str) -> str:
 
 def table_xml(style_id: str, header: Sequence[str], rows: Iterable[Sequence[object]],
               widths_cm: Sequence[float], fixed: bool, font_half_points: int = 17,
-              fill: str = "DDEBF7") -> CT_Tbl:
+              fill: str = "DDEBF7", text_columns: Collection[int] = (0,)) -> CT_Tbl:
     """A whole table as one XML element, parsed at once.
 
     Why not python-docx's ``add_row``/``cell`` calls: each of them looks its place up among
     the siblings, and the national report's tables (tens of thousands of cells) spent
     seconds in that. The XML is what those calls write: the style, centred, the grid and
     each cell's width (LibreOffice reads the grid, Word the cells), the header row bold,
-    shaded, repeated on every page and never split, the figures (every column but the
-    first) right-aligned. ``None`` prints as an empty cell.
+    shaded, repeated on every page and never split, the figures right-aligned (every column
+    but the ``text_columns``, left as words are). ``None`` prints as an empty cell.
     """
     twips = [str(round(w * _TWIPS_PER_CM)) for w in widths_cm]
     size = f'<w:sz w:val="{font_half_points}"/>'
@@ -189,7 +189,7 @@ def table_xml(style_id: str, header: Sequence[str], rows: Iterable[Sequence[obje
                    f"<w:p>{_run(str(name), '<w:b/>' + size)}</w:p></w:tc>")
     out.append("</w:tr>")
     cells = [(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr><w:p>'
-              + ('<w:pPr><w:jc w:val="right"/></w:pPr>' if c else ""))
+              + ("" if c in text_columns else '<w:pPr><w:jc w:val="right"/></w:pPr>'))
              for c, width in enumerate(twips)]
     for values in rows:
         out.append("<w:tr>")

@@ -72,16 +72,15 @@ def write_half_year_document(out: IO[bytes] | str | Path, content: ReportContent
                   format_value(r.achieved, _FORMATS[r.indicator.unit], locale),
                   format_value(r.indicator.target, _FORMATS[r.indicator.unit], locale)
                   if r.indicator.target is not None else "—", w.t(r.status)]
-                 for r in content.indicators], [6.6, 2.4, 2.6, 2.6, 2.8])
-        _left(w, 0, 1, 4)
+                 for r in content.indicators], [6.6, 2.4, 2.6, 2.6, 2.8],
+                text_columns=(0, 1, 4))
     w.heading(w.t(N_("Postęp zbierania odpowiedzi")))
     w.table(w.t(N_("Postęp według podregionu i rodzaju jednostki")),
             [w.t(N_("Podregion")), w.t(N_("Rodzaj jednostki")), w.t(N_("Zaproszone")),
              w.t(N_("Złożone")), w.t(N_("Brakuje")), w.t(N_("Odsetek"))],
             [[w.t(r.subregion), w.t(r.kind), str(r.invited), str(r.counted), str(r.missing),
               format_value(r.rate, "share", locale)] for r in report.progress],
-            [3.4, 4.6, 2.2, 2.2, 2.2, 2.4])
-    _left(w, 0, 1)
+            [3.4, 4.6, 2.2, 2.2, 2.2, 2.4], text_columns=(0, 1))
     _bold_subtotals(w, report.progress[-1].kind)
     w.heading(w.t(N_("Jednostki, których odpowiedzi brakuje")))
     if report.missing:
@@ -89,8 +88,8 @@ def write_half_year_document(out: IO[bytes] | str | Path, content: ReportContent
                 [w.t(N_("Jednostka")), w.t(N_("Rodzaj jednostki")), w.t(N_("Powiat")),
                  w.t(N_("Podregion")), w.t(N_("Stan"))],
                 [[m.name, m.kind, m.powiat, m.subregion, w.t(m.state)]
-                 for m in report.missing], [5.4, 3.0, 3.0, 2.6, 3.0])
-        _left(w, 0, 1, 2, 3, 4)
+                 for m in report.missing], [5.4, 3.0, 3.0, 2.6, 3.0],
+                text_columns=range(5))
     else:
         w.text(w.t(NONE_MISSING))
     page_numbers(w.doc, w.t(N_("Strona")), w.t(N_("z")))
@@ -153,12 +152,3 @@ def _bold_subtotals(w: _Writer, all_kinds: str) -> None:
             for cell in row.cells:
                 for run in cell.paragraphs[0].runs:
                     run.bold = True
-
-
-def _left(w: _Writer, *columns: int) -> None:
-    """These columns of the last table hold words, not figures: left-aligned."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    for row in w.doc.tables[-1].rows[1:]:
-        for c in columns:
-            row.cells[c].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT

@@ -112,7 +112,7 @@ def _method(w: _Writer, report: LpresReport) -> None:
     w.table(w.t(N_("Instrumenty i odpowiedzi")),
             [w.t(N_("Instrument")), w.t(N_("Runda")), w.t(N_("Zaproszone")),
              w.t(N_("Złożone")), w.t(N_("Odsetek")), w.t(N_("Sposób"))], rows,
-            [4.6, 1.5, 2.2, 1.8, 1.7, 4.7])
+            [4.6, 1.5, 2.2, 1.8, 1.7, 4.7], text_columns=(0, 5))
     for key in report.missing:
         w.text(w.t(N_("Brak rundy instrumentu %(key)s za rok %(year)s — jego wskaźniki mają "
                       "status „brak danych”.")) % {"key": key, "year": report.year})
@@ -128,7 +128,7 @@ def _priority_table(w: _Writer, name: str, rows: tuple[LpresRow, ...]) -> None:
     w.table(w.t(N_("%(priority)s: wskaźniki")) % {"priority": name},
             [w.t(N_("Wskaźnik")), w.t(N_("Jednostka")), w.t(N_("Wartość bazowa")),
              w.t(N_("Wartość w roku")), w.t(N_("Wartość docelowa")), w.t(N_("Status"))],
-            body, [5.2, 1.9, 2.0, 2.0, 3.2, 2.2])
+            body, [5.2, 1.9, 2.0, 2.0, 3.2, 2.2], text_columns=(0, 1, 4, 5))
 
 
 def _indicator_text(w: _Writer, row: LpresRow) -> None:

@@ -351,9 +351,10 @@ def test_table_written_as_xml_reads_back_cell_for_cell(tmp_path):
     rows = [["a <b> & c", "1\u00a0234", None], [" lead", "x\ty", "line\nbreak"]]
     w.table("Próba", ["Grupa", "liczba", "uwagi"], rows, widths=[6, 3, 4])
     w.table("Bez szerokości", ["a", "b"], [["1", "2"]])
+    w.table("Słowa", ["a", "b", "c"], [["x", "1", "brak celu"]], text_columns=(0, 2))
     path = tmp_path / "t.docx"
     w.doc.save(str(path))
-    first, second = docx.Document(str(path)).tables
+    first, second, words = docx.Document(str(path)).tables
     assert [[c.text for c in r.cells] for r in first.rows] == [
         ["Grupa", "liczba", "uwagi"], ["a <b> & c", "1\u00a0234", ""],
         [" lead", "x\ty", "line\nbreak"]]
@@ -366,6 +367,7 @@ def test_table_written_as_xml_reads_back_cell_for_cell(tmp_path):
     assert first.rows[1].cells[0].paragraphs[0].alignment is None
     assert first.style.name == "Table Grid"
     assert [round(c.width.cm, 1) for c in second.columns] == [8.5, 8.5]
+    assert [c.paragraphs[0].alignment for c in words.rows[1].cells] == [None, 2, None]
 
 
 def _processes_mentioning(text: str) -> list[int]:
