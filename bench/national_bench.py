@@ -6,11 +6,12 @@ register (``--terc``; default the full register beside the repository,
 creates a national operator (``kraj``) with every gmina and powiat as a unit, a plan round and
 its follow-up with every JST invited and responses in a realistic mix (bulk inserts), and a
 regional partner (``woj:24``). It times whole requests through the application (Flask test
-client) as the operator and as the partner — the dashboard, the round page and the response
-list — and prints p50 / p95 over ``--repeat`` loads. Then the plan report (frame + tables +
-workbook) against its floor — read the same responses, decode the JSON, write the raw cells with
-xlsxwriter (``bench.reports_bench.floor_phase``) — each in a fresh process so peak RSS is its
-own, ``--runs`` pairs interleaved (``bench/hygiene.py``), the ratio as median and range.
+client) as the operator and as the partner — the dashboard, the round page, the response
+list and a draft round's recipients page — and prints p50 / p95 over ``--repeat`` loads. Then
+the plan report (frame + tables + workbook) against its floor — read the same responses,
+decode the JSON, write the raw cells with xlsxwriter (``bench.reports_bench.floor_phase``) —
+each in a fresh process so peak RSS is its own, ``--runs`` pairs interleaved
+(``bench/hygiene.py``), the ratio as median and range.
 The report's modules (pandas, xlsxwriter, matplotlib) load before its clock starts, as the
 floor's do and as in ``bench.reports_bench``; their loading is printed beside the ratio.
 Goals: pages < 300 ms p95, report ≤ 3 × the floor (the reports issue's ratio for a report
@@ -77,8 +78,9 @@ def _answers(rng: random.Random, plan: dict | None) -> dict:
     return answers
 
 
-def _seed(app, terc: Path) -> tuple[int, int, int]:
-    """Register, organisations, the two rounds and their responses; returns the ids."""
+def _seed(app, terc: Path) -> tuple[int, int, int, int]:
+    """Register, organisations, the two rounds with their responses and a draft round;
+    returns the follow-up's and the draft's ids, the number of units and of plans."""
     from sqlalchemy import insert, select, text
 
     from extensions import db
@@ -119,6 +121,10 @@ def _seed(app, terc: Path) -> tuple[int, int, int]:
                                   opens_on=today - timedelta(days=10),
                                   deadline=today + timedelta(days=20), status=status)
             rounds.append(round_.id)
+        # next year's plan round, not launched yet: its recipients page lists every JST
+        draft = create_round(by_key["plan-uslug"], period="2027", reporting_year=2027,
+                             opens_on=today, deadline=today + timedelta(days=30),
+                             status="draft").id
         plans = {}
         for index, round_id in enumerate(rounds):
             invitations = db.session.scalars(insert(Invitation).returning(Invitation.id), [
@@ -143,7 +149,7 @@ def _seed(app, terc: Path) -> tuple[int, int, int]:
             db.session.execute(text("ANALYZE"))
             db.session.commit()
         set_scope(None)
-        return rounds[1], len(unit_ids), len(plans)
+        return rounds[1], draft, len(unit_ids), len(plans)
 
 
 def _time(client, path: str, repeat: int) -> tuple[float, float]:
@@ -171,13 +177,13 @@ def run(url: str, repeat: int, folder: Path, terc: Path, runs: int = 5) -> None:
     with app.app_context():
         db.create_all()
     started = time.perf_counter()
-    round_id, units, plans = _seed(app, terc)
+    round_id, draft_id, units, plans = _seed(app, terc)
     region = "24" if terc.exists() else "16"
     print(f"Rejestr: {units} JST, plany: {plans}; zapis w {time.perf_counter() - started:.1f} s "
           f"({url.split('?')[0]}).")
     print(f"{'strona':<42}{'p50 ms':>10}{'p95 ms':>10}")
     with Load() as load:
-        worst = _pages(app, round_id, region, repeat, STAFF_PASSWORD)
+        worst = _pages(app, round_id, draft_id, region, repeat, STAFF_PASSWORD)
     print(load.line())
     print(f"najgorsze p95: {worst:.1f} ms (cel < {GOAL_P95_MS} ms) — "
           f"{'OK' if worst < GOAL_P95_MS else 'PONAD CEL'}")
@@ -187,7 +193,8 @@ def run(url: str, repeat: int, folder: Path, terc: Path, runs: int = 5) -> None:
     _report_against_floor(url, round_id, folder, runs)
 
 
-def _pages(app, round_id: int, region: str, repeat: int, password: str) -> float:
+def _pages(app, round_id: int, draft_id: int, region: str, repeat: int, password: str
+           ) -> float:
     """Print every page's p50 / p95; returns the worst p95."""
     worst = 0.0
     for who in ("operator", "partner"):
@@ -203,7 +210,10 @@ def _pages(app, round_id: int, region: str, repeat: int, password: str) -> float
                            "lista odpowiedzi, strona 10":
                                f"/admin/odpowiedzi/runda/{round_id}?strona=10",
                            "lista odpowiedzi, województwo":
-                               f"/admin/odpowiedzi/runda/{round_id}?wojewodztwo={region}"
+                               f"/admin/odpowiedzi/runda/{round_id}?wojewodztwo={region}",
+                           "szkic rundy: odbiorcy": f"/admin/rundy/{draft_id}/odbiorcy",
+                           "szkic rundy: odbiorcy, strona 20":
+                               f"/admin/rundy/{draft_id}/odbiorcy?strona=20",
                            }.items():
             p50, p95 = _time(client, path, repeat)
             worst = max(worst, p95)

@@ -8,6 +8,7 @@ the ``email-validator`` library's syntax check (no DNS look-up: a register is lo
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -17,8 +18,13 @@ _SEPARATORS = re.compile(r"[,;\s]+")
 MAX_LENGTH = 254
 
 
+@lru_cache(maxsize=65536)
 def normalised(address: str) -> str | None:
-    """The address with its domain in lower case, or ``None`` when it is not an address."""
+    """The address with its domain in lower case, or ``None`` when it is not an address.
+
+    Remembered per address (the check is pure: syntax only): a national round's recipients
+    page checks the same 2 859 addresses on every view, at ~50 µs each.
+    """
     if len(address) > MAX_LENGTH:
         return None
     try:

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, case, delete, func, or_, select, true
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, lazyload
 
 from extensions import db
 from l10n.periods import period_label
@@ -255,9 +255,16 @@ def _uninvited(round_: Round) -> Select:
     return _recipients(round_).where(~invited.exists())
 
 
-def uninvited_recipients(round_: Round) -> list[Unit]:
-    """Recipients without an invitation yet (all of them before launch)."""
-    return list(db.session.scalars(_uninvited(round_).order_by(polish(Unit.name), Unit.id)))
+def uninvited_recipients(round_: Round, *, territory: bool = True) -> list[Unit]:
+    """Recipients without an invitation yet (all of them before launch).
+
+    :param territory: load each unit's territory with it (``False``: a list that shows only
+        the unit's own columns skips thousands of joined rows)
+    """
+    query = _uninvited(round_).order_by(polish(Unit.name), Unit.id)
+    if not territory:
+        query = query.options(lazyload(Unit.territory))
+    return list(db.session.scalars(query))
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ def recipients_from_list(round_id: int):
 
 
 def _recipients_page(round_, list_form: RoundListForm, list_result: RoundList | None):
-    units = uninvited_recipients(round_)
+    units = uninvited_recipients(round_, territory=False)
     problems = recipient_problems(units)
     wanted = RecipientFilter.from_args(request.args)
     matching = wanted.apply(units, problems)
