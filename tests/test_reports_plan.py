@@ -88,18 +88,23 @@ def test_plan_report_numbers_match_an_independent_recount():
         "02 dolnośląskie", "16 opolskie", "24 śląskie"}
 
 
-def test_the_workbook_has_the_plan_sheets_with_the_same_figures(tmp_path):
+def _plan_workbook(records: list[dict]):
+    """The plan workbook of ``records``, read back."""
     from reports.build import plan as plan_content
     from reports.xlsx import ReportInfo, write_report
 
-    records = _records()
     frame = build_frame(records, SURVEY, reporting_year=2026)
     info = ReportInfo(title="Plan a wykonanie", round_label="Wykonanie 2026", period="2026",
                       questionnaire="plan-uslug-wykonanie 2026.1",
                       generated_at=datetime(2026, 12, 2, 3, 30))
     buffer = io.BytesIO()
     write_report(buffer, plan_content(info, frame))
-    book = load_workbook(io.BytesIO(buffer.getvalue()), read_only=True)
+    return load_workbook(io.BytesIO(buffer.getvalue()), read_only=True)
+
+
+def test_the_workbook_has_the_plan_sheets_with_the_same_figures():
+    records = _records()
+    book = _plan_workbook(records)
     assert {"Plan – kraj", "Plan – województwa", "Plan – JST"} <= set(book.sheetnames)
     national = list(book["Plan – kraj"].iter_rows(values_only=True))
     assert national[0][:3] == ("obszar", "plan: liczba usług", "wykonanie: liczba")
@@ -112,19 +117,9 @@ def test_the_workbook_has_the_plan_sheets_with_the_same_figures(tmp_path):
     assert jst[0][-1] == "plan spełniony"
 
 
-def test_a_follow_up_round_nobody_has_answered_yet_has_its_workbook(tmp_path):
+def test_a_follow_up_round_nobody_has_answered_yet_has_its_workbook():
     """Right after launch: the sheets with their headers and no row, not a traceback."""
-    from reports.build import plan as plan_content
-    from reports.xlsx import ReportInfo, write_report
-
-    records = [dict(r, status="invited") for r in _records(5)]
-    frame = build_frame(records, SURVEY, reporting_year=2026)
-    info = ReportInfo(title="Plan a wykonanie", round_label="Wykonanie 2026", period="2026",
-                      questionnaire="plan-uslug-wykonanie 2026.1",
-                      generated_at=datetime(2026, 12, 2, 3, 30))
-    buffer = io.BytesIO()
-    write_report(buffer, plan_content(info, frame))
-    book = load_workbook(io.BytesIO(buffer.getvalue()), read_only=True)
+    book = _plan_workbook([dict(r, status="invited") for r in _records(5)])
     regions = list(book["Plan – województwa"].iter_rows(values_only=True))
     assert regions[0][:2] == ("województwo", "obszar")
     assert [r for r in regions[1:] if any(v is not None for v in r)] == []
