@@ -13,8 +13,9 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, case, delete, func, or_, select, true
-from sqlalchemy.orm import contains_eager, lazyload
+from sqlalchemy.orm import contains_eager
 
+import models.unit as unit_model
 from extensions import db
 from l10n.periods import period_label
 from models import (
@@ -255,16 +256,38 @@ def _uninvited(round_: Round) -> Select:
     return _recipients(round_).where(~invited.exists())
 
 
-def uninvited_recipients(round_: Round, *, territory: bool = True) -> list[Unit]:
-    """Recipients without an invitation yet (all of them before launch).
+def uninvited_recipients(round_: Round) -> list[Unit]:
+    """Recipients without an invitation yet (all of them before launch)."""
+    return list(db.session.scalars(_uninvited(round_).order_by(polish(Unit.name), Unit.id)))
 
-    :param territory: load each unit's territory with it (``False``: a list that shows only
-        the unit's own columns skips thousands of joined rows)
-    """
-    query = _uninvited(round_).order_by(polish(Unit.name), Unit.id)
-    if not territory:
-        query = query.options(lazyload(Unit.territory))
-    return list(db.session.scalars(query))
+
+@dataclass(frozen=True)
+class RecipientRow:
+    """A recipient as a list shows it: the unit's own columns, not an ORM object (a national
+    round's recipients page lists thousands, and loading each as a ``Unit`` with its joined
+    territory was most of the page's time)."""
+
+    id: int
+    name: str
+    kind: str
+    teryt: str | None
+    emails: str
+
+    @property
+    def email_list(self) -> list[str]:
+        return [e.strip() for e in self.emails.split(",") if e.strip()]
+
+    @property
+    def kind_name(self) -> str:
+        return unit_model.kind_label(self.kind)
+
+
+def uninvited_rows(round_: Round) -> list[RecipientRow]:
+    """``uninvited_recipients`` as plain rows, in the same order."""
+    query = _uninvited(round_).order_by(polish(Unit.name), Unit.id).with_only_columns(
+        Unit.id, Unit.name, Unit.kind, Unit.teryt, Unit.emails)
+    return [RecipientRow(id_, name, kind, teryt, emails or "")
+            for id_, name, kind, teryt, emails in db.session.execute(query)]
 
 
 @dataclass(frozen=True)

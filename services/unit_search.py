@@ -8,8 +8,9 @@ from. Every query is limited to the deployment's territory.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from flask_babel import gettext
 from sqlalchemy import or_, select
@@ -19,6 +20,22 @@ from forms.emails import normalised
 from models import Unit
 from services.collation import polish
 from services.territory import units_in_territory
+
+
+class Addressed(Protocol):
+    """A unit as the recipient checks read it: a ``Unit`` or a ``services.rounds.RecipientRow``."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def teryt(self) -> str | None: ...
+    @property
+    def email_list(self) -> list[str]: ...
+
+
+Listed = TypeVar("Listed", bound=Addressed)
 
 #: how many suggestions or candidates a search returns
 LIMIT = 20
@@ -71,14 +88,14 @@ def resolve_unit(unit_kinds: tuple[str, ...], value: str) -> FoundUnit:
                      message=gettext("Pasuje kilka jednostek — wybierz jedną."))
 
 
-def recipient_problems(units: list[Unit]) -> dict[int, list[str]]:
+def recipient_problems(units: Sequence[Addressed]) -> dict[int, list[str]]:
     """Unit id → what to fix before launch: no address, a broken one, one shared with others.
 
     A shared address is not wrong in itself (one office for a gmina and its OPS), but the
     recipient then gets several links and may fill the wrong questionnaire.
     """
     problems: dict[int, list[str]] = defaultdict(list)
-    holders: dict[str, list[Unit]] = defaultdict(list)
+    holders: dict[str, list[Addressed]] = defaultdict(list)
     for unit in units:
         addresses = unit.email_list
         if not addresses:
@@ -128,7 +145,8 @@ class RecipientFilter:
     def active(self) -> bool:
         return bool(self.args())
 
-    def apply(self, units: list[Unit], problems: Mapping[int, list[str]]) -> list[Unit]:
+    def apply(self, units: Sequence[Listed], problems: Mapping[int, list[str]]
+              ) -> list[Listed]:
         """The units that match, in the list's order (name contains the text, case aside, or
         TERYT starts with it — as the search that adds a unit)."""
         text = self.text.casefold()

@@ -37,10 +37,12 @@ from services.questionnaires import survey_for_round
 from services.responses import bind_form
 from services.round_list import RoundList, read_round_list, set_recipients_from_list
 from services.rounds import (
+    RecipientRow,
     RoundSelection,
     change_selection,
     round_recipients,
     uninvited_recipients,
+    uninvited_rows,
 )
 from services.unit_kinds import kinds_for_survey
 from services.unit_search import (
@@ -100,7 +102,7 @@ def recipients_from_list(round_id: int):
 
 
 def _recipients_page(round_, list_form: RoundListForm, list_result: RoundList | None):
-    units = uninvited_recipients(round_, territory=False)
+    units = uninvited_rows(round_)
     problems = recipient_problems(units)
     wanted = RecipientFilter.from_args(request.args)
     matching = wanted.apply(units, problems)
@@ -121,7 +123,7 @@ def _recipients_page(round_, list_form: RoundListForm, list_result: RoundList | 
         invitable=[u for u in units if u.email_list], list_form=list_form, result=list_result)
 
 
-def _regions(units: list[Unit]) -> list[tuple[str, str]]:
+def _regions(units: list[RecipientRow]) -> list[tuple[str, str]]:
     """(code, name) of the województwa the recipients lie in, when there are several."""
     codes = sorted({u.teryt[:2] for u in units if u.teryt and len(u.teryt) >= 2})
     if len(codes) < 2:
