@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext, ngettext
 
+from commands._acting import act_as_named, organisation_named
 from extensions import db
 from l10n.periods import period_label
 from l10n.web import translate
@@ -145,19 +146,14 @@ def lpres(year: int, organisation: str | None, fmt: str | None, output: Path) ->
     """Roczne sprawozdanie zespołu monitorującego LPRES: formularz sprawozdawczy i ankieta PES
     z jednego roku, 12 wskaźników planu po priorytetach (xlsx, docx albo pdf)."""
     from services.lpres_report import FORMATS, prepare_lpres, record_lpres_export, write_lpres
-    from services.organisations import find_organisation
-    from services.scoping import act_as
 
     fmt = fmt or output.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise click.UsageError("Podaj --format xlsx, docx albo pdf (albo plik z takim "
                                "rozszerzeniem).")
     if organisation:
-        found = find_organisation(organisation)
-        if found is None:
-            raise click.ClickException(f"Nie ma organizacji „{organisation}”.")
-        act_as(found, db.session)
-        organisation = found.name
+        organisation = organisation_named(organisation).name
+        act_as_named(organisation)
     partial = output.with_name(output.name + ".part")
     try:
         report = prepare_lpres(year, organisation)

@@ -11,38 +11,29 @@ from datetime import date
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from commands._acting import act_as_named
 from commands._output import refuse
 from extensions import db
 from l10n.clock import today_in_poland
 from models import Round
-from services.organisations import find_organisation
 from services.questionnaires import registry, sync_questionnaires
 from services.round_list import read_round_list, set_recipients_from_list
 from services.rounds import RoundSelection, launch_round, set_up_round
-from services.scoping import act_as
 
 group = AppGroup("rounds", help="Rundy: lista, runda dla jednostek z pliku (CSV/XLSX).")
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
-def _act_as(name: str | None) -> None:
-    if name is None:
-        return
-    organisation = find_organisation(name)
-    if organisation is None:
-        raise click.ClickException(f"Nie ma organizacji „{name}” (flask organisations list).")
-    act_as(organisation, db.session)
-
-
 @group.command("list")
 @click.option("--organisation", "organisation_name", help="Rundy tej organizacji.")
 def list_rounds(organisation_name: str | None) -> None:
     """Wypisz rundy: id, stan, termin, tytuł."""
-    _act_as(organisation_name)
+    act_as_named(organisation_name)
     for round_ in db.session.scalars(select(Round).order_by(Round.id)).unique():
         click.echo(f"{round_.id}\t{round_.status}\t{round_.deadline.isoformat()}\t"
                    f"{round_.title}")
@@ -70,7 +61,7 @@ def create(key: str, units_path: Path, organisation_name: str | None, year: int,
            half: str | None, deadline, opens, title: str | None, reminders: str,
            launch: bool) -> None:
     """Utwórz rundę ankiety KEY dla jednostek z pliku; każdy zły wiersz — nic nie powstaje."""
-    _act_as(organisation_name)
+    act_as_named(organisation_name)
     versions = [q for q in sync_questionnaires() if q.key == key]
     if not versions:
         raise click.ClickException(f"Nie ma ankiety „{key}” (flask surveys list).")
@@ -104,8 +95,13 @@ def create(key: str, units_path: Path, organisation_name: str | None, year: int,
     sent = launch_round(round_, listed.units) if launch else 0
     db.session.commit()
     if launch:
-        click.echo(f"Runda {round_.id} „{round_.title}” otwarta: zakolejkowano {sent} "
-                   f"zaproszeń (wysyła je flask mail-worker).")
+        from mailing.inline import sends_inline
+
+        who = ("wyśle je to polecenie, gdy skończy" if sends_inline(current_app)
+               else "wysyła je flask mail-worker")
+        click.echo(f"Runda {round_.id} „{round_.title}” otwarta; zaproszenia w kolejce: {sent} "
+                   f"({who}).")
     else:
-        click.echo(f"Szkic rundy {round_.id} „{round_.title}”: {len(listed.units)} jednostek "
-                   f"z pliku. Sprawdź odbiorców i zaproszenie na stronie rundy, potem ją uruchom.")
+        click.echo(f"Szkic rundy {round_.id} „{round_.title}”; odbiorcy z pliku: "
+                   f"{len(listed.units)}. Sprawdź odbiorców i zaproszenie na stronie rundy, potem "
+                   f"ją uruchom.")

@@ -5,21 +5,14 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from commands._acting import act_as_named, organisation_named
 from extensions import db
 from forms.kinds import KINDS_FILE
-from services.organisations import OrganisationError, find_organisation
-from services.scoping import act_as
+from services.organisations import OrganisationError
 from services.unit_kinds import add_kind, kinds
 
 group = AppGroup("unit-kinds", help="Rodzaje jednostek: z pliku registers/unit_kinds.yaml "
                                     "i własne rodzaje organizacji.")
-
-
-def _organisation(name: str):
-    organisation = find_organisation(name)
-    if organisation is None:
-        raise click.ClickException(f"Nie ma organizacji „{name}” (flask organisations list).")
-    return organisation
 
 
 @group.command("add")
@@ -36,7 +29,7 @@ def _organisation(name: str):
 def add(code: str, name: str, organisation_name: str, plural: str, teryt: str,
         questionnaires: tuple[str, ...]) -> None:
     """Dodaj organizacji własny rodzaj jednostek."""
-    organisation = _organisation(organisation_name)
+    organisation = organisation_named(organisation_name)
     try:
         row = add_kind(organisation, code, name, plural.split(",") if plural else [],
                        teryt=teryt, questionnaires=list(questionnaires))
@@ -53,7 +46,7 @@ def add(code: str, name: str, organisation_name: str, plural: str, teryt: str,
 def list_kinds(organisation_name: str | None) -> None:
     """Wypisz rodzaje: kod, nazwa, formy mnogie, poziom TERYT, ankiety."""
     if organisation_name:
-        act_as(_organisation(organisation_name), db.session)
+        act_as_named(organisation_name)
     else:
         click.echo(f"Rodzaje z pliku {KINDS_FILE.name}:")
     for kind in kinds().values():

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from commands._acting import act_as_named
 from commands._output import refuse
 from extensions import db
 from services.units_import import UnitsImport, create_jst_units, import_units
@@ -36,21 +37,32 @@ def _finish(result: UnitsImport, path_name: str = "") -> None:
                    f"{', '.join(result.without_email)}.")
 
 
+_ORGANISATION = click.option(
+    "--organisation", "organisation_name",
+    help="Organizacja, do której rejestru trafią jednostki (flask organisations list); "
+         "domyślnie organizacja domyślna.")
+
+
 @group.command("import")
 @click.argument("path", type=_FILE)
-def import_command(path: Path) -> None:
+@_ORGANISATION
+def import_command(path: Path, organisation_name: str | None) -> None:
     """Wczytaj jednostki z pliku CSV albo XLSX (kolumny: rodzaj, nazwa, kod_teryt, e-mail,
     opcjonalnie regon, krs, osoba_kontaktowa)."""
+    act_as_named(organisation_name)
     _finish(import_units(path.read_bytes(), path.name), path.name)
 
 
 @group.command("create-jst")
 @click.option("--kind", type=click.Choice(["gmina", "powiat"]), required=True,
-              help="Utwórz gminy albo powiaty województwa (ESMON_WOJEWODZTWO).")
+              help="Utwórz gminy albo powiaty obszaru (ESMON_WOJEWODZTWO albo --organisation).")
 @click.option("--emails", "emails_path", type=_FILE,
               help="Plik CSV/XLSX z kolumnami teryt;email.")
-def create_jst_command(kind: str, emails_path: Path | None) -> None:
+@_ORGANISATION
+def create_jst_command(kind: str, emails_path: Path | None,
+                       organisation_name: str | None) -> None:
     """Utwórz jednostki JST z rejestru TERYT, z adresami e-mail z pliku."""
+    act_as_named(organisation_name)  # and the JST of its area only
     if emails_path is None:
         _finish(create_jst_units(kind))
     else:

@@ -135,3 +135,27 @@ def test_a_partner_cannot_add_partners_nor_accounts_elsewhere(app, world):
     assert wrong.status_code == 400
     with app.app_context():
         assert db.session.scalar(select(User).filter_by(email="x@y.pl")) is None
+
+
+def test_units_commands_fill_the_register_of_the_organisation_named(app, world, runner,
+                                                                   tmp_path):
+    """The README's Kluczbork set-up: a gmina's departments go to the gmina's own register,
+    and ``create-jst`` makes the JST of its area only."""
+    runner.invoke(args=["organisations", "create", "Gmina Kluczbork", "--scope", "gmina:160402"])
+    units = tmp_path / "jednostki.csv"
+    units.write_text("rodzaj;nazwa;kod_teryt;e-mail\n"
+                     "komorka;Wydział Spraw Społecznych;160402;wss@kluczbork.example.pl\n",
+                     encoding="utf-8")
+    done = runner.invoke(args=["units", "import", str(units), "--organisation",
+                               "Gmina Kluczbork"])
+    assert done.exit_code == 0, done.output
+    done = runner.invoke(args=["units", "create-jst", "--kind", "gmina", "--organisation",
+                               "Gmina Kluczbork"])
+    assert done.exit_code == 0, done.output
+    wrong = runner.invoke(args=["units", "import", str(units), "--organisation", "Brak"])
+    assert "Nie ma organizacji „Brak”" in wrong.output
+    with app.app_context():
+        owners = {u.name: u.organisation.name for u in db.session.scalars(
+            select(Unit).where(Unit.name.in_(["Wydział Spraw Społecznych", "Gmina Kluczbork"])))}
+    assert owners == {"Wydział Spraw Społecznych": "Gmina Kluczbork",
+                      "Gmina Kluczbork": "Gmina Kluczbork"}

@@ -156,7 +156,7 @@ def test_the_cli_creates_and_launches_a_round_for_exactly_the_listed_units(
     result = runner.invoke(args=["rounds", "create", "plan-uslug", "--year", "2026",
                                  "--deadline", deadline, "--units", str(listed), "--launch"])
     assert result.exit_code == 0, result.output
-    assert "zakolejkowano 3 zaproszeń" in result.output
+    assert "zaproszenia w kolejce: 3" in result.output
     with app.app_context():
         round_ = db.session.scalars(select(Round)).one()
         assert round_.status == "open"
