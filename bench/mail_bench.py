@@ -6,7 +6,8 @@ own (so server work is not charged to either client), then measures:
 * queue: one transaction that invites every unit and writes its e-mail to the outbox;
 * worker: ``MailWorker.drain()`` with no rate limit — claim a batch, put the date and the link
   into each stored MIME, send over one SMTP connection per batch, commit each message as sent
-  (relaxed durability, the batch's last mark durable: ``mailing.outbox``);
+  on one held connection while the server answers the next ``MAIL FROM`` (relaxed
+  durability, the batch's last mark durable: ``mailing.outbox.SentMarks``);
 * floor: plain ``smtplib`` sending the same messages, built beforehand, over one connection,
   with no database at all — the least any sender can cost against this server.
 

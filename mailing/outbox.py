@@ -1,15 +1,17 @@
 """The outbox table's operations: add a message, claim a batch, settle each message.
 
-None of these commit. ``add_message`` runs in the caller's transaction (the one that creates
-the invitation) and stores the message composed (``mailing.compose``: the MIME bytes, once);
-``add_deferred`` stores what the worker needs to compose it later (the confirmation, written
-from the response). The worker commits after each claim and each settled message, so a
-crash of the worker loses nothing and sends again at most the one message that was on the wire.
+None of these commit but ``SentMarks``. ``add_message`` runs in the caller's transaction (the
+one that creates the invitation) and stores the message composed (``mailing.compose``: the
+MIME bytes, once); ``add_deferred`` stores what the worker needs to compose it later (the
+confirmation, written from the response). The worker commits after each claim and each
+settled message, so a crash of the worker loses nothing and sends again at most the one
+message that was on the wire.
 
-Durability: the "sent" mark of each message is committed on its own, but without waiting for
-the disk (``relaxed``: PostgreSQL ``synchronous_commit = off``, SQLite ``synchronous =
-NORMAL`` in WAL mode): the database server has it once the commit returns, so killing the
-worker (the case ``tests/test_mail_crash.py`` plays) resends at most the message in flight.
+Durability: the "sent" mark of each message is committed on its own (``SentMarks``), but
+without waiting for the disk (``relaxed``: PostgreSQL ``synchronous_commit = off``, SQLite
+``synchronous = NORMAL`` in WAL mode): the database server has it once the commit returns,
+so killing the worker (the case ``tests/test_mail_crash.py`` plays) resends at most the
+message in flight.
 Only a crash of the database server or the machine itself can lose the last relaxed marks,
 and at most those since the last durable commit — each batch ends with one (the last mark,
 or the release of what was left), so such a crash resends at most one batch.
@@ -21,10 +23,12 @@ from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import ngettext
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from extensions import db
@@ -143,7 +147,10 @@ def store_composed(session: Session, message: Claimed, written: Written, mime: b
 
 def relaxed(session: Session, *, durable: bool = False) -> None:
     """Make the coming commit wait for the disk (``durable``) or not (the module's note)."""
-    connection = session.connection()
+    _synchronous(session.connection(), durable=durable)
+
+
+def _synchronous(connection: Connection, *, durable: bool) -> None:
     name = connection.dialect.name
     if name == "postgresql" and not durable:
         connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
@@ -216,14 +223,64 @@ def claim_batch(session: Session, *, worker_id: str, size: int, now: datetime) -
                     compose_args=row.compose_args) for row in rows]
 
 
-def mark_sent(session: Session, message: Claimed, *, now: datetime,
-              durable: bool = True) -> None:
-    """The server accepted the message: its link's token is not kept a moment longer.
+class SentMarks:
+    """The sent-marks of one SMTP session, each committed on its own, on one held connection.
 
-    :param durable: the commit that follows waits for the disk (see the module's note)
+    Why a connection of its own: a ``Session.commit`` per message hands the connection back
+    to the pool and the next statement takes one out again (with its ``pool_pre_ping``) —
+    more work than the mark itself. The session is not written while a mark is pending, and
+    every mark is committed at once, so the two never hold a write at the same time.
+
+    At most one mark is pending at any moment (``add`` commits the one before): the worker
+    commits it while the server answers the next message's ``MAIL FROM``, before that
+    message's content leaves, so a killed worker still leaves at most one message whose fate
+    is unknown. Marks are relaxed (the module's note) except the one ``close`` commits.
     """
-    relaxed(session, durable=durable)
-    session.connection().execute(_MARK_SENT, {"message_id": message.id, "sent_at": now})
+
+    def __init__(self, session: Session):
+        self._engine = session.get_bind().engine
+        self._connection: Connection | None = None
+        self._pending: dict[str, Any] | None = None
+
+    def add(self, message: Claimed, *, now: datetime) -> None:
+        """The server accepted ``message``; its mark goes in with the next ``commit``."""
+        self.commit()
+        self._pending = {"message_id": message.id, "sent_at": now}
+
+    def commit(self, *, durable: bool = False) -> None:
+        """Commit the pending mark, if there is one: its link's token is not kept a moment
+        longer."""
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return
+        connection = self._connection or self._connect()
+        if durable:
+            _synchronous(connection, durable=True)
+        connection.execute(_MARK_SENT, pending)
+        connection.commit()
+
+    def close(self) -> None:
+        """Commit the last mark, waiting for the disk, and give the connection back."""
+        try:
+            self.commit(durable=True)
+        finally:
+            if self._connection is not None:
+                connection, self._connection = self._connection, None
+                if connection.dialect.name == "postgresql" and not connection.invalidated:
+                    with suppress(DBAPIError):  # a broken connection is discarded anyway
+                        connection.exec_driver_sql("RESET synchronous_commit")
+                        connection.commit()
+                connection.close()
+
+    def _connect(self) -> Connection:
+        connection = self._engine.connect()
+        if connection.dialect.name == "postgresql":
+            # for the connection's session (reset by ``close``), not a statement per mark
+            connection.exec_driver_sql("SET synchronous_commit TO OFF")
+        else:
+            _synchronous(connection, durable=False)
+        self._connection = connection
+        return connection
 
 
 def backoff(attempts: int, base: timedelta) -> timedelta:

@@ -7,8 +7,10 @@ The folder is what ``make run`` uses (no ``MAIL_SERVER``): every message lands i
 from __future__ import annotations
 
 import os
+import re
+import smtplib
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from datetime import UTC, datetime
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -26,7 +28,16 @@ from security import is_development
 #: an SMTP server that stops answering mid-conversation is given up after this long
 SMTP_TIMEOUT_SECONDS = 60
 
-Send = Callable[[Outgoing], None]
+
+
+class Send(Protocol):
+    """Sends one message over the open connection."""
+
+    def __call__(self, message: Outgoing, meanwhile: Callable[[], None] | None = None) -> None:
+        """:param meanwhile: run once the envelope is on its way and before the content
+            leaves (the worker commits the previous message's sent-mark there, in the time
+            it would otherwise spend waiting for the server's answer)"""
+        ...
 
 
 class Transport(Protocol):
@@ -56,11 +67,16 @@ class SmtpTransport:
                 host.sock.settimeout(SMTP_TIMEOUT_SECONDS)
             options = ["BODY=8BITMIME"] if host is not None and host.has_extn("8bitmime") else []
 
-            def send(message: Outgoing) -> None:
+            def send(message: Outgoing, meanwhile: Callable[[], None] | None = None) -> None:
                 if connection.host is None:  # MAIL_SUPPRESS_SEND: nothing leaves
+                    if meanwhile is not None:
+                        meanwhile()
                     return
-                connection.host.sendmail(message.sender, message.recipients, message.data,
-                                         options)
+                if meanwhile is None:
+                    connection.host.sendmail(message.sender, message.recipients,
+                                             message.data, options)
+                else:
+                    transact(connection.host, message, options, meanwhile)
 
             try:
                 yield send
@@ -70,6 +86,59 @@ class SmtpTransport:
                     connection.host.close()
                     connection.host = None
                 raise
+
+
+def transact(host: smtplib.SMTP, message: Outgoing, options: list[str],
+             meanwhile: Callable[[], None]) -> None:
+    """``smtplib.SMTP.sendmail``, step by step, with ``meanwhile`` run between sending
+    ``MAIL FROM`` and reading the server's answer to it — the same replies mean the same
+    errors (``SMTPSenderRefused``, ``SMTPRecipientsRefused``, ``SMTPDataError``).
+    """
+    host.ehlo_or_helo_if_needed()
+    esmtp = [f"size={len(message.data)}"] if host.does_esmtp and host.has_extn("size") else []
+    esmtp += options if host.does_esmtp else []
+    host.putcmd("mail", f"FROM:{_angled(message.sender)}"
+                        + "".join(f" {option}" for option in esmtp))
+    meanwhile()
+    code, reply = host.getreply()
+    if code != 250:
+        _abandon(host, code)
+        raise smtplib.SMTPSenderRefused(code, reply, message.sender)
+    refused: dict[str, tuple[int, bytes]] = {}
+    for address in message.recipients:
+        host.putcmd("rcpt", f"TO:{_angled(address)}")
+        code, reply = host.getreply()
+        if code not in (250, 251):
+            refused[address] = (code, reply)
+        if code == 421:
+            host.close()
+            raise smtplib.SMTPRecipientsRefused(refused)
+    if len(refused) == len(message.recipients):
+        _abandon(host, code)
+        raise smtplib.SMTPRecipientsRefused(refused)
+    code, reply = host.data(message.data)
+    if code != 250:
+        _abandon(host, code)
+        raise smtplib.SMTPDataError(code, reply)
+
+
+#: an address as the outbox stores it (``name@domain``, nothing to quote or strip)
+_PLAIN_ADDRESS = re.compile(r"[^\s<>()\[\]\\,;:\"@]+@[^\s<>()\[\]\\,;:\"@]+")
+
+
+def _angled(address: str) -> str:
+    """``<address>`` as ``smtplib.quoteaddr`` makes it; a plain address without parsing it
+    (the parser costs more than the rest of the envelope)."""
+    return f"<{address}>" if _PLAIN_ADDRESS.fullmatch(address) else smtplib.quoteaddr(address)
+
+
+def _abandon(host: smtplib.SMTP, code: int) -> None:
+    """End a refused mail transaction as ``sendmail`` does: hang up on 421, else ``RSET``."""
+    if code == 421:
+        host.close()
+    else:
+        with suppress(smtplib.SMTPServerDisconnected):
+            host.rset()
 
 
 class FolderTransport:
@@ -94,7 +163,9 @@ class FolderTransport:
         self.folder.mkdir(parents=True, exist_ok=True)
         yield self._write
 
-    def _write(self, message: Outgoing) -> None:
+    def _write(self, message: Outgoing, meanwhile: Callable[[], None] | None = None) -> None:
+        if meanwhile is not None:
+            meanwhile()
         name = message.message_id.strip("<>").split("@")[0] + ".eml"
         partial = self.folder / f".{name}.part"
         partial.write_bytes(message.data.replace(b"\r\n", b"\n"))

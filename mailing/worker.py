@@ -2,10 +2,13 @@
 
 A batch is claimed in one commit; the messages a composer writes (the confirmation) are
 composed and stored in one more; then each message goes send → mark sent, its mark committed
-on its own (cheaply: ``mailing.outbox`` on durability), so a worker killed at any point leaves
-at most one message whose fate is unknown (the one on the wire — after a restart it may
-arrive twice, with the same Message-ID), and its batch returns to the queue once the claim
-times out. An unreachable server
+on its own (cheaply: ``mailing.outbox`` on durability and ``SentMarks``) while the server
+answers the next message's ``MAIL FROM``, before that message's content leaves. So a worker
+killed at any point leaves at most one message whose fate is unknown (the one on the wire,
+or the one just accepted whose mark was not in yet — after a restart it may arrive twice,
+with the same Message-ID), and its batch returns to the queue once the claim times out.
+Marking the batch in one statement at its end would save commits but, killed mid-batch, send
+every message before the kill again. An unreachable server
 never fails a message; only a server that refuses *that* message does, after
 ``MAIL_MAX_ATTEMPTS`` tries (or at once for a permanent 5xx refusal). A server that hangs up
 while one message is on the wire, and answers again right after, is refusing that message:
@@ -27,6 +30,7 @@ from typing import Any
 
 from flask import Flask
 from flask_mail import BadHeaderError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from extensions import db
@@ -35,8 +39,8 @@ from mailing.compose import LineTooLong, Written, composer_named
 from mailing.links import LinkUnreadable
 from mailing.outbox import (
     Claimed,
+    SentMarks,
     claim_batch,
-    mark_sent,
     record_drop,
     record_failure,
     release,
@@ -194,6 +198,8 @@ class MailWorker:
         self.limiter = RateLimiter(settings.rate_per_second if transport.rate_limited else 0)
         #: set (e.g. from a SIGTERM handler) to finish the message on the wire and stop
         self.stopping = threading.Event()
+        #: when this worker last gave stale claims back (``run_batch``)
+        self._stale_checked: datetime | None = None
 
     def run_batch(self, on_progress: Callable[[int], None] | None = None) -> BatchResult:
         """Claim one batch and send it over one connection.
@@ -201,7 +207,13 @@ class MailWorker:
         :param on_progress: called with 1 for each message that left the queue (sent or failed)
         """
         session, settings = self.session, self.settings
-        requeue_stale(session, now=self.clock(), timeout=settings.claim_timeout)
+        now = self.clock()
+        # a claim is stale after minutes: looking every batch (a scan of the claimed rows)
+        # would cost more than the batch's marks, so a tenth of the timeout apart
+        if (self._stale_checked is None
+                or now - self._stale_checked >= settings.claim_timeout / 10):
+            requeue_stale(session, now=now, timeout=settings.claim_timeout)
+            self._stale_checked = now
         claimed = claim_batch(session, worker_id=self.worker_id, size=settings.batch_size,
                               now=self.clock())
         session.commit()
@@ -287,27 +299,46 @@ class MailWorker:
     def _send_over_one_connection(self, pending: list[Claimed], deadline: float,
                                   result: BatchResult,
                                   on_progress: Callable[[int], None] | None) -> None:
-        """Send from the front of ``pending`` over one connection until done or dropped."""
-        with self.transport.connect() as send:
-            while pending and time.monotonic() < deadline and not self.stopping.is_set():
-                self.limiter.wait()
-                # the batch's last mark waits for the disk (``mailing.outbox``)
-                left_queue = self._send_one(send, pending[0], result, durable=len(pending) == 1)
-                pending.pop(0)
-                if left_queue and on_progress:
-                    on_progress(1)
+        """Send from the front of ``pending`` over one connection until done or dropped.
 
-    def _send_one(self, send: Send, message: Claimed, result: BatchResult, *,
-                  durable: bool = True) -> bool:
-        """Send and settle one message, committing its new state before the next one.
+        Unthrottled, each sent-mark is committed while the server answers the next
+        message's ``MAIL FROM`` (``SentMarks``); throttled, right away (the rate sets the
+        pace, and nothing waits unmarked through the pause). The last one waits for the disk.
+        """
+        marks = SentMarks(self.session)
+        try:
+            with self.transport.connect() as send:
+                try:
+                    while (pending and time.monotonic() < deadline
+                           and not self.stopping.is_set()):
+                        self.limiter.wait()
+                        left_queue = self._send_one(send, pending[0], result, marks)
+                        if self.limiter.interval:
+                            marks.commit()
+                        pending.pop(0)
+                        if left_queue and on_progress:
+                            on_progress(1)
+                finally:
+                    marks.commit(durable=True)  # before the connection is closed
+        finally:
+            marks.close()
+
+    def _send_one(self, send: Send, message: Claimed, result: BatchResult,
+                  marks: SentMarks) -> bool:
+        """Send and settle one message; its mark (``marks``) is committed before the next
+        message's content leaves, any other outcome at once.
 
         :return: whether the message left the queue (sent, or failed for good)
         :raise ServerUnavailable: the server is gone; the message was not settled
         :raise MessageDropped: the server hung up under this message; it was settled
         """
         try:
-            send(build_message(message, live=self.transport.live_links))
+            send(build_message(message, live=self.transport.live_links),
+                 meanwhile=marks.commit)
         except Exception as err:  # noqa: BLE001 - every failure is recorded on the message
+            if isinstance(err, DBAPIError):
+                raise  # the database failed, not the message (committing the previous mark)
+            marks.commit()  # the one before, if the failure came before its turn
             if isinstance(err, DROPPED_CONNECTION):
                 self._settle_drop(message, err, result)
             if _is_server_problem(err):
@@ -324,8 +355,7 @@ class MailWorker:
                 return True
             result.retried += 1
             return False
-        mark_sent(self.session, message, now=self.clock(), durable=durable)
-        self.session.commit()
+        marks.add(message, now=self.clock())
         result.sent += 1
         return True
 

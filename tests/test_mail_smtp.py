@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import smtplib
 import time
 from collections import Counter
 from datetime import timedelta
@@ -14,7 +15,7 @@ from test_printouts import fill_and_submit, open_as_respondent, pdf_text
 
 from extensions import db
 from mailing.outbox import Claimed, claim_batch
-from mailing.transport import transport_for
+from mailing.transport import _angled, transport_for
 from mailing.worker import MailWorker, RateLimiter, WorkerSettings, worker_for
 from models import OutboxAttachment, OutboxMessage
 from models.types import utcnow
@@ -333,3 +334,23 @@ def test_the_confirmation_email_carries_the_pdf_made_by_the_mail_worker(
     with app.app_context():
         stored = db.session.scalars(select(OutboxAttachment)).one()
         assert stored.content == pdf.get_content()  # kept: a retry sends the same file
+
+
+@pytest.mark.parametrize("address", [
+    "gmina1@example.pl", "a.b+c@x-y.pl", "Jan Kowalski <j@x.pl>", "<j@x.pl>", '"a b"@x.pl',
+    "user@[10.0.0.1]", "zażółć@example.pl", "a!#$%&*+/=?^_{|}~-@x.pl", "a@b@c"])
+def test_the_envelope_quotes_addresses_as_smtplib_does(address):
+    """The worker's shortcut for plain addresses (``transport._angled``) writes what
+    ``smtplib.quoteaddr`` would; anything else goes through it."""
+    assert _angled(address) == smtplib.quoteaddr(address)
+
+
+def test_a_refusal_mid_batch_keeps_the_sent_mark_of_the_message_before(app, world, smtp_server):
+    """The mark of a sent message waits for the next message's ``MAIL FROM``; that message
+    being refused must not lose it (nor the ones after)."""
+    queue_invitations(app, world, 3)
+    smtp_server.handler.refuse_rcpt["gmina2@example.pl"] = "550 5.1.1 Nie ma takiej skrzynki"
+    result = _drain(app)
+    assert (result.sent, result.failed) == (2, 1)
+    assert [m.status for m in _messages(app)] == ["sent", "failed", "sent"]
+    assert all(m.link_token is None for m in _messages(app))
