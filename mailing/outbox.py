@@ -19,7 +19,7 @@ or the release of what was left), so such a crash resends at most one batch.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -232,7 +232,7 @@ class SentMarks:
     every mark is committed at once, so the two never hold a write at the same time.
 
     At most one mark is pending at any moment (``add`` commits the one before): the worker
-    commits it while the server answers the next message's ``MAIL FROM``, before that
+    commits it while the server answers the next message's envelope (``steps``), before that
     message's content leaves, so a killed worker still leaves at most one message whose fate
     is unknown. Marks are relaxed (the module's note) except the one ``close`` commits.
     """
@@ -241,6 +241,8 @@ class SentMarks:
         self._engine = session.get_bind().engine
         self._connection: Connection | None = None
         self._pending: dict[str, Any] | None = None
+        #: ``steps`` ran the UPDATE of a mark and not yet its commit
+        self._written = False
 
     def add(self, message: Claimed, *, now: datetime) -> None:
         """The server accepted ``message``; its mark goes in with the next ``commit``."""
@@ -249,7 +251,9 @@ class SentMarks:
 
     def commit(self, *, durable: bool = False) -> None:
         """Commit the pending mark, if there is one: its link's token is not kept a moment
-        longer."""
+        longer (and finish one ``steps`` left half done)."""
+        if self._written:
+            self._finish()
         pending, self._pending = self._pending, None
         if pending is None:
             return
@@ -258,6 +262,24 @@ class SentMarks:
             _synchronous(connection, durable=True)
         connection.execute(_MARK_SENT, pending)
         connection.commit()
+
+    def steps(self) -> Iterator[None]:
+        """``commit`` in two halves — the UPDATE, then the commit — for a sender to run one
+        in each wait for the server's answer (``mailing.transport.Send``)."""
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return
+        connection = self._connection or self._connect()
+        connection.execute(_MARK_SENT, pending)
+        self._written = True
+        yield
+        if self._written:  # unless ``commit`` finished it meanwhile
+            self._finish()
+
+    def _finish(self) -> None:
+        assert self._connection is not None
+        self._written = False
+        self._connection.commit()
 
     def close(self) -> None:
         """Commit the last mark, waiting for the disk, and give the connection back."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import smtplib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from datetime import UTC, datetime
 from email.utils import formatdate, make_msgid
@@ -33,10 +33,10 @@ SMTP_TIMEOUT_SECONDS = 60
 class Send(Protocol):
     """Sends one message over the open connection."""
 
-    def __call__(self, message: Outgoing, meanwhile: Callable[[], None] | None = None) -> None:
-        """:param meanwhile: run once the envelope is on its way and before the content
-            leaves (the worker commits the previous message's sent-mark there, in the time
-            it would otherwise spend waiting for the server's answer)"""
+    def __call__(self, message: Outgoing, meanwhile: Iterator[object] | None = None) -> None:
+        """:param meanwhile: work done a step at a time while the server answers the
+            envelope's commands, all of it before the content leaves (the worker commits the
+            previous message's sent-mark there, in time it would otherwise spend waiting)"""
         ...
 
 
@@ -67,10 +67,9 @@ class SmtpTransport:
                 host.sock.settimeout(SMTP_TIMEOUT_SECONDS)
             options = ["BODY=8BITMIME"] if host is not None and host.has_extn("8bitmime") else []
 
-            def send(message: Outgoing, meanwhile: Callable[[], None] | None = None) -> None:
+            def send(message: Outgoing, meanwhile: Iterator[object] | None = None) -> None:
                 if connection.host is None:  # MAIL_SUPPRESS_SEND: nothing leaves
-                    if meanwhile is not None:
-                        meanwhile()
+                    _finish(meanwhile)
                     return
                 if meanwhile is None:
                     connection.host.sendmail(message.sender, message.recipients,
@@ -89,17 +88,18 @@ class SmtpTransport:
 
 
 def transact(host: smtplib.SMTP, message: Outgoing, options: list[str],
-             meanwhile: Callable[[], None]) -> None:
-    """``smtplib.SMTP.sendmail``, step by step, with ``meanwhile`` run between sending
-    ``MAIL FROM`` and reading the server's answer to it — the same replies mean the same
-    errors (``SMTPSenderRefused``, ``SMTPRecipientsRefused``, ``SMTPDataError``).
+             meanwhile: Iterator[object]) -> None:
+    """``smtplib.SMTP.sendmail``, command by command, with a step of ``meanwhile`` run
+    between sending ``MAIL FROM`` (and each ``RCPT TO``) and reading the answer, the rest
+    before ``DATA`` — the same replies mean the same errors (``SMTPSenderRefused``,
+    ``SMTPRecipientsRefused``, ``SMTPDataError``).
     """
     host.ehlo_or_helo_if_needed()
     esmtp = [f"size={len(message.data)}"] if host.does_esmtp and host.has_extn("size") else []
     esmtp += options if host.does_esmtp else []
     host.putcmd("mail", f"FROM:{_angled(message.sender)}"
                         + "".join(f" {option}" for option in esmtp))
-    meanwhile()
+    next(meanwhile, None)
     code, reply = host.getreply()
     if code != 250:
         _abandon(host, code)
@@ -107,6 +107,7 @@ def transact(host: smtplib.SMTP, message: Outgoing, options: list[str],
     refused: dict[str, tuple[int, bytes]] = {}
     for address in message.recipients:
         host.putcmd("rcpt", f"TO:{_angled(address)}")
+        next(meanwhile, None)
         code, reply = host.getreply()
         if code not in (250, 251):
             refused[address] = (code, reply)
@@ -116,6 +117,7 @@ def transact(host: smtplib.SMTP, message: Outgoing, options: list[str],
     if len(refused) == len(message.recipients):
         _abandon(host, code)
         raise smtplib.SMTPRecipientsRefused(refused)
+    _finish(meanwhile)
     code, reply = host.data(message.data)
     if code != 250:
         _abandon(host, code)
@@ -130,6 +132,12 @@ def _angled(address: str) -> str:
     """``<address>`` as ``smtplib.quoteaddr`` makes it; a plain address without parsing it
     (the parser costs more than the rest of the envelope)."""
     return f"<{address}>" if _PLAIN_ADDRESS.fullmatch(address) else smtplib.quoteaddr(address)
+
+
+def _finish(meanwhile: Iterator[object] | None) -> None:
+    """Run what is left of ``meanwhile``."""
+    for _ in meanwhile or ():
+        pass
 
 
 def _abandon(host: smtplib.SMTP, code: int) -> None:
@@ -163,9 +171,8 @@ class FolderTransport:
         self.folder.mkdir(parents=True, exist_ok=True)
         yield self._write
 
-    def _write(self, message: Outgoing, meanwhile: Callable[[], None] | None = None) -> None:
-        if meanwhile is not None:
-            meanwhile()
+    def _write(self, message: Outgoing, meanwhile: Iterator[object] | None = None) -> None:
+        _finish(meanwhile)
         name = message.message_id.strip("<>").split("@")[0] + ".eml"
         partial = self.folder / f".{name}.part"
         partial.write_bytes(message.data.replace(b"\r\n", b"\n"))

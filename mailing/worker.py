@@ -43,6 +43,7 @@ from mailing.outbox import (
     claim_batch,
     record_drop,
     record_failure,
+    relaxed,
     release,
     requeue_stale,
     store_composed,
@@ -208,6 +209,9 @@ class MailWorker:
         """
         session, settings = self.session, self.settings
         now = self.clock()
+        # the claim need not wait for the disk: lost with the machine, it only means the
+        # batch is claimed again later (nothing of it was sent yet)
+        relaxed(session)
         # a claim is stale after minutes: looking every batch (a scan of the claimed rows)
         # would cost more than the batch's marks, so a tenth of the timeout apart
         if (self._stale_checked is None
@@ -334,7 +338,7 @@ class MailWorker:
         """
         try:
             send(build_message(message, live=self.transport.live_links),
-                 meanwhile=marks.commit)
+                 meanwhile=marks.steps())
         except Exception as err:  # noqa: BLE001 - every failure is recorded on the message
             if isinstance(err, DBAPIError):
                 raise  # the database failed, not the message (committing the previous mark)

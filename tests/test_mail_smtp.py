@@ -14,7 +14,7 @@ from sqlalchemy import select
 from test_printouts import fill_and_submit, open_as_respondent, pdf_text
 
 from extensions import db
-from mailing.outbox import Claimed, claim_batch
+from mailing.outbox import Claimed, SentMarks, claim_batch
 from mailing.transport import _angled, transport_for
 from mailing.worker import MailWorker, RateLimiter, WorkerSettings, worker_for
 from models import OutboxAttachment, OutboxMessage
@@ -354,3 +354,20 @@ def test_a_refusal_mid_batch_keeps_the_sent_mark_of_the_message_before(app, worl
     assert (result.sent, result.failed) == (2, 1)
     assert [m.status for m in _messages(app)] == ["sent", "failed", "sent"]
     assert all(m.link_token is None for m in _messages(app))
+
+
+def test_a_sent_mark_left_half_done_is_committed_by_the_next_commit(app, world):
+    """A send that fails between the mark's UPDATE and its commit (``SentMarks.steps``)
+    must not leave the mark uncommitted: the worker's ``commit`` finishes it."""
+    queue_invitations(app, world, 1)
+    with app.app_context():
+        claimed = claim_batch(db.session, worker_id="w", size=5, now=utcnow())
+        db.session.commit()
+        marks = SentMarks(db.session)
+        marks.add(claimed[0], now=utcnow())
+        steps = marks.steps()
+        next(steps)  # the UPDATE ran; the send failed here
+        marks.commit()
+        marks.close()  # gives the connection back: what was not committed is rolled back
+        steps.close()
+    assert [(m.status, m.link_token) for m in _messages(app)] == [("sent", None)]
