@@ -39,7 +39,8 @@ class SectionState:
 
 def section_states(response: Response, loaded: LoadedSurvey,
                    issues: list[Issue]) -> dict[str, SectionState]:
-    """Each section's state (``issues``: ``submission_issues`` of an editable response)."""
+    """Each section's state (``issues``: ``submission_issues`` of an editable response; only
+    a saved section's state depends on them, so none are needed before a section is saved)."""
     held_sections = {loaded.survey.question(entry["question"]).section_id
                      for entry in (response.held_values or {}).values()
                      if loaded.survey.has_question(entry["question"])}

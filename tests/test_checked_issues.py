@@ -37,6 +37,12 @@ def _started(world, client, key="jst-annual") -> None:
     assert client.get("/ankieta").status_code == 200  # creates the response
 
 
+def _survey(app):
+    with app.app_context():
+        response = db.session.scalars(select(Response)).one()
+        return survey_for_round(response.invitation.round).survey
+
+
 def _issues(app) -> list:
     with app.test_request_context(), force_locale("pl"):
         response = db.session.scalars(select(Response)).one()
@@ -45,10 +51,22 @@ def _issues(app) -> list:
 
 def test_the_same_stored_version_is_checked_once(app, world, client, checks):
     _started(world, client)
-    assert checks == [1]  # the start page's section states
+    assert checks == []  # nothing saved yet: the start page needs no checks
     first = _issues(app)
     assert first
-    assert _issues(app) == first
+    assert _issues(app) == first  # the review, then the submit
+    assert checks == [1]
+    assert client.get("/ankieta").status_code == 200
+    assert checks == [1]
+
+
+def test_the_start_page_checks_once_a_section_is_saved(app, world, client, checks):
+    _started(world, client)
+    survey = _survey(app)
+    section = survey.sections[0]
+    data = section_post(survey, section.id, VALID["jst-annual"][2], action="draft")
+    assert client.post(f"/ankieta/sekcja/{section.id}", data=data).status_code == 302
+    assert client.get("/ankieta").status_code == 200
     assert checks == [1]
 
 

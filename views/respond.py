@@ -24,7 +24,7 @@ from flask import (
 )
 from flask_babel import gettext
 from flask_login import current_user
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -242,20 +242,44 @@ def _template_context(invitation: Invitation, loaded: Any, response: Response) -
     }
 
 
+#: ``Session.info`` key: the session's outermost transaction has flushed changes
+FLUSHED_KEY = "esmon_flushed"
+
+
+@event.listens_for(db.session, "after_flush")
+def _note_flush(session: Any, flush_context: Any) -> None:
+    session.info[FLUSHED_KEY] = True
+
+
+@event.listens_for(db.session, "after_transaction_end")
+def _forget_flush(session: Any, transaction: Any) -> None:
+    if transaction.parent is None:  # a savepoint's end leaves the outer changes pending
+        session.info.pop(FLUSHED_KEY, None)
+
+
 def _render_then_commit(template: str, **context: Any) -> str:
-    """Render, then commit what the visit created (a new response).
+    """Render, then commit what the visit created (a new response), if it created anything.
 
     In this order the page is built from objects already loaded; a commit first would expire
-    them all and the template would read every one of them again from the database.
+    them all and the template would read every one of them again from the database. A visit
+    that changed nothing (most of them) ends its read-only transaction when the request ends,
+    without a commit that would expire every object of the page.
     """
     page = render_template(template, **context)
-    db.session.commit()
+    session = db.session
+    if session.info.get(FLUSHED_KEY) or session.new or session.dirty or session.deleted:
+        session.commit()
     return page
 
 
 def _start_context(invitation: Invitation, loaded: Any, response: Response) -> dict:
-    """The start page's context: where each section stands (from the review's checks)."""
-    issues = submission_issues(response, loaded) if response.is_editable else []
+    """The start page's context: where each section stands (from the review's checks).
+
+    Before any section is saved every state is "not started" (or "to correct", "errors"),
+    whatever the checks say, so the first visit does not validate the whole questionnaire.
+    """
+    issues = submission_issues(response, loaded) if (
+        response.is_editable and response.sections_saved) else []
     return {"states": section_states(response, loaded, issues),
             **_template_context(invitation, loaded, response)}
 
