@@ -17,7 +17,7 @@ group = AppGroup("units", help="Rejestr jednostek: import z CSV/XLSX i JST z rej
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
-def _finish(result: UnitsImport, path_name: str = "") -> None:
+def _finish(result: UnitsImport, path_name: str = "", kind: str = "") -> None:
     """Commit and print the counts, or roll back, print every problem and exit 1."""
     prefix = f"{path_name}: " if path_name else ""
     for column in result.ignored_columns:
@@ -28,10 +28,10 @@ def _finish(result: UnitsImport, path_name: str = "") -> None:
     db.session.commit()
     click.echo(f"Nowych jednostek {result.created}, zmienionych {result.updated}, "
                f"bez zmian {result.unchanged}.")
-    if result.other_level:
-        other = "gmin" if click.get_current_context().params.get("kind") == "powiat" else "powiatów"
-        click.echo(f"Pominięto wierszy z kodami {other}: {result.other_level} "
-                   f"(utworzy je --kind {'gmina' if other == 'gmin' else 'powiat'}).")
+    if result.other_level:  # create-jst only: the other run's rows
+        other = "gmina" if kind == "powiat" else "powiat"
+        click.echo(f"Pominięto wierszy z kodami {'gmin' if other == 'gmina' else 'powiatów'}: "
+                   f"{result.other_level} (utworzy je --kind {other}).")
     if result.without_email:
         click.echo(f"Bez adresu e-mail ({len(result.without_email)}): "
                    f"{', '.join(result.without_email)}.")
@@ -64,7 +64,7 @@ def create_jst_command(kind: str, emails_path: Path | None,
     """Utwórz jednostki JST z rejestru TERYT, z adresami e-mail z pliku."""
     act_as_named(organisation_name)  # and the JST of its area only
     if emails_path is None:
-        _finish(create_jst_units(kind))
+        _finish(create_jst_units(kind), kind=kind)
     else:
         _finish(create_jst_units(kind, emails_path.read_bytes(), emails_path.name),
-                emails_path.name)
+                emails_path.name, kind)

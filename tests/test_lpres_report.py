@@ -18,6 +18,7 @@ from reports.indicators import load_indicators_file
 from reports.pdf import office_binary
 
 from support import ROOT, STAFF_PASSWORD
+from support.pdfs import contents_entries, page_lines
 
 NO_TARGET = "cel nie został ustalony — uzupełnij w pliku wskaźników"
 #: the answers each indicator reads (for ``pytanie__wartosc``: units that chose the value)
@@ -139,9 +140,7 @@ def test_the_pdf_contents_give_the_page_of_each_chapter(app, kluczbork, runner, 
                                                         monkeypatch, two_pass):
     """Printed as the regional report is: the contents list every chapter with the page its
     heading is on (one LibreOffice updating the index, or two prints without UNO)."""
-    import re
 
-    from pypdf import PdfReader
 
     from reports import lpres_document
 
@@ -152,14 +151,9 @@ def test_the_pdf_contents_give_the_page_of_each_chapter(app, kluczbork, runner, 
     out = tmp_path / "sprawozdanie.pdf"
     result = runner.invoke(args=["reports", "lpres", "--year", "2025", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    pages = [(page.extract_text() or "").splitlines() for page in PdfReader(str(out)).pages]
-    contents = pages[1]
-    assert "Spis treści" in contents[0]
-    entries = {}
-    for line in contents:
-        found = re.match(r"^(\d+\. .*?)[\s.…]*?(\d+)$", line.strip())
-        if found:
-            entries[found.group(1).rstrip(" .")] = int(found.group(2))
+    pages = page_lines(out)
+    assert "Spis treści" in pages[1][0]
+    entries = contents_entries(pages[1])
     assert list(entries)[0] == "1. Źródła danych"
     assert "5. Wartości docelowe" in entries
     assert len(entries) == 5  # the sources, three priorities, the targets

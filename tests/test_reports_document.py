@@ -25,6 +25,7 @@ from reports.narrative import NOUNS, change_sentence, noun_for, plural_form, res
 from reports.pdf import docx_to_pdf, office_binary
 
 from support.opolskie import opolskie_frame, regional_content
+from support.pdfs import contents_entries, page_lines
 from support.valid_answers import JST
 
 GMINAS = NOUNS["gmina"]
@@ -207,14 +208,9 @@ def test_pdf_contents_give_the_page_of_each_chapter(document, tmp_path, two_pass
     pdf = tmp_path / "raport.pdf"
     write_pdf(pdf, content, content.figures, ABOUT, two_pass=two_pass)
     reader = PdfReader(str(pdf))
-    pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
-    contents = pages[1]
-    assert "Spis treści" in contents[0]
-    entries = {}
-    for line in contents:
-        found = re.match(r"^(\d+\. .*?)[\s.…]*?(\d+)$", line.strip())
-        if found:
-            entries[found.group(1).rstrip(" .")] = int(found.group(2))
+    pages = page_lines(pdf)
+    assert "Spis treści" in pages[1][0]
+    entries = contents_entries(pages[1])
     chapters = [p.text for p in docx.Document(str(document[0])).paragraphs
                 if p.style.name == "Heading 1"]
     assert len(chapters) >= 8
