@@ -33,15 +33,16 @@ def test_regional_report_figures_are_accessible(site, staff_page, answered, widt
         assert page.locator(f"table#{described} tbody tr").count() >= 1
         box = svg.bounding_box()
         assert box["width"] <= width  # scales with the column, no sideways scrolling
-    page.locator(".report-figures summary").first.click()
+    # each figure sits in its chapter, under the table it draws
+    page.locator(".report-figure summary").first.click()
     assert page.locator("table#wykres-1").is_visible()
-    section = page.locator(".report-figures")
+    section = page.locator("details.report-chapter", has=page.locator("table#wykres-1"))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     section.screenshot(path=str(SCREENSHOTS / f"report-figures-{width}.png"), timeout=60_000)
-    # the report's tables above make the whole page long: axe checks the figures' section
+    # the report's tables make the whole page long: axe checks the figures
     from axe_playwright_python.sync_playwright import Axe
 
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
-    violations = Axe().run(page, context=".report-figures", options=options
+    violations = Axe().run(page, context=".report-figure", options=options
                            ).response["violations"]
     assert not violations, describe(violations)
