@@ -41,6 +41,7 @@ from reports.charts import ChartSpec
 from reports.classes import format_value
 from reports.docx_parts import (
     GENERATED_STYLE,
+    TABLE_TEXT_STYLE,
     TEXT_WIDTH_CM,
     a4,
     keep_with_next,
@@ -140,7 +141,7 @@ class _Writer:
         sizes = [*(widths or ())[:len(header)]]
         sizes += [even] * (len(header) - len(sizes))
         self.doc.element.body._insert_tbl(table_xml(
-            self.doc.styles["Table Grid"].style_id, header, rows, sizes, bool(widths),
+            self.doc.styles[TABLE_TEXT_STYLE].style_id, header, rows, sizes, bool(widths),
             text_columns=text_columns))
         for note in notes:
             paragraph = self.doc.add_paragraph(self.t(note))

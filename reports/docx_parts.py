@@ -26,6 +26,9 @@ from docx.text.paragraph import Paragraph
 FONT = "Arial"
 GENERATED_STYLE = "Tekst wygenerowany"
 GENERATED_FILL = "FFF4CE"
+#: the paragraphs of every table's cells: single-spaced, nothing after (what Word's "Table
+#: Grid" style gave them; ``table_xml`` says why no table style is used)
+TABLE_TEXT_STYLE = "Tekst tabeli"
 
 
 def a4(document: Document) -> None:
@@ -55,6 +58,10 @@ def a4(document: Document) -> None:
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), GENERATED_FILL)
     p_pr.append(shading)
+    table_text = styles.add_style(TABLE_TEXT_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    table_text.base_style = normal
+    table_text.paragraph_format.space_after = Pt(0)
+    table_text.paragraph_format.line_spacing = 1.0
 
 
 def field(paragraph: Paragraph, instruction: str, shown: str = "") -> None:
@@ -162,23 +169,38 @@ def _run(text: str, props: str) -> str:
     return f"<w:r><w:rPr>{props}</w:rPr>{''.join(parts)}</w:r>"
 
 
-def table_xml(style_id: str, header: Sequence[str], rows: Iterable[Sequence[object]],
+#: the lines of "Table Grid" (a thin line round every cell) and its cells' margins
+_LINES = ("<w:tblBorders>" + "".join(
+    f'<w:{edge} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV")) + "</w:tblBorders>")
+_MARGINS = ('<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
+    '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar>')
+
+
+def table_xml(text_style_id: str, header: Sequence[str], rows: Iterable[Sequence[object]],
               widths_cm: Sequence[float], fixed: bool, font_half_points: int = 17,
               fill: str = "DDEBF7", text_columns: Collection[int] = (0,)) -> CT_Tbl:
     """A whole table as one XML element, parsed at once.
 
     Why not python-docx's ``add_row``/``cell`` calls: each of them looks its place up among
     the siblings, and the national report's tables (tens of thousands of cells) spent
-    seconds in that. The XML is what those calls write: the style, centred, the grid and
-    each cell's width (LibreOffice reads the grid, Word the cells), the header row bold,
-    shaded, repeated on every page and never split, the figures right-aligned (every column
-    but the ``text_columns``, left as words are). ``None`` prints as an empty cell.
+    seconds in that. The XML is what those calls wrote: centred, the grid and each cell's
+    width (LibreOffice reads the grid, Word the cells), the header row bold, shaded, repeated
+    on every page and never split, the figures right-aligned (every column but the
+    ``text_columns``, left as words are). ``None`` prints as an empty cell.
+
+    Why no table style: LibreOffice resolves a table style cell by cell as it opens a DOCX
+    (any style, even one of borders only) — half of its import of the national report. The
+    lines and margins of "Table Grid" are the table's own properties instead and its
+    paragraphs' spacing the paragraph style ``text_style_id`` (``TABLE_TEXT_STYLE``): the
+    same print, and the team restyles every table's text by that one style.
     """
     twips = [str(round(w * _TWIPS_PER_CM)) for w in widths_cm]
     size = f'<w:sz w:val="{font_half_points}"/>'
     layout = '<w:tblLayout w:type="fixed"/>' if fixed else ""
-    out = [f'<w:tbl xmlns:w="{_W}"><w:tblPr><w:tblStyle w:val="{escape(style_id)}"/>'
-           f'<w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/>{layout}'
+    paragraph = f'<w:p><w:pPr><w:pStyle w:val="{escape(text_style_id)}"/>'
+    out = [f'<w:tbl xmlns:w="{_W}"><w:tblPr>'
+           f'<w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/>{_LINES}{layout}{_MARGINS}'
            '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
            'w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid>',
            *(f'<w:gridCol w:w="{w}"/>' for w in twips), "</w:tblGrid>",
@@ -186,10 +208,10 @@ def table_xml(style_id: str, header: Sequence[str], rows: Iterable[Sequence[obje
     for name, width in zip(header, twips, strict=True):
         out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>'
                    f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/></w:tcPr>'
-                   f"<w:p>{_run(str(name), '<w:b/>' + size)}</w:p></w:tc>")
+                   f"{paragraph}</w:pPr>{_run(str(name), '<w:b/>' + size)}</w:p></w:tc>")
     out.append("</w:tr>")
-    cells = [(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr><w:p>'
-              + ("" if c in text_columns else '<w:pPr><w:jc w:val="right"/></w:pPr>'))
+    cells = [(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr>{paragraph}'
+              + ("" if c in text_columns else '<w:jc w:val="right"/>') + "</w:pPr>")
              for c, width in enumerate(twips)]
     for values in rows:
         out.append("<w:tr>")

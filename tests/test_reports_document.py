@@ -20,7 +20,7 @@ from models import AuditEvent, Invitation, Response
 from reports.aggregate import RATE, RESPONSE_RATE, SUM, TOTAL
 from reports.classes import format_value
 from reports.document import NO_ANSWERS, DocumentInfo, write_document
-from reports.docx_parts import GENERATED_STYLE
+from reports.docx_parts import GENERATED_STYLE, TABLE_TEXT_STYLE
 from reports.narrative import NOUNS, change_sentence, noun_for, plural_form, response_sentence
 from reports.pdf import docx_to_pdf, office_binary
 
@@ -361,7 +361,14 @@ def test_table_written_as_xml_reads_back_cell_for_cell(tmp_path):
     assert [round(c.width.cm, 1) for c in first.columns] == [6.0, 3.0, 4.0]
     assert first.rows[1].cells[1].paragraphs[0].alignment == 2  # right
     assert first.rows[1].cells[0].paragraphs[0].alignment is None
-    assert first.style.name == "Table Grid"
+    # the lines of "Table Grid" as the table's own, its spacing by the table text style
+    lines = first._tbl.tblPr.find(qn("w:tblBorders"))
+    assert [(e.tag.split("}")[1], e.get(qn("w:val"))) for e in lines] == [
+        (edge, "single") for edge in ("top", "left", "bottom", "right", "insideH", "insideV")]
+    assert {p.style.name for r in first.rows for c in r.cells for p in c.paragraphs} == {
+        TABLE_TEXT_STYLE}
+    table_text = first.rows[1].cells[0].paragraphs[0].style.paragraph_format
+    assert (table_text.space_after, table_text.line_spacing) == (0, 1.0)
     assert [round(c.width.cm, 1) for c in second.columns] == [8.5, 8.5]
     assert [c.paragraphs[0].alignment for c in words.rows[1].cells] == [None, 2, None]
 
