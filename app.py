@@ -38,7 +38,20 @@ def create_app(overrides: Mapping[str, Any] | None = None, *,
     from commands.catalog import help_app, help_only
 
     if overrides is None and read_environment and help_only():
+        from commands import collector
+
+        collector.idle()
         return help_app(__name__)  # ``flask … --help``: only the command line, at once
+    if not _serves_requests():  # one of esmon's commands: the process ends with it
+        from commands import collector
+
+        collector.freeze_at_exit()
+        with collector.loading():
+            return _configured_app(overrides, read_environment)
+    return _configured_app(overrides, read_environment)
+
+
+def _configured_app(overrides: Mapping[str, Any] | None, read_environment: bool) -> Flask:
     from flask import Flask
 
     import config

@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext, ngettext
 
+from commands import collector
 from commands._acting import act_as_named, organisation_named
 from extensions import db
 from l10n.periods import period_label
@@ -58,8 +59,9 @@ def export(round_id: int, kind: str, levels: tuple[str, ...], teryt: str | None,
            small_cells: bool, podregiony: str | None, labels: bool, output: Path) -> None:
     """Zapisz raport rundy do pliku xlsx, docx lub pdf (albo dane surowe do CSV)."""
     # the report code (pandas, xlsxwriter) only when a report is made: --help stays quick
-    from reports.csv import write_raw_csv
-    from reports.xlsx import write_report
+    with collector.loading():
+        from reports.csv import write_raw_csv
+        from reports.xlsx import write_report
 
     if fmt == "csv" and kind != "raw":
         raise click.UsageError("--format csv jest tylko dla --kind raw.")

@@ -106,3 +106,30 @@ def test_an_export_from_the_command_line_imports_no_page_nor_chart_code(tmp_path
 def test_flask_own_commands_still_get_the_whole_application():
     assert _imported_by_command(["routes"], ("views.respond", "views.admin")) == [
         "views.respond", "views.admin"]
+
+
+GC_STATE = ("import gc\n"
+            "print(json.dumps({'frozen': gc.get_freeze_count(), 'enabled': gc.isenabled()}))\n")
+
+
+def test_a_command_freezes_what_it_loaded_and_collects_what_it_makes_after(tmp_path,
+                                                                          monkeypatch):
+    """``commands.collector``: an esmon command's modules are left out of the collections."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'esmon.sqlite'}")
+    code = ("import json, runpy, sys\n"
+            "sys.argv = ['flask', '--app', 'app', 'surveys', 'list']\n"
+            "try:\n"
+            "    runpy.run_module('flask', run_name='__main__')\n"
+            "except SystemExit:\n"
+            "    pass\n" + GC_STATE)
+    state = _run(code)
+    assert state["enabled"] is True
+    assert state["frozen"] > 10_000  # SQLAlchemy, the models, the questionnaires …
+
+
+def test_an_app_made_in_code_leaves_the_collector_alone():
+    """A web worker (or a test) is not a command: nothing of it is frozen."""
+    state = _run("import json\nfrom app import create_app\n"
+                 "create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://', 'SECRET_KEY': 'x' * 32,"
+                 " 'TESTING': True}, read_environment=False)\n" + GC_STATE)
+    assert state == {"frozen": 0, "enabled": True}
