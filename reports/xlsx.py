@@ -42,14 +42,13 @@ from reports.model import Report
 from reports.municipal import COLUMNS as MUNICIPAL_COLUMNS
 from reports.municipal import MunicipalReport
 from reports.xlsx_chapters import write_chapters
+from reports.xlsx_rows import FORMULA_START, Cells, write_rows
 from reports.yoy import COLUMNS as YOY_COLUMNS
 
 MONEY = '#,##0.00 "zł"'
 COUNT = "#,##0"
 DECIMAL = "#,##0.00"
 PERCENT = "0.0%"
-#: first characters that make spreadsheet programs read text as a formula
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MAX_WIDTH, _MIN_WIDTH = 60, 8
 ATTRIBUTE_LABELS = {
     "unit_id": N_("Identyfikator jednostki w rejestrze"),
@@ -678,19 +677,9 @@ def _raw(book: _Book, frame: ReportFrame, exclude_sensitive: bool, labels: bool 
         book.header_row(ws, header, widths, n, freeze_cols=2)
     # one row per unit across many columns: pages side by side rather than unreadably small
     ws.fit_to_pages(max(1, -(-len(header) // RAW_COLUMNS_PER_PAGE)), 0)
-    write_number, write_string = ws.write_number, ws.write_string
-    text, quoted = book.text, book.quoted
-    for r in range(n):
-        row = r + first
-        for c, (values, fmt, is_number) in enumerate(writers):
-            value = values[r]
-            if value is None:
-                continue
-            if is_number:
-                write_number(row, c, value, fmt)
-            else:
-                value = value if isinstance(value, str) else str(value)
-                write_string(row, c, value, quoted if value[:1] in FORMULA_START else text)
+    write_rows(ws, first, [Cells(values, True, fmt) if is_number
+                           else Cells(values, False, book.text, book.quoted)
+                           for values, fmt, is_number in writers])
 
 
 EXPLANATION_HINT = N_("tekst respondenta: dlaczego wartość, przy której pojawiło się "
