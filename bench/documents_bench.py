@@ -198,6 +198,7 @@ def document_phase(phase: str, url: str, round_id: int, out: Path) -> dict[str, 
     from extensions import db
     from reports import build
     from reports.document import DocumentInfo, write_document, write_pdf
+    from reports.figure_fork import started_early
     from reports.figures import draw
     from reports.frame import build_frame
     from reports.indicators import indicators_path, load_indicators_file
@@ -210,36 +211,39 @@ def document_phase(phase: str, url: str, round_id: int, out: Path) -> dict[str, 
     with app.app_context():
         session = db.session
         started = time.perf_counter()
-        info = round_info(session, round_id)
-        survey = round_survey(session, round_id)
-        frame = build_frame(round_records(session, round_id), survey,
-                            reporting_year=info.reporting_year)
-        timings["t_frame"] = time.perf_counter() - started
-        indicators, _ = load_indicators_file(
-            indicators_path(app.config["SURVEY_DEFS_DIR"], survey.key), survey)
-        content = build.regional(
-            ReportInfo("Raport krajowy", info.label, info.period, info.key, datetime.now()),
-            frame, ["wojewodztwo"], indicators=indicators)
-        mark = time.perf_counter()
-        content.figures = draw(content.report, wojewodztwa_of(frame.data["territory"]),
-                               indicators=content.indicators, yoy=content.yoy,
-                               levels=content.levels)
-        timings["t_tables_figures"] = time.perf_counter() - mark
-        mark = time.perf_counter()
-        if phase == "xlsx":
-            write_report(out, content)
-        else:
-            data = content.frame.data
-            invited = data.groupby("unit_kind").size()
-            done = content.frame.submitted.groupby(data["unit_kind"]).sum()
-            about = DocumentInfo("Ministerstwo — projekt „Nowa wiedza”", date(2026, 1, 15),
-                                 date(2026, 3, 31), None,
-                                 {str(k): (int(invited[k]), int(done[k])) for k in invited.index})
-            if phase == "docx":
-                write_document(out, content, content.figures, about)
-            else:  # as the export does: printed twice, the contents' pages filled in
-                write_pdf(out, content, content.figures, about)
-        timings["t_write"] = time.perf_counter() - mark
+        # as the export does: matplotlib loads in the drawing child meanwhile
+        with started_early():
+            info = round_info(session, round_id)
+            survey = round_survey(session, round_id)
+            frame = build_frame(round_records(session, round_id), survey,
+                                reporting_year=info.reporting_year)
+            timings["t_frame"] = time.perf_counter() - started
+            indicators, _ = load_indicators_file(
+                indicators_path(app.config["SURVEY_DEFS_DIR"], survey.key), survey)
+            content = build.regional(
+                ReportInfo("Raport krajowy", info.label, info.period, info.key, datetime.now()),
+                frame, ["wojewodztwo"], indicators=indicators)
+            mark = time.perf_counter()
+            content.figures = draw(content.report, wojewodztwa_of(frame.data["territory"]),
+                                   indicators=content.indicators, yoy=content.yoy,
+                                   levels=content.levels)
+            timings["t_tables_figures"] = time.perf_counter() - mark
+            mark = time.perf_counter()
+            if phase == "xlsx":
+                write_report(out, content)
+            else:
+                data = content.frame.data
+                invited = data.groupby("unit_kind").size()
+                done = content.frame.submitted.groupby(data["unit_kind"]).sum()
+                about = DocumentInfo("Ministerstwo — projekt „Nowa wiedza”", date(2026, 1, 15),
+                                     date(2026, 3, 31), None,
+                                     {str(k): (int(invited[k]), int(done[k]))
+                                      for k in invited.index})
+                if phase == "docx":
+                    write_document(out, content, content.figures, about)
+                else:  # as the export does: printed twice, the contents' pages filled in
+                    write_pdf(out, content, content.figures, about)
+            timings["t_write"] = time.perf_counter() - mark
         total = time.perf_counter() - started
     return {**timings, "total": total, "rss_mb": _rss_mb(),
             "office_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from pathlib import Path
 
@@ -61,6 +62,7 @@ def export(round_id: int, kind: str, levels: tuple[str, ...], teryt: str | None,
     # the report code (pandas, xlsxwriter) only when a report is made: --help stays quick
     with collector.loading():
         from reports.csv import write_raw_csv
+        from reports.figure_fork import started_early
         from reports.xlsx import write_report
 
     if fmt == "csv" and kind != "raw":
@@ -76,27 +78,30 @@ def export(round_id: int, kind: str, levels: tuple[str, ...], teryt: str | None,
         request.podregiony = _podregiony_file(podregiony)
     else:
         request.scheme = podregiony
-    try:
-        content, info = prepare_report(request, _progress_bar)
-    except ExportError as err:
-        raise click.ClickException(str(err)) from err
-    if fmt == "csv":
-        with output.open("w", encoding="utf-8", newline="") as out:
-            rows = write_raw_csv(out, content.frame, exclude_sensitive=small_cells,
-                                 labels=labels)
-    elif fmt in DOCUMENT_TYPES:
-        partial = output.with_name(output.name + ".part")
+    with contextlib.ExitStack() as ahead:
+        if fmt != "csv" and kind != "raw":  # the figures' drawing child starts now:
+            ahead.enter_context(started_early())  # matplotlib loads meanwhile
         try:
-            with partial.open("wb") as out:
-                write_report_document(out, request, content, fmt)
+            content, info = prepare_report(request, _progress_bar)
         except ExportError as err:
-            partial.unlink(missing_ok=True)
             raise click.ClickException(str(err)) from err
-        partial.replace(output)
-        rows = int(content.frame.submitted.sum())
-    else:
-        write_report(output, content)
-        rows = int(content.frame.submitted.sum())
+        if fmt == "csv":
+            with output.open("w", encoding="utf-8", newline="") as out:
+                rows = write_raw_csv(out, content.frame, exclude_sensitive=small_cells,
+                                     labels=labels)
+        elif fmt in DOCUMENT_TYPES:
+            partial = output.with_name(output.name + ".part")
+            try:
+                with partial.open("wb") as out:
+                    write_report_document(out, request, content, fmt)
+            except ExportError as err:
+                partial.unlink(missing_ok=True)
+                raise click.ClickException(str(err)) from err
+            partial.replace(output)
+            rows = int(content.frame.submitted.sum())
+        else:
+            write_report(output, content)
+            rows = int(content.frame.submitted.sum())
     record_export(request, info, fmt)
     db.session.commit()
     click.echo(f"Zapisano {output}: {TITLES[kind].lower()}, runda {round_id} "

@@ -103,6 +103,8 @@ class _Writer:
         self.chapters: list[str] = []
         #: the drawn figures; each PNG is rendered once (``Figures.png``)
         self.drawn = Figures()
+        #: the figures' paragraphs waiting for their PNGs (``place_pictures``)
+        self.pictures: list[tuple[Any, ChartSpec | MapSpec, float]] = []
 
     def heading(self, text: str, level: int = 1) -> None:
         if level == 1:
@@ -148,17 +150,26 @@ class _Writer:
             paragraph.runs[0].font.size = Pt(8)
         self.doc.add_paragraph()
 
-    def picture(self, png: bytes, title: str, width_cm: float = 16.5) -> None:
-        self.doc.add_picture(io.BytesIO(png), width=Cm(width_cm))
-        self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        keep_with_next(self.doc.paragraphs[-1])
+    def picture(self, figure: ChartSpec | MapSpec, title: str, width_cm: float = 16.5) -> None:
+        """The figure's paragraph, centred over its caption; its PNG goes in by
+        ``place_pictures`` when the rest is written (drawn meanwhile: ``write_document``)."""
+        paragraph = self.doc.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        keep_with_next(paragraph)
+        self.pictures.append((paragraph, figure, width_cm))
         self.caption("figure", title)
 
+    def place_pictures(self) -> None:
+        for paragraph, figure, width_cm in self.pictures:
+            png = self.drawn.png(figure, self.t, self.locale)
+            paragraph.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
+        self.pictures.clear()
+
     def chart(self, spec: ChartSpec) -> None:
-        self.picture(self.drawn.png(spec, self.t, self.locale), self.t(spec.title))
+        self.picture(spec, self.t(spec.title))
 
     def map(self, spec: MapSpec) -> None:
-        self.picture(self.drawn.png(spec, self.t, self.locale), self.t(spec.title), 15.5)
+        self.picture(spec, self.t(spec.title), 15.5)
         for note in spec.notes:
             self.text(self.t(note))
 
@@ -267,26 +278,29 @@ def write_document(out: IO[bytes] | str | Path, content: ReportContent, figures:
     w = _Writer(translate, locale)
     figures = figures or Figures()
     w.drawn = figures
-    _title_page(w, content, about)
-    contents_at = len(w.doc.paragraphs)
-    _method(w, content, about)
-    if not int(content.frame.submitted.sum()):
-        w.heading(w.t(N_("Wyniki")))
-        w.generated(NO_ANSWERS)
-    else:
-        if content.report is not None:
-            _chapters(w, content.report, figures)
-        if content.plan is not None:
-            _plan(w, content.plan, figures)
-        if content.municipal is not None:
-            _municipal(w, content)
-        if content.indicators and (content.report is None or not any(
-                True for _ in content.report.blocks(IndicatorBlock))):
-            _indicators(w, content.indicators, figures.drawn.get("wskazniki"))
-        if content.yoy:
-            _year_over_year(w, content, figures, about)
-    _codebook(w, content)
-    _contents(w, contents_at, pages)
+    # the figures are drawn in a child meanwhile; their PNGs go in at the end
+    with figures.drawn_ahead(_printed(content, figures), translate, locale):
+        _title_page(w, content, about)
+        contents_at = len(w.doc.paragraphs)
+        _method(w, content, about)
+        if not int(content.frame.submitted.sum()):
+            w.heading(w.t(N_("Wyniki")))
+            w.generated(NO_ANSWERS)
+        else:
+            if content.report is not None:
+                _chapters(w, content.report, figures)
+            if content.plan is not None:
+                _plan(w, content.plan, figures)
+            if content.municipal is not None:
+                _municipal(w, content)
+            if content.indicators and (content.report is None or not any(
+                    True for _ in content.report.blocks(IndicatorBlock))):
+                _indicators(w, content.indicators, figures.drawn.get("wskazniki"))
+            if content.yoy:
+                _year_over_year(w, content, figures, about)
+        _codebook(w, content)
+        _contents(w, contents_at, pages)
+        w.place_pictures()
     page_numbers(w.doc, w.t(N_("Strona")), w.t(N_("z")))
     update_fields_on_open(w.doc)
     w.doc.core_properties.title = f"{content.info.title} — {content.info.round_label}"
@@ -294,6 +308,14 @@ def write_document(out: IO[bytes] | str | Path, content: ReportContent, figures:
     w.doc.core_properties.language = "pl-PL" if locale.startswith("pl") else "en"
     w.doc.save(out if not isinstance(out, Path) else str(out))
     return list(w.chapters)
+
+
+def _printed(content: ReportContent, figures: Figures) -> list[ChartSpec | MapSpec]:
+    """The figures the document prints as pictures, in their order (a guess may miss one:
+    it is drawn when printed)."""
+    if not int(content.frame.submitted.sum()):
+        return []
+    return [*figures.drawn.values(), *figures.extra]
 
 
 PLAN_CHAPTER = N_("Plan a wykonanie")

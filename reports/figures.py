@@ -11,7 +11,8 @@ reused by every output that prints it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +24,7 @@ from l10n import N_
 from reports import charts, geo, maps, model
 from reports.aggregate import RATE, RESPONSE_RATE, Aggregate
 from reports.charts import BY_LEVEL
-from reports.classes import fixed, quantiles
+from reports.classes import NO_DATA, fixed, quantiles
 
 RATE_KEY = f"{RESPONSE_RATE}:{RATE}"
 Drawn = charts.ChartSpec | maps.MapSpec
@@ -41,6 +42,9 @@ class Figures:
     extra: list[charts.ChartSpec] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     _pngs: dict[tuple[int, str], bytes] = field(default_factory=dict, repr=False)
+    #: the child drawing figures ahead (``drawn_ahead``), and figure key → its job
+    _ahead: Any = field(default=None, repr=False)
+    _ahead_jobs: dict[tuple[int, str], int] = field(default_factory=dict, repr=False)
 
     @property
     def charts(self) -> list[charts.ChartSpec]:
@@ -52,15 +56,51 @@ class Figures:
 
     def png(self, figure: Drawn, translate: Callable[[str], str], locale: str) -> bytes:
         """The figure as PNG, rendered once and reused (document and workbook alike)."""
-        from reports import images  # matplotlib only when a figure is printed
-
         key = (id(figure), locale)
+        if key not in self._pngs and key in self._ahead_jobs:
+            png = self._ahead.get(self._ahead_jobs.pop(key))
+            if png is not None:
+                self._pngs[key] = png
         if key not in self._pngs:
+            from reports import images  # matplotlib only when a figure is drawn here
+
             drawn = (images.map_figure(figure, translate, locale)
                      if isinstance(figure, maps.MapSpec)
                      else images.chart_figure(figure, translate, locale))
             self._pngs[key] = images.png(drawn)
         return self._pngs[key]
+
+    @contextmanager
+    def drawn_ahead(self, figures: Sequence[Drawn], translate: Callable[[str], str],
+                    locale: str) -> Iterator[None]:
+        """Within the block, ``figures`` are drawn in a child process meanwhile
+        (``reports.figure_fork``): ``png`` waits for them there, or draws one itself."""
+        from reports import figure_fork
+
+        once = {id(f): f for f in figures}  # (specs compare by value: not hashable)
+        wanted = [f for f in once.values() if (id(f), locale) not in self._pngs
+                  and not (isinstance(f, charts.ChartSpec) and f.empty)]
+        if not wanted:
+            yield
+            return
+        ahead = figure_fork.take()
+        ahead.send([(f, {t: translate(t) for t in texts(f, locale)}) for f in wanted], locale)
+        self._ahead = ahead
+        self._ahead_jobs = {(id(f), locale): i for i, f in enumerate(wanted)}
+        try:
+            yield
+        finally:
+            self._ahead, self._ahead_jobs = None, {}
+            ahead.close()
+
+
+def texts(figure: Drawn, locale: str) -> list[str]:
+    """Every text ``reports.images`` translates to draw ``figure`` (a child drawing ahead
+    is given these alone; one missing makes the parent draw that figure)."""
+    if isinstance(figure, maps.MapSpec):
+        return [figure.title, *(label for _, label in figure.legend(locale))]
+    return [figure.title, *(s.name for s in figure.series), charts.TARGET, charts.BASELINE,
+            NO_DATA]
 
 
 def _number(value: Any) -> float | None:

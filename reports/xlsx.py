@@ -20,6 +20,7 @@ sheet never sits in memory; every sheet is therefore written strictly top to bot
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -125,42 +126,46 @@ def write_report(out: IO[bytes] | str | Path, content: ReportContent,
         the reader's language; by default the workbook is in Polish
     """
     book = _Book(out, translate, content.info.title)
-    try:
-        _information(book, content)
-        contents = book.sheet(CONTENTS)
-        if content.half_year is not None:
-            _half_year(book, content.half_year)
-        if content.plan is not None:
-            from reports.plan import write_plan
+    # the maps' PNGs are drawn in a child meanwhile (the charts are the workbook's own)
+    ahead = (content.figures.drawn_ahead(content.figures.maps, book.t, "pl_PL")
+             if content.figures is not None else contextlib.nullcontext())
+    with ahead:
+        try:
+            _information(book, content)
+            contents = book.sheet(CONTENTS)
+            if content.half_year is not None:
+                _half_year(book, content.half_year)
+            if content.plan is not None:
+                from reports.plan import write_plan
 
-            write_plan(book, content.plan)
-        if content.figures is not None:
-            import reports.chart_xlsx  # noqa: F401 - registers the chapters' chart and map drawers
+                write_plan(book, content.plan)
+            if content.figures is not None:
+                import reports.chart_xlsx  # noqa: F401 - registers the chapters' chart and map drawers
 
-            book.figures = content.figures
-        if content.indicators:
-            # a report's indicators chapter draws the chart against the targets (marks,
-            # baseline); the sheet draws it only when no chapter does
-            # with figures, the chart against the targets (marks, baseline) is drawn by the
-            # indicators chapter, or on "Wykresy" in a report without chapters
-            _indicators(book, content.indicators, with_chart=content.figures is None)
-        if content.municipal is not None:
-            _municipal(book, content.municipal)
-        if content.report is not None:
-            write_chapters(book, content.report)
-        if content.report is None:  # the chapters hold the same figures, as wide tables
-            for agg in content.levels:
-                _level(book, agg)
-        for level, table in content.yoy.items():
-            _yoy(book, level, table)
-        if content.figures is not None:
-            _figures(book, content.figures, content.report)
-        if content.raw:
-            _raw(book, content.frame, content.suppressed, content.labels)
-        _codebook(book, content.frame)
-        _contents(book, contents)
-    finally:
-        book.close()
+                book.figures = content.figures
+            if content.indicators:
+                # a report's indicators chapter draws the chart against the targets (marks,
+                # baseline); the sheet draws it only when no chapter does
+                # with figures, the chart against the targets (marks, baseline) is drawn by the
+                # indicators chapter, or on "Wykresy" in a report without chapters
+                _indicators(book, content.indicators, with_chart=content.figures is None)
+            if content.municipal is not None:
+                _municipal(book, content.municipal)
+            if content.report is not None:
+                write_chapters(book, content.report)
+            if content.report is None:  # the chapters hold the same figures, as wide tables
+                for agg in content.levels:
+                    _level(book, agg)
+            for level, table in content.yoy.items():
+                _yoy(book, level, table)
+            if content.figures is not None:
+                _figures(book, content.figures, content.report)
+            if content.raw:
+                _raw(book, content.frame, content.suppressed, content.labels)
+            _codebook(book, content.frame)
+            _contents(book, contents)
+        finally:
+            book.close()
 
 
 class _Book:
