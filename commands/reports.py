@@ -1,4 +1,8 @@
-"""``flask reports export``: monitoring reports of a round as xlsx, DOCX or PDF (raw data: CSV)."""
+"""``flask reports export``: monitoring reports of a round as xlsx, DOCX or PDF (raw data: CSV).
+
+Only the options' names are imported with the module: ``flask reports export --help`` needs
+no database, models nor report services, so each command imports what it uses.
+"""
 
 from __future__ import annotations
 
@@ -12,23 +16,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext, ngettext
 
 from commands import collector
-from commands._acting import act_as_named, organisation_named
-from extensions import db
-from l10n.periods import period_label
-from l10n.web import translate
 from reports.kinds import KINDS, LEVELS
-from services.exports import (
-    DOCUMENT_TYPES,
-    TITLES,
-    ExportError,
-    ReportRequest,
-    open_data_request,
-    prepare_report,
-    record_export,
-    write_open_data,
-    write_report_document,
-)
-from services.report_source import subregion_schemes
 
 group = AppGroup("reports", help="Raporty monitoringowe: zestawienia xlsx i dane surowe.")
 
@@ -64,6 +52,19 @@ def export(round_id: int, kind: str, levels: tuple[str, ...], teryt: str | None,
         from reports.csv import write_raw_csv
         from reports.figure_fork import started_early
         from reports.xlsx import write_report
+    from extensions import db
+    from l10n.periods import period_label
+    from l10n.web import translate
+    from services.exports import (
+        DOCUMENT_TYPES,
+        TITLES,
+        ExportError,
+        ReportRequest,
+        prepare_report,
+        record_export,
+        write_report_document,
+    )
+    from services.report_source import subregion_schemes
 
     if fmt == "csv" and kind != "raw":
         raise click.UsageError("--format csv jest tylko dla --kind raw.")
@@ -110,6 +111,17 @@ def export(round_id: int, kind: str, levels: tuple[str, ...], teryt: str | None,
 
 def _open_data(round_id: int, levels: tuple[str, ...], output: Path) -> None:
     """The open-data package: every level (or those asked for), suppression always on."""
+    from extensions import db
+    from l10n.periods import period_label
+    from l10n.web import translate
+    from services.exports import (
+        ExportError,
+        open_data_request,
+        prepare_report,
+        record_export,
+        write_open_data,
+    )
+
     request = open_data_request(round_id, levels)
     try:
         content, info = prepare_report(request, _progress_bar)
@@ -131,6 +143,9 @@ def _progress_bar(records, length: int, label: str):
 
 def _podregiony_file(choice: str) -> dict[str, str]:
     """Powiat code → podregion from a CSV file of ``kod_powiatu;podregion`` rows."""
+    from extensions import db
+    from services.report_source import subregion_schemes
+
     path = Path(choice)
     if not path.is_file():
         raise click.UsageError(f"--podregiony: nie ma podziału „{choice}” w bazie ani takiego "
@@ -152,6 +167,9 @@ def _podregiony_file(choice: str) -> dict[str, str]:
 def lpres(year: int, organisation: str | None, fmt: str | None, output: Path) -> None:
     """Roczne sprawozdanie zespołu monitorującego LPRES: formularz sprawozdawczy i ankieta PES
     z jednego roku, 12 wskaźników planu po priorytetach (xlsx, docx albo pdf)."""
+    from commands._acting import act_as_named, organisation_named
+    from extensions import db
+    from services.exports import ExportError
     from services.lpres_report import FORMATS, prepare_lpres, record_lpres_export, write_lpres
 
     fmt = fmt or output.suffix.lower().lstrip(".")

@@ -75,6 +75,11 @@ def test_the_command_line_help_does_not_import_the_report_code(command):
     assert _imported_by_command(command, HEAVY) == []
 
 
+def test_a_command_help_does_not_import_the_database_nor_the_services():
+    assert _imported_by_command(["reports", "export", "--help"],
+                                ("sqlalchemy", "models", "services.exports")) == []
+
+
 def test_the_command_line_help_does_not_import_alembic():
     assert _imported_by_command(["--help"], ("alembic", "flask_migrate", "pandas")) == []
 
