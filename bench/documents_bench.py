@@ -198,12 +198,12 @@ def document_phase(phase: str, url: str, round_id: int, out: Path) -> dict[str, 
     from extensions import db
     from reports import build
     from reports.document import DocumentInfo, write_document, write_pdf
-    from reports.figure_fork import started_early
     from reports.figures import draw
     from reports.frame import build_frame
     from reports.indicators import indicators_path, load_indicators_file
     from reports.maps import wojewodztwa_of
     from reports.xlsx import ReportInfo, write_report
+    from services.exports import started_ahead
     from services.report_source import round_info, round_records, round_survey
 
     app = _app(url)
@@ -211,8 +211,9 @@ def document_phase(phase: str, url: str, round_id: int, out: Path) -> dict[str, 
     with app.app_context():
         session = db.session
         started = time.perf_counter()
-        # as the export does: matplotlib loads in the drawing child meanwhile
-        with started_early():
+        # as the export does: the figures' drawing child (matplotlib loads meanwhile) and,
+        # for the PDF, LibreOffice start now
+        with started_ahead(phase):
             info = round_info(session, round_id)
             survey = round_survey(session, round_id)
             frame = build_frame(round_records(session, round_id), survey,

@@ -6,7 +6,6 @@ no database, models nor report services, so each command imports what it uses.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 from pathlib import Path
 
@@ -50,7 +49,6 @@ def export(round_id: int, kind: str, levels: tuple[str, ...], teryt: str | None,
     # the report code (pandas, xlsxwriter) only when a report is made: --help stays quick
     with collector.loading():
         from reports.csv import write_raw_csv
-        from reports.figure_fork import started_early
         from reports.xlsx import write_report
     from extensions import db
     from l10n.periods import period_label
@@ -62,6 +60,7 @@ def export(round_id: int, kind: str, levels: tuple[str, ...], teryt: str | None,
         ReportRequest,
         prepare_report,
         record_export,
+        started_ahead,
         write_report_document,
     )
     from services.report_source import subregion_schemes
@@ -79,9 +78,7 @@ def export(round_id: int, kind: str, levels: tuple[str, ...], teryt: str | None,
         request.podregiony = _podregiony_file(podregiony)
     else:
         request.scheme = podregiony
-    with contextlib.ExitStack() as ahead:
-        if fmt != "csv" and kind != "raw":  # the figures' drawing child starts now:
-            ahead.enter_context(started_early())  # matplotlib loads meanwhile
+    with started_ahead(fmt, kind):  # (the figures' drawing, LibreOffice for a PDF)
         try:
             content, info = prepare_report(request, _progress_bar)
         except ExportError as err:

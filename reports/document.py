@@ -222,12 +222,12 @@ def print_with_contents(target: Path, write: WriteDocx, two_pass: bool | None = 
 
     :raise reports.pdf.PdfError: no LibreOffice, or it failed
     """
-    from reports.pdf import IndexingConverter, docx_to_pdf, uno_python
+    from reports.pdf import docx_to_pdf, take, uno_python
 
     with tempfile.TemporaryDirectory(prefix="esmon-doc-") as tmp:
         source, first = Path(tmp) / "raport.docx", Path(tmp) / "pierwszy.pdf"
         if two_pass is False or (two_pass is None and uno_python() is not None):
-            with IndexingConverter() as office:
+            with take() as office:  # (started when the export started, if it was)
                 write(source, None)
                 office.convert(source, target)
             return

@@ -19,6 +19,8 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 from l10n import N_
@@ -85,8 +87,12 @@ class IndexingConverter:
         self._command = [python, str(UNO_SCRIPT), binary]
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._process: subprocess.Popen[str] | None = None
+        #: ``convert`` was called (a converter started early and never used is stopped)
+        self.used = False
 
     def __enter__(self) -> IndexingConverter:
+        if self._process is not None:  # started early (``started_early``): already running
+            return self
         self._tmp = tempfile.TemporaryDirectory(prefix="esmon-pdf-")
         self._process = subprocess.Popen(  # noqa: S603  # fixed arguments, our own files
             [*self._command, str(Path(self._tmp.name) / "profile")], stdin=subprocess.PIPE,
@@ -98,6 +104,7 @@ class IndexingConverter:
         """Print ``docx_path`` (its contents updated) into ``pdf_path``; once per block."""
         if self._process is None or self._tmp is None:
             raise RuntimeError("IndexingConverter.convert outside its with block")
+        self.used = True
         produced = Path(self._tmp.name) / "raport.pdf"
         try:
             _, stderr = self._process.communicate(
@@ -130,6 +137,42 @@ class IndexingConverter:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self._process.pid, signal.SIGKILL)
         self._process.wait()
+
+
+_EARLY: ContextVar[IndexingConverter | None] = ContextVar("office_started_early",
+                                                           default=None)
+
+
+@contextlib.contextmanager
+def started_early() -> Iterator[None]:
+    """Start LibreOffice now for the PDF printed in the block (``take``): it is up by the
+    time the report's tables are computed and its DOCX written. Without the UNO bridge,
+    nothing starts; left unused, it is stopped at the end of the block."""
+    if uno_python() is None:
+        yield
+        return
+    office = IndexingConverter()
+    office.__enter__()
+    token = _EARLY.set(office)
+    try:
+        yield
+    finally:
+        _EARLY.reset(token)
+        if not office.used:
+            office._stop()
+        office.__exit__()
+
+
+def take() -> IndexingConverter:
+    """The LibreOffice started early (once; it is entered already), or a new one to enter.
+
+    :raise PdfError: a new one without the UNO bridge
+    """
+    early = _EARLY.get()
+    if early is not None:
+        _EARLY.set(None)
+        return early
+    return IndexingConverter()
 
 
 def docx_to_pdf(docx_path: Path, pdf_path: Path) -> None:

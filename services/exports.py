@@ -10,9 +10,11 @@ this module: a web worker that never builds one does not carry it
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -317,6 +319,21 @@ def _write_half_year(out: Any, request: ReportRequest, content: ReportContent,
             raise ExportError(translate(err.args[0])) from err
         with target.open("rb") as pdf:
             shutil.copyfileobj(pdf, out)
+
+
+@contextmanager
+def started_ahead(file_format: str | None, kind: str | None = None) -> Iterator[None]:
+    """Start now what writing the file will wait for, to come up while the report's tables
+    are computed: the child drawing the figures (``reports.figure_fork``; not for CSV or raw
+    data) and, for a PDF, LibreOffice (``reports.pdf.started_early``)."""
+    from reports import figure_fork, pdf
+
+    with contextlib.ExitStack() as ahead:
+        if file_format == "pdf":
+            ahead.enter_context(pdf.started_early())
+        if file_format not in ("csv", "datapackage") and kind != "raw":
+            ahead.enter_context(figure_fork.started_early())
+        yield
 
 
 def write_workbook(out: Any, content: ReportContent) -> None:

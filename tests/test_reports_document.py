@@ -412,3 +412,38 @@ def test_libreoffice_started_ahead_stops_when_the_document_fails():
     assert seen["running"]
     assert not _processes_mentioning(profile)
     assert not Path(profile).exists()
+
+
+@pytest.mark.skipif(office_binary() is None, reason="brak LibreOffice (soffice)")
+def test_libreoffice_started_with_the_export_prints_the_pdf_or_stops_unused(document,
+                                                                             tmp_path):
+    """``reports.pdf.started_early``: the PDF written in the block is printed by the
+    LibreOffice started with it (taken once); one left unused is stopped, its profile gone."""
+    import time
+    from pathlib import Path
+
+    from reports import pdf as office
+    from reports.document import write_pdf
+
+    if office.uno_python() is None:
+        pytest.skip("brak mostu UNO LibreOffice (python3-uno)")
+    _, content = document
+    with office.started_early():
+        early = office._EARLY.get()
+        profile = early._tmp.name
+        target = tmp_path / "raport.pdf"
+        write_pdf(target, content, content.figures, ABOUT)
+        assert early.used  # this one printed it
+        assert office._EARLY.get() is None
+    assert "Spis treści" in page_lines(target)[1][0]
+    assert not _processes_mentioning(profile)
+    assert not Path(profile).exists()
+    with office.started_early():
+        profile = office._EARLY.get()._tmp.name
+        for _ in range(50):  # (the script is exec'd a moment after it is forked)
+            if _processes_mentioning(profile):
+                break
+            time.sleep(0.1)
+        assert _processes_mentioning(profile)
+    assert not _processes_mentioning(profile)
+    assert not Path(profile).exists()

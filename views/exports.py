@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import tempfile
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from services.exports import (
     open_data_request,
     prepare_report,
     record_export,
+    started_ahead,
     write_open_data,
     write_report_document,
     write_workbook,
@@ -200,13 +200,10 @@ def index():
 @staff
 def download():
     """The workbook (or raw data as CSV, or the open-data package), from a temporary file."""
-    from reports.figure_fork import started_early
-
     if request.args.get("format") == "datapackage":
         return _open_data()
-    # the figures' drawing child starts now: matplotlib loads while the tables are made
-    with (started_early() if request.args.get("format") != "csv"
-          else contextlib.nullcontext()):
+    # the figures' drawing (and LibreOffice for a PDF) start while the tables are made
+    with started_ahead(request.args.get("format"), request.args.get("rodzaj", "regional")):
         return _download()
 
 
