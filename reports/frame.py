@@ -30,6 +30,7 @@ import pandas as pd
 from forms.model import Question, Survey
 from forms.placeholders import fill_year
 from l10n import N_
+from reports import collection
 
 #: response statuses whose answers count in reports
 SUBMITTED_STATUSES = ("submitted", "accepted")
@@ -265,14 +266,15 @@ def build_frame(records: Iterable[Mapping[str, Any]], survey: Survey,
     columns = answer_columns(survey, sensitive, reporting_year)
     collector = _Collector(survey, columns)
     chunk: list[Mapping[str, Any]] = []
-    for record in records:
-        chunk.append(record)
-        if len(chunk) >= chunk_size:
-            collector.add(chunk)
-            chunk = []
-    collector.add(chunk)
-    data = collector.frame(podregiony or {})
-    return ReportFrame(_count_cities_once(data), columns, survey, reporting_year)
+    with collection.paused():  # millions of decoded values, none in a cycle
+        for record in records:
+            chunk.append(record)
+            if len(chunk) >= chunk_size:
+                collector.add(chunk)
+                chunk = []
+        collector.add(chunk)
+        data = collector.frame(podregiony or {})
+        return ReportFrame(_count_cities_once(data), columns, survey, reporting_year)
 
 
 class _Collector:

@@ -35,6 +35,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from l10n import N_
 from l10n.periods import period_label
+from reports import collection
 from reports.aggregate import LEVELS, TOTAL, Aggregate
 from reports.frame import ATTRIBUTES, EXPLANATION_LABEL, Column, ReportFrame
 from reports.half_year import HalfYearReport
@@ -161,7 +162,8 @@ def write_report(out: IO[bytes] | str | Path, content: ReportContent,
             if content.figures is not None:
                 _figures(book, content.figures, content.report)
             if content.raw:
-                _raw(book, content.frame, content.suppressed, content.labels)
+                with collection.paused():  # millions of cells, none in a cycle
+                    _raw(book, content.frame, content.suppressed, content.labels)
             _codebook(book, content.frame)
             _contents(book, contents)
         finally:
