@@ -15,10 +15,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import select
 import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
@@ -44,6 +46,8 @@ class PdfError(Exception):
 #: the system interpreter with LibreOffice's UNO bridge (Debian ``python3-uno``)
 UNO_PYTHON = "/usr/bin/python3"
 UNO_SCRIPT = Path(__file__).with_name("uno_convert.py")
+#: the line the script prints when every PDF is stored (``reports/uno_convert.py``)
+STORED = "stored"
 
 
 def office_binary() -> str | None:
@@ -106,16 +110,32 @@ class IndexingConverter:
             raise RuntimeError("IndexingConverter.convert outside its with block")
         self.used = True
         produced = Path(self._tmp.name) / "raport.pdf"
+        process = self._process
         try:
-            _, stderr = self._process.communicate(
-                f"{Path(docx_path).resolve()}\n{produced}\n", timeout=TIMEOUT_SECONDS)
+            assert process.stdin is not None
+            process.stdin.write(f"{Path(docx_path).resolve()}\n{produced}\n")
+            process.stdin.close()
+            stored = _await_line(process, STORED, TIMEOUT_SECONDS)
+        except TimeoutError as err:
+            self._stop()
+            raise PdfError(N_(TOO_LONG, seconds=TIMEOUT_SECONDS)) from err
+        except OSError:  # the script ended before reading the paths
+            stored = False
+        if stored and produced.exists():
+            # the PDF is complete: LibreOffice's own shutdown (saving a profile that is
+            # thrown away) is not waited for
+            self._stop()
+            shutil.move(str(produced), pdf_path)
+            return
+        try:  # failed: the script's last words (a few lines: they fit in the pipe)
+            process.wait(timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired as err:
             self._stop()
             raise PdfError(N_(TOO_LONG, seconds=TIMEOUT_SECONDS)) from err
-        if self._process.returncode or not produced.exists():
-            reason = (stderr or "").strip().splitlines()[-1:] or ["?"]
-            raise PdfError(N_(FAILED, reason=reason[0][:200]))
-        shutil.move(str(produced), pdf_path)
+        stderr = process.stderr.read() if process.stderr is not None else ""
+        self._stop()  # LibreOffice outlives a script that failed: its group goes with it
+        reason = (stderr or "").strip().splitlines()[-1:] or ["?"]
+        raise PdfError(N_(FAILED, reason=reason[0][:200]))
 
     def __exit__(self, *exc: object) -> None:
         process, self._process = self._process, None
@@ -137,6 +157,10 @@ class IndexingConverter:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self._process.pid, signal.SIGKILL)
         self._process.wait()
+        for stream in (self._process.stdin, self._process.stdout, self._process.stderr):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
 
 
 _EARLY: ContextVar[IndexingConverter | None] = ContextVar("office_started_early",
@@ -173,6 +197,25 @@ def take() -> IndexingConverter:
         _EARLY.set(None)
         return early
     return IndexingConverter()
+
+
+def _await_line(process: subprocess.Popen[str], line: str, seconds: float) -> bool:
+    """Read the process's standard output until ``line``: True, or False at its end.
+
+    :raise TimeoutError: neither within ``seconds``
+    """
+    assert process.stdout is not None
+    fd, seen, deadline = process.stdout.fileno(), b"", time.monotonic() + seconds
+    wanted = line.encode() + b"\n"
+    while wanted not in seen:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            raise TimeoutError(line)
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            return False
+        seen = seen[-len(wanted):] + chunk
+    return True
 
 
 def docx_to_pdf(docx_path: Path, pdf_path: Path) -> None:

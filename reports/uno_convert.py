@@ -24,6 +24,8 @@ import uuid
 from pathlib import Path
 
 START_SECONDS = 60
+#: printed once every PDF is stored (``reports.pdf.STORED``)
+STORED = "stored"
 #: where Debian's LibreOffice keeps its Python modules (uno.py)
 OFFICE_PROGRAM = "/usr/lib/libreoffice/program"
 
@@ -80,6 +82,8 @@ def main(argv: list[str]) -> int:
             document.storeToURL(uno.systemPathToFileUrl(os.path.abspath(target)), (
                 _prop("FilterName", "writer_pdf_Export"), _prop("FilterData", filter_data)))
             document.close(True)
+        # the caller (``reports.pdf``) may stop LibreOffice now rather than wait for its end
+        print(STORED, flush=True)
         with contextlib.suppress(Exception):  # the bridge closes as the process ends
             desktop.terminate()
         office.wait(timeout=30)

@@ -447,3 +447,28 @@ def test_libreoffice_started_with_the_export_prints_the_pdf_or_stops_unused(docu
         assert _processes_mentioning(profile)
     assert not _processes_mentioning(profile)
     assert not Path(profile).exists()
+
+
+@pytest.mark.skipif(office_binary() is None, reason="brak LibreOffice (soffice)")
+def test_libreoffice_gone_once_the_pdf_is_stored_and_a_bad_file_is_a_pdf_error(document,
+                                                                               tmp_path):
+    """``IndexingConverter.convert`` stops LibreOffice as soon as the PDF is stored (its
+    shutdown is not waited for) and leaves nothing running; a document LibreOffice cannot
+    open (here: none) is a ``PdfError``, nothing left running either."""
+    from reports.pdf import IndexingConverter, PdfError, uno_python
+
+    if uno_python() is None:
+        pytest.skip("brak mostu UNO LibreOffice (python3-uno)")
+    path, _ = document
+    with IndexingConverter() as office:
+        profile = office._tmp.name
+        office.convert(path, tmp_path / "raport.pdf")
+        assert not _processes_mentioning(profile)
+    assert (tmp_path / "raport.pdf").read_bytes().startswith(b"%PDF")
+    broken = tmp_path / "nie-ma-takiego.docx"
+    with IndexingConverter() as office:
+        profile = office._tmp.name
+        with pytest.raises(PdfError):
+            office.convert(broken, tmp_path / "zepsuty.pdf")
+    assert not _processes_mentioning(profile)
+    assert not (tmp_path / "zepsuty.pdf").exists()
