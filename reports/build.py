@@ -59,7 +59,8 @@ def regional(info: ReportInfo, frame: ReportFrame, levels: Sequence[str], *,
     results = evaluate_indicators(indicators, frame)
     report = compose("regional", info.title, frame,
                      definition or default_definition(frame.survey), levels,
-                     indicators=results, small_cells=small_cells)
+                     indicators=results, small_cells=small_cells,
+                     aggregates=dict(zip(levels, tables, strict=True)))
     _notes(info, small_cells, previous is not None)
     target_note(info, indicators)
     # the aggregates stay for the charts and maps (``reports.figures``); the workbook and the

@@ -7,7 +7,7 @@ from them, so a number reads the same in each place it appears.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -38,9 +38,10 @@ MAPPABLE = frozenset({"powiat", "podregion", "gmina", "wojewodztwo"})
 class _Aggregates:
     """One aggregate per level, suppressed when asked."""
 
-    def __init__(self, frame: ReportFrame, small_cells: bool):
+    def __init__(self, frame: ReportFrame, small_cells: bool,
+                 known: Mapping[str, Aggregate] | None = None):
         self.frame, self.small_cells = frame, small_cells
-        self.cache: dict[str, Aggregate] = {}
+        self.cache: dict[str, Aggregate] = dict(known or {})
 
     def __call__(self, level: str) -> Aggregate:
         if level not in self.cache:
@@ -60,19 +61,23 @@ def method_of(frame: ReportFrame) -> Method:
 
 def compose(kind: str, title: str, frame: ReportFrame, definition: ReportDefinition,
             levels: str | Sequence[str], *, indicators: Sequence[IndicatorResult] = (),
-            small_cells: bool = False) -> Report:
+            small_cells: bool = False, aggregates: Mapping[str, Aggregate] | None = None
+            ) -> Report:
     """The report of ``frame`` as ``definition`` describes it, grouped by ``levels``.
 
     An item without a level of their own gets a table per level, a chart by the first
     level and a map by every level that has shapes; an indicators chapter is left out
     when there are no indicators for this report.
+
+    :param aggregates: level → its aggregate the caller has already made (suppressed when
+        ``small_cells``), not made again
     """
     levels = (levels,) if isinstance(levels, str) else tuple(levels)
-    aggregates = _Aggregates(frame, small_cells)
+    by_level = _Aggregates(frame, small_cells, aggregates)
     chapters = []
     hidden: dict[str, WideTable] = {}
     for chapter_def in definition.chapters:
-        chapter = _chapter(chapter_def, frame, aggregates, levels, indicators, hidden)
+        chapter = _chapter(chapter_def, frame, by_level, levels, indicators, hidden)
         if chapter.blocks:
             chapters.append(chapter)
     notes = [SUPPRESSION_NOTE] if small_cells else []

@@ -215,3 +215,30 @@ def test_default_report_has_a_chapter_per_section(frame):
                            "gmina_type")
     # no shapes for types of gmina: only the response rate by gmina (its own table)
     assert [m.level for m in by_podregion.blocks(MapSpec)] == ["gmina"]
+
+
+@pytest.mark.parametrize("small_cells", [False, True])
+def test_the_regional_report_aggregates_each_level_once(frame, monkeypatch, small_cells):
+    """``build.regional`` hands its aggregates to ``compose``: the chapters read the same ones."""
+    from datetime import datetime
+
+    from reports import aggregate as aggregate_module
+    from reports import build
+    from reports import compose as compose_module
+    from reports.xlsx import ReportInfo
+
+    made: list[str] = []
+
+    def counted(frame, level):
+        made.append(level)
+        return aggregate_module.aggregate(frame, level)
+
+    monkeypatch.setattr(build, "aggregate", counted)
+    monkeypatch.setattr(compose_module, "aggregate", counted)
+    content = build.regional(ReportInfo("Raport", "Runda", "2025", "stat-test 1",
+                                        datetime(2026, 1, 1)), frame, ["powiat", "wojewodztwo"],
+                             small_cells=small_cells)
+    assert made == ["powiat", "wojewodztwo"]
+    assert content.report is not None
+    table = content.report.chapters[0].blocks[0]
+    assert table.value("_odpowiedzi:odsetek odpowiedzi", TOTAL) == pytest.approx(0.8)
