@@ -12,6 +12,7 @@ written, a row or default height of its own) gets the cells one by one (``write_
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from math import isfinite
@@ -25,6 +26,7 @@ from xlsxwriter.worksheet import Worksheet, _utf16_len, _utf16_truncate
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: rows made and written at a time (memory stays that of one chunk)
 CHUNK = 2000
+_TEXT_TYPES = {str, type(None)}
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class Cells:
     formula_fmt: Format | None = None
 
     def format_of(self, value: Any) -> Format | None:
-        if self.formula_fmt is not None and not self.number and value[:1] in FORMULA_START:
+        if self.formula_fmt is not None and not self.number and value.startswith(FORMULA_START):
             return self.formula_fmt
         return self.fmt
 
@@ -53,8 +55,9 @@ def write_rows(ws: Worksheet, first_row: int, columns: Sequence[Cells]) -> None:
     ``write_number`` does.
     """
     count = max((len(c.values) for c in columns), default=0)
-    columns = [c if c.number else Cells([_text(v) for v in c.values], False, c.fmt,
-                                        c.formula_fmt) for c in columns]
+    columns = [c if c.number or set(map(type, c.values)) <= _TEXT_TYPES
+               else Cells([_text(v) for v in c.values], False, c.fmt, c.formula_fmt)
+               for c in columns]
     last_row = first_row + count - 1
     if not _writable(ws, first_row, last_row):
         write_cells(ws, first_row, columns)
@@ -118,20 +121,26 @@ def _index_formats(ws: Worksheet, columns: Sequence[Cells]) -> None:
     (row by row, left to right), so the styles come out the same."""
     firsts: dict[int, tuple[int, int, Format]] = {}
     for col, cells in enumerate(columns):
-        wanted = {id(cells.fmt), id(cells.formula_fmt)} if cells.formula_fmt is not None \
-            and not cells.number else {id(cells.fmt)}
-        for row, value in enumerate(cells.values):
-            if value is None:
-                continue
-            chosen = cells.format_of(value)
+        for row, chosen in _first_uses(cells):
             fmt = chosen or _column_format(ws, col)
             if fmt is not None and (id(fmt) not in firsts or (row, col) < firsts[id(fmt)][:2]):
                 firsts[id(fmt)] = (row, col, fmt)
-            wanted.discard(id(chosen))
-            if not wanted:
-                break  # the column's first cell of each of its formats decides
     for _row, _col, fmt in sorted(firsts.values(), key=lambda first: first[:2]):
         fmt._get_xf_index()
+
+
+def _first_uses(cells: Cells) -> list[tuple[int, Format | None]]:
+    """The row where the column first uses each of its formats."""
+    if cells.number or cells.formula_fmt is None:
+        first = next((row for row, v in enumerate(cells.values) if v is not None), None)
+        return [] if first is None else [(first, cells.fmt)]
+    # text: True where it starts like a formula (its quote-prefix format), None where empty
+    like_formula = [None if v is None else v.startswith(FORMULA_START) for v in cells.values]
+    found = []
+    for flag, fmt in ((False, cells.fmt), (True, cells.formula_fmt)):
+        with contextlib.suppress(ValueError):
+            found.append((like_formula.index(flag), fmt))
+    return found
 
 
 def _column_format(ws: Worksheet, col: int) -> Format | None:
