@@ -26,7 +26,6 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import bindparam, event, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
@@ -35,9 +34,10 @@ from forms.placeholders import year_placeholders
 from forms.types import FIELD_PREFIX, comment_field_name, field_name
 from l10n.clock import POLAND, today_in_poland
 from l10n.web import long_date
-from models import Invitation, InvitationToken, Response, Round, User
+from models import Invitation, InvitationToken, Response, User
 from models.types import utcnow
 from services.contacts import propose_contact_change
+from services.invitation_row import load_invitation
 from services.printouts import (
     blank_questionnaire_filename,
     blank_questionnaire_pdf,
@@ -76,13 +76,6 @@ PAGE_KEY = "page"
 #: session key of a staff member entering answers on a unit's behalf
 STAFF_ENTRY_KEY = "staff_entry"
 
-#: the session's invitation with its response and the round's organisation, in one query
-#: (every page of the flow needs them; the organisation names the site). Built once: a
-#: statement made per request (``Session.get`` with its options) had its options and cache
-#: key worked out anew every time, which cost as much as loading the rows.
-_CURRENT = (select(Invitation).where(Invitation.id == bindparam("invitation_id"))
-            .options(joinedload(Invitation.response),
-                     joinedload(Invitation.round).joinedload(Round.organisation)))
 #: a personal link's row by its hash, with its invitation (the relationship is joined)
 _LINK = select(InvitationToken).where(InvitationToken.token_hash == bindparam("token_hash"))
 
@@ -212,8 +205,9 @@ def staff_author() -> User | None:
 
 def _current() -> tuple[Invitation, Any, Response]:
     invitation_id = session.get(SESSION_KEY)
-    invitation = db.session.execute(_CURRENT, {"invitation_id": invitation_id}).unique(
-    ).scalar_one_or_none() if invitation_id else None
+    # with its response and the round's organisation (which names the site), in one row
+    invitation = load_invitation(db.session(), invitation_id) if isinstance(
+        invitation_id, int) else None
     if invitation is None:
         raise GonePage(gettext("Sesja wygasła lub link nie został otwarty"),
                        gettext("Otwórz ankietę ponownie, klikając osobisty link z wiadomości "
