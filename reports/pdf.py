@@ -46,7 +46,8 @@ class PdfError(Exception):
 #: the system interpreter with LibreOffice's UNO bridge (Debian ``python3-uno``)
 UNO_PYTHON = "/usr/bin/python3"
 UNO_SCRIPT = Path(__file__).with_name("uno_convert.py")
-#: the line the script prints when every PDF is stored (``reports/uno_convert.py``)
+#: the word of the line the script prints when every PDF is stored, with LibreOffice's
+#: peak RSS in kB (``reports/uno_convert.py``)
 STORED = "stored"
 
 
@@ -93,6 +94,8 @@ class IndexingConverter:
         self._process: subprocess.Popen[str] | None = None
         #: ``convert`` was called (a converter started early and never used is stopped)
         self.used = False
+        #: LibreOffice's peak RSS while it converted (the bench reports it)
+        self.office_rss_mb = 0.0
 
     def __enter__(self) -> IndexingConverter:
         if self._process is not None:  # started early (``started_early``): already running
@@ -115,13 +118,14 @@ class IndexingConverter:
             assert process.stdin is not None
             process.stdin.write(f"{Path(docx_path).resolve()}\n{produced}\n")
             process.stdin.close()
-            stored = _await_line(process, STORED, TIMEOUT_SECONDS)
+            peak_kb = _await_stored(process, TIMEOUT_SECONDS)
         except TimeoutError as err:
             self._stop()
             raise PdfError(N_(TOO_LONG, seconds=TIMEOUT_SECONDS)) from err
         except OSError:  # the script ended before reading the paths
-            stored = False
-        if stored and produced.exists():
+            peak_kb = None
+        if peak_kb is not None and produced.exists():
+            self.office_rss_mb = peak_kb / 1024
             # the PDF is complete: LibreOffice's own shutdown (saving a profile that is
             # thrown away) is not waited for
             self._stop()
@@ -199,23 +203,26 @@ def take() -> IndexingConverter:
     return IndexingConverter()
 
 
-def _await_line(process: subprocess.Popen[str], line: str, seconds: float) -> bool:
-    """Read the process's standard output until ``line``: True, or False at its end.
+def _await_stored(process: subprocess.Popen[str], seconds: float) -> int | None:
+    """Read the script's standard output until its ``stored`` line: LibreOffice's peak RSS
+    (kB) it gives, or None when the script ended without it.
 
     :raise TimeoutError: neither within ``seconds``
     """
     assert process.stdout is not None
     fd, seen, deadline = process.stdout.fileno(), b"", time.monotonic() + seconds
-    wanted = line.encode() + b"\n"
-    while wanted not in seen:
+    while True:
+        for line in seen.split(b"\n")[:-1]:  # complete lines
+            word, _, rest = line.decode(errors="replace").partition(" ")
+            if word == STORED:
+                return int(rest) if rest.strip().isdigit() else 0
         left = deadline - time.monotonic()
         if left <= 0 or not select.select([fd], [], [], left)[0]:
-            raise TimeoutError(line)
+            raise TimeoutError(STORED)
         chunk = os.read(fd, 4096)
         if not chunk:
-            return False
-        seen = seen[-len(wanted):] + chunk
-    return True
+            return None
+        seen += chunk
 
 
 def docx_to_pdf(docx_path: Path, pdf_path: Path) -> None:

@@ -24,7 +24,7 @@ import uuid
 from pathlib import Path
 
 START_SECONDS = 60
-#: printed once every PDF is stored (``reports.pdf.STORED``)
+#: printed once every PDF is stored, with LibreOffice's peak RSS (``reports.pdf.STORED``)
 STORED = "stored"
 #: where Debian's LibreOffice keeps its Python modules (uno.py)
 OFFICE_PROGRAM = "/usr/lib/libreoffice/program"
@@ -36,6 +36,22 @@ def _prop(name: str, value: object) -> object:
     found = PropertyValue()
     found.Name, found.Value = name, value
     return found
+
+
+def _peak_kb(pid: int) -> int:
+    """The largest peak RSS (kB) of ``pid`` and its descendants — LibreOffice's launchers
+    and ``soffice.bin`` — told to the caller, which stops them without waiting (Linux
+    ``/proc``; 0 elsewhere)."""
+    pids, peak = [pid], 0
+    for each in pids:  # (grows as each one's children are found)
+        with contextlib.suppress(OSError, ValueError):  # children by each of its threads
+            for task in Path(f"/proc/{each}/task").iterdir():
+                pids += [int(c) for c in (task / "children").read_text().split()]
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            for line in Path(f"/proc/{each}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+    return peak
 
 
 def main(argv: list[str]) -> int:
@@ -83,7 +99,7 @@ def main(argv: list[str]) -> int:
                 _prop("FilterName", "writer_pdf_Export"), _prop("FilterData", filter_data)))
             document.close(True)
         # the caller (``reports.pdf``) may stop LibreOffice now rather than wait for its end
-        print(STORED, flush=True)
+        print(f"{STORED} {_peak_kb(office.pid)}", flush=True)
         with contextlib.suppress(Exception):  # the bridge closes as the process ends
             desktop.terminate()
         office.wait(timeout=30)
