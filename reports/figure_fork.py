@@ -12,7 +12,9 @@ language, Flask); a figure that asks for a text it was not given, a child that f
 later than ``TIMEOUT_SECONDS`` leaves its figures to be drawn in the parent as before
 (``get`` returns ``None``). The child keeps none of the parent's open files (a database
 socket, LibreOffice's standard input — the converter waits for its end) and leaves by
-``os._exit``, so nothing of the parent is flushed or closed twice.
+``os._exit``, so nothing of the parent is flushed or closed twice. A process running
+threads (gunicorn's gthread worker) does not fork: a lock held by another thread would stay
+locked in the child for ever, so its figures are drawn in process.
 """
 
 from __future__ import annotations
@@ -53,8 +55,8 @@ class DrawnAhead:
         self._read = self._jobs = -1
         self._count = 0
         self._deadline = time.monotonic() + TIMEOUT_SECONDS
-        if not hasattr(os, "fork"):
-            return
+        if not hasattr(os, "fork") or threading.active_count() > 1:
+            return  # (a fork copies a lock another thread holds: the parent draws instead)
         read, write = os.pipe()
         jobs_read, jobs_write = os.pipe()
         pid = os.fork()

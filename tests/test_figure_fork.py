@@ -88,3 +88,23 @@ def test_the_child_keeps_none_of_the_parents_files_and_is_reaped():
     early.close()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_process_running_threads_draws_in_process():
+    """With another thread running (a gthread worker) nothing is forked; the figures are
+    drawn by the parent, the same PNGs."""
+    import threading
+
+    bars = _figures()[0]
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        ahead = figure_fork.DrawnAhead()
+        assert ahead._pid is None
+        holder = Figures(drawn={"a": bars})
+        with holder.drawn_ahead([bars], _shout, "pl_PL"):
+            assert holder.png(bars, _shout, "pl_PL") == _in_process(bars)
+    finally:
+        stop.set()
+        other.join()
