@@ -20,7 +20,7 @@ responses, the other rows are there for response rates.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -299,8 +299,12 @@ class _Collector:
                    for r, done in zip(chunk, submitted, strict=True)]
         warnings = [(r.get("warnings") or {}) if done else {}
                     for r, done in zip(chunk, submitted, strict=True)]
-        for question in self.questions:
-            raw = [a.get(question.id) for a in answers]
+        # one pass over each answer dict, then column by column (reading each question from
+        # every dict in turn went through the scattered dicts 50 times: ~7 % of the frame)
+        ids = [q.id for q in self.questions]
+        by_row = [tuple(map(a.get, ids)) for a in answers]
+        by_question = zip(*by_row, strict=True) if by_row else ((),) * len(ids)
+        for question, raw in zip(self.questions, by_question, strict=True):
             for column in self.by_question.get(question.id, ()):
                 if column.kind == "explanation":
                     self.values[column.name].extend(
@@ -350,7 +354,7 @@ def _explanation(warning: Any) -> str | None:
     return _text(comment) if isinstance(comment, str) and comment.strip() else None
 
 
-def _decode(column: Column, raw: list[Any]) -> list[Any]:
+def _decode(column: Column, raw: Sequence[Any]) -> list[Any]:
     """Stored JSON values of one question → the values of one of its columns."""
     if column.kind == "number":
         if column.name == column.question_id:
