@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from forms.model import Question, Survey
@@ -340,12 +341,20 @@ class _Collector:
         for column in self.columns:
             values = self.values.pop(column.name)
             if column.kind == "number":
-                data[column.name] = pd.array(values, dtype="Int64")
+                data[column.name] = _nullable_integers(values, np.int64)
             elif column.kind == "option":
-                data[column.name] = pd.array(values, dtype="Int8")
+                data[column.name] = _nullable_integers(values, np.int8)
             else:
                 data[column.name] = pd.Series(values, dtype=object)
         return pd.DataFrame(data, copy=False)
+
+
+def _nullable_integers(values: list[Any], dtype: type[np.integer]) -> pd.arrays.IntegerArray:
+    """``pd.array(values, dtype="Int64")`` (or ``Int8``) made from the values and their mask
+    directly: pandas checks every value's type again, twice as slow (0.2 s of a 60 000 frame)."""
+    mask = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
+    data = np.array([0 if v is None else v for v in values], dtype=dtype)
+    return pd.arrays.IntegerArray(data, mask)
 
 
 def _explanation(warning: Any) -> str | None:

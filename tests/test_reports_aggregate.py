@@ -205,3 +205,21 @@ def test_municipal_report_against_areas_and_previous_round(frame):
     assert yes["powiat — średnia"] == pytest.approx(1 / 3)
     with pytest.raises(LookupError):
         municipal_report(frame, "169999")
+
+
+@pytest.mark.parametrize(("values", "dtype", "name"), [
+    ([1, None, 2 ** 40, -5, 0], "int64", "Int64"),
+    ([0, 1, None, 1], "int8", "Int8"),
+    ([None, None], "int64", "Int64"),
+    ([], "int8", "Int8"),
+])
+def test_the_frame_makes_nullable_integers_as_pandas_does(values, dtype, name):
+    import numpy as np
+    import pandas as pd
+
+    from reports.frame import _nullable_integers
+
+    made = _nullable_integers(values, getattr(np, dtype))
+    expected = pd.array(values, dtype=name)
+    assert made.dtype == expected.dtype
+    assert made.equals(expected)
