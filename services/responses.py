@@ -241,10 +241,11 @@ def save_section(response: Response, loaded: LoadedSurvey, form: SectionForm,
         unreadable |= {entry["question"] for entry in held.values()}
         resolution = resolve(survey, response.answers, situation,
                              {**form.typed_values(), **register}, unreadable)
-    response.answers = resolution.answers
-    response.held_values = {**{name: entry for name, entry in held_elsewhere.items()
-                               if entry["question"] in resolution.visible}, **held}
-    response.warnings = _updated_warnings(survey, section, resolution, response.warnings, form)
+    _store(response, "answers", resolution.answers)
+    _store(response, "held_values", {**{name: entry for name, entry in held_elsewhere.items()
+                                        if entry["question"] in resolution.visible}, **held})
+    _store(response, "warnings",
+           _updated_warnings(survey, section, resolution, response.warnings, form))
     if section.id not in response.sections_saved:
         response.sections_saved = [*response.sections_saved, section.id]
     in_section = {q.id for q in section.questions}
@@ -254,6 +255,14 @@ def save_section(response: Response, loaded: LoadedSurvey, form: SectionForm,
     unexplained = {qid: w["messages"] for qid, w in response.warnings.items()
                    if survey.question(qid).section_id == section.id and not w.get("comment")}
     return SectionOutcome(problems=form.error_list(), unexplained=unexplained)
+
+
+def _store(response: Response, attribute: str, value: Any) -> None:
+    """Set a stored value only when it differs: a save that changes nothing (a draft saved
+    again, an autosave of the same page) leaves the response clean, and the flush has no
+    unit of work to build for it (the UPDATE it would not have sent anyway)."""
+    if getattr(response, attribute) != value:
+        setattr(response, attribute, value)
 
 
 def show_held(form: SectionForm, response: Response) -> None:

@@ -38,3 +38,44 @@ def test_a_page_that_changes_nothing_does_not_commit(app, world, client, commits
     for path in ("/ankieta", "/ankieta/sekcja/d1", "/ankieta/przeglad"):
         assert client.get(path).status_code == 200
     assert commits == [f"/r/{token}", "/ankieta"]  # nothing more to store
+
+
+def test_a_draft_saved_again_unchanged_sends_no_update(app, world, client):
+    world.territories()
+    token = world.invite(world.round("jst-annual"), world.unit("gmina", "160402"))
+    client.get(f"/r/{token}")
+    updates: list[str] = []
+    flushes: list[int] = []  # a flush with something to do (a clean session skips it)
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute",
+                     lambda conn, cursor, statement, *args: updates.append(statement)
+                     if statement.startswith("UPDATE responses") else None)
+
+    def flushed_something(session, context) -> None:
+        flushes.append(1)
+
+    event.listen(db.session, "after_flush", flushed_something)
+    try:
+        _save_thrice(app, client, updates, flushes)
+    finally:
+        event.remove(db.session, "after_flush", flushed_something)
+
+
+def _save_thrice(app, client, updates: list[str], flushes: list[int]) -> None:
+    """The same draft twice, then a changed one."""
+
+    def save(value: str) -> int:
+        reply = client.post("/ankieta/sekcja/d6", data={
+            "action": "draft", "q_pracownicy_przeszkoleni": value})
+        assert reply.status_code == 302
+        with app.app_context():
+            return db.session.scalars(select(Response)).one().version
+
+    first = save("4")
+    assert len(updates) == 1
+    flushed = len(flushes)
+    assert save("4") == first  # the same answers: the response stays as it was
+    assert len(updates) == 1
+    assert len(flushes) == flushed  # nothing was even marked changed
+    assert save("5") == first + 1  # a change is stored, with its version
+    assert len(updates) == 2
