@@ -55,16 +55,32 @@ def office_binary() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+_PROBE = ("import sys; sys.path.append('/usr/lib/libreoffice/program'); import uno")
+#: the probe started ahead (``started_early``), answered by ``uno_python``
+_probing: list[subprocess.Popen[bytes]] = []
+
+
+def _may_have_uno() -> bool:
+    return office_binary() is not None and Path(UNO_PYTHON).exists()
+
+
 @functools.cache
 def uno_python() -> str | None:
     """The interpreter that can drive LibreOffice over UNO, or ``None`` (then the command
     line converts, and a document's contents keep the pages they were written with)."""
-    if office_binary() is None or not Path(UNO_PYTHON).exists():
+    if not _may_have_uno():
         return None
-    probe = ("import sys; sys.path.append('/usr/lib/libreoffice/program'); import uno")
-    done = subprocess.run([UNO_PYTHON, "-c", probe], capture_output=True, check=False,  # noqa: S603  # fixed arguments
-                          timeout=30)
-    return UNO_PYTHON if done.returncode == 0 else None
+    if _probing:  # asked when the export started: answered by now
+        probe = _probing.pop()
+        try:
+            code = probe.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            probe.kill()
+            code = probe.wait()
+    else:
+        code = subprocess.run([UNO_PYTHON, "-c", _PROBE], capture_output=True, check=False,  # noqa: S603  # fixed arguments
+                              timeout=30).returncode
+    return UNO_PYTHON if code == 0 else None
 
 
 def docx_to_pdf_with_indexes(docx_path: Path, pdf_path: Path) -> None:
@@ -85,8 +101,10 @@ class IndexingConverter:
         fails, produces nothing or takes longer than ``TIMEOUT_SECONDS``
     """
 
-    def __init__(self) -> None:
-        python, binary = uno_python(), office_binary()
+    def __init__(self, probed: bool = True) -> None:
+        """:param probed: ask first whether the UNO bridge is there (``started_early``
+            does not wait for the answer: without it the script fails and is not used)"""
+        python, binary = uno_python() if probed else UNO_PYTHON, office_binary()
         if python is None or binary is None:
             raise PdfError(NO_OFFICE)
         self._command = [python, str(UNO_SCRIPT), binary]
@@ -174,12 +192,16 @@ _EARLY: ContextVar[IndexingConverter | None] = ContextVar("office_started_early"
 @contextlib.contextmanager
 def started_early() -> Iterator[None]:
     """Start LibreOffice now for the PDF printed in the block (``take``): it is up by the
-    time the report's tables are computed and its DOCX written. Without the UNO bridge,
-    nothing starts; left unused, it is stopped at the end of the block."""
-    if uno_python() is None:
+    time the report's tables are computed and its DOCX written. Whether the UNO bridge is
+    there is asked meanwhile (``uno_python``: without it the PDF is printed twice by the
+    command line); left unused, LibreOffice is stopped at the end of the block."""
+    if not _may_have_uno() or (uno_python.cache_info().currsize and uno_python() is None):
         yield
         return
-    office = IndexingConverter()
+    if not uno_python.cache_info().currsize and not _probing:
+        _probing.append(subprocess.Popen([UNO_PYTHON, "-c", _PROBE],  # noqa: S603  # fixed arguments
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    office = IndexingConverter(probed=False)
     office.__enter__()
     token = _EARLY.set(office)
     try:

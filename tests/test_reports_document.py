@@ -487,3 +487,21 @@ def test_libreoffice_gone_once_the_pdf_is_stored_and_a_bad_file_is_a_pdf_error(d
             office.convert(broken, tmp_path / "zepsuty.pdf")
     assert _ended(profile)
     assert not (tmp_path / "zepsuty.pdf").exists()
+
+
+@pytest.mark.skipif(office_binary() is None, reason="brak LibreOffice (soffice)")
+def test_the_uno_bridge_is_asked_about_while_libreoffice_starts():
+    """``started_early`` does not wait to learn whether the UNO bridge is there: the probe
+    runs meanwhile and ``uno_python`` takes its answer (the same as asking then)."""
+    from reports import pdf as office
+
+    office.uno_python.cache_clear()
+    expected = office.uno_python()
+    office.uno_python.cache_clear()
+    try:
+        with office.started_early():
+            assert len(office._probing) == 1
+            assert office.uno_python() == expected
+            assert office._probing == []
+    finally:
+        office.uno_python.cache_clear()
