@@ -19,8 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from email.message import EmailMessage
-from email.policy import SMTP
+from email import encoders
+from email.charset import QP, Charset
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.policy import compat32
 from email.utils import formataddr, formatdate, parseaddr
 from functools import lru_cache
 from typing import Any, Protocol
@@ -122,27 +127,71 @@ def compose_mime(app: Flask, *, msg_id: str, recipients: Sequence[str], written:
     :raise LineTooLong: ``8bit`` and a line longer than SMTP allows (``MAX_LINE`` bytes)
     :raise AttachmentUnavailable: a file without its bytes
     """
-    message = EmailMessage(policy=SMTP)
+    if cte == "8bit":
+        _check_lines(written.body_text)
+        _check_lines(written.body_html)
+    message = _body(written, _TEXT_CHARSETS[cte])
+    if written.attachments:
+        message = _part(MIMEMultipart("mixed", policy=_POLICY,
+                                      _subparts=[message, *map(_attached, written.attachments)]))
     name, address = sender_of(app)
     message["From"] = formataddr((name, address)) if name else address
     message["To"] = ", ".join(recipients)
     message["Subject"] = written.subject
     message["Message-ID"] = msg_id
     message["Auto-Submitted"] = "auto-generated"
-    if cte == "8bit":
-        _check_lines(written.body_text)
-        _check_lines(written.body_html)
-    message.set_content(written.body_text, cte=cte)
-    if written.body_html is not None:
-        message.add_alternative(written.body_html, subtype="html", cte=cte)
-    for attachment in written.attachments:
-        if attachment.content is None:
-            raise AttachmentUnavailable(f"Załącznik {attachment.filename} nie jest jeszcze "
-                                        f"przygotowany.")
-        maintype, _, subtype = attachment.content_type.partition("/")
-        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype,
-                               filename=attachment.filename)
+    message["MIME-Version"] = "1.0"
     return message.as_bytes()
+
+
+# The ``email`` package's compat32 classes, not ``EmailMessage``: the modern policy parses
+# every header it is given through its header registry, which made composing four fifths of
+# queueing a round's invitations (2.0 ms a message against 0.4 ms). The bytes are the same
+# kind: 8bit (or quoted-printable) UTF-8 text parts, RFC 2047 headers, CRLF line ends.
+_POLICY = compat32.clone(linesep="\r\n")
+
+
+def _charset(body_encoding: int | None) -> Charset:
+    charset = Charset("utf-8")
+    # None (the text as it is: 8bit) is what Charset itself uses; typeshed says int only
+    charset.body_encoding = body_encoding  # type: ignore[assignment]
+    return charset
+
+
+_TEXT_CHARSETS = {"8bit": _charset(None), "quoted-printable": _charset(QP)}
+
+
+def _part(part: Message) -> Message:
+    """A part as it stands inside another: only the top level says ``MIME-Version``."""
+    del part["MIME-Version"]
+    return part
+
+
+def _text(body: str, subtype: str, charset: Charset) -> Message:
+    part = MIMENonMultipart("text", subtype, policy=_POLICY, charset="utf-8")
+    part.set_payload(body if body.endswith("\n") else body + "\n", charset)
+    return _part(part)
+
+
+def _body(written: Written, charset: Charset) -> Message:
+    """The plain text, with its HTML alternative when there is one."""
+    plain = _text(written.body_text, "plain", charset)
+    if written.body_html is None:
+        return plain
+    return _part(MIMEMultipart("alternative", policy=_POLICY,
+                               _subparts=[plain, _text(written.body_html, "html", charset)]))
+
+
+def _attached(attachment: File) -> Message:
+    if attachment.content is None:
+        raise AttachmentUnavailable(f"Załącznik {attachment.filename} nie jest jeszcze "
+                                    f"przygotowany.")
+    maintype, _, subtype = attachment.content_type.partition("/")
+    part = _part(MIMEBase(maintype, subtype, policy=_POLICY))
+    part.set_payload(attachment.content)
+    encoders.encode_base64(part)
+    part.add_header("Content-Disposition", "attachment", filename=attachment.filename)
+    return part
 
 
 def _check_lines(body: str | None) -> None:
