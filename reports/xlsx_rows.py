@@ -7,7 +7,8 @@ into the sheet's row file itself: the same XML, byte for byte (``tests/test_xlsx
 compares it with xlsxwriter's own for numbers, formats, escapes, control characters,
 whitespace and overlong text), with each distinct text escaped once per column and each cell
 one f-string. A sheet it cannot write that way (not in ``constant_memory``, rows already
-written, a row or default height of its own) gets the cells one by one (``write_cells``).
+written, a row or default height of its own, an xlsxwriter without the helpers it uses) gets
+the cells one by one (``write_cells``).
 """
 
 from __future__ import annotations
@@ -19,8 +20,16 @@ from math import isfinite
 from typing import Any
 
 from xlsxwriter.format import Format
-from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
-from xlsxwriter.worksheet import Worksheet, _utf16_len, _utf16_truncate
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
+
+try:  # xlsxwriter's own helpers (3.3): another version gets its cells one by one
+    from xlsxwriter.utility import _preserve_whitespace
+    from xlsxwriter.worksheet import _utf16_len, _utf16_truncate
+except ImportError:  # pragma: no cover - the version in CI has them
+    _INTERNALS = False
+else:
+    _INTERNALS = True
 
 #: first characters that make spreadsheet programs read text as a formula
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -101,7 +110,7 @@ def _text(value: Any) -> str | None:
 
 def _writable(ws: Worksheet, first_row: int, last_row: int) -> bool:
     """Whether the rows can go straight into the row file as xlsxwriter would write them."""
-    return (ws.constant_memory and first_row >= ws.previous_row
+    return (_INTERNALS and ws.constant_memory and first_row >= ws.previous_row
             and last_row < ws.xls_rowmax
             and ws.default_row_height == ws.original_row_height
             and not any(first_row <= row <= last_row for row in ws.row_info)
