@@ -76,8 +76,10 @@ PAGE_KEY = "page"
 #: session key of a staff member entering answers on a unit's behalf
 STAFF_ENTRY_KEY = "staff_entry"
 
-#: a personal link's row by its hash, with its invitation (the relationship is joined)
-_LINK = select(InvitationToken).where(InvitationToken.token_hash == bindparam("token_hash"))
+#: a personal link's invitation and whether staff revoked the link, by the link's hash (the
+#: invitation itself is then read with its round, unit and response as every page reads it)
+_LINK = (select(InvitationToken.invitation_id, InvitationToken.revoked_at)
+         .where(InvitationToken.token_hash == bindparam("token_hash")))
 
 
 @bp.get("/r/<token>")
@@ -85,13 +87,12 @@ def open_link(token: str):
     """Exchange a personal link for a session and redirect to a clean address."""
     if len(token) > 200:
         abort(404)
-    link = db.session.execute(_LINK, {"token_hash": hash_token(token)}).unique(
-    ).scalar_one_or_none()
-    if link is None:
+    link = db.session.execute(_LINK, {"token_hash": hash_token(token)}).first()
+    invitation = load_invitation(db.session(), link.invitation_id) if link else None
+    if link is None or invitation is None:
         abort(404)
-    if link.revoked_at is not None and link.invitation.withdrawn_at is None:
+    if link.revoked_at is not None and invitation.withdrawn_at is None:
         raise _link_replaced()
-    invitation = link.invitation
     _check_round_open(invitation)
     _clear_session()
     session[SESSION_KEY] = invitation.id
