@@ -188,30 +188,25 @@ def write_plan(book: Any, plan: PlanReport) -> None:
             "odsetek_spelnionych"])
     columns = ["wojewodztwo", "teryt", "jst", *AREA_COLUMNS]
     wide = plan.by_jst.copy()
-    wide["plan_spelniony"] = [book.t(N_("tak")) if v else book.t(N_("nie"))
-                              for v in wide["plan_spelniony"]]
+    yes, no = book.t(N_("tak")), book.t(N_("nie"))  # translated once, not once a JST
+    wide["plan_spelniony"] = [yes if v else no for v in wide["plan_spelniony"]]
     _table(book, SHEETS["jst"], wide, [*columns, "plan_spelniony"])
 
 
 def _table(book: Any, sheet: str, table: pd.DataFrame, names: list[str]) -> None:
-    """One table, written column by column's writer: the cell type and format are chosen once
-    a column (a per-JST sheet of a national round has 50 000 cells), not once a cell."""
+    """One table: the cell type and format are chosen once a column (a per-JST sheet of a
+    national round has 50 000 cells), and the rows are written as XML in one piece
+    (``reports.xlsx_rows``), text never as a formula."""
+    from reports.xlsx_rows import Cells, write_rows
+
     ws = book.sheet(sheet)
     headers = [_HEADERS[n] for n in names]
     widths = [max(12.0, min(50.0, len(book.label(h)) + 2.0)) for h in headers]
     book.header_row(ws, headers, widths, len(table), freeze_cols=1)
     columns = [_cells(book, table[name], name) for name in names]
-    write_number, string = ws.write_number, book.string  # text: never a formula
-    for r in range(len(table)):
-        row = r + 1
-        for c, (values, fmt) in enumerate(columns):
-            value = values[r]
-            if value is None:
-                continue
-            if fmt is None:
-                string(ws, row, c, value)
-            else:
-                write_number(row, c, value, fmt)
+    write_rows(ws, 1, [Cells(values, True, fmt) if fmt is not None
+                       else Cells(values, False, book.text, book.quoted)
+                       for values, fmt in columns])
 
 
 def _cells(book: Any, series: pd.Series, name: str) -> tuple[list[Any], Any]:
