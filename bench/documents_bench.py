@@ -219,7 +219,7 @@ def document_phase(phase: str, url: str, round_id: int, out: Path) -> dict[str, 
         started = time.perf_counter()
         # as the export does: the figures' drawing child (matplotlib loads meanwhile) and,
         # for the PDF, LibreOffice start now
-        with started_ahead(phase):
+        with started_ahead(phase, "regional"):
             info = round_info(session, round_id)
             survey = round_survey(session, round_id)
             frame = build_frame(round_records(session, round_id), survey,

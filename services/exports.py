@@ -321,17 +321,24 @@ def _write_half_year(out: Any, request: ReportRequest, content: ReportContent,
             shutil.copyfileobj(pdf, out)
 
 
+#: the kinds whose document has charts or maps (``_figures``), and those whose workbook
+#: has maps (pictures; its charts are the workbook's own)
+FIGURE_KINDS, MAPPED_KINDS = ("regional", "municipal", "indicators", "plan"), ("regional", "plan")
+
+
 @contextmanager
-def started_ahead(file_format: str | None, kind: str | None = None) -> Iterator[None]:
+def started_ahead(file_format: str | None, kind: str | None) -> Iterator[None]:
     """Start now what writing the file will wait for, to come up while the report's tables
-    are computed: the child drawing the figures (``reports.figure_fork``; not for CSV or raw
-    data) and, for a PDF, LibreOffice (``reports.pdf.started_early``)."""
+    are computed: the child drawing the figures (``reports.figure_fork``: a document's
+    charts and maps, a workbook's maps — its charts are its own) and, for a PDF,
+    LibreOffice (``reports.pdf.started_early``)."""
     from reports import figure_fork, pdf
 
     with contextlib.ExitStack() as ahead:
-        if file_format == "pdf":
+        if file_format == "pdf" and kind != "half-year":  # (printed by the command line)
             ahead.enter_context(pdf.started_early())
-        if file_format not in ("csv", "datapackage") and kind != "raw":
+        if (kind in FIGURE_KINDS and file_format in DOCUMENT_TYPES
+                or kind in MAPPED_KINDS and file_format == "xlsx"):
             ahead.enter_context(figure_fork.started_early())
         yield
 
