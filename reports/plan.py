@@ -218,9 +218,18 @@ def _cells(book: Any, series: pd.Series, name: str) -> tuple[list[Any], Any]:
     values = series.to_numpy(dtype=object, na_value=None).tolist()
     if name == "obszar":
         values = [book.t(v) for v in values]
-    if all(v is None or (isinstance(v, int | float | Decimal) and not isinstance(v, bool))
-           for v in values):
+    types = set(map(type, values))  # the column's types seen once, not every cell's in turn
+    if types <= _TEXT_TYPES:
+        return values, None
+    if types <= _NUMBER_TYPES or all(
+            v is None or (isinstance(v, int | float | Decimal) and not isinstance(v, bool))
+            for v in values):
         fmt = book.formats.get(_FORMATS.get(name) or "decimal")
-        return [None if v is None or v != v else float(v) for v in values], fmt
+        floats = [None if v is None else float(v) for v in values]
+        return [None if f is None or f != f else f for f in floats], fmt
     return [None if v is None or (isinstance(v, float) and v != v) else str(v)
             for v in values], None
+
+
+_TEXT_TYPES = {str, type(None)}
+_NUMBER_TYPES = {int, float, Decimal, type(None)}
