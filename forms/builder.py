@@ -99,8 +99,15 @@ class SectionForm(Form):
                 messages += self[name].errors
         return list(dict.fromkeys(messages))
 
+    def has_errors(self) -> bool:
+        """Whether any field or table has a message (a page without one, most of them, need
+        not gather each question's messages)."""
+        return bool(self.table_errors) or any(field.errors for field in self)
+
     def error_list(self) -> list[tuple[Question, str, str]]:
         """(question, first field name, message) for the error summary, in page order."""
+        if not self.has_errors():
+            return []
         items = []
         for question in self.section.questions:
             messages = self.question_errors(question)

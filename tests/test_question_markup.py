@@ -92,3 +92,28 @@ def test_a_question_with_a_note_a_carried_value_or_a_warning_goes_to_the_macro(a
         Response.question_notes, Response.carried_over = {}, [question.id]
         assert fast_question(form, question, True, {}, {}, Response()) is None
         assert fast_question(form, question, True, {}, {question.id: ["Duża zmiana"]}) is None
+
+
+def test_a_form_has_errors_exactly_when_a_question_has_a_message(app: Flask):
+    """``has_errors`` lets a page skip gathering messages (``errorless``, ``error_list``):
+    it must be true whenever any question of the section has one."""
+    seen = {True: 0, False: 0}
+    with app.test_request_context(), force_locale("pl"):
+        for loaded in app.extensions["esmon_surveys"]:
+            for section in loaded.survey.sections:
+                form_class = loaded.forms[section.id]
+                post = _posted(form_class)
+                for typed in TYPED:
+                    form = form_class(formdata=post(typed), meta={"csrf": False})
+                    form.bind(resolve(loaded.survey, {}, SITUATION, form.typed_values()))
+                    form.validate()
+                    messages = any(form.question_errors(q) for q in section.questions)
+                    assert form.has_errors() or not messages
+                    assert bool(form.error_list()) == messages
+                    if not form.has_errors():
+                        assert all(fast_question(form, q, True, placeholders, {}, None, True)
+                                   == fast_question(form, q, True, placeholders, {})
+                                   for q in section.questions
+                                   for placeholders in [year_placeholders(2025)])
+                    seen[messages] += 1
+    assert seen[True] > 10 and seen[False] > 10

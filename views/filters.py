@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, request
 
 from forms.model import Question
 from forms.placeholders import fill
@@ -23,6 +23,7 @@ from models.user import ROLES
 from services.scoping import site_organisation
 from services.uploads import listed
 from views.question_markup import whole_of
+from views.url_cache import cached_url_for
 
 ROUND_STATUSES = {"draft": N_("szkic"), "open": N_("otwarta"), "closed": N_("zamknięta")}
 STATUS_LABELS = {
@@ -87,14 +88,15 @@ def summary_entry(label: str, message: str) -> str:
 def language_url(code: str) -> str:
     """The switch to language ``code`` that comes back to this page."""
     here = request.full_path if request.query_string else request.path
-    return url_for("pages.language", code=code, next=here)
+    return cached_url_for("pages.language", code=code, next=here)
 
 
 def register(app: Flask) -> None:
-    from views import fragments, question_markup
+    from views import fragments, question_markup, url_cache
 
     question_markup.install(app)
     fragments.install(app)
+    url_cache.install(app)
     app.add_template_filter(fill, "fill")
     app.add_template_filter(answer_text, "answer_text")
     app.add_template_filter(summary_entry, "summary_entry")

@@ -33,8 +33,10 @@ FAST_WIDGETS = frozenset({"number", "text", "choices"})
 
 
 def fast_question(form: Any, question: Any, visible: bool, placeholders: Mapping[str, Any],
-                  unexplained: Mapping[str, Any], response: Any = None) -> Markup | None:
-    """The question's block as ``question_block`` writes it, or ``None`` for the macro."""
+                  unexplained: Mapping[str, Any], response: Any = None,
+                  errorless: bool = False) -> Markup | None:
+    """The question's block as ``question_block`` writes it, or ``None`` for the macro;
+    ``errorless``: the caller knows no field of the form has a message."""
     if question.widget not in FAST_WIDGETS or question.id in unexplained:
         return None
     if response is not None and (
@@ -46,7 +48,7 @@ def fast_question(form: Any, question: Any, visible: bool, placeholders: Mapping
         field = form[name]
     except KeyError:
         return None
-    errors = form.question_errors(question)
+    errors = [] if errorless else form.question_errors(question)
     if question.widget == "choices":
         return _choices_block(field, question, name, errors, visible, placeholders)
     kind = question.kind
@@ -164,12 +166,13 @@ def section_questions(form: Any, section: Any, survey: Any, placeholders: Mappin
     its own and no condition (a note).
     """
     visible = form.resolution.visible
+    errorless = not form.has_errors()
     blocks = []
     for question in section.questions:
         shown = question.id in visible or (not question.has_answer and question.relevant is None)
         whole = whole_of(survey, question)
         block = fast_question(form, question, shown, placeholders, unexplained,
-                              response) if whole is None else None
+                              response, errorless) if whole is None else None
         if block is None:
             block = question_block(form, question, shown, placeholders, unexplained,
                                    response.answers, territory_names, response, whole)
