@@ -41,6 +41,11 @@ _HEADER = struct.Struct(">iI")
 _LENGTH = struct.Struct(">Q")
 
 
+def threads_running() -> bool:
+    """Whether threads other than this one run in the process (then nothing is forked)."""
+    return threading.active_count() > 1
+
+
 class DrawnAhead:
     """A child that loads matplotlib at once and draws the jobs it is sent, in their order.
 
@@ -55,7 +60,7 @@ class DrawnAhead:
         self._read = self._jobs = -1
         self._count = 0
         self._deadline = time.monotonic() + TIMEOUT_SECONDS
-        if not hasattr(os, "fork") or threading.active_count() > 1:
+        if not hasattr(os, "fork") or threads_running():
             return  # (a fork copies a lock another thread holds: the parent draws instead)
         read, write = os.pipe()
         jobs_read, jobs_write = os.pipe()

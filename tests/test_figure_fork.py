@@ -15,6 +15,14 @@ from reports.figures import Figures, texts
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only on POSIX")
 
 
+@pytest.fixture
+def single_threaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child is forked as in a single-threaded process (a sync worker, the command line),
+    whatever idle threads the test run itself keeps (the browser tests' live server, SMTP
+    servers); the test with a thread of its own checks the other case."""
+    monkeypatch.setattr(figure_fork, "threads_running", lambda: False)
+
+
 def _shout(text: str) -> str:
     return f"<{text.upper()}>"
 
@@ -39,6 +47,7 @@ def _in_process(figure: charts.ChartSpec | maps.MapSpec) -> bytes:
     return images.png(drawn)
 
 
+@pytest.mark.usefixtures("single_threaded")
 def test_the_child_draws_every_kind_as_the_parent_would_with_the_parents_texts():
     """Each PNG comes from the child (none left to the parent: ``texts`` names every text
     the drawing translates) and is the very PNG drawn in process."""
@@ -53,6 +62,7 @@ def test_the_child_draws_every_kind_as_the_parent_would_with_the_parents_texts()
     assert drawn == [_in_process(f) for f in figures]
 
 
+@pytest.mark.usefixtures("single_threaded")
 def test_a_figure_the_child_cannot_draw_is_drawn_by_the_parent():
     """A text the child was not given: that figure comes back empty, the others drawn;
     ``Figures.png`` then draws it in process — the same PNG either way."""
@@ -71,6 +81,7 @@ def test_a_figure_the_child_cannot_draw_is_drawn_by_the_parent():
         assert holder.png(target, _shout, "pl_PL") == _in_process(target)
 
 
+@pytest.mark.usefixtures("single_threaded")
 def test_the_child_keeps_none_of_the_parents_files_and_is_reaped():
     """A pipe the parent holds (as LibreOffice's standard input) ends when the parent
     closes its end, the child alive or not; leaving ``started_early`` stops the child."""
