@@ -23,8 +23,9 @@ from wtforms.widgets import Input
 from wtforms.widgets.core import clean_key
 
 
-def fast_input(field: Any, render_kw: dict[str, Any]) -> Markup | None:
-    """The field's ``<input>`` markup, or ``None`` when WTForms must render it."""
+def fast_input(field: Any, render_kw: dict[str, Any], value: Any = None) -> Markup | None:
+    """The field's ``<input>`` markup, or ``None`` when WTForms must render it; ``value``
+    stands for the field's own (``_value()``) when given."""
     widget = field.widget
     if (type(widget).__call__ is not Input.__call__ or getattr(field, "render_kw", None)
             or getattr(field, "_datalist", None) is not None):
@@ -33,7 +34,7 @@ def fast_input(field: Any, render_kw: dict[str, Any]) -> Markup | None:
     params.setdefault("id", field.id)
     params.setdefault("type", widget.input_type)
     if "value" not in params:
-        params["value"] = field._value()
+        params["value"] = field._value() if value is None else value
     # the validators' flags the widget writes (required, maxlength …), as Input.__call__ does
     for key, value in vars(field.flags).items():
         if key in widget.validation_attrs and key not in params:

@@ -118,3 +118,40 @@ def test_a_form_has_errors_exactly_when_a_question_has_a_message(app: Flask):
                     seen[messages] += 1
     assert seen[True] > 10
     assert seen[False] > 10
+
+
+def test_a_block_kept_without_its_value_is_the_macro_s_for_each_value_and_language(
+        app: Flask):
+    """``_BLOCKS`` keeps a number's or a text's block around its value: another value, the
+    other language or the block hidden is still what the macro writes."""
+    from views import question_markup
+
+    placeholders = year_placeholders(2025)
+    loaded = next(iter(app.extensions["esmon_surveys"]))
+    question_markup._BLOCKS.clear()
+    compared = 0
+    for language in ("pl", "en", "pl"):
+        with app.test_request_context(), force_locale(language):
+            for section in loaded.survey.sections:
+                form_class = loaded.forms[section.id]
+                for typed in ("12", "7 000", 'a"<b>&', ""):
+                    form = form_class(formdata=MultiDict(
+                        (name, typed) for name in form_class()._fields), meta={"csrf": False})
+                    form.bind(resolve(loaded.survey, {}, SITUATION, form.typed_values()))
+                    for question in section.questions:
+                        if question.widget not in ("number", "text"):
+                            continue
+                        for visible in (True, False):
+                            fast = fast_question(form, question, visible, placeholders, {})
+                            if fast is None:
+                                continue
+                            macro = render_template_string(
+                                MACRO, form=form, question=question, visible=visible,
+                                placeholders=placeholders)
+                            assert _normalised(fast) == _normalised(macro), question.id
+                            compared += 1
+    assert compared > 50
+    kept = list(question_markup._BLOCKS.values())
+    assert kept  # the blocks were written once and reused
+    assert len(question_markup._BLOCKS) < compared / 4
+    assert all(question_markup._VALUE not in part for entry in kept for part in entry[1:])

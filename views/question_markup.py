@@ -25,7 +25,7 @@ from forms.parts import parts_of
 from forms.placeholders import fill
 from forms.rendering import fast_input
 from forms.types import field_name
-from l10n.web import translate
+from l10n.web import current_language, translate
 
 #: the widgets written here (their partials: templates/questions/number.html, text.html,
 #: choices.html)
@@ -51,6 +51,54 @@ def fast_question(form: Any, question: Any, visible: bool, placeholders: Mapping
     errors = [] if errorless else form.question_errors(question)
     if question.widget == "choices":
         return _choices_block(field, question, name, errors, visible, placeholders)
+    if errors:
+        return _input_block(field, question, name, errors, visible, placeholders)
+    key = _block_key(question, name, field, visible, placeholders)
+    entry = _BLOCKS.get(key) if key is not None else None
+    if entry is None or entry[0] is not question:
+        block = _input_block(field, question, name, errors, visible, placeholders, _VALUE)
+        if block is None:
+            return None
+        if block.count(_VALUE) != 1:
+            return _input_block(field, question, name, errors, visible, placeholders)
+        entry = (question, *block.split(_VALUE))
+        if key is not None and len(_BLOCKS) < BLOCKS_LIMIT:
+            _BLOCKS[key] = entry
+    value = field._value()
+    if value is True or value is False:  # fast_input writes these as a bare attribute
+        return _input_block(field, question, name, errors, visible, placeholders)
+    return Markup(f"{entry[1]}{escape(value)}{entry[2]}")  # noqa: S704  # parts escaped
+
+
+#: stands for the input's value while a block is written for ``_BLOCKS`` (no text of a
+#: definition or a translation holds it)
+_VALUE = "\x00esmon-value\x00"
+#: a number's or a text's block without messages, split around its value: (question, the
+#: markup before the value, after it), keyed by ``_block_key``
+_BLOCKS: dict[tuple[Any, ...], tuple[Any, str, str]] = {}
+#: at most this many blocks are kept (a few definition versions × two languages × years)
+BLOCKS_LIMIT = 20_000
+
+
+def _block_key(question: Any, name: str, field: Any, visible: bool,
+               placeholders: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """Everything a block without messages depends on but its value: the question (its
+    definition version: the entry keeps the object and is used only for that very one), whether
+    it is shown, the language (labels of units, placeholders, "(wymagane)"), the year's
+    placeholders, and the field's flags (``required``, ``maxlength`` …); ``None`` when a flag
+    cannot be a key."""
+    key = (id(question), name, visible, current_language(), tuple(placeholders.items()),
+           tuple(vars(field.flags).items()))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _input_block(field: Any, question: Any, name: str, errors: list[str], visible: bool,
+                 placeholders: Mapping[str, Any], value: Any = None) -> Markup | None:
+    """A number's or a line of text's block (``value``: see ``fast_input``)."""
     kind = question.kind
     described = [f"{name}-hint"] if question.hint else []
     if errors:
@@ -61,7 +109,7 @@ def fast_question(form: Any, question: Any, visible: bool, placeholders: Mapping
     attrs.update(kind.html_attributes())
     if kind.placeholder:
         attrs["placeholder"] = translate(kind.placeholder)
-    field_markup = fast_input(field, attrs)
+    field_markup = fast_input(field, attrs, value)
     if field_markup is None:
         return None
     texts = _texts()
