@@ -34,9 +34,10 @@ FAST_WIDGETS = frozenset({"number", "text", "choices"})
 
 def fast_question(form: Any, question: Any, visible: bool, placeholders: Mapping[str, Any],
                   unexplained: Mapping[str, Any], response: Any = None,
-                  errorless: bool = False) -> Markup | None:
+                  errorless: bool = False, language: str | None = None) -> Markup | None:
     """The question's block as ``question_block`` writes it, or ``None`` for the macro;
-    ``errorless``: the caller knows no field of the form has a message."""
+    ``errorless``: the caller knows no field of the form has a message; ``language``: the
+    current one, when the caller asked for it once for the whole page."""
     if question.widget not in FAST_WIDGETS or question.id in unexplained:
         return None
     if response is not None and (
@@ -53,7 +54,8 @@ def fast_question(form: Any, question: Any, visible: bool, placeholders: Mapping
         return _choices_block(field, question, name, errors, visible, placeholders)
     if errors:
         return _input_block(field, question, name, errors, visible, placeholders)
-    key = _block_key(question, name, field, visible, placeholders)
+    key = _block_key(question, name, field, visible, placeholders,
+                     language or current_language())
     entry = _BLOCKS.get(key) if key is not None else None
     if entry is None or entry[0] is not question:
         block = _input_block(field, question, name, errors, visible, placeholders, _VALUE)
@@ -81,13 +83,13 @@ BLOCKS_LIMIT = 20_000
 
 
 def _block_key(question: Any, name: str, field: Any, visible: bool,
-               placeholders: Mapping[str, Any]) -> tuple[Any, ...] | None:
+               placeholders: Mapping[str, Any], language: str) -> tuple[Any, ...] | None:
     """Everything a block without messages depends on but its value: the question (its
     definition version: the entry keeps the object and is used only for that very one), whether
     it is shown, the language (labels of units, placeholders, "(wymagane)"), the year's
     placeholders, and the field's flags (``required``, ``maxlength`` …); ``None`` when a flag
     cannot be a key."""
-    key = (id(question), name, visible, current_language(), tuple(placeholders.items()),
+    key = (id(question), name, visible, language, tuple(placeholders.items()),
            tuple(vars(field.flags).items()))
     try:
         hash(key)
@@ -215,12 +217,13 @@ def section_questions(form: Any, section: Any, survey: Any, placeholders: Mappin
     """
     visible = form.resolution.visible
     errorless = not form.has_errors()
+    language = current_language()
     blocks = []
     for question in section.questions:
         shown = question.id in visible or (not question.has_answer and question.relevant is None)
         whole = whole_of(survey, question)
         block = fast_question(form, question, shown, placeholders, unexplained,
-                              response, errorless) if whole is None else None
+                              response, errorless, language) if whole is None else None
         if block is None:
             block = question_block(form, question, shown, placeholders, unexplained,
                                    response.answers, territory_names, response, whole)
