@@ -25,14 +25,16 @@ LIMIT = 2048
 
 def cached_url_for(endpoint: str, **values: Any) -> str:
     """``url_for(endpoint, **values)``, from the cache when the same build was made before."""
-    app = current_app
-    if (not has_request_context() or any(app.url_default_functions.values())
+    if (not has_request_context()
             or not all(type(value) in (str, int) and not key.startswith("_")
                        for key, value in values.items())):
         return url_for(endpoint, **values)
-    blueprint = request.blueprint if endpoint.startswith(".") else None
-    key = (endpoint, tuple(sorted(values.items())), request.script_root, request.host,
-           blueprint)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if any(app.url_default_functions.values()):
+        return url_for(endpoint, **values)
+    here = request._get_current_object()  # type: ignore[attr-defined]
+    blueprint = here.blueprint if endpoint.startswith(".") else None
+    key = (endpoint, tuple(sorted(values.items())), here.script_root, here.host, blueprint)
     cache: dict[tuple[Any, ...], str] = app.extensions[CACHE_KEY]
     address = cache.get(key)
     if address is None:
