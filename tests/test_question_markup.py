@@ -122,8 +122,9 @@ def test_a_form_has_errors_exactly_when_a_question_has_a_message(app: Flask):
 
 def test_a_block_kept_without_its_value_is_the_macro_s_for_each_value_and_language(
         app: Flask):
-    """``_BLOCKS`` keeps a number's or a text's block around its value: another value, the
-    other language or the block hidden is still what the macro writes."""
+    """``_BLOCKS`` keeps a number's or a text's block around its value, and an options block
+    whole: another value, another option ticked, the other language or the block hidden is
+    still what the macro writes."""
     from views import question_markup
 
     placeholders = year_placeholders(2025)
@@ -134,12 +135,12 @@ def test_a_block_kept_without_its_value_is_the_macro_s_for_each_value_and_langua
         with app.test_request_context(), force_locale(language):
             for section in loaded.survey.sections:
                 form_class = loaded.forms[section.id]
-                for typed in ("12", "7 000", 'a"<b>&', ""):
-                    form = form_class(formdata=MultiDict(
-                        (name, typed) for name in form_class()._fields), meta={"csrf": False})
+                post = _posted(form_class)
+                for typed in ("12", CHOSEN, "7 000", 'a"<b>&', CHOSEN, ""):
+                    form = form_class(formdata=post(typed), meta={"csrf": False})
                     form.bind(resolve(loaded.survey, {}, SITUATION, form.typed_values()))
                     for question in section.questions:
-                        if question.widget not in ("number", "text"):
+                        if question.widget not in FAST_WIDGETS:
                             continue
                         for visible in (True, False):
                             fast = fast_question(form, question, visible, placeholders, {})
@@ -155,3 +156,4 @@ def test_a_block_kept_without_its_value_is_the_macro_s_for_each_value_and_langua
     assert kept  # the blocks were written once and reused
     assert len(question_markup._BLOCKS) < compared / 4
     assert all(question_markup._VALUE not in part for entry in kept for part in entry[1:])
+    assert any(key[0] == "choices" for key in question_markup._BLOCKS)

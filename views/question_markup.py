@@ -51,7 +51,8 @@ def fast_question(form: Any, question: Any, visible: bool, placeholders: Mapping
         return None
     errors = [] if errorless else form.question_errors(question)
     if question.widget == "choices":
-        return _choices_block(field, question, name, errors, visible, placeholders)
+        return _kept_choices(field, question, name, errors, visible, placeholders,
+                             language or current_language())
     if errors:
         return _input_block(field, question, name, errors, visible, placeholders)
     key = _block_key(question, name, field, visible, placeholders,
@@ -76,7 +77,8 @@ def fast_question(form: Any, question: Any, visible: bool, placeholders: Mapping
 #: definition or a translation holds it)
 _VALUE = "\x00esmon-value\x00"
 #: a number's or a text's block without messages, split around its value: (question, the
-#: markup before the value, after it), keyed by ``_block_key``
+#: markup before the value, after it), keyed by ``_block_key``; an options block whole:
+#: (question, the block, "") keyed in ``_kept_choices``
 _BLOCKS: dict[tuple[Any, ...], tuple[Any, str, str]] = {}
 #: at most this many blocks are kept (a few definition versions × two languages × years)
 BLOCKS_LIMIT = 20_000
@@ -96,6 +98,29 @@ def _block_key(question: Any, name: str, field: Any, visible: bool,
     except TypeError:
         return None
     return key
+
+
+def _kept_choices(field: Any, question: Any, name: str, errors: list[str], visible: bool,
+                  placeholders: Mapping[str, Any], language: str) -> Markup:
+    """An options block without messages from ``_BLOCKS`` (whole: the options and which are
+    ticked are in the key), else written by ``_choices_block``."""
+    if errors:
+        return _choices_block(field, question, name, errors, visible, placeholders)
+    current = (field.data if question.multiple else [field.data]) or []
+    key: tuple[Any, ...] | None
+    try:
+        key = ("choices", id(question), name, visible, language, tuple(placeholders.items()),
+               tuple((choice.value, choice.label) for choice in field.choices),
+               frozenset(current))
+        entry = _BLOCKS.get(key)
+    except TypeError:  # an unhashable value: written every time
+        key, entry = None, None
+    if entry is not None and entry[0] is question:
+        return Markup(entry[1])  # noqa: S704  # written escaped by _choices_block
+    block = _choices_block(field, question, name, errors, visible, placeholders)
+    if key is not None and len(_BLOCKS) < BLOCKS_LIMIT:
+        _BLOCKS[key] = (question, str(block), "")
+    return block
 
 
 def _input_block(field: Any, question: Any, name: str, errors: list[str], visible: bool,
