@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from flask import Flask, render_template_string
 from flask_babel import force_locale
@@ -40,36 +41,52 @@ def _posted(form_class) -> Callable[[object], MultiDict]:
     return post
 
 
+def _validated_forms(app: Flask) -> Iterator[tuple[Any, object, Any]]:
+    """Every section of every shipped questionnaire with each of ``TYPED`` posted in every
+    field: (section, typed, the form bound and validated)."""
+    for loaded in app.extensions["esmon_surveys"]:
+        for section in loaded.survey.sections:
+            form_class = loaded.forms[section.id]
+            post = _posted(form_class)
+            for typed in TYPED:
+                form = form_class(formdata=post(typed), meta={"csrf": False})
+                form.bind(resolve(loaded.survey, {}, SITUATION, form.typed_values()))
+                form.validate()
+                yield section, typed, form
+
+
+def _written_as_the_macro(form, questions, placeholders) -> list:
+    """The plain questions (each shown and hidden) whose fast markup is the macro's — asserted
+    for each; one entry per comparison."""
+    compared = []
+    for question in questions:
+        if question.widget not in FAST_WIDGETS:
+            continue
+        for visible in (True, False):
+            fast = fast_question(form, question, visible, placeholders, {})
+            if fast is None:
+                continue
+            macro = render_template_string(MACRO, form=form, question=question, visible=visible,
+                                           placeholders=placeholders)
+            assert _normalised(fast) == _normalised(macro), question.id
+            compared.append(question)
+    return compared
+
+
 def test_every_plain_question_of_every_shipped_questionnaire_is_written_as_the_macro_does(
         app: Flask):
     compared = with_errors = chosen = 0
     placeholders = year_placeholders(2025)
     for language in ("pl", "en"):
         with app.test_request_context(), force_locale(language):
-            for loaded in app.extensions["esmon_surveys"]:
-                for section in loaded.survey.sections:
-                    form_class = loaded.forms[section.id]
-                    post = _posted(form_class)
-                    for typed in TYPED:
-                        form = form_class(formdata=post(typed), meta={"csrf": False})
-                        form.bind(resolve(loaded.survey, {}, SITUATION, form.typed_values()))
-                        form.validate()
-                        for question in section.questions:
-                            if question.widget not in FAST_WIDGETS:
-                                assert fast_question(form, question, True, placeholders,
-                                                     {}) is None
-                                continue
-                            for visible in (True, False):
-                                fast = fast_question(form, question, visible, placeholders, {})
-                                if fast is None:
-                                    continue
-                                macro = render_template_string(
-                                    MACRO, form=form, question=question, visible=visible,
-                                    placeholders=placeholders)
-                                assert _normalised(fast) == _normalised(macro), question.id
-                                compared += 1
-                                with_errors += bool(form.question_errors(question))
-                                chosen += question.widget == "choices" and typed is CHOSEN
+            for section, typed, form in _validated_forms(app):
+                for question in section.questions:
+                    if question.widget not in FAST_WIDGETS:
+                        assert fast_question(form, question, True, placeholders, {}) is None
+                done = _written_as_the_macro(form, section.questions, placeholders)
+                compared += len(done)
+                with_errors += sum(bool(form.question_errors(q)) for q in done)
+                chosen += sum(q.widget == "choices" and typed is CHOSEN for q in done)
     assert compared > 500
     assert with_errors > 50  # the error markup (aria-invalid, the message) is compared too
     assert chosen > 20  # options with one ticked (``checked``) too
@@ -99,23 +116,16 @@ def test_a_form_has_errors_exactly_when_a_question_has_a_message(app: Flask):
     it must be true whenever any question of the section has one."""
     seen = {True: 0, False: 0}
     with app.test_request_context(), force_locale("pl"):
-        for loaded in app.extensions["esmon_surveys"]:
-            for section in loaded.survey.sections:
-                form_class = loaded.forms[section.id]
-                post = _posted(form_class)
-                for typed in TYPED:
-                    form = form_class(formdata=post(typed), meta={"csrf": False})
-                    form.bind(resolve(loaded.survey, {}, SITUATION, form.typed_values()))
-                    form.validate()
-                    messages = any(form.question_errors(q) for q in section.questions)
-                    assert form.has_errors() or not messages
-                    assert bool(form.error_list()) == messages
-                    if not form.has_errors():
-                        placeholders = year_placeholders(2025)
-                        assert all(fast_question(form, q, True, placeholders, {}, None, True)
-                                   == fast_question(form, q, True, placeholders, {})
-                                   for q in section.questions)
-                    seen[messages] += 1
+        for section, _typed, form in _validated_forms(app):
+            messages = any(form.question_errors(q) for q in section.questions)
+            assert form.has_errors() or not messages
+            assert bool(form.error_list()) == messages
+            if not form.has_errors():
+                placeholders = year_placeholders(2025)
+                assert all(fast_question(form, q, True, placeholders, {}, None, True)
+                           == fast_question(form, q, True, placeholders, {})
+                           for q in section.questions)
+            seen[messages] += 1
     assert seen[True] > 10
     assert seen[False] > 10
 
@@ -139,18 +149,8 @@ def test_a_block_kept_without_its_value_is_the_macro_s_for_each_value_and_langua
                 for typed in ("12", CHOSEN, "7 000", 'a"<b>&', CHOSEN, ""):
                     form = form_class(formdata=post(typed), meta={"csrf": False})
                     form.bind(resolve(loaded.survey, {}, SITUATION, form.typed_values()))
-                    for question in section.questions:
-                        if question.widget not in FAST_WIDGETS:
-                            continue
-                        for visible in (True, False):
-                            fast = fast_question(form, question, visible, placeholders, {})
-                            if fast is None:
-                                continue
-                            macro = render_template_string(
-                                MACRO, form=form, question=question, visible=visible,
-                                placeholders=placeholders)
-                            assert _normalised(fast) == _normalised(macro), question.id
-                            compared += 1
+                    compared += len(_written_as_the_macro(form, section.questions,
+                                                          placeholders))
     assert compared > 50
     kept = list(question_markup._BLOCKS.values())
     assert kept  # the blocks were written once and reused
