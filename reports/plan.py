@@ -197,16 +197,14 @@ def _table(book: Any, sheet: str, table: pd.DataFrame, names: list[str]) -> None
     """One table: the cell type and format are chosen once a column (a per-JST sheet of a
     national round has 50 000 cells), and the rows are written as XML in one piece
     (``reports.xlsx_rows``), text never as a formula."""
-    from reports.xlsx_rows import Cells, write_rows
+    from reports.xlsx_rows import write_rows
 
     ws = book.sheet(sheet)
     headers = [_HEADERS[n] for n in names]
     widths = [max(12.0, min(50.0, len(book.label(h)) + 2.0)) for h in headers]
     book.header_row(ws, headers, widths, len(table), freeze_cols=1)
     columns = [_cells(book, table[name], name) for name in names]
-    write_rows(ws, 1, [Cells(values, True, fmt) if fmt is not None
-                       else Cells(values, False, book.text, book.quoted)
-                       for values, fmt in columns])
+    write_rows(ws, 1, [book.column(values, fmt) for values, fmt in columns])
 
 
 def _cells(book: Any, series: pd.Series, name: str) -> tuple[list[Any], Any]:

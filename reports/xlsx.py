@@ -31,6 +31,7 @@ from typing import IO, Any
 
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from l10n import N_
@@ -145,8 +146,6 @@ def write_report(out: IO[bytes] | str | Path, content: ReportContent,
 
                 book.figures = content.figures
             if content.indicators:
-                # a report's indicators chapter draws the chart against the targets (marks,
-                # baseline); the sheet draws it only when no chapter does
                 # with figures, the chart against the targets (marks, baseline) is drawn by the
                 # indicators chapter, or on "Wykresy" in a report without chapters
                 _indicators(book, content.indicators, with_chart=content.figures is None)
@@ -267,6 +266,13 @@ class _Book:
             ws.write_datetime(row, col, datetime.combine(value, time()), formats["day"])
         else:
             self.string(ws, row, col, str(value))
+
+    def column(self, values: list[Any], number_format: Format | None) -> Cells:
+        """A column's cells for ``write_rows``: numbers in ``number_format``, or (without one)
+        text, never read as a formula."""
+        if number_format is not None:
+            return Cells(values, True, number_format)
+        return Cells(values, False, self.text, self.quoted)
 
     def string(self, ws: Worksheet, row: int, col: int, text: str, wrap: bool = False) -> None:
         if text[:1] in FORMULA_START:
@@ -650,21 +656,19 @@ def _raw(book: _Book, frame: ReportFrame, exclude_sensitive: bool, labels: bool 
     subset = ReportFrame(data, frame.columns, frame.survey, frame.year)
     header = [*ATTRIBUTES, *(c.name for c in columns)]
     n = len(data)
-    writers: list[tuple[list[Any], Any, bool]] = []
+    cells: list[Cells] = []
     for name in ATTRIBUTES:
         values = data[name].to_numpy(dtype=object, na_value=None).tolist()
-        writers.append((values, book.formats["count"] if name == "unit_id" else None,
-                        name == "unit_id"))
+        cells.append(book.column(values, book.formats["count"] if name == "unit_id" else None))
     for column in columns:
         fmt = {"PLN": "money", "count": "count", "year": "year"}.get(column.unit, "decimal")
-        is_number = column.kind == "number"
         values = raw_values(subset, column)
         choice_labels = code_labels(frame, column) if labels else None
         if choice_labels:
             values = labelled(values, column, choice_labels)
-        writers.append((values, book.formats[fmt] if is_number else None, is_number))
-    widths = [_width([name, *values[:200]], 10) for name, (values, _, _) in
-              zip(header, writers, strict=True)]
+        cells.append(book.column(values, book.formats[fmt] if column.kind == "number" else None))
+    widths = [_width([name, *column_cells.values[:200]], 10) for name, column_cells in
+              zip(header, cells, strict=True)]
     first = 1
     if labels:
         texts = header_labels(ATTRIBUTES, columns, ATTRIBUTE_LABELS, book.t)
@@ -684,9 +688,7 @@ def _raw(book: _Book, frame: ReportFrame, exclude_sensitive: bool, labels: bool 
         book.header_row(ws, header, widths, n, freeze_cols=2)
     # one row per unit across many columns: pages side by side rather than unreadably small
     ws.fit_to_pages(max(1, -(-len(header) // RAW_COLUMNS_PER_PAGE)), 0)
-    write_rows(ws, first, [Cells(values, True, fmt) if is_number
-                           else Cells(values, False, book.text, book.quoted)
-                           for values, fmt, is_number in writers])
+    write_rows(ws, first, cells)
 
 
 EXPLANATION_HINT = N_("tekst respondenta: dlaczego wartość, przy której pojawiło się "

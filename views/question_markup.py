@@ -55,8 +55,8 @@ def fast_question(form: Any, question: Any, visible: bool, placeholders: Mapping
                              language or current_language())
     if errors:
         return _input_block(field, question, name, errors, visible, placeholders)
-    key = _block_key(question, name, field, visible, placeholders,
-                     language or current_language())
+    key = _block_key(question, name, visible, placeholders, language or current_language(),
+                     tuple(vars(field.flags).items()))
     entry = _BLOCKS.get(key) if key is not None else None
     if entry is None or entry[0] is not question:
         block = _input_block(field, question, name, errors, visible, placeholders, _VALUE)
@@ -78,21 +78,20 @@ def fast_question(form: Any, question: Any, visible: bool, placeholders: Mapping
 _VALUE = "\x00esmon-value\x00"
 #: a number's or a text's block without messages, split around its value: (question, the
 #: markup before the value, after it), keyed by ``_block_key``; an options block whole:
-#: (question, the block, "") keyed in ``_kept_choices``
+#: (question, the block, ""), keyed by ``_block_key`` as well
 _BLOCKS: dict[tuple[Any, ...], tuple[Any, str, str]] = {}
 #: at most this many blocks are kept (a few definition versions × two languages × years)
 BLOCKS_LIMIT = 20_000
 
 
-def _block_key(question: Any, name: str, field: Any, visible: bool,
-               placeholders: Mapping[str, Any], language: str) -> tuple[Any, ...] | None:
+def _block_key(question: Any, name: str, visible: bool, placeholders: Mapping[str, Any],
+               language: str, *rest: Any) -> tuple[Any, ...] | None:
     """Everything a block without messages depends on but its value: the question (its
     definition version: the entry keeps the object and is used only for that very one), whether
     it is shown, the language (labels of units, placeholders, "(wymagane)"), the year's
-    placeholders, and the field's flags (``required``, ``maxlength`` …); ``None`` when a flag
-    cannot be a key."""
-    key = (id(question), name, visible, language, tuple(placeholders.items()),
-           tuple(vars(field.flags).items()))
+    placeholders, and what else its kind depends on (``rest``: a field's flags — ``required``,
+    ``maxlength`` …; the options and which are ticked); ``None`` when a part cannot be a key."""
+    key = (id(question), name, visible, language, tuple(placeholders.items()), *rest)
     try:
         hash(key)
     except TypeError:
@@ -107,14 +106,14 @@ def _kept_choices(field: Any, question: Any, name: str, errors: list[str], visib
     if errors:
         return _choices_block(field, question, name, errors, visible, placeholders)
     current = (field.data if question.multiple else [field.data]) or []
-    key: tuple[Any, ...] | None
     try:
-        key = ("choices", id(question), name, visible, language, tuple(placeholders.items()),
-               tuple((choice.value, choice.label) for choice in field.choices),
-               frozenset(current))
-        entry = _BLOCKS.get(key)
+        ticked = frozenset(current)
     except TypeError:  # an unhashable value: written every time
-        key, entry = None, None
+        return _choices_block(field, question, name, errors, visible, placeholders)
+    same = _block_key(question, name, visible, placeholders, language,
+                      tuple((choice.value, choice.label) for choice in field.choices), ticked)
+    key = None if same is None else ("choices", *same)  # (never a number's or a text's key)
+    entry = _BLOCKS.get(key) if key is not None else None
     if entry is not None and entry[0] is question:
         return Markup(entry[1])  # noqa: S704  # written escaped by _choices_block
     block = _choices_block(field, question, name, errors, visible, placeholders)
