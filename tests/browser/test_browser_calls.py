@@ -40,6 +40,7 @@ def test_call_pages(site, staff_page, width):
     page.get_by_label("prośba o kontakt później").check()
     page.get_by_label("Notatka").fill("Sekretariat: kierownik wraca jutro")
     page.get_by_role("button", name="Zapisz rozmowę").click()
+    page.locator("#error-summary").wait_for()  # (the click does not wait for the answer)
     assert page.locator("#error-summary").is_visible()
     assert page.get_by_label("Notatka").input_value() == "Sekretariat: kierownik wraca jutro"
     assert_accessible(page, f"calls-unit-error-{width}")
