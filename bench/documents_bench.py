@@ -10,11 +10,11 @@ peak memory is its own:
 * xlsx: database → frame → aggregates by województwo → figures (charts, maps by województwo
   and by powiat) → the workbook with its native charts and map images;
 * docx: the same content → the document (charts and maps as PNG);
-* pdf: the same DOCX printed by LibreOffice, which updates the contents' page numbers first
-  (``reports.document.write_pdf``), its own peak RSS reported apart.
+* pdf: the same content typeset by Typst in-process (``reports.document.write_pdf``), the
+  contents numbered from its layout, tagged PDF/UA-1.
 
-As the export does (``services.exports.started_ahead``), the figures' drawing child and, for
-the PDF, LibreOffice start when the phase starts, so they come up while the tables are made.
+As the export does (``services.exports.started_ahead``), the figures' drawing child starts
+when the phase starts, so it comes up while the tables are made.
 
 It prints seconds, peak RSS, pages and the ratio to the floor; the goal is ≤ 3 × the floor and
 ≤ 1 GB. The figures are indicative on a shared machine (the load is printed).
@@ -106,8 +106,7 @@ def _print(results: dict[str, dict[str, Any]]) -> None:
                           if k.startswith("t_"))
         print(f"  {phase}: {parts}")
     pdf = results["pdf"]
-    print(f"PDF: {pdf.get('pages')} stron; LibreOffice szczyt RSS {pdf['office_rss_mb']:.0f} MB; "
-          f"procesy potomne (rysowanie rycin) szczyt RSS "
+    print(f"PDF: {pdf.get('pages')} stron; procesy potomne (rysowanie rycin) szczyt RSS "
           f"{max(r['children_rss_mb'] for r in results.values() if 'children_rss_mb' in r):.0f} MB")
     verdict = "OK" if all(verdicts) else "PONAD CEL"
     print(f"cel: ≤ {GOAL_RATIO}× podłogi i ≤ {GOAL_RSS_MB} MB — {verdict}")
@@ -201,7 +200,7 @@ def _rss_mb(who: int = resource.RUSAGE_SELF) -> float:
 def document_phase(phase: str, url: str, round_id: int, out: Path) -> dict[str, float]:
     """The real export of one format, from the database to the file."""
     from extensions import db
-    from reports import build, pdf
+    from reports import build
     from reports.document import DocumentInfo, write_document, write_pdf
     from reports.figures import draw
     from reports.frame import build_frame
@@ -213,12 +212,11 @@ def document_phase(phase: str, url: str, round_id: int, out: Path) -> dict[str, 
 
     app = _app(url)
     timings: dict[str, float] = {}
-    office_mb = 0.0
     with app.app_context():
         session = db.session
         started = time.perf_counter()
-        # as the export does: the figures' drawing child (matplotlib loads meanwhile) and,
-        # for the PDF, LibreOffice start now
+        # as the export does: the figures' drawing child starts now (matplotlib loads
+        # meanwhile)
         with started_ahead(phase, "regional"):
             info = round_info(session, round_id)
             survey = round_survey(session, round_id)
@@ -248,16 +246,13 @@ def document_phase(phase: str, url: str, round_id: int, out: Path) -> dict[str, 
                                       for k in invited.index})
                 if phase == "docx":
                     write_document(out, content, content.figures, about)
-                else:  # as the export does: printed with the contents' pages filled in
-                    office = pdf._EARLY.get()  # (started above; it reports its memory)
+                else:
                     write_pdf(out, content, content.figures, about)
-                    office_mb = office.office_rss_mb if office is not None else 0.0
             timings["t_write"] = time.perf_counter() - mark
         total = time.perf_counter() - started
-    # the children: the figures' drawing child, and LibreOffice (stopped, not waited for:
-    # its peak is the one it reported)
+    # the children: the figures' drawing child
     return {**timings, "total": total, "rss_mb": _rss_mb(),
-            "children_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN), "office_rss_mb": office_mb}
+            "children_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN)}
 
 
 if __name__ == "__main__":

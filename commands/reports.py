@@ -78,7 +78,7 @@ def export(round_id: int, kind: str, levels: tuple[str, ...], teryt: str | None,
         request.podregiony = _podregiony_file(podregiony)
     else:
         request.scheme = podregiony
-    with started_ahead(fmt, kind):  # (the figures' drawing, LibreOffice for a PDF)
+    with started_ahead(fmt, kind):  # (the figures are drawn meanwhile)
         try:
             content, info = prepare_report(request, _progress_bar)
         except ExportError as err:

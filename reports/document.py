@@ -7,8 +7,9 @@ Sentences written from the numbers (``reports.narrative``) stand beside the tabl
 up, in the shaded "Tekst wygenerowany" style, so the team sees what to check and rewrite.
 
 The document shows the same ``ReportContent`` and ``Figures`` as the workbook and the screen:
-the numbers are the aggregates', formatted the Polish way. The PDF is this file printed by
-LibreOffice (``reports.pdf``).
+the numbers are the aggregates', formatted the Polish way. The PDF is written by the same
+calls (``_write_report`` through a ``reports.writer.ReportWriter``) and typeset by Typst
+(``reports.typst_pdf``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import io
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
@@ -61,9 +62,10 @@ from reports.narrative import (
     noun_for,
     response_sentence,
 )
+from reports.writer import ReportWriter, Translate, cell_text
 from reports.xlsx import ATTRIBUTE_LABELS, EXPLANATION_HINT, ReportContent, raw_columns
 
-Translate = Callable[[str], str]
+__all__ = ["DocumentInfo", "cell_text", "write_document", "write_pdf"]
 #: columns of one results table (A4 portrait: a label column and this many figures)
 COLUMNS_PER_TABLE = 5
 _FORMATS = {"count": "count", "PLN": "money", "%": "pct", "": "decimal"}
@@ -92,25 +94,21 @@ class DocumentInfo:
     by_kind: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
-class _Writer:
-    """The document being written, with numbered tables and figures."""
+class _Writer(ReportWriter):
+    """The report being written as an editable DOCX, with numbered tables and figures."""
 
     def __init__(self, translate: Translate, locale: str):
+        super().__init__(translate, locale)
         self.doc = docx.Document()
         a4(self.doc)
-        self.t, self.locale = translate, locale
-        self.tables = self.figures = 0
-        self.chapters: list[str] = []
-        #: the drawn figures; each PNG is rendered once (``Figures.png``)
-        self.drawn = Figures()
         #: the figures' paragraphs waiting for their PNGs (``place_pictures``)
         self.pictures: list[tuple[Any, ChartSpec | MapSpec, float]] = []
 
+    def mark(self) -> int:
+        return len(self.doc.paragraphs)
+
     def heading(self, text: str, level: int = 1) -> None:
-        if level == 1:
-            text = f"{len(self.chapters) + 1}. {text}"
-            self.chapters.append(text)
-        keep_with_next(self.doc.add_heading(text, level))
+        keep_with_next(self.doc.add_heading(self.numbered_heading(text, level), level))
 
     def text(self, text: str) -> None:
         self.doc.add_paragraph(text)
@@ -119,32 +117,43 @@ class _Writer:
         if text:
             self.doc.add_paragraph(self.t(text), style=GENERATED_STYLE)
 
+    def bullet(self, text: str) -> None:
+        self.doc.add_paragraph(text, style="List Bullet")
+
+    def labelled(self, label: str, value: str) -> None:
+        paragraph = self.doc.add_paragraph()
+        paragraph.add_run(f"{label}: ").bold = True
+        paragraph.add_run(value)
+
+    def emphasised(self, text: str, value: str) -> None:
+        paragraph = self.doc.add_paragraph()
+        paragraph.add_run(text)
+        paragraph.add_run(value).bold = True
+
+    def title_block(self, title: str, subtitle: str) -> None:
+        for _ in range(6):
+            self.doc.add_paragraph()
+        self.doc.add_paragraph(title, style="Title")
+        self.doc.add_paragraph(subtitle).runs[0].font.size = Pt(16)
+
+    def page_break(self) -> None:
+        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
     def caption(self, kind: str, title: str) -> None:
-        if kind == "table":
-            self.tables += 1
-            label = f"{self.t(N_('Tabela'))} {self.tables}. {title}"
-        else:
-            self.figures += 1
-            label = f"{self.t(N_('Rycina'))} {self.figures}. {title}"
-        paragraph = self.doc.add_paragraph(label, style="Caption")
+        paragraph = self.doc.add_paragraph(self.caption_text(kind, title), style="Caption")
         if kind == "table":
             keep_with_next(paragraph)
 
     def table(self, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
               widths: Sequence[float] | None = None, notes: Sequence[str] = (),
               text_columns: Collection[int] = (0,)) -> None:
-        """A captioned table: bold shaded header repeated on each page, figures right, the
-        ``text_columns`` (words: names, statuses) left."""
         self.caption("table", title)
         # one XML element for the whole table (``table_xml``): python-docx's cell-by-cell
         # calls cost seconds on the national report; without widths the text width is
         # shared evenly, as ``add_table`` does
-        even = TEXT_WIDTH_CM / len(header)
-        sizes = [*(widths or ())[:len(header)]]
-        sizes += [even] * (len(header) - len(sizes))
         self.doc.element.body._insert_tbl(table_xml(
-            self.doc.styles[TABLE_TEXT_STYLE].style_id, header, rows, sizes, bool(widths),
-            text_columns=text_columns))
+            self.doc.styles[TABLE_TEXT_STYLE].style_id, header, rows,
+            column_widths(len(header), widths), bool(widths), text_columns=text_columns))
         for note in notes:
             paragraph = self.doc.add_paragraph(self.t(note))
             paragraph.runs[0].font.size = Pt(8)
@@ -165,43 +174,46 @@ class _Writer:
             paragraph.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
         self.pictures.clear()
 
-    def chart(self, spec: ChartSpec) -> None:
-        self.picture(spec, self.t(spec.title))
+    def contents(self, at: int, pages: Mapping[str, int] | None = None) -> None:
+        """A TOC field Word updates on opening, placed before paragraph ``at``."""
+        anchor = self.doc.paragraphs[at]
+        heading = anchor.insert_paragraph_before(self.t(N_("Spis treści")),
+                                                 style="TOC Heading")
+        heading.runs[0].font.size = Pt(16)
+        entries = [anchor.insert_paragraph_before() for _ in self.chapters]
+        table_of_contents(entries, self.chapters, pages)
+        anchor.insert_paragraph_before().add_run().add_break(WD_BREAK.PAGE)
 
-    def map(self, spec: MapSpec) -> None:
-        self.picture(spec, self.t(spec.title), 15.5)
-        for note in spec.notes:
-            self.text(self.t(note))
-
-    def label(self, text: str) -> str:
-        """A header in the reader's language (``Tak — odsetek wskazań`` part by part)."""
-        return " — ".join(self.t(part) for part in text.split(" — "))
-
-    def value(self, value: Any, fmt: str) -> str:
-        if isinstance(value, str):
-            return self.t(value)
-        return cell_text(value, fmt, self.locale)
+    def finish(self, out: IO[bytes] | str | Path, title: str, author: str) -> None:
+        """Pictures in, page numbers in the footer, the file's properties, saved."""
+        self.place_pictures()
+        page_numbers(self.doc, self.t(N_("Strona")), self.t(N_("z")))
+        update_fields_on_open(self.doc)
+        self.doc.core_properties.title = title
+        self.doc.core_properties.author = author
+        self.doc.core_properties.language = "pl-PL" if self.locale.startswith("pl") else "en"
+        self.doc.save(out if not isinstance(out, Path) else str(out))
 
 
-def cell_text(value: Any, fmt: str, locale: str = "pl_PL") -> str:
-    """A table cell the Polish way: figures by ``format_value``, a year as ``2024`` (no
-    thousands separator), a date as ``31.03.2026``."""
-    if isinstance(value, datetime | date):
-        return value.strftime("%d.%m.%Y")
-    if fmt == "year" and value is not None and not isinstance(value, str):
-        return str(int(value))
-    return format_value(value, fmt, locale)
+def column_widths(columns: int, widths: Sequence[float] | None) -> list[float]:
+    """Each column's width (cm): the given ones, the text width shared evenly by the rest."""
+    even = TEXT_WIDTH_CM / columns
+    sizes = [*(widths or ())[:columns]]
+    return sizes + [even] * (columns - len(sizes))
 
 
 def write_pdf(target: Path, content: ReportContent, figures: Figures | None,
-              about: DocumentInfo, translate: Translate = _same, locale: str = "pl_PL",
-              two_pass: bool | None = None) -> None:
-    """The report as PDF with the contents' page numbers (``print_with_contents``).
+              about: DocumentInfo, translate: Translate = _same, locale: str = "pl_PL") -> None:
+    """The report as a tagged PDF (PDF/UA-1), typeset by Typst from the same calls as the
+    DOCX (``reports.typst_pdf``): the contents give each chapter's page.
 
-    :raise reports.pdf.PdfError: no LibreOffice, or it failed
+    :raise reports.pdf.PdfError: Typst is missing or refused the document
     """
-    print_with_contents(target, lambda source, pages: write_document(
-        source, content, figures, about, translate, locale, pages), two_pass)
+    from reports.typst_pdf import TypstWriter
+
+    w = TypstWriter(translate, locale)
+    _write_report(w, content, figures, about)
+    w.finish(target, *_properties(content, about))
 
 
 #: writes the DOCX to the path, with these pages in its contents; returns the chapters
@@ -217,17 +229,16 @@ def print_with_contents(target: Path, write: WriteDocx, two_pass: bool | None = 
     the DOCX is written. Otherwise (``two_pass``, or ``True``) the first print tells on which
     page each chapter's heading landed (``heading_pages``), the DOCX is written again with
     those pages in its contents and printed again — the numbers only fill the end of lines
-    already there, so the pages do not move. The regional report and the LPRES report both
-    print this way.
+    already there, so the pages do not move. The LPRES report prints this way.
 
     :raise reports.pdf.PdfError: no LibreOffice, or it failed
     """
-    from reports.pdf import docx_to_pdf, take, uno_python
+    from reports.pdf import IndexingConverter, docx_to_pdf, uno_python
 
     with tempfile.TemporaryDirectory(prefix="esmon-doc-") as tmp:
         source, first = Path(tmp) / "raport.docx", Path(tmp) / "pierwszy.pdf"
         if two_pass is False or (two_pass is None and uno_python() is not None):
-            with take() as office:  # (started when the export started, if it was)
+            with IndexingConverter() as office:  # (LibreOffice starts while it is written)
                 write(source, None)
                 office.convert(source, target)
             return
@@ -273,15 +284,28 @@ def write_document(out: IO[bytes] | str | Path, content: ReportContent, figures:
     """Write the report as DOCX to a path or a binary file object; returns the chapters'
     headings (what the contents list).
 
-    :param pages: heading → page, printed in the contents (``write_pdf``)
+    :param pages: heading → page, printed in the contents
     """
     w = _Writer(translate, locale)
+    _write_report(w, content, figures, about, pages)
+    w.finish(out, *_properties(content, about))
+    return list(w.chapters)
+
+
+def _properties(content: ReportContent, about: DocumentInfo) -> tuple[str, str]:
+    """The file's title and author (what a screen reader announces first)."""
+    return f"{content.info.title} — {content.info.round_label}", about.organisation
+
+
+def _write_report(w: ReportWriter, content: ReportContent, figures: Figures | None,
+                  about: DocumentInfo, pages: Mapping[str, int] | None = None) -> None:
+    """The report, in either document: every figure, table and sentence of both comes from
+    here. The figures are drawn in a child meanwhile; their PNGs go in at the end."""
     figures = figures or Figures()
     w.drawn = figures
-    # the figures are drawn in a child meanwhile; their PNGs go in at the end
-    with figures.drawn_ahead(_printed(content, figures), translate, locale):
+    with figures.drawn_ahead(_printed(content, figures), w.t, w.locale):
         _title_page(w, content, about)
-        contents_at = len(w.doc.paragraphs)
+        contents_at = w.mark()
         _method(w, content, about)
         if not int(content.frame.submitted.sum()):
             w.heading(w.t(N_("Wyniki")))
@@ -299,15 +323,8 @@ def write_document(out: IO[bytes] | str | Path, content: ReportContent, figures:
             if content.yoy:
                 _year_over_year(w, content, figures, about)
         _codebook(w, content)
-        _contents(w, contents_at, pages)
+        w.contents(contents_at, pages)
         w.place_pictures()
-    page_numbers(w.doc, w.t(N_("Strona")), w.t(N_("z")))
-    update_fields_on_open(w.doc)
-    w.doc.core_properties.title = f"{content.info.title} — {content.info.round_label}"
-    w.doc.core_properties.author = about.organisation
-    w.doc.core_properties.language = "pl-PL" if locale.startswith("pl") else "en"
-    w.doc.save(out if not isinstance(out, Path) else str(out))
-    return list(w.chapters)
 
 
 def _printed(content: ReportContent, figures: Figures) -> list[ChartSpec | MapSpec]:
@@ -329,7 +346,7 @@ _PLAN_REGIONS = ((N_("województwo"), ""), (N_("liczba JST"), "count"),
                  (N_("odsetek JST, które spełniły plan"), "share"))
 
 
-def _plan(w: _Writer, plan: Any, figures: Figures) -> None:
+def _plan(w: ReportWriter, plan: Any, figures: Figures) -> None:
     """Plan against execution: the country by service area, the województwa (JST that met
     their plan), and the maps by województwo; the per-JST rows are in the workbook."""
     w.heading(w.t(PLAN_CHAPTER))
@@ -356,13 +373,9 @@ def _plan(w: _Writer, plan: Any, figures: Figures) -> None:
                 spec.rows(w.locale, w.t), widths=[6.0, 3.0, 4.0])
 
 
-def _title_page(w: _Writer, content: ReportContent, about: DocumentInfo) -> None:
+def _title_page(w: ReportWriter, content: ReportContent, about: DocumentInfo) -> None:
     info = content.info
-    for _ in range(6):
-        w.doc.add_paragraph()
-    w.doc.add_paragraph(info.title, style="Title")
-    subtitle = w.doc.add_paragraph(info.round_label)
-    subtitle.runs[0].font.size = Pt(16)
+    w.title_block(info.title, info.round_label)
     lines = [
         (N_("Okres sprawozdawczy"), w.t(period_label(info.period))),
         (N_("Ankieta"), info.questionnaire),
@@ -371,23 +384,16 @@ def _title_page(w: _Writer, content: ReportContent, about: DocumentInfo) -> None
     ]
     lines += [(N_("Zawężenie"), w.t(f)) for f in info.filters]
     for label, value in lines:
-        paragraph = w.doc.add_paragraph()
-        paragraph.add_run(f"{w.t(label)}: ").bold = True
-        paragraph.add_run(str(value))
-    w.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        w.labelled(w.t(label), str(value))
+    w.page_break()
 
 
-def _contents(w: _Writer, at: int, pages: Mapping[str, int] | None = None) -> None:
-    """The contents (a TOC field Word updates on opening), placed after the title page."""
-    anchor = w.doc.paragraphs[at]
-    heading = anchor.insert_paragraph_before(w.t(N_("Spis treści")), style="TOC Heading")
-    heading.runs[0].font.size = Pt(16)
-    entries = [anchor.insert_paragraph_before() for _ in w.chapters]
-    table_of_contents(entries, w.chapters, pages)
-    anchor.insert_paragraph_before().add_run().add_break(WD_BREAK.PAGE)
+def _contents(w: ReportWriter, at: int, pages: Mapping[str, int] | None = None) -> None:
+    """The contents, placed after the title page (``ReportWriter.contents``)."""
+    w.contents(at, pages)
 
 
-def _method(w: _Writer, content: ReportContent, about: DocumentInfo) -> None:
+def _method(w: ReportWriter, content: ReportContent, about: DocumentInfo) -> None:
     frame, info = content.frame, content.info
     w.heading(w.t(N_("Opis badania")))
     invited, submitted = len(frame.data), int(frame.submitted.sum())
@@ -413,7 +419,7 @@ def _method(w: _Writer, content: ReportContent, about: DocumentInfo) -> None:
     if info.notes:
         w.heading(w.t(N_("Uwagi metodologiczne")), 2)
         for note in info.notes:
-            w.doc.add_paragraph(w.t(note), style="List Bullet")
+            w.bullet(w.t(note))
 
 
 #: how answers came (``ReportFrame.answers_by_mode``; the names of ``models.response``)
@@ -421,7 +427,7 @@ MODE_NAMES = {"web": N_("przez internet"), "phone": N_("telefonicznie (CATI)"),
               "staff": N_("wpis pracownika")}
 
 
-def _modes(w: _Writer, frame: Any) -> None:
+def _modes(w: ReportWriter, frame: Any) -> None:
     """The counted answers by how they came: web, phone interview, staff entry."""
     by_mode = frame.answers_by_mode()
     total = sum(by_mode.values())
@@ -437,7 +443,7 @@ def _modes(w: _Writer, frame: Any) -> None:
              w.t(N_("udział w złożonych"))], rows, [7, 3.5, 3.5])
 
 
-def _chapters(w: _Writer, report: Report, figures: Figures) -> None:
+def _chapters(w: ReportWriter, report: Report, figures: Figures) -> None:
     """The report's chapters as the page and the workbook show them: the same wide tables,
     key figures, charts and maps, in the definition's order."""
     for chapter in report.chapters:
@@ -461,7 +467,7 @@ def _chapters(w: _Writer, report: Report, figures: Figures) -> None:
                     w.chart(drawn)
 
 
-def _wide(w: _Writer, table: WideTable) -> None:
+def _wide(w: ReportWriter, table: WideTable) -> None:
     """A wide table, its statistics split over as many tables as fit the page's width."""
     by = w.t(table.level_label)
     if any(c.key == f"{RESPONSE_RATE}:{SUBMITTED}" for c in table.columns):
@@ -482,7 +488,7 @@ def _wide(w: _Writer, table: WideTable) -> None:
         w.table(title, header, body, [4.5] + [12.5 / len(columns)] * len(columns), notes)
 
 
-def _extremes(w: _Writer, table: WideTable) -> str | None:
+def _extremes(w: ReportWriter, table: WideTable) -> str | None:
     """``Najwyższy odsetek odpowiedzi: 1604 kluczborski (100,0%); najniższy: … (20,0%).``"""
     known = [(v, row.group) for row, v in table.series(f"{RESPONSE_RATE}:{RATE}")
              if isinstance(v, int | float) and v == v]
@@ -498,7 +504,7 @@ def _extremes(w: _Writer, table: WideTable) -> str | None:
               low=low[1], low_rate=format_value(low[0], "share", w.locale))
 
 
-def _cross(w: _Writer, table: CrossTable) -> None:
+def _cross(w: ReportWriter, table: CrossTable) -> None:
     """A table question's cells over all units, with row and column totals."""
     title = w.t(N_("%(title)s — wszystkie jednostki (odpowiedzi: %(n)s)")) % {
         "title": table.title, "n": table.answered}
@@ -509,16 +515,14 @@ def _cross(w: _Writer, table: CrossTable) -> None:
             [5] + [12 / max(1, columns)] * columns, table.notes)
 
 
-def _key_figure(w: _Writer, figure: KeyFigure) -> None:
-    paragraph = w.doc.add_paragraph()
-    paragraph.add_run(f"{w.t(figure.label)}: ")
+def _key_figure(w: ReportWriter, figure: KeyFigure) -> None:
     value = w.value(figure.value, figure.fmt)
     if figure.of is not None:
         value += " " + w.t(N_("z %(of)s")) % {"of": figure.of}
-    paragraph.add_run(value).bold = True
+    w.emphasised(f"{w.t(figure.label)}: ", value)
 
 
-def _municipal(w: _Writer, content: ReportContent) -> None:
+def _municipal(w: ReportWriter, content: ReportContent) -> None:
     report = content.municipal
     if report is None:
         return
@@ -545,7 +549,7 @@ def _municipal(w: _Writer, content: ReportContent) -> None:
             [6, 2.2, 2.2, 2, 2.3, 2.3])
 
 
-def _indicators(w: _Writer, results: Sequence[IndicatorResult],
+def _indicators(w: ReportWriter, results: Sequence[IndicatorResult],
                 chart: Any = None, level: int = 1) -> None:
     """Baseline, value and target of each indicator, a sentence on each, the chart."""
     if not results:
@@ -573,7 +577,7 @@ def _indicators(w: _Writer, results: Sequence[IndicatorResult],
         w.chart(chart)
 
 
-def _year_over_year(w: _Writer, content: ReportContent, figures: Figures,
+def _year_over_year(w: ReportWriter, content: ReportContent, figures: Figures,
                     about: DocumentInfo) -> None:
     w.heading(w.t(N_("Rok do roku")))
     year = about.previous_year or 0
@@ -611,7 +615,7 @@ def _num(value: Any) -> Any:
     return value
 
 
-def _codebook(w: _Writer, content: ReportContent) -> None:
+def _codebook(w: ReportWriter, content: ReportContent) -> None:
     w.heading(w.t(N_("Aneks: słownik danych")))
     w.text(w.t(N_("Kolumny arkusza „Dane” pliku xlsx i pliku CSV: identyfikator, pytanie, "
                   "typ i dopuszczalne odpowiedzi.")))

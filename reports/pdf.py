@@ -1,8 +1,7 @@
-"""The PDF of the report: the DOCX printed by LibreOffice (headless), tagged for accessibility.
+"""A DOCX printed as PDF by LibreOffice (headless), tagged for accessibility: the LPRES and the
+half-year documents, and the workbooks the tests print. (The monitoring report's PDF is
+typeset by Typst: ``reports.typst_pdf``.)
 
-Why LibreOffice and not WeasyPrint: the team edits the DOCX, and the PDF must be that very
-document — the same pagination rules (repeated table headers, keep-with-next headings), the
-same numbers — not a second rendering of the report from HTML that could drift from it.
 LibreOffice writes a tagged PDF (``UseTaggedPDF``) with the headings as bookmarks.
 
 Each conversion gets its own LibreOffice profile folder, so several exports (or the web and
@@ -21,8 +20,6 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
-from contextvars import ContextVar
 from pathlib import Path
 
 from l10n import N_
@@ -56,10 +53,6 @@ def office_binary() -> str | None:
 
 
 _PROBE = ("import sys; sys.path.append('/usr/lib/libreoffice/program'); import uno")
-#: the probe started ahead (``started_early``), answered by ``uno_python``
-_probing: list[subprocess.Popen[bytes]] = []
-
-
 def _may_have_uno() -> bool:
     return office_binary() is not None and Path(UNO_PYTHON).exists()
 
@@ -70,16 +63,8 @@ def uno_python() -> str | None:
     line converts, and a document's contents keep the pages they were written with)."""
     if not _may_have_uno():
         return None
-    if _probing:  # asked when the export started: answered by now
-        probe = _probing.pop()
-        try:
-            code = probe.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            probe.kill()
-            code = probe.wait()
-    else:
-        code = subprocess.run([UNO_PYTHON, "-c", _PROBE], capture_output=True, check=False,  # noqa: S603  # fixed arguments
-                              timeout=30).returncode
+    code = subprocess.run([UNO_PYTHON, "-c", _PROBE], capture_output=True, check=False,  # noqa: S603  # fixed arguments
+                          timeout=30).returncode
     return UNO_PYTHON if code == 0 else None
 
 
@@ -101,23 +86,17 @@ class IndexingConverter:
         fails, produces nothing or takes longer than ``TIMEOUT_SECONDS``
     """
 
-    def __init__(self, probed: bool = True) -> None:
-        """:param probed: ask first whether the UNO bridge is there (``started_early``
-            does not wait for the answer: without it the script fails and is not used)"""
-        python, binary = uno_python() if probed else UNO_PYTHON, office_binary()
+    def __init__(self) -> None:
+        python, binary = uno_python(), office_binary()
         if python is None or binary is None:
             raise PdfError(NO_OFFICE)
         self._command = [python, str(UNO_SCRIPT), binary]
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._process: subprocess.Popen[str] | None = None
-        #: ``convert`` was called (a converter started early and never used is stopped)
-        self.used = False
         #: LibreOffice's peak RSS while it converted (the bench reports it)
         self.office_rss_mb = 0.0
 
     def __enter__(self) -> IndexingConverter:
-        if self._process is not None:  # started early (``started_early``): already running
-            return self
         self._tmp = tempfile.TemporaryDirectory(prefix="esmon-pdf-")
         self._process = subprocess.Popen(  # noqa: S603  # fixed arguments, our own files
             [*self._command, str(Path(self._tmp.name) / "profile")], stdin=subprocess.PIPE,
@@ -129,7 +108,6 @@ class IndexingConverter:
         """Print ``docx_path`` (its contents updated) into ``pdf_path``; once per block."""
         if self._process is None or self._tmp is None:
             raise RuntimeError("IndexingConverter.convert outside its with block")
-        self.used = True
         produced = Path(self._tmp.name) / "raport.pdf"
         process = self._process
         try:
@@ -183,46 +161,6 @@ class IndexingConverter:
             if stream is not None:
                 with contextlib.suppress(OSError):
                     stream.close()
-
-
-_EARLY: ContextVar[IndexingConverter | None] = ContextVar("office_started_early",
-                                                           default=None)
-
-
-@contextlib.contextmanager
-def started_early() -> Iterator[None]:
-    """Start LibreOffice now for the PDF printed in the block (``take``): it is up by the
-    time the report's tables are computed and its DOCX written. Whether the UNO bridge is
-    there is asked meanwhile (``uno_python``: without it the PDF is printed twice by the
-    command line); left unused, LibreOffice is stopped at the end of the block."""
-    if not _may_have_uno() or (uno_python.cache_info().currsize and uno_python() is None):
-        yield
-        return
-    if not uno_python.cache_info().currsize and not _probing:
-        _probing.append(subprocess.Popen([UNO_PYTHON, "-c", _PROBE],  # noqa: S603  # fixed arguments
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-    office = IndexingConverter(probed=False)
-    office.__enter__()
-    token = _EARLY.set(office)
-    try:
-        yield
-    finally:
-        _EARLY.reset(token)
-        if not office.used:
-            office._stop()
-        office.__exit__()
-
-
-def take() -> IndexingConverter:
-    """The LibreOffice started early (once; it is entered already), or a new one to enter.
-
-    :raise PdfError: a new one without the UNO bridge
-    """
-    early = _EARLY.get()
-    if early is not None:
-        _EARLY.set(None)
-        return early
-    return IndexingConverter()
 
 
 def _await_stored(process: subprocess.Popen[str], seconds: float) -> int | None:

@@ -268,9 +268,9 @@ def document_info(request: ReportRequest, content: ReportContent) -> DocumentInf
 
 def write_report_document(out: Any, request: ReportRequest, content: ReportContent,
                           file_format: str) -> None:
-    """The report as DOCX, or as PDF printed from that DOCX, in the request's language.
+    """The report as DOCX, or as PDF typeset from the same content, in the request's language.
 
-    :raise ExportError: a kind without a document, or no LibreOffice for the PDF.
+    :raise ExportError: a kind without a document, or the PDF could not be made.
     """
     from reports.document import write_document, write_pdf
     from reports.pdf import PdfError
@@ -330,13 +330,10 @@ FIGURE_KINDS, MAPPED_KINDS = ("regional", "municipal", "indicators", "plan"), ("
 def started_ahead(file_format: str | None, kind: str | None) -> Iterator[None]:
     """Start now what writing the file will wait for, to come up while the report's tables
     are computed: the child drawing the figures (``reports.figure_fork``: a document's
-    charts and maps, a workbook's maps — its charts are its own) and, for a PDF,
-    LibreOffice (``reports.pdf.started_early``)."""
-    from reports import figure_fork, pdf
+    charts and maps, a workbook's maps — its charts are its own)."""
+    from reports import figure_fork
 
     with contextlib.ExitStack() as ahead:
-        if file_format == "pdf" and kind != "half-year":  # (printed by the command line)
-            ahead.enter_context(pdf.started_early())
         if (kind in FIGURE_KINDS and file_format in DOCUMENT_TYPES
                 or kind in MAPPED_KINDS and file_format == "xlsx"):
             ahead.enter_context(figure_fork.started_early())

@@ -122,17 +122,15 @@ def test_a_process_running_threads_draws_in_process():
 
 
 @pytest.mark.parametrize(("file_format", "kind", "started"), [
-    ("pdf", "regional", {"office", "figures"}), ("docx", "municipal", {"figures"}),
+    ("pdf", "regional", {"figures"}), ("docx", "municipal", {"figures"}),
     ("xlsx", "regional", {"figures"}), ("xlsx", "indicators", set()),
     ("pdf", "half-year", set()), ("xlsx", "raw", set()), ("csv", "raw", set())])
 def test_an_export_starts_ahead_only_what_its_file_will_use(monkeypatch, file_format, kind,
                                                             started):
-    """``services.exports.started_ahead``: LibreOffice for a PDF printed with its contents
-    (the half-year one is printed by the command line), the drawing child for a document
-    with figures or a workbook with maps (a workbook's charts are its own)."""
+    """``services.exports.started_ahead``: the drawing child for a document with figures or
+    a workbook with maps (a workbook's charts are its own); nothing for the rest."""
     from contextlib import contextmanager
 
-    from reports import pdf
     from services.exports import started_ahead
 
     seen: set[str] = set()
@@ -144,7 +142,6 @@ def test_an_export_starts_ahead_only_what_its_file_will_use(monkeypatch, file_fo
             yield
         return started
 
-    monkeypatch.setattr(pdf, "started_early", recorder("office"))
     monkeypatch.setattr(figure_fork, "started_early", recorder("figures"))
     with started_ahead(file_format, kind):
         pass

@@ -22,7 +22,7 @@ from reports.classes import format_value
 from reports.document import NO_ANSWERS, DocumentInfo, write_document
 from reports.docx_parts import GENERATED_STYLE, TABLE_TEXT_STYLE
 from reports.narrative import NOUNS, change_sentence, noun_for, plural_form, response_sentence
-from reports.pdf import docx_to_pdf, office_binary
+from reports.pdf import office_binary
 
 from support.opolskie import opolskie_frame, regional_content
 from support.pdfs import contents_entries, page_lines
@@ -174,13 +174,20 @@ def test_round_with_no_answers_gives_a_document_that_says_so(tmp_path):
     assert any(t.endswith("Aneks: słownik danych") for t in texts)
 
 
-@pytest.mark.skipif(office_binary() is None,
-                    reason="brak LibreOffice (soffice): PDF nie jest sprawdzany")
-def test_pdf_has_the_same_numbers_and_page_numbers(document, tmp_path):
-    path, content = document
+@pytest.fixture
+def report_pdf(document, tmp_path):
+    """The opolskie report typeset as PDF (``write_pdf``: Typst), beside its DOCX."""
+    from reports.document import write_pdf
+
+    _, content = document
     pdf = tmp_path / "raport.pdf"
-    docx_to_pdf(path, pdf)
-    reader = PdfReader(str(pdf))
+    write_pdf(pdf, content, content.figures, ABOUT)
+    return pdf
+
+
+def test_pdf_has_the_same_numbers_and_page_numbers(document, report_pdf):
+    _, content = document
+    reader = PdfReader(str(report_pdf))
     text = "\n".join(page.extract_text() for page in reader.pages)
     pages = len(reader.pages)
     assert f"Strona 1 z {pages}" in text
@@ -190,37 +197,98 @@ def test_pdf_has_the_same_numbers_and_page_numbers(document, tmp_path):
     total = format_value(powiat.value("zam_ogolem_liczba", SUM), "count")
     assert re.search(r"Ogółem\s+51\s+33\s+64,7%", text)
     assert total.replace("\u00a0", " ") in text.replace("\u00a0", " ")
-    assert reader.trailer["/Root"].get("/MarkInfo", {}).get("/Marked")  # tagged PDF
 
 
-@pytest.mark.skipif(office_binary() is None,
-                    reason="brak LibreOffice (soffice): PDF nie jest sprawdzany")
-@pytest.mark.parametrize("two_pass", [True, False], ids=["two-prints", "uno-index-update"])
-def test_pdf_contents_give_the_page_of_each_chapter(document, tmp_path, two_pass):
-    """The PDF's contents page lists every chapter with the page its heading is on —
-    printed twice from the command line, or once by LibreOffice updating the index."""
-    from reports.document import write_pdf
-    from reports.pdf import uno_python
-
-    if not two_pass and uno_python() is None:
-        pytest.skip("brak mostu UNO LibreOffice (python3-uno)")
-    _, content = document
-    pdf = tmp_path / "raport.pdf"
-    write_pdf(pdf, content, content.figures, ABOUT, two_pass=two_pass)
-    reader = PdfReader(str(pdf))
-    pages = page_lines(pdf)
+def test_pdf_contents_give_the_page_of_each_chapter(document, report_pdf):
+    """The PDF's contents page lists every chapter of the DOCX with the page its heading is
+    on (Typst numbers them from its own layout)."""
+    pages = page_lines(report_pdf)
     assert "Spis treści" in pages[1][0]
     entries = contents_entries(pages[1])
     chapters = [p.text for p in docx.Document(str(document[0])).paragraphs
                 if p.style.name == "Heading 1"]
     assert len(chapters) >= 8
-    assert set(entries) == set(chapters), (entries, chapters)
+    assert list(entries) == chapters, (entries, chapters)
     assert entries[chapters[0]] == 3  # after the title page and the contents
     for title, number in entries.items():
         assert title in [line.strip() for line in pages[number - 1]], (title, number)
     assert list(entries.values()) == sorted(entries.values())
-    assert reader.trailer["/Root"].get("/MarkInfo", {}).get("/Marked")  # tagged PDF
     assert f"Strona {len(pages)} z {len(pages)}" in "\n".join(pages[-1])
+
+
+def test_pdf_is_tagged_with_its_language_title_and_text_alternatives(document, report_pdf):
+    """PDF/UA-1 (Typst refuses a document that would not conform): marked content, a
+    structure tree, the language, the title shown in the window, and each chart and map a
+    figure with its alternative text (WCAG 1.1.1)."""
+    _, content = document
+    reader = PdfReader(str(report_pdf))
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"]
+    assert root["/Lang"].startswith("pl")
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert reader.metadata.title == f"{content.info.title} — {content.info.round_label}"
+    alternatives: list[str] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        if isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                alternatives.append(str(node.get("/Alt", "")))
+            kids = node.get("/K")
+            for kid in (kids if isinstance(kids, list) else [kids] if kids is not None else []):
+                if hasattr(kid, "get_object") or isinstance(kid, dict):
+                    walk(kid)
+
+    walk(root["/StructTreeRoot"])
+    printed = [t for t in (p.extract_text() for p in reader.pages) if "Rycina" in t]
+    assert alternatives
+    assert all(a.startswith("Rycina ") for a in alternatives), alternatives
+    assert len(alternatives) == sum(t.count("Rycina ") for t in printed)
+
+
+def test_pdf_prints_what_people_typed_as_text_never_as_typesetting(tmp_path):
+    """Names and answers reach Typst as strings, not markup: a unit called like a Typst
+    command is printed as it is, and nothing of it runs."""
+    from reports.typst_pdf import TypstWriter
+
+    typed = '#pagebreak() *gruba* _kursywa_ $x^2$ #image("/etc/passwd") <etykieta> @ref \\'
+    w = TypstWriter(lambda text: text, "pl_PL")
+    w.heading(typed)
+    w.text(typed)
+    w.generated(typed)
+    w.table(typed, [typed, "liczba"], [[typed, "1"]])
+    w.labelled(typed, typed)
+    target = tmp_path / "tekst.pdf"
+    w.finish(target, typed, typed)
+    reader = PdfReader(str(target))
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())  # (lines wrap)
+    # the heading, the text, the sentence, the caption, the header, the cell, the pair
+    assert text.count("#pagebreak()") == 8
+    assert text.count("*gruba* _kursywa_ $x^2$") == 8
+    assert text.count('#image("/etc/') == 8
+    assert reader.metadata.title == typed
+
+
+def test_pdf_that_cannot_be_typeset_is_a_pdf_error_in_polish(tmp_path):
+    """A picture Typst cannot read: the export gets ``PdfError`` with its Polish message,
+    and no file is left half-written."""
+    from reports.charts import ChartSpec
+    from reports.pdf import PdfError
+    from reports.typst_pdf import FAILED, TypstWriter
+
+    w = TypstWriter(lambda text: text, "pl_PL")
+    w.text("Przed ryciną")
+    w.picture(ChartSpec(kind="bars", title="Zepsuta", categories=[], series=[], fmt="count"),
+              "Zepsuta")
+    w.pictures.clear()
+    w.pngs.append((w.blocks[-1], b"to nie jest PNG"))
+    target = tmp_path / "zepsuty.pdf"
+    with pytest.raises(PdfError) as raised:
+        w.finish(target, "tytuł", "autor")
+    assert raised.value.args[0].msgid == FAILED
+    assert raised.value.args[0].startswith("Nie udało się złożyć PDF: ")
+    assert not target.exists()
 
 
 @pytest.fixture
@@ -272,6 +340,26 @@ def test_docx_download_from_the_exports_page_is_audited(app, login, answered_rou
     raw = client.get(f"/admin/zestawienia/plik?runda={answered_round}&rodzaj=raw&format=pdf")
     assert raw.status_code == 400
     assert "Dokument (DOCX, PDF) jest dla raportu regionalnego" in raw.text
+
+
+def test_pdf_download_from_the_exports_page_in_english(app, login, answered_round):
+    """The exports page's PDF: typeset in the coordinator's language, audited as a PDF."""
+    client = login("coordinator")
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    page = client.get(f"/admin/zestawienia/plik?runda={answered_round}&rodzaj=regional"
+                      "&poziom=powiat&format=pdf")
+    assert page.status_code == 200
+    assert page.headers["Content-Type"] == "application/pdf"
+    assert page.headers["Content-Disposition"].endswith(".pdf")
+    reader = PdfReader(io.BytesIO(page.data))
+    pages = [p.extract_text() for p in reader.pages]
+    assert pages[1].startswith("Contents")
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
+    assert reader.trailer["/Root"]["/Lang"].startswith("en")
+    with app.app_context():
+        event = db.session.scalars(select(AuditEvent).filter_by(action="export")).one()
+        assert event.after["format"] == "pdf"
 
 
 def test_with_an_imported_gmina_layer_the_document_has_the_map_by_gmina(tmp_path):
@@ -428,41 +516,6 @@ def test_libreoffice_started_ahead_stops_when_the_document_fails():
 
 
 @pytest.mark.skipif(office_binary() is None, reason="brak LibreOffice (soffice)")
-def test_libreoffice_started_with_the_export_prints_the_pdf_or_stops_unused(document,
-                                                                             tmp_path):
-    """``reports.pdf.started_early``: the PDF written in the block is printed by the
-    LibreOffice started with it (taken once); one left unused is stopped, its profile gone."""
-    import time
-    from pathlib import Path
-
-    from reports import pdf as office
-    from reports.document import write_pdf
-
-    if office.uno_python() is None:
-        pytest.skip("brak mostu UNO LibreOffice (python3-uno)")
-    _, content = document
-    with office.started_early():
-        early = office._EARLY.get()
-        profile = early._tmp.name
-        target = tmp_path / "raport.pdf"
-        write_pdf(target, content, content.figures, ABOUT)
-        assert early.used  # this one printed it
-        assert office._EARLY.get() is None
-    assert "Spis treści" in page_lines(target)[1][0]
-    assert _ended(profile)
-    assert not Path(profile).exists()
-    with office.started_early():
-        profile = office._EARLY.get()._tmp.name
-        for _ in range(50):  # (the script is exec'd a moment after it is forked)
-            if _processes_mentioning(profile):
-                break
-            time.sleep(0.1)
-        assert _processes_mentioning(profile)
-    assert _ended(profile)
-    assert not Path(profile).exists()
-
-
-@pytest.mark.skipif(office_binary() is None, reason="brak LibreOffice (soffice)")
 def test_libreoffice_gone_once_the_pdf_is_stored_and_a_bad_file_is_a_pdf_error(document,
                                                                                tmp_path):
     """``IndexingConverter.convert`` stops LibreOffice as soon as the PDF is stored (its
@@ -487,21 +540,3 @@ def test_libreoffice_gone_once_the_pdf_is_stored_and_a_bad_file_is_a_pdf_error(d
             office.convert(broken, tmp_path / "zepsuty.pdf")
     assert _ended(profile)
     assert not (tmp_path / "zepsuty.pdf").exists()
-
-
-@pytest.mark.skipif(office_binary() is None, reason="brak LibreOffice (soffice)")
-def test_the_uno_bridge_is_asked_about_while_libreoffice_starts():
-    """``started_early`` does not wait to learn whether the UNO bridge is there: the probe
-    runs meanwhile and ``uno_python`` takes its answer (the same as asking then)."""
-    from reports import pdf as office
-
-    office.uno_python.cache_clear()
-    expected = office.uno_python()
-    office.uno_python.cache_clear()
-    try:
-        with office.started_early():
-            assert len(office._probing) == 1
-            assert office.uno_python() == expected
-            assert office._probing == []
-    finally:
-        office.uno_python.cache_clear()

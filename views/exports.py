@@ -202,7 +202,7 @@ def download():
     """The workbook (or raw data as CSV, or the open-data package), from a temporary file."""
     if request.args.get("format") == "datapackage":
         return _open_data()
-    # the figures' drawing (and LibreOffice for a PDF) start while the tables are made
+    # the figures' drawing starts while the tables are made
     with started_ahead(request.args.get("format"), request.args.get("rodzaj", "regional")):
         return _download()
 

@@ -1,0 +1,161 @@
+"""The report's PDF, typeset by Typst: tagged (PDF/UA-1), its contents with real page numbers.
+
+Why Typst and not LibreOffice's print of the DOCX (``reports.pdf``, still used by the LPRES
+and half-year documents): the national report's DOCX took LibreOffice over a second to open,
+lay out and export, after a start of another second with its own profile folder, and its
+contents had to be refreshed over a UNO bridge. Typst lays out the same report in-process in
+a few tenths of a second, numbers the contents from its own layout, repeats table headers
+on every page and writes a tagged PDF that conforms to PDF/UA-1 (it refuses one that would
+not, e.g. a picture without its text alternative).
+
+The document is not a second report: ``reports.document._write_report`` writes the same
+chapters, tables, figures and sentences through ``TypstWriter`` as through the DOCX writer;
+this writer only records them as data (``data.json``), which the fixed template
+``reports/typst/report.typ`` lays out. No text of a report is ever Typst markup — names and
+answers are strings to the template — so nothing a respondent typed can change the layout.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import tempfile
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from l10n import N_
+from reports.charts import ChartSpec
+from reports.maps import MapSpec
+from reports.writer import ReportWriter, Translate
+
+TEMPLATE = Path(__file__).with_name("typst") / "report.typ"
+#: the body font: Arial's metric twin where installed (the DOCX names Arial), else DejaVu
+#: Sans; Typst's own Libertinus Serif last (every one has the Polish letters)
+FONTS = ("Liberation Sans", "Arial", "DejaVu Sans", "Libertinus Serif")
+#: A4 less the 2 cm margins, as in the DOCX (``reports.docx_parts.TEXT_WIDTH_CM``)
+TEXT_WIDTH_CM = 17.0
+NO_TYPST = N_("Do zapisu PDF potrzebny jest pakiet Pythona typst; DOCX można pobrać bez niego.")
+FAILED = N_("Nie udało się złożyć PDF: %(reason)s")
+
+
+class TypstWriter(ReportWriter):
+    """The report recorded as blocks for the Typst template (``finish`` typesets them)."""
+
+    def __init__(self, translate: Translate, locale: str):
+        super().__init__(translate, locale)
+        self.blocks: list[dict[str, Any]] = []
+        #: the pictures, in order: the block to fill and its figure (``place_pictures``)
+        self.pictures: list[tuple[dict[str, Any], ChartSpec | MapSpec]] = []
+        #: the pictures' blocks with their PNGs
+        self.pngs: list[tuple[dict[str, Any], bytes]] = []
+
+    def mark(self) -> int:
+        return len(self.blocks)
+
+    def heading(self, text: str, level: int = 1) -> None:
+        self.blocks.append({"k": "heading", "level": level,
+                            "text": self.numbered_heading(text, level)})
+
+    def text(self, text: str) -> None:
+        self.blocks.append({"k": "text", "text": text})
+
+    def generated(self, text: str | None) -> None:
+        if text:
+            self.blocks.append({"k": "generated", "text": self.t(text)})
+
+    def bullet(self, text: str) -> None:
+        self.blocks.append({"k": "bullet", "text": text})
+
+    def labelled(self, label: str, value: str) -> None:
+        self.blocks.append({"k": "labelled", "label": f"{label}: ", "value": value})
+
+    def emphasised(self, text: str, value: str) -> None:
+        self.blocks.append({"k": "emphasised", "text": text, "value": value})
+
+    def title_block(self, title: str, subtitle: str) -> None:
+        self.blocks.append({"k": "title", "title": title, "subtitle": subtitle})
+
+    def page_break(self) -> None:
+        self.blocks.append({"k": "break"})
+
+    def table(self, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
+              widths: Sequence[float] | None = None, notes: Sequence[str] = (),
+              text_columns: Collection[int] = (0,)) -> None:
+        columns = len(header)
+        sizes = [*(widths or ())[:columns]]
+        sizes += [TEXT_WIDTH_CM / columns] * (columns - len(sizes))
+        self.blocks.append({
+            "k": "table", "caption": self.caption_text("table", title),
+            "header": [str(name) for name in header],
+            "cells": ["" if value is None else str(value) for row in rows for value in row],
+            "widths": sizes, "right": [c not in text_columns for c in range(columns)],
+            "notes": [self.t(note) for note in notes]})
+
+    def picture(self, figure: ChartSpec | MapSpec, title: str, width_cm: float = 16.5) -> None:
+        caption = self.caption_text("figure", title)
+        block = {"k": "picture", "width": width_cm, "caption": caption,
+                 "alt": _alternative(figure, caption, self.t)}
+        self.blocks.append(block)
+        self.pictures.append((block, figure))
+
+    def place_pictures(self) -> None:
+        """Take each figure's PNG (drawn meanwhile: ``reports.figures.Figures.drawn_ahead``);
+        ``finish`` writes them beside the data."""
+        for block, figure in self.pictures:
+            self.pngs.append((block, self.drawn.png(figure, self.t, self.locale)))
+        self.pictures.clear()
+
+    def contents(self, at: int, pages: Mapping[str, int] | None = None) -> None:
+        """Typst's outline of the chapters, numbered from its own layout (``pages`` are the
+        DOCX's business)."""
+        self.blocks[at:at] = [{"k": "contents", "title": self.t(N_("Spis treści"))},
+                              {"k": "break"}]
+
+    def finish(self, target: Path, title: str, author: str) -> None:
+        """Typeset the blocks into ``target``: the PNGs and the data beside the template.
+
+        :raise reports.pdf.PdfError: without Typst, or when it refuses the document
+        """
+        from reports.pdf import PdfError
+
+        try:
+            import typst
+        except ImportError as err:
+            raise PdfError(NO_TYPST) from err
+        with tempfile.TemporaryDirectory(prefix="esmon-typst-") as tmp:
+            root = Path(tmp)
+            self.place_pictures()  # (any left)
+            for number, (block, png) in enumerate(self.pngs, start=1):
+                block["src"] = f"rycina-{number}.png"
+                (root / block["src"]).write_bytes(png)
+            data = {"title": title, "author": author, "lang": self.locale[:2],
+                    "fonts": list(FONTS), "page": self.t(N_("Strona")), "of": self.t(N_("z")),
+                    "blocks": self.blocks}
+            (root / "data.json").write_text(json.dumps(data, ensure_ascii=False),
+                                            encoding="utf-8")
+            shutil.copyfile(TEMPLATE, root / "report.typ")
+            try:
+                pdf = typst.compile(str(root / "report.typ"), root=str(root), format="pdf",
+                                    font_paths=_fonts(), pdf_standards=["ua-1"])
+            except typst.TypstError as err:
+                raise PdfError(N_(FAILED, reason=str(err.message)[:200])) from err
+        Path(target).write_bytes(pdf)
+
+
+@functools.cache
+def _fonts() -> Any:
+    """The machine's fonts, looked up once per process (Typst's search takes a while)."""
+    import typst
+
+    return typst.Fonts(include_system_fonts=True, include_embedded_fonts=True)
+
+
+def _alternative(figure: ChartSpec | MapSpec, caption: str, t: Translate) -> str:
+    """What a screen reader says for the picture: its caption, and where its numbers are."""
+    if isinstance(figure, MapSpec):
+        return t(N_("%(caption)s. Mapa; wartości obszarów podają tabele tego rozdziału.",
+                    caption=caption))
+    return t(N_("%(caption)s. Wykres; jego liczby podają tabele tego rozdziału.",
+                caption=caption))
