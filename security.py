@@ -68,6 +68,8 @@ KEYED_RATE_LIMITS: dict[str, tuple[str, list[str] | None, Callable[[], str]]] = 
     "new_link.ask": ("ESMON_RATELIMIT_NEW_LINK_ADDRESS", ["POST"], _address_asked_for),
 }
 MIN_SECRET_LENGTH = 16
+#: Flask-Limiter's settings of limits on every endpoint (esmon sets none of them)
+_WHOLE_APP_LIMITS = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")
 
 
 class NulFreeMultiDict(ImmutableMultiDict):
@@ -186,21 +188,30 @@ def _init_limiter(app: Flask) -> Limiter:
             "przy kilku procesach lub serwerach ustaw redis://…", extra={"event": "config"})
     limiter = Limiter(key_func=get_remote_address, app=app)
     app.extensions["esmon_limiter"] = limiter  # the limit decorators hold it only weakly
+    limited: set[str] = set()
     for endpoint, (setting, methods) in RATE_LIMITS.items():
         view = app.view_functions.get(endpoint)
         limit = app.config.get(setting)
         if view is not None and limit:
             app.view_functions[endpoint] = limiter.limit(limit, methods=methods)(view)
+            limited.add(endpoint)
     for endpoint, (setting, methods, key) in KEYED_RATE_LIMITS.items():
         view = app.view_functions.get(endpoint)
         limit = app.config.get(setting)
         if view is not None and limit:
             app.view_functions[endpoint] = limiter.limit(
                 limit, methods=methods, key_func=key, scope=setting)(view)
+            limited.add(endpoint)
     api_limit = app.config.get("ESMON_RATELIMIT_API")
     for endpoint, view in list(app.view_functions.items()):
         if endpoint.startswith("api.") and api_limit:
             app.view_functions[endpoint] = limiter.limit(api_limit, key_func=_api_caller)(view)
+            limited.add(endpoint)
+    if not any(app.config.get(setting) for setting in _WHOLE_APP_LIMITS):
+        # only the endpoints above have limits: any other request (every respondent page,
+        # every staff page) has nothing to count, and Flask-Limiter's working out which of
+        # its limits apply cost more than the rest of a request's checks together
+        limiter.request_filter(lambda: request.endpoint not in limited)
     return limiter
 
 
