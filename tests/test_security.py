@@ -161,6 +161,13 @@ def test_personal_link_is_rate_limited_per_address_with_polish_page(build):
     assert other.status_code == 404, "another address has its own count"
 
 
+def test_an_app_wide_limit_still_counts_the_pages_without_one_of_their_own(build):
+    app = build(RATELIMIT_ENABLED=True, RATELIMIT_DEFAULT="3/minute")
+    client = app.test_client()
+    page = "/deklaracja-dostepnosci"
+    assert [client.get(page).status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
 def test_login_posts_are_rate_limited_but_the_form_still_opens(build):
     app = build(RATELIMIT_ENABLED=True)
     client = app.test_client()
