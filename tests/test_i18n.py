@@ -154,6 +154,21 @@ def test_dates_numbers_and_money_follow_the_language(app):
                 "31 March 2026, 14:05")
 
 
+def test_template_texts_follow_the_language_of_each_render(app):
+    """Templates' texts are looked up once per language: a language asked later (or forced
+    for a while) still gets its own."""
+    template = app.jinja_env.from_string(
+        "{{ _('Spis sekcji') }}|"
+        "{% trans number=3, total=4 %}Sekcja {{ number }} z {{ total }}{% endtrans %}")
+    with app.test_request_context():
+        assert template.render() == "Spis sekcji|Sekcja 3 z 4"
+        with force_locale("en"):
+            assert template.render() == "List of sections|Section 3 of 4"
+        assert template.render() == "Spis sekcji|Sekcja 3 z 4"
+    with app.app_context():  # no request (the mail worker): Polish
+        assert template.render() == "Spis sekcji|Sekcja 3 z 4"
+
+
 # --- the switch -------------------------------------------------------------------------------
 
 def test_polish_is_the_default_and_the_switch_marks_the_current_language(client):
