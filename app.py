@@ -72,6 +72,9 @@ def _configured_app(overrides: Mapping[str, Any] | None, read_environment: bool)
     import logging_setup
 
     logging_setup.init_app(app)
+    import session_cookie
+
+    session_cookie.install(app)
     register_extensions(app)
     register_surveys(app)
     if _serves_requests():

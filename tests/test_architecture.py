@@ -34,8 +34,8 @@ OUTSIDE = {"tests", "bench", "migrations", "node_modules", "instance", "static",
 FLASK = ("flask", "flask_babel", "flask_wtf", "flask_login", "flask_sqlalchemy", "flask_mail",
          "flask_migrate", "flask_limiter", "werkzeug")
 #: application packages a plain library must not reach
-APPLICATION = ("app", "extensions", "database", "security", "config", "logging_setup", "models",
-               "services", "views", "commands", "mailing")
+APPLICATION = ("app", "extensions", "database", "security", "config", "logging_setup",
+               "session_cookie", "models", "services", "views", "commands", "mailing")
 #: package → the top-level names its modules must not import
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "forms": FLASK + APPLICATION,
