@@ -162,8 +162,11 @@ def init_app(app: Flask) -> Limiter:
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
+        # as ``setdefault`` for each: a header the view set is kept (names compared without
+        # case); setdefault raised and caught a KeyError for each of the six it then added
+        present = {name.lower() for name, _ in response.headers}
+        response.headers.extend([(name, value) for name, value in HEADERS.items()
+                                 if name.lower() not in present])
         if request.endpoint != "static":
             # answers, registers, reports: nothing a shared computer's cache may keep
             response.headers["Cache-Control"] = "no-store"
