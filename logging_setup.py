@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import sys
 import time
@@ -58,6 +59,8 @@ def _fields(record: logging.LogRecord) -> dict[str, Any]:
 
 
 def _kv_value(value: Any) -> str:
+    if type(value) is int or (type(value) is float and math.isfinite(value)):
+        return repr(value)  # a status, a duration: what json.dumps writes, without it
     text = value if isinstance(value, str) else json.dumps(value, default=str,
                                                            ensure_ascii=False)
     if _BARE.match(text):
