@@ -15,8 +15,7 @@ calls (``_write_report`` through a ``reports.writer.ReportWriter``) and typeset 
 from __future__ import annotations
 
 import io
-import tempfile
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -130,8 +129,8 @@ class _Writer(ReportWriter):
         paragraph.add_run(text)
         paragraph.add_run(value).bold = True
 
-    def title_block(self, title: str, subtitle: str) -> None:
-        for _ in range(6):
+    def title_block(self, title: str, subtitle: str, spaced: bool = True) -> None:
+        for _ in range(6 if spaced else 0):
             self.doc.add_paragraph()
         self.doc.add_paragraph(title, style="Title")
         self.doc.add_paragraph(subtitle).runs[0].font.size = Pt(16)
@@ -146,14 +145,15 @@ class _Writer(ReportWriter):
 
     def table(self, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
               widths: Sequence[float] | None = None, notes: Sequence[str] = (),
-              text_columns: Collection[int] = (0,)) -> None:
+              text_columns: Collection[int] = (0,), bold_rows: Collection[int] = ()) -> None:
         self.caption("table", title)
         # one XML element for the whole table (``table_xml``): python-docx's cell-by-cell
         # calls cost seconds on the national report; without widths the text width is
         # shared evenly, as ``add_table`` does
         self.doc.element.body._insert_tbl(table_xml(
             self.doc.styles[TABLE_TEXT_STYLE].style_id, header, rows,
-            column_widths(len(header), widths), bool(widths), text_columns=text_columns))
+            column_widths(len(header), widths), bool(widths), text_columns=text_columns,
+            bold_rows=bold_rows))
         for note in notes:
             paragraph = self.doc.add_paragraph(self.t(note))
             paragraph.runs[0].font.size = Pt(8)
@@ -174,14 +174,14 @@ class _Writer(ReportWriter):
             paragraph.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
         self.pictures.clear()
 
-    def contents(self, at: int, pages: Mapping[str, int] | None = None) -> None:
+    def contents(self, at: int) -> None:
         """A TOC field Word updates on opening, placed before paragraph ``at``."""
         anchor = self.doc.paragraphs[at]
         heading = anchor.insert_paragraph_before(self.t(N_("Spis treści")),
                                                  style="TOC Heading")
         heading.runs[0].font.size = Pt(16)
         entries = [anchor.insert_paragraph_before() for _ in self.chapters]
-        table_of_contents(entries, self.chapters, pages)
+        table_of_contents(entries, self.chapters)
         anchor.insert_paragraph_before().add_run().add_break(WD_BREAK.PAGE)
 
     def finish(self, out: IO[bytes] | str | Path, title: str, author: str) -> None:
@@ -207,7 +207,7 @@ def write_pdf(target: Path, content: ReportContent, figures: Figures | None,
     """The report as a tagged PDF (PDF/UA-1), typeset by Typst from the same calls as the
     DOCX (``reports.typst_pdf``): the contents give each chapter's page.
 
-    :raise reports.pdf.PdfError: Typst is missing or refused the document
+    :raise reports.typst_pdf.PdfError: Typst is missing or refused the document
     """
     from reports.typst_pdf import TypstWriter
 
@@ -216,78 +216,13 @@ def write_pdf(target: Path, content: ReportContent, figures: Figures | None,
     w.finish(target, *_properties(content, about))
 
 
-#: writes the DOCX to the path, with these pages in its contents; returns the chapters
-WriteDocx = Callable[[Path, Mapping[str, int] | None], list[str]]
-
-
-def print_with_contents(target: Path, write: WriteDocx, two_pass: bool | None = None) -> None:
-    """Print the DOCX that ``write`` makes as PDF, its contents giving each chapter's page.
-
-    LibreOffice's command line prints a DOCX's contents as they are stored (Word would
-    refresh them). Where LibreOffice's UNO bridge is installed, one LibreOffice process
-    opens the DOCX, updates its contents and prints it (``reports.pdf``); it starts while
-    the DOCX is written. Otherwise (``two_pass``, or ``True``) the first print tells on which
-    page each chapter's heading landed (``heading_pages``), the DOCX is written again with
-    those pages in its contents and printed again — the numbers only fill the end of lines
-    already there, so the pages do not move. The LPRES report prints this way.
-
-    :raise reports.pdf.PdfError: no LibreOffice, or it failed
-    """
-    from reports.pdf import IndexingConverter, docx_to_pdf, uno_python
-
-    with tempfile.TemporaryDirectory(prefix="esmon-doc-") as tmp:
-        source, first = Path(tmp) / "raport.docx", Path(tmp) / "pierwszy.pdf"
-        if two_pass is False or (two_pass is None and uno_python() is not None):
-            with IndexingConverter() as office:  # (LibreOffice starts while it is written)
-                write(source, None)
-                office.convert(source, target)
-            return
-        titles = write(source, None)
-        docx_to_pdf(source, first)
-        write(source, heading_pages(first, titles))
-        docx_to_pdf(source, target)
-
-
-def heading_pages(pdf: Path, titles: Sequence[str]) -> dict[str, int]:
-    """The page (1 = the title page) each chapter heading starts on, in reading order.
-
-    The contents page lists the same titles, so each one is looked for from the page after
-    the contents on, and each next one from the page of the one before. A heading is a line
-    of the page, or two (a long heading wraps).
-    """
-    from pypdf import PdfReader
-
-    def words(text: str) -> str:
-        return " ".join(text.split())
-
-    lines: list[set[str]] = []
-    for printed in PdfReader(str(pdf)).pages:
-        texts = [words(line) for line in (printed.extract_text() or "").splitlines()]
-        lines.append({*texts, *(f"{a} {b}" for a, b in zip(texts, texts[1:], strict=False))})
-    found: dict[str, int] = {}
-    wanted = [words(title) for title in titles]
-    # the contents are the first page that lists the first chapter; headings come after it
-    start = next((i + 1 for i, page in enumerate(lines) if wanted and wanted[0] in page), 0)
-    for title, text in zip(titles, wanted, strict=True):
-        page = next((i for i in range(start, len(lines)) if text in lines[i]), None)
-        if page is None:
-            continue
-        found[title] = page + 1
-        start = page
-    return found
-
-
 def write_document(out: IO[bytes] | str | Path, content: ReportContent, figures: Figures | None,
                    about: DocumentInfo, translate: Translate = _same,
-                   locale: str = "pl_PL", pages: Mapping[str, int] | None = None
-                   ) -> list[str]:
+                   locale: str = "pl_PL") -> list[str]:
     """Write the report as DOCX to a path or a binary file object; returns the chapters'
-    headings (what the contents list).
-
-    :param pages: heading → page, printed in the contents
-    """
+    headings (what the contents list)."""
     w = _Writer(translate, locale)
-    _write_report(w, content, figures, about, pages)
+    _write_report(w, content, figures, about)
     w.finish(out, *_properties(content, about))
     return list(w.chapters)
 
@@ -298,7 +233,7 @@ def _properties(content: ReportContent, about: DocumentInfo) -> tuple[str, str]:
 
 
 def _write_report(w: ReportWriter, content: ReportContent, figures: Figures | None,
-                  about: DocumentInfo, pages: Mapping[str, int] | None = None) -> None:
+                  about: DocumentInfo) -> None:
     """The report, in either document: every figure, table and sentence of both comes from
     here. The figures are drawn in a child meanwhile; their PNGs go in at the end."""
     figures = figures or Figures()
@@ -323,7 +258,7 @@ def _write_report(w: ReportWriter, content: ReportContent, figures: Figures | No
             if content.yoy:
                 _year_over_year(w, content, figures, about)
         _codebook(w, content)
-        w.contents(contents_at, pages)
+        w.contents(contents_at)
         w.place_pictures()
 
 
@@ -386,11 +321,6 @@ def _title_page(w: ReportWriter, content: ReportContent, about: DocumentInfo) ->
     for label, value in lines:
         w.labelled(w.t(label), str(value))
     w.page_break()
-
-
-def _contents(w: ReportWriter, at: int, pages: Mapping[str, int] | None = None) -> None:
-    """The contents, placed after the title page (``ReportWriter.contents``)."""
-    w.contents(at, pages)
 
 
 def _method(w: ReportWriter, content: ReportContent, about: DocumentInfo) -> None:

@@ -7,14 +7,13 @@ apart from ``reports.document`` (what the report says) so that one reads as the 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import cast
 from xml.sax.saxutils import escape
 
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tbl
@@ -94,21 +93,15 @@ def _char(paragraph: Paragraph, kind: str) -> None:
     run._r.append(element)
 
 
-#: A4 less the 2 cm margins: where the contents' page numbers stand
+#: A4 less the 2 cm margins: the width the tables share
 TEXT_WIDTH_CM = 17.0
 
 
-def table_of_contents(paragraphs: list[Paragraph], titles: list[str],
-                      pages: Mapping[str, int] | None = None) -> None:
-    """A TOC field whose last result lists the chapters (Word refreshes it on opening;
-    LibreOffice prints the list as it is) — with each chapter's page after a dotted leader
-    when ``pages`` are known (``reports.document.write_pdf`` reads them from a first print)."""
+def table_of_contents(paragraphs: list[Paragraph], titles: list[str]) -> None:
+    """A TOC field whose last result lists the chapters: Word refreshes it, with the pages,
+    on opening (``update_fields_on_open``); the PDF has its own contents (Typst's)."""
     if not paragraphs:
         return
-    if pages:
-        for paragraph in paragraphs:
-            paragraph.paragraph_format.tab_stops.add_tab_stop(
-                Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
     first, last = paragraphs[0], paragraphs[-1]
     _char(first, "begin")
     run = first.add_run()
@@ -118,8 +111,7 @@ def table_of_contents(paragraphs: list[Paragraph], titles: list[str],
     run._r.append(text)
     _char(first, "separate")
     for paragraph, title in zip(paragraphs, titles, strict=True):
-        page = (pages or {}).get(title)
-        paragraph.add_run(title if page is None else f"{title}\t{page}")
+        paragraph.add_run(title)
     _char(last, "end")
 
 
@@ -179,7 +171,8 @@ _MARGINS = ('<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type
 
 def table_xml(text_style_id: str, header: Sequence[str], rows: Iterable[Sequence[object]],
               widths_cm: Sequence[float], fixed: bool, font_half_points: int = 17,
-              fill: str = "DDEBF7", text_columns: Collection[int] = (0,)) -> CT_Tbl:
+              fill: str = "DDEBF7", text_columns: Collection[int] = (0,),
+              bold_rows: Collection[int] = ()) -> CT_Tbl:
     """A whole table as one XML element, parsed at once.
 
     Why not python-docx's ``add_row``/``cell`` calls: each of them looks its place up among
@@ -187,7 +180,8 @@ def table_xml(text_style_id: str, header: Sequence[str], rows: Iterable[Sequence
     seconds in that. The XML is what those calls wrote: centred, the grid and each cell's
     width (LibreOffice reads the grid, Word the cells), the header row bold, shaded, repeated
     on every page and never split, the figures right-aligned (every column but the
-    ``text_columns``, left as words are). ``None`` prints as an empty cell.
+    ``text_columns``, left as words are), the body rows ``bold_rows`` (subtotals) bold.
+    ``None`` prints as an empty cell.
 
     Why no table style: LibreOffice resolves a table style cell by cell as it opens a DOCX
     (any style, even one of borders only) — half of its import of the national report. The
@@ -213,11 +207,12 @@ def table_xml(text_style_id: str, header: Sequence[str], rows: Iterable[Sequence
     cells = [(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr>{paragraph}'
               + ("" if c in text_columns else '<w:jc w:val="right"/>') + "</w:pPr>")
              for c, width in enumerate(twips)]
-    for values in rows:
+    for number, values in enumerate(rows):
         out.append("<w:tr>")
+        props = f"<w:b/>{size}" if number in bold_rows else size
         for start, value in zip(cells, values, strict=True):
             text = "" if value is None else str(value)
-            out.append(f"{start}{_run(text, size)}</w:p></w:tc>")
+            out.append(f"{start}{_run(text, props)}</w:p></w:tc>")
         out.append("</w:tr>")
     out.append("</w:tbl>")
     return cast(CT_Tbl, parse_xml("".join(out)))

@@ -1,4 +1,4 @@
-"""The half-year framework report as a document (DOCX; PDF through ``reports.pdf``).
+"""The half-year framework report as a document (DOCX, and PDF typeset by ``reports.typst_pdf``).
 
 The voivodeship ES team reads it between annual reports, so it stays a few A4 pages: a title
 block (round, the half-year as people say it, organisation, date), a sentence or two written
@@ -9,21 +9,17 @@ files cannot disagree. No Flask, no database.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 from typing import IO
-
-from docx.shared import Pt
 
 from l10n import N_, Message
 from l10n.periods import period_label
 from l10n.polish import long_date
 from reports.classes import format_value
 from reports.document import _Writer
-from reports.docx_parts import page_numbers, update_fields_on_open
 from reports.indicators import UNITS
 from reports.narrative import NOUNS, response_sentence
+from reports.writer import ReportWriter
 from reports.xlsx import MODE_LABELS, ReportContent, Translate, _unchanged
 
 _FORMATS = {"count": "count", "PLN": "money", "%": "pct"}
@@ -38,10 +34,34 @@ def write_half_year_document(out: IO[bytes] | str | Path, content: ReportContent
                              organisation: str, translate: Translate = _unchanged,
                              locale: str = "pl_PL") -> None:
     """Write the framework report of ``content`` (``reports.build.half_year``) as DOCX."""
+    w = _Writer(translate, locale)
+    _write_half_year(w, content, organisation)
+    w.finish(out, *_properties(w, content, organisation))
+
+
+def write_half_year_pdf(target: Path, content: ReportContent, organisation: str,
+                        translate: Translate = _unchanged, locale: str = "pl_PL") -> None:
+    """The same report as a tagged PDF (Typst).
+
+    :raise reports.typst_pdf.PdfError: Typst is missing or refused the document
+    """
+    from reports.typst_pdf import TypstWriter
+
+    w = TypstWriter(translate, locale)
+    _write_half_year(w, content, organisation)
+    w.finish(target, *_properties(w, content, organisation))
+
+
+def _properties(w: ReportWriter, content: ReportContent, organisation: str) -> tuple[str, str]:
+    return f"{content.info.title} — {w.t(period_label(content.info.period))}", organisation
+
+
+def _write_half_year(w: ReportWriter, content: ReportContent, organisation: str) -> None:
+    """The report, in either document."""
     report = content.half_year
     if report is None:
         raise ValueError("not a half-year report")
-    w = _Writer(translate, locale)
+    locale = w.locale
     info = content.info
     period = w.t(period_label(info.period))
     _title(w, info.title, info.round_label, period, organisation,
@@ -80,8 +100,9 @@ def write_half_year_document(out: IO[bytes] | str | Path, content: ReportContent
              w.t(N_("Złożone")), w.t(N_("Brakuje")), w.t(N_("Odsetek"))],
             [[w.t(r.subregion), w.t(r.kind), str(r.invited), str(r.counted), str(r.missing),
               format_value(r.rate, "share", locale)] for r in report.progress],
-            [3.4, 4.6, 2.2, 2.2, 2.2, 2.4], text_columns=(0, 1))
-    _bold_subtotals(w, report.progress[-1].kind)
+            [3.4, 4.6, 2.2, 2.2, 2.2, 2.4], text_columns=(0, 1),
+            # the subtotals: all kinds of a subregion, and the total
+            bold_rows=[i for i, r in enumerate(report.progress) if r.kind == total.kind])
     w.heading(w.t(N_("Jednostki, których odpowiedzi brakuje")))
     if report.missing:
         w.table(w.t(N_("Brakujące jednostki")),
@@ -92,46 +113,20 @@ def write_half_year_document(out: IO[bytes] | str | Path, content: ReportContent
                 text_columns=range(5))
     else:
         w.text(w.t(NONE_MISSING))
-    page_numbers(w.doc, w.t(N_("Strona")), w.t(N_("z")))
-    update_fields_on_open(w.doc)
-    w.doc.core_properties.title = f"{info.title} — {period}"
-    w.doc.core_properties.author = organisation
-    w.doc.core_properties.language = "pl-PL" if locale.startswith("pl") else "en"
-    w.doc.save(out if not isinstance(out, Path) else str(out))
 
 
-def write_half_year_pdf(target: Path, content: ReportContent, organisation: str,
-                        translate: Translate = _unchanged, locale: str = "pl_PL") -> None:
-    """The same document printed by LibreOffice (it has no contents to number).
-
-    :raise reports.pdf.PdfError: no LibreOffice, or it failed
-    """
-    from reports.pdf import docx_to_pdf
-
-    with tempfile.TemporaryDirectory(prefix="esmon-doc-") as tmp:
-        source, printed = Path(tmp) / "raport.docx", Path(tmp) / "raport.pdf"
-        write_half_year_document(source, content, organisation, translate, locale)
-        docx_to_pdf(source, printed)
-        shutil.move(str(printed), target)
-
-
-def _title(w: _Writer, title: str, round_label: str, period: str, organisation: str,
+def _title(w: ReportWriter, title: str, round_label: str, period: str, organisation: str,
            made_on: str) -> None:
     """A title block on the first page, not a page of its own: the report is a few pages."""
-    w.doc.add_paragraph(title, style="Title")
-    subtitle = w.doc.add_paragraph(period)
-    subtitle.runs[0].font.size = Pt(16)
+    w.title_block(title, period, spaced=False)
     for label, value in ((N_("Runda"), round_label),
                          (N_("Opracowanie"), organisation),
                          (N_("Data sporządzenia"), made_on)):
-        if not value:
-            continue
-        paragraph = w.doc.add_paragraph()
-        paragraph.add_run(f"{w.t(label)}: ").bold = True
-        paragraph.add_run(value)
+        if value:
+            w.labelled(w.t(label), value)
 
 
-def _missing_sentence(missing: list, w: _Writer) -> Message | str:
+def _missing_sentence(missing: list, w: ReportWriter) -> Message | str:
     """``Brakuje jeszcze odpowiedzi 4 jednostek (nie otworzyła linku: 2, …).``"""
     if not missing:
         return NONE_MISSING
@@ -141,14 +136,3 @@ def _missing_sentence(missing: list, w: _Writer) -> Message | str:
     states = ", ".join(f"{w.t(state)}: {count}" for state, count in by_state.items())
     return N_(STILL_MISSING, n=len(missing), noun=Message(NOUNS["unit"].of(len(missing))),
               states=states)
-
-
-def _bold_subtotals(w: _Writer, all_kinds: str) -> None:
-    """The subtotal rows of the last table (all kinds of a subregion, the total) in bold."""
-    table = w.doc.tables[-1]
-    label = w.t(all_kinds)
-    for row in table.rows[1:]:
-        if row.cells[1].text == label:
-            for cell in row.cells:
-                for run in cell.paragraphs[0].runs:
-                    run.bold = True

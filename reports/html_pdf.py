@@ -1,10 +1,10 @@
 """HTML → PDF by WeasyPrint: the printable blank questionnaire and the copy of a response.
 
-Why WeasyPrint here when the report's PDF is LibreOffice's print of its DOCX
-(``reports.pdf``): these documents exist only as pages (the questionnaire's HTML, the answers
-as the review page shows them), and WeasyPrint lays out HTML and CSS in-process in a fraction of
-a second, where a LibreOffice start takes seconds and a profile folder. It needs Pango (Debian:
-``libpango-1.0-0``, ``libpangoft2-1.0-0``), which Chromium and LibreOffice bring anyway.
+Why WeasyPrint here when the reports' PDFs are typeset by Typst (``reports.typst_pdf``):
+these documents exist only as pages — the questionnaire's HTML, the answers as the review page
+shows them, with the page's own CSS — and WeasyPrint prints that HTML as it is, where Typst
+would need the page rewritten as a report. It needs Pango (Debian: ``libpango-1.0-0``,
+``libpangoft2-1.0-0``), which Chromium brings anyway.
 
 WeasyPrint is imported when a PDF is made, not when this module is: most processes never
 print (``tests/test_light_imports.py``).

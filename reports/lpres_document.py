@@ -1,4 +1,4 @@
-"""The LPRES annual report as a document (DOCX; PDF through ``reports.pdf``).
+"""The LPRES annual report as a document (DOCX, and PDF typeset by ``reports.typst_pdf``).
 
 The team discusses it and the council receives it, so it reads as a report: a title page, the
 contents, how the data were collected (both instruments, who answered, how), one chapter per
@@ -9,17 +9,13 @@ from the figures carry the "Tekst wygenerowany" style, as in every esmon documen
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
-
-from docx.shared import Pt
 
 from l10n import N_
 from l10n.polish import long_date
 from reports.classes import format_value
-from reports.document import _contents, _Writer, print_with_contents
-from reports.docx_parts import page_numbers, update_fields_on_open
+from reports.document import _Writer
 from reports.indicators import UNITS
 from reports.lpres import (
     NO_TARGET_SAY,
@@ -30,22 +26,44 @@ from reports.lpres import (
     target_text,
 )
 from reports.narrative import indicator_sentence
+from reports.writer import ReportWriter
 from reports.xlsx import MODE_LABELS, Translate, _unchanged
 
 _FORMATS = {"count": "count", "PLN": "money", "%": "pct"}
 
 
 def write_lpres_document(out: IO[bytes] | str | Path, report: LpresReport,
-                         translate: Translate = _unchanged, locale: str = "pl_PL",
-                         pages: Mapping[str, int] | None = None) -> list[str]:
+                         translate: Translate = _unchanged, locale: str = "pl_PL"
+                         ) -> list[str]:
     """Write the report as DOCX to a path or a binary file object; returns the chapters'
-    headings (what the contents list).
-
-    :param pages: heading → page, printed in the contents (``write_lpres_pdf``)
-    """
+    headings (what the contents list)."""
     w = _Writer(translate, locale)
+    _write_lpres(w, report)
+    w.finish(out, *_properties(w, report))
+    return list(w.chapters)
+
+
+def write_lpres_pdf(target: Path, report: LpresReport, translate: Translate = _unchanged,
+                    locale: str = "pl_PL") -> None:
+    """The same report as a tagged PDF whose contents give each chapter's page (Typst).
+
+    :raise reports.typst_pdf.PdfError: Typst is missing or refused the document
+    """
+    from reports.typst_pdf import TypstWriter
+
+    w = TypstWriter(translate, locale)
+    _write_lpres(w, report)
+    w.finish(target, *_properties(w, report))
+
+
+def _properties(w: ReportWriter, report: LpresReport) -> tuple[str, str]:
+    return f"{w.t(TITLE)} — {report.gmina} {report.year}", report.organisation
+
+
+def _write_lpres(w: ReportWriter, report: LpresReport) -> None:
+    """The report, in either document."""
     _title_page(w, report)
-    contents_at = len(w.doc.paragraphs)
+    contents_at = w.mark()
     _method(w, report)
     for priority in report.priorities:
         w.heading(w.t(priority.name))
@@ -53,46 +71,20 @@ def write_lpres_document(out: IO[bytes] | str | Path, report: LpresReport,
         for row in priority.rows:
             _indicator_text(w, row)
     _targets(w, report)
-    _contents(w, contents_at, pages)
-    page_numbers(w.doc, w.t(N_("Strona")), w.t(N_("z")))
-    update_fields_on_open(w.doc)
-    w.doc.core_properties.title = f"{w.t(TITLE)} — {report.gmina} {report.year}"
-    w.doc.core_properties.author = report.organisation
-    w.doc.core_properties.language = "pl-PL" if locale.startswith("pl") else "en"
-    w.doc.save(out if not isinstance(out, Path) else str(out))
-    return list(w.chapters)
+    w.contents(contents_at)
 
 
-def write_lpres_pdf(target: Path, report: LpresReport, translate: Translate = _unchanged,
-                    locale: str = "pl_PL", two_pass: bool | None = None) -> None:
-    """The report as PDF whose contents give each chapter's page, printed as the regional
-    report is (``reports.document.print_with_contents``).
-
-    :raise reports.pdf.PdfError: no LibreOffice, or it failed
-    """
-    print_with_contents(target, lambda source, pages: write_lpres_document(
-        source, report, translate, locale, pages), two_pass)
-
-
-def _title_page(w: _Writer, report: LpresReport) -> None:
-    for _ in range(6):
-        w.doc.add_paragraph()
-    w.doc.add_paragraph(w.t(TITLE), style="Title")
-    subtitle = w.doc.add_paragraph(w.t(N_("%(gmina)s — rok %(year)s")) % {
+def _title_page(w: ReportWriter, report: LpresReport) -> None:
+    w.title_block(w.t(TITLE), w.t(N_("%(gmina)s — rok %(year)s")) % {
         "gmina": report.gmina, "year": report.year})
-    subtitle.runs[0].font.size = Pt(16)
     for label, value in ((N_("Rok sprawozdawczy"), str(report.year)),
                          (N_("Opracowanie"), report.organisation),
                          (N_("Data sporządzenia"), long_date(report.generated_at.date()))):
-        paragraph = w.doc.add_paragraph()
-        paragraph.add_run(f"{w.t(label)}: ").bold = True
-        paragraph.add_run(value)
-    from docx.enum.text import WD_BREAK
-
-    w.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        w.labelled(w.t(label), value)
+    w.page_break()
 
 
-def _method(w: _Writer, report: LpresReport) -> None:
+def _method(w: ReportWriter, report: LpresReport) -> None:
     w.heading(w.t(N_("Źródła danych")))
     w.text(w.t(N_("Zespół monitorujący ocenia realizację programu co roku na podstawie "
                   "formularzy sprawozdawczych komórek urzędu i jednostek organizacyjnych gminy "
@@ -118,7 +110,7 @@ def _method(w: _Writer, report: LpresReport) -> None:
                       "status „brak danych”.")) % {"key": key, "year": report.year})
 
 
-def _priority_table(w: _Writer, name: str, rows: tuple[LpresRow, ...]) -> None:
+def _priority_table(w: ReportWriter, name: str, rows: tuple[LpresRow, ...]) -> None:
     body = []
     for row in rows:
         ind = row.indicator
@@ -131,19 +123,16 @@ def _priority_table(w: _Writer, name: str, rows: tuple[LpresRow, ...]) -> None:
             body, [5.2, 1.9, 2.0, 2.0, 3.2, 2.2], text_columns=(0, 1, 4, 5))
 
 
-def _indicator_text(w: _Writer, row: LpresRow) -> None:
+def _indicator_text(w: ReportWriter, row: LpresRow) -> None:
     ind = row.indicator
     w.generated(indicator_sentence(ind.name, row.result.achieved, ind.target, ind.target_year,
                                    w.t(row.result.status), _FORMATS[ind.unit], w.locale))
-    paragraph = w.doc.add_paragraph()
-    paragraph.add_run(f"{w.t(N_('Źródło'))}: ").bold = True
-    paragraph.add_run(ind.source or row.source.title)
-    paragraph = w.doc.add_paragraph()
-    paragraph.add_run(f"{w.t(N_('Dane złożyły'))} ({len(row.contributors)}): ").bold = True
-    paragraph.add_run(", ".join(row.contributors) or w.t(N_("żadna jednostka")))
+    w.labelled(w.t(N_("Źródło")), ind.source or row.source.title)
+    w.labelled(f"{w.t(N_('Dane złożyły'))} ({len(row.contributors)})",
+               ", ".join(row.contributors) or w.t(N_("żadna jednostka")))
 
 
-def _targets(w: _Writer, report: LpresReport) -> None:
+def _targets(w: ReportWriter, report: LpresReport) -> None:
     w.heading(w.t(N_("Wartości docelowe")))
     missing = report.without_target
     if not missing:
@@ -153,5 +142,4 @@ def _targets(w: _Writer, report: LpresReport) -> None:
                   "(pola target i target_year; wartość bazowa: baseline i baseline_year):")) % {
         "count": len(missing), "all": len(report.rows), "say": w.t(NO_TARGET_SAY)})
     for row in missing:
-        w.doc.add_paragraph(f"{row.indicator.name} — {row.source.indicators_file}",
-                            style="List Bullet")
+        w.bullet(f"{row.indicator.name} — {row.source.indicators_file}")

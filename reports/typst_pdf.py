@@ -1,7 +1,7 @@
 """The report's PDF, typeset by Typst: tagged (PDF/UA-1), its contents with real page numbers.
 
-Why Typst and not LibreOffice's print of the DOCX (``reports.pdf``, still used by the LPRES
-and half-year documents): the national report's DOCX took LibreOffice over a second to open,
+Why Typst and not LibreOffice's print of the DOCX (what esmon did first): the national
+report's DOCX took LibreOffice over a second to open,
 lay out and export, after a start of another second with its own profile folder, and its
 contents had to be refreshed over a UNO bridge. Typst lays out the same report in-process in
 a few tenths of a second, numbers the contents from its own layout, repeats table headers
@@ -21,7 +21,7 @@ import functools
 import json
 import shutil
 import tempfile
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,10 @@ FONTS = ("Liberation Sans", "Arial", "DejaVu Sans", "Libertinus Serif")
 TEXT_WIDTH_CM = 17.0
 NO_TYPST = N_("Do zapisu PDF potrzebny jest pakiet Pythona typst; DOCX można pobrać bez niego.")
 FAILED = N_("Nie udało się złożyć PDF: %(reason)s")
+
+
+class PdfError(Exception):
+    """The PDF could not be made; the message (a Polish msgid) says why."""
 
 
 class TypstWriter(ReportWriter):
@@ -74,15 +78,16 @@ class TypstWriter(ReportWriter):
     def emphasised(self, text: str, value: str) -> None:
         self.blocks.append({"k": "emphasised", "text": text, "value": value})
 
-    def title_block(self, title: str, subtitle: str) -> None:
-        self.blocks.append({"k": "title", "title": title, "subtitle": subtitle})
+    def title_block(self, title: str, subtitle: str, spaced: bool = True) -> None:
+        self.blocks.append({"k": "title", "title": title, "subtitle": subtitle,
+                            "spaced": spaced})
 
     def page_break(self) -> None:
         self.blocks.append({"k": "break"})
 
     def table(self, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
               widths: Sequence[float] | None = None, notes: Sequence[str] = (),
-              text_columns: Collection[int] = (0,)) -> None:
+              text_columns: Collection[int] = (0,), bold_rows: Collection[int] = ()) -> None:
         columns = len(header)
         sizes = [*(widths or ())[:columns]]
         sizes += [TEXT_WIDTH_CM / columns] * (columns - len(sizes))
@@ -91,7 +96,7 @@ class TypstWriter(ReportWriter):
             "header": [str(name) for name in header],
             "cells": ["" if value is None else str(value) for row in rows for value in row],
             "widths": sizes, "right": [c not in text_columns for c in range(columns)],
-            "notes": [self.t(note) for note in notes]})
+            "bold": sorted(bold_rows), "notes": [self.t(note) for note in notes]})
 
     def picture(self, figure: ChartSpec | MapSpec, title: str, width_cm: float = 16.5) -> None:
         caption = self.caption_text("figure", title)
@@ -107,19 +112,16 @@ class TypstWriter(ReportWriter):
             self.pngs.append((block, self.drawn.png(figure, self.t, self.locale)))
         self.pictures.clear()
 
-    def contents(self, at: int, pages: Mapping[str, int] | None = None) -> None:
-        """Typst's outline of the chapters, numbered from its own layout (``pages`` are the
-        DOCX's business)."""
+    def contents(self, at: int) -> None:
+        """Typst's outline of the chapters, numbered from its own layout."""
         self.blocks[at:at] = [{"k": "contents", "title": self.t(N_("Spis treści"))},
                               {"k": "break"}]
 
     def finish(self, target: Path, title: str, author: str) -> None:
         """Typeset the blocks into ``target``: the PNGs and the data beside the template.
 
-        :raise reports.pdf.PdfError: without Typst, or when it refuses the document
+        :raise PdfError: without Typst, or when it refuses the document
         """
-        from reports.pdf import PdfError
-
         try:
             import typst
         except ImportError as err:

@@ -10,7 +10,7 @@ different things.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -89,8 +89,9 @@ class ReportWriter:
         """``text`` followed by ``value`` in bold (a key figure)."""
         raise NotImplementedError
 
-    def title_block(self, title: str, subtitle: str) -> None:
-        """The title page's title and subtitle, below its top space."""
+    def title_block(self, title: str, subtitle: str, spaced: bool = True) -> None:
+        """The title and subtitle; ``spaced``: low on a title page of its own, else at the
+        top of the first page (a report of a few pages)."""
         raise NotImplementedError
 
     def page_break(self) -> None:
@@ -98,9 +99,10 @@ class ReportWriter:
 
     def table(self, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
               widths: Sequence[float] | None = None, notes: Sequence[str] = (),
-              text_columns: Collection[int] = (0,)) -> None:
+              text_columns: Collection[int] = (0,), bold_rows: Collection[int] = ()) -> None:
         """A captioned table: bold shaded header repeated on each page, figures right, the
-        ``text_columns`` (words: names, statuses) left; ``widths`` in cm."""
+        ``text_columns`` (words: names, statuses) left; ``widths`` in cm; the body rows
+        ``bold_rows`` (subtotals) in bold."""
         raise NotImplementedError
 
     def picture(self, figure: Picture, title: str, width_cm: float = 16.5) -> None:
@@ -111,7 +113,7 @@ class ReportWriter:
         """Put in the figures' PNGs (drawn meanwhile: ``Figures.drawn_ahead``)."""
         raise NotImplementedError
 
-    def contents(self, at: int, pages: Mapping[str, int] | None = None) -> None:
+    def contents(self, at: int) -> None:
         """The contents (the chapters with their pages), put at ``at`` (``mark``)."""
         raise NotImplementedError
 

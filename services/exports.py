@@ -273,7 +273,7 @@ def write_report_document(out: Any, request: ReportRequest, content: ReportConte
     :raise ExportError: a kind without a document, or the PDF could not be made.
     """
     from reports.document import write_document, write_pdf
-    from reports.pdf import PdfError
+    from reports.typst_pdf import PdfError
 
     if request.kind not in DOCUMENT_KINDS:
         raise ExportError(gettext("Dokument (DOCX, PDF) jest dla raportu regionalnego, "
@@ -302,7 +302,7 @@ def _write_half_year(out: Any, request: ReportRequest, content: ReportContent,
                      file_format: str, locale: str) -> None:
     """The framework report's own short document (``reports.half_year_document``)."""
     from reports.half_year_document import write_half_year_document, write_half_year_pdf
-    from reports.pdf import PdfError
+    from reports.typst_pdf import PdfError
 
     round_ = db.session.get(Round, request.round_id)
     # the round's owner (a ROPS, its OWES partner …) signs its report

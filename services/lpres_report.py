@@ -107,7 +107,7 @@ def write_lpres(out: Any, report: LpresReport, file_format: str) -> None:
     """
     from reports.lpres import write_lpres_workbook
     from reports.lpres_document import write_lpres_document, write_lpres_pdf
-    from reports.pdf import PdfError
+    from reports.typst_pdf import PdfError
 
     locale = "pl_PL" if current_language() == "pl" else "en"
     if file_format == "xlsx":

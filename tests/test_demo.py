@@ -24,13 +24,13 @@ from models import (
     Round,
     User,
 )
-from reports.pdf import office_binary
 from services.demo import PDF_COPIES
 from services.demo_organisations import DEMO_LOGINS, ROUND_OWNERS
 from services.questionnaires import survey_for_round
 from services.responses import submission_issues
 
 from support import SAMPLE_TERC
+from support.pdfs import office_binary
 
 DEMO = ["demo", "--terc", str(SAMPLE_TERC)]
 

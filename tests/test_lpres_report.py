@@ -15,7 +15,6 @@ from test_lpres import FORMS, PES, _seed, recount
 
 from forms.loader import load_survey_file
 from reports.indicators import load_indicators_file
-from reports.pdf import office_binary
 
 from support import ROOT, STAFF_PASSWORD
 from support.pdfs import contents_entries, page_lines
@@ -134,20 +133,9 @@ def test_the_document_text_has_the_figures_and_says_the_targets_are_missing(app,
     assert "dane złożyło 4 z 5 zaproszonych jednostek" in text
 
 
-@pytest.mark.skipif(office_binary() is None, reason="brak LibreOffice (soffice)")
-@pytest.mark.parametrize("two_pass", [None, True], ids=["as-exported", "two-prints"])
-def test_the_pdf_contents_give_the_page_of_each_chapter(app, kluczbork, runner, tmp_path,
-                                                        monkeypatch, two_pass):
-    """Printed as the regional report is: the contents list every chapter with the page its
-    heading is on (one LibreOffice updating the index, or two prints without UNO)."""
-
-
-    from reports import lpres_document
-
-    if two_pass:
-        printed = lpres_document.print_with_contents
-        monkeypatch.setattr(lpres_document, "print_with_contents",
-                            lambda target, write, _two_pass=None: printed(target, write, True))
+def test_the_pdf_contents_give_the_page_of_each_chapter(app, kluczbork, runner, tmp_path):
+    """Typeset as the regional report is: the contents list every chapter with the page its
+    heading is on."""
     out = tmp_path / "sprawozdanie.pdf"
     result = runner.invoke(args=["reports", "lpres", "--year", "2025", "-o", str(out)])
     assert result.exit_code == 0, result.output

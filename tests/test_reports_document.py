@@ -22,7 +22,6 @@ from reports.classes import format_value
 from reports.document import NO_ANSWERS, DocumentInfo, write_document
 from reports.docx_parts import GENERATED_STYLE, TABLE_TEXT_STYLE
 from reports.narrative import NOUNS, change_sentence, noun_for, plural_form, response_sentence
-from reports.pdf import office_binary
 
 from support.opolskie import opolskie_frame, regional_content
 from support.pdfs import contents_entries, page_lines
@@ -274,8 +273,7 @@ def test_pdf_that_cannot_be_typeset_is_a_pdf_error_in_polish(tmp_path):
     """A picture Typst cannot read: the export gets ``PdfError`` with its Polish message,
     and no file is left half-written."""
     from reports.charts import ChartSpec
-    from reports.pdf import PdfError
-    from reports.typst_pdf import FAILED, TypstWriter
+    from reports.typst_pdf import FAILED, PdfError, TypstWriter
 
     w = TypstWriter(lambda text: text, "pl_PL")
     w.text("Przed ryciną")
@@ -459,84 +457,3 @@ def test_table_written_as_xml_reads_back_cell_for_cell(tmp_path):
     assert (table_text.space_after, table_text.line_spacing) == (0, 1.0)
     assert [round(c.width.cm, 1) for c in second.columns] == [8.5, 8.5]
     assert [c.paragraphs[0].alignment for c in words.rows[1].cells] == [None, 2, None]
-
-
-def _ended(profile: str, seconds: float = 10.0) -> bool:
-    """No process mentions ``profile`` within ``seconds`` (a killed LibreOffice takes a
-    moment to go on a busy machine)."""
-    import time
-
-    deadline = time.monotonic() + seconds
-    while _processes_mentioning(profile):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
-
-
-def _processes_mentioning(text: str) -> list[int]:
-    from pathlib import Path
-
-    found = []
-    for proc in Path("/proc").glob("[0-9]*"):
-        try:
-            if text.encode() in (proc / "cmdline").read_bytes():
-                found.append(int(proc.name))
-        except OSError:
-            continue
-    return found
-
-
-@pytest.mark.skipif(office_binary() is None, reason="brak LibreOffice (soffice)")
-def test_libreoffice_started_ahead_stops_when_the_document_fails():
-    """``IndexingConverter`` starts LibreOffice before the DOCX is written; when writing it
-    fails, leaving the block stops LibreOffice and removes its profile."""
-    import time
-    from pathlib import Path
-
-    from reports.pdf import IndexingConverter, uno_python
-
-    if uno_python() is None:
-        pytest.skip("brak mostu UNO LibreOffice (python3-uno)")
-    seen: dict[str, Any] = {}
-
-    def write_and_fail() -> None:
-        with IndexingConverter() as office:
-            seen["profile"] = profile = office._tmp.name
-            time.sleep(1.5)  # LibreOffice is starting meanwhile
-            seen["running"] = _processes_mentioning(profile)
-            raise ValueError("the DOCX could not be written")
-
-    with pytest.raises(ValueError, match="could not be written"):
-        write_and_fail()
-    profile = seen["profile"]
-    assert seen["running"]
-    assert not _processes_mentioning(profile)
-    assert not Path(profile).exists()
-
-
-@pytest.mark.skipif(office_binary() is None, reason="brak LibreOffice (soffice)")
-def test_libreoffice_gone_once_the_pdf_is_stored_and_a_bad_file_is_a_pdf_error(document,
-                                                                               tmp_path):
-    """``IndexingConverter.convert`` stops LibreOffice as soon as the PDF is stored (its
-    shutdown is not waited for; its peak memory is told first) and leaves nothing running;
-    a document LibreOffice cannot
-    open (here: none) is a ``PdfError``, nothing left running either."""
-    from reports.pdf import IndexingConverter, PdfError, uno_python
-
-    if uno_python() is None:
-        pytest.skip("brak mostu UNO LibreOffice (python3-uno)")
-    path, _ = document
-    with IndexingConverter() as office:
-        profile = office._tmp.name
-        office.convert(path, tmp_path / "raport.pdf")
-        assert _ended(profile)
-        assert office.office_rss_mb > 50  # told by the script before it was stopped
-    assert (tmp_path / "raport.pdf").read_bytes().startswith(b"%PDF")
-    broken = tmp_path / "nie-ma-takiego.docx"
-    with IndexingConverter() as office:
-        profile = office._tmp.name
-        with pytest.raises(PdfError):
-            office.convert(broken, tmp_path / "zepsuty.pdf")
-    assert _ended(profile)
-    assert not (tmp_path / "zepsuty.pdf").exists()

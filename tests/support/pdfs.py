@@ -1,8 +1,10 @@
-"""Reading a printed report back: each page's lines and the contents page's entries."""
+"""Reading a printed report back: each page's lines and the contents page's entries; the
+LibreOffice that prints workbooks the way a user's "print to PDF" does."""
 
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -23,3 +25,8 @@ def contents_entries(page: list[str]) -> dict[str, int]:
         if found:
             entries[found.group(1).rstrip(" .")] = int(found.group(2))
     return entries
+
+
+def office_binary() -> str | None:
+    """LibreOffice's ``soffice``, which the tests print workbooks with, or ``None``."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
