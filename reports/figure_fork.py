@@ -11,7 +11,7 @@ The child is given its texts ready-made (translation belongs to the parent: the 
 language, Flask); a figure that asks for a text it was not given, a child that fails or one
 later than ``TIMEOUT_SECONDS`` leaves its figures to be drawn in the parent as before
 (``get`` returns ``None``). The child keeps none of the parent's open files (a database
-socket, LibreOffice's standard input — the converter waits for its end) and leaves by
+socket, a pipe another child's end waits on) and leaves by
 ``os._exit``, so nothing of the parent is flushed or closed twice. A process running
 threads (gunicorn's gthread worker) does not fork: a lock held by another thread would stay
 locked in the child for ever, so its figures are drawn in process.
