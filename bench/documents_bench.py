@@ -16,8 +16,10 @@ peak memory is its own:
 As the export does (``services.exports.started_ahead``), the figures' drawing child starts
 when the phase starts, so it comes up while the tables are made.
 
-It prints seconds, peak RSS, pages and the ratio to the floor; the goal is ≤ 3 × the floor and
-≤ 1 GB. The figures are indicative on a shared machine (the load is printed).
+The phases run interleaved (floor, xlsx, docx, pdf, floor, …) ``--runs`` times (at least 5,
+``bench/hygiene.py``); it prints each one's seconds and its ratio to the floor of the same run
+as the median with the minimum and maximum, the largest peak RSS, the pages, and the machine's
+load. The goal is ≤ 3 × the floor and ≤ 1 GB.
 """
 
 from __future__ import annotations
@@ -35,11 +37,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.hygiene import MIN_RUNS, Load, Spread, ratios
 from bench.reports_bench import _app, answers, floor_phase
 from tests.support.scratch_db import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_RATIO, GOAL_RSS_MB = 3.0, 1024
+PHASES = ("floor", "xlsx", "docx", "pdf")
 UNITS = 2859
 ANSWERING = 0.85
 
@@ -47,6 +51,8 @@ ANSWERING = 0.85
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="URL bazy (domyślnie plik SQLite w katalogu tymczasowym)")
+    parser.add_argument("--runs", type=int, default=MIN_RUNS,
+                        help=f"przebiegi każdej fazy (co najmniej {MIN_RUNS})")
     parser.add_argument("--phase", choices=["floor", "xlsx", "docx", "pdf"],
                         help=argparse.SUPPRESS)
     parser.add_argument("--round", type=int, help=argparse.SUPPRESS)
@@ -66,9 +72,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Wygenerowano rundę krajową: {UNITS} JST w "
               f"{time.perf_counter() - started:.1f} s ({url.split('?')[0]}); "
               f"obciążenie maszyny: {os.getloadavg()[0]:.1f}.", flush=True)
-        results = {phase: _child(phase, url, round_id, Path(tmp) / f"raport.{_ext(phase)}")
-                   for phase in ("floor", "xlsx", "docx", "pdf")}
-    _print(results)
+        with Load() as load:
+            runs = [{phase: _child(phase, url, round_id, Path(tmp) / f"raport.{_ext(phase)}")
+                     for phase in PHASES} for _ in range(max(args.runs, MIN_RUNS))]
+    _print(runs, load)
 
 
 def _ext(phase: str) -> str:
@@ -90,26 +97,36 @@ def _child(phase: str, url: str, round_id: int, out: Path) -> dict[str, Any]:
     return result
 
 
-def _print(results: dict[str, dict[str, Any]]) -> None:
-    floor = results["floor"]["total"]
-    print(f"{'wynik':<10}{'sekundy':>10}{'× podłoga':>12}{'RSS MB':>10}{'MB pliku':>10}")
+def _print(runs: list[dict[str, dict[str, Any]]], load: Load) -> None:
+    """Per phase: seconds and the ratio to the same run's floor (median, min–max), the
+    largest peak RSS, the file's size; the phases' parts; the verdict and the load."""
+    print(f"{'wynik':<8}{'sekundy (mediana, min–max)':>30}{'× podłoga (mediana, min–max)':>31}"
+          f"{'RSS MB':>8}{'MB pliku':>10}")
     verdicts = []
-    for phase, result in results.items():
-        ratio = result["total"] / floor
-        rss = result["rss_mb"]
-        print(f"{phase:<10}{result['total']:>10.2f}{ratio:>12.2f}{rss:>10.0f}"
-              f"{result['size_mb']:>10.1f}")
+    for phase in PHASES:
+        seconds = Spread.of([run[phase]["total"] for run in runs])
+        ratio = ratios([run[phase]["total"] for run in runs],
+                       [run["floor"]["total"] for run in runs])
+        rss = max(run[phase]["rss_mb"] for run in runs)
+        print(f"{phase:<8}{_range(seconds):>30}{_range(ratio):>31}{rss:>8.0f}"
+              f"{runs[-1][phase]['size_mb']:>10.1f}")
         if phase != "floor":
-            verdicts.append(ratio <= GOAL_RATIO and rss <= GOAL_RSS_MB)
-    for phase in ("xlsx", "docx", "pdf"):
-        parts = ", ".join(f"{k} {v:.2f} s" for k, v in results[phase].items()
-                          if k.startswith("t_"))
-        print(f"  {phase}: {parts}")
-    pdf = results["pdf"]
-    print(f"PDF: {pdf.get('pages')} stron; procesy potomne (rysowanie rycin) szczyt RSS "
-          f"{max(r['children_rss_mb'] for r in results.values() if 'children_rss_mb' in r):.0f} MB")
+            verdicts.append(ratio.median <= GOAL_RATIO and rss <= GOAL_RSS_MB)
+    for phase in PHASES[1:]:
+        parts = ", ".join(f"{k} {Spread.of([run[phase][k] for run in runs]).median:.2f} s"
+                          for k in runs[0][phase] if k.startswith("t_"))
+        print(f"  {phase} (mediany): {parts}")
+    children = max(r["children_rss_mb"] for run in runs for r in run.values()
+                   if "children_rss_mb" in r)
+    print(f"PDF: {runs[-1]['pdf'].get('pages')} stron; procesy potomne (rysowanie rycin) "
+          f"szczyt RSS {children:.0f} MB; przebiegów: {len(runs)}")
     verdict = "OK" if all(verdicts) else "PONAD CEL"
-    print(f"cel: ≤ {GOAL_RATIO}× podłogi i ≤ {GOAL_RSS_MB} MB — {verdict}")
+    print(f"cel: ≤ {GOAL_RATIO}× podłogi (mediana) i ≤ {GOAL_RSS_MB} MB — {verdict}")
+    print(load.line())
+
+
+def _range(spread: Spread) -> str:
+    return f"{spread.median:.2f} ({spread.low:.2f}–{spread.high:.2f})"
 
 
 # ------------------------------------------------------------------------------- generation
