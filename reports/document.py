@@ -100,8 +100,9 @@ class _Writer(ReportWriter):
         super().__init__(translate, locale)
         self.doc = docx.Document()
         a4(self.doc)
-        #: the figures' paragraphs waiting for their PNGs (``place_pictures``)
-        self.pictures: list[tuple[Any, ChartSpec | MapSpec, float]] = []
+        #: the figures' paragraphs waiting for their PNGs (``place_pictures``), with their
+        #: alternative texts
+        self.pictures: list[tuple[Any, ChartSpec | MapSpec, float, str]] = []
 
     def mark(self) -> int:
         return len(self.doc.paragraphs)
@@ -138,10 +139,13 @@ class _Writer(ReportWriter):
     def page_break(self) -> None:
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
-    def caption(self, kind: str, title: str) -> None:
-        paragraph = self.doc.add_paragraph(self.caption_text(kind, title), style="Caption")
+    def caption(self, kind: str, title: str) -> str:
+        """The numbered caption's paragraph; returns its text."""
+        text = self.caption_text(kind, title)
+        paragraph = self.doc.add_paragraph(text, style="Caption")
         if kind == "table":
             keep_with_next(paragraph)
+        return text
 
     def table(self, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
               widths: Sequence[float] | None = None, notes: Sequence[str] = (),
@@ -165,13 +169,14 @@ class _Writer(ReportWriter):
         paragraph = self.doc.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         keep_with_next(paragraph)
-        self.pictures.append((paragraph, figure, width_cm))
-        self.caption("figure", title)
+        caption = self.caption("figure", title)
+        self.pictures.append((paragraph, figure, width_cm, self.alternative(figure, caption)))
 
     def place_pictures(self) -> None:
-        for paragraph, figure, width_cm in self.pictures:
+        for paragraph, figure, width_cm, alternative in self.pictures:
             png = self.drawn.png(figure, self.t, self.locale)
-            paragraph.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
+            shape = paragraph.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
+            shape._inline.docPr.set("descr", alternative)  # Word's "Alt Text"
         self.pictures.clear()
 
     def contents(self, at: int) -> None:

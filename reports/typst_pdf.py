@@ -101,7 +101,7 @@ class TypstWriter(ReportWriter):
     def picture(self, figure: ChartSpec | MapSpec, title: str, width_cm: float = 16.5) -> None:
         caption = self.caption_text("figure", title)
         block = {"k": "picture", "width": width_cm, "caption": caption,
-                 "alt": _alternative(figure, caption, self.t)}
+                 "alt": self.alternative(figure, caption)}
         self.blocks.append(block)
         self.pictures.append((block, figure))
 
@@ -152,12 +152,3 @@ def _fonts() -> Any:
     import typst
 
     return typst.Fonts(include_system_fonts=True, include_embedded_fonts=True)
-
-
-def _alternative(figure: ChartSpec | MapSpec, caption: str, t: Translate) -> str:
-    """What a screen reader says for the picture: its caption, and where its numbers are."""
-    if isinstance(figure, MapSpec):
-        return t(N_("%(caption)s. Mapa; wartości obszarów podają tabele tego rozdziału.",
-                    caption=caption))
-    return t(N_("%(caption)s. Wykres; jego liczby podają tabele tego rozdziału.",
-                caption=caption))

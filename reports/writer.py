@@ -51,6 +51,15 @@ class ReportWriter:
         self.figures += 1
         return f"{self.t(N_('Rycina'))} {self.figures}. {title}"
 
+    def alternative(self, figure: Picture, caption: str) -> str:
+        """What a screen reader says for a picture (WCAG 1.1.1): its caption, and where its
+        numbers are. The same text in both documents."""
+        if isinstance(figure, MapSpec):
+            return self.t(N_("%(caption)s. Mapa; wartości obszarów podają tabele tego rozdziału.",
+                             caption=caption))
+        return self.t(N_("%(caption)s. Wykres; jego liczby podają tabele tego rozdziału.",
+                         caption=caption))
+
     # -- formatting -------------------------------------------------------------------------
 
     def label(self, text: str) -> str:

@@ -158,6 +158,14 @@ def test_docx_tables_are_the_reports_wide_tables_and_its_figures_the_chapters(do
     assert content.figures.notes == [GMINA_LAYER_MISSING]
     for title in drawn:
         assert any(c.endswith(str(title)) for c in captions), title
+    # each picture's alternative text (Word's "Alt Text") is its caption and where its numbers
+    # are: the same text as the PDF's (WCAG 1.1.1)
+    described = [e.get("descr") for e in docx.Document(str(path)).element.body.iter(
+        qn("wp:docPr"))]
+    figures = [c for c in captions if c.startswith("Rycina ")]
+    assert len(described) == len(figures) >= 3
+    for text, caption in zip(described, figures, strict=True):
+        assert text.startswith(f"{caption}. "), (text, caption)
 
 
 def test_round_with_no_answers_gives_a_document_that_says_so(tmp_path):
