@@ -24,6 +24,7 @@ from flask import (
 )
 from flask_babel import gettext
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import bindparam, event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -31,7 +32,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from extensions import db
 from forms.logic import Situation, resolve
 from forms.placeholders import year_placeholders
-from forms.types import FIELD_PREFIX, comment_field_name, field_name
+from forms.types import comment_field_name, field_name
 from l10n.clock import POLAND, today_in_poland
 from l10n.web import long_date
 from models import Invitation, InvitationToken, Response, User
@@ -62,6 +63,7 @@ from services.tokens import hash_token
 from views.errors import GonePage
 from views.forms import ContactChangeForm
 from views.printouts import pdf_download
+from views.section_logic import logic_json
 
 bp = Blueprint("respond", __name__)
 #: a respondent's link is its authority: no staff member's organisation scope applies
@@ -439,43 +441,11 @@ def _formdata_for(loaded: Any, sec: Any, response: Response) -> dict[str, Any]:
     return data
 
 
-def _logic_payload(loaded: Any, response: Response, situation: Situation) -> dict:
-    """What the browser needs to show and hide questions live (JSON-serialisable)."""
-    return {
-        **_survey_logic(loaded.survey),
-        "answers": response.answers,
-        "unreadable": sorted(held_questions(response)),
-        "previous": situation.previous,
-        "reportingYear": situation.reporting_year,
-        "today": situation.today,
-    }
-
-
-#: survey checksum → the part of the logic payload that depends on the definition alone
-_SURVEY_LOGIC: dict[str, dict] = {}
-
-
-def _survey_logic(survey: Any) -> dict:
-    """Expression trees of a definition as JSON, built once per definition version."""
-    cached = _SURVEY_LOGIC.get(survey.checksum)
-    if cached is not None:
-        return cached
-    from forms.expressions import to_json
-
-    questions = {}
-    for q in survey.questions:
-        entry: dict[str, Any] = {**q.kind.browser_entry(q), "section": q.section_id}
-        if q.relevant is not None:
-            entry["relevant"] = to_json(q.relevant)
-        if q.calculation is not None:
-            entry["calculation"] = to_json(q.calculation)
-        questions[q.id] = entry
-    return _SURVEY_LOGIC.setdefault(survey.checksum, {
-        "fieldPrefix": FIELD_PREFIX,
-        "order": list(survey.evaluation_order),
-        "questions": questions,
-        "sections": {s.id: to_json(s.relevant) for s in survey.sections if s.relevant},
-    })
+def _logic_payload(loaded: Any, response: Response, situation: Situation) -> Markup:
+    """What the browser needs to show and hide questions live (``views.section_logic``)."""
+    return logic_json(loaded.survey, answers=response.answers,
+                      unreadable=sorted(held_questions(response)), previous=situation.previous,
+                      reportingYear=situation.reporting_year, today=situation.today)
 
 
 @bp.get("/ankieta/przeglad")
@@ -573,8 +543,8 @@ def unsaved_section_page(section_id: str) -> str | None:
     return render_template(
         "respond/section.html", form=form, section=sec, index=survey.section_index(section_id),
         unexplained={}, outage=True, territory_names={},
-        logic={**_survey_logic(survey), "answers": {}, "previous": {}, "reportingYear": year,
-               "today": situation.today},
+        logic=logic_json(survey, answers={}, previous={}, reportingYear=year,
+                         today=situation.today),
         staff_author=None, invitation=None, survey=survey, response=stand_in,
         unit=SimpleNamespace(name=page.get("unit", "")),
         round=SimpleNamespace(period=page.get("period", ""), reporting_year=year),
