@@ -111,7 +111,10 @@ def register_extensions(app: Flask) -> None:
     # the copy of a response attached to its confirmation, made when the mail is sent
     register_maker(RESPONSE_COPY_SOURCE, response_copy_attachment)
     csrf.init_app(app)
-    login_manager.init_app(app)
+    # templates get the ``current_user`` proxy: a page that never shows the user (every
+    # respondent's) does not load it; Flask-Login's own processor loaded it for every page
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(_current_user)
     from sqlalchemy.orm import Session
 
     from services import scoping
@@ -125,6 +128,12 @@ def register_extensions(app: Flask) -> None:
     from l10n.web import install_template_gettext
 
     install_template_gettext(app)
+
+
+def _current_user() -> dict[str, Any]:
+    from flask_login import current_user
+
+    return {"current_user": current_user}
 
 
 def _select_locale() -> Locale:
