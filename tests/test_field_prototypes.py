@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 from flask import Flask
 from werkzeug.datastructures import MultiDict
 from wtforms.meta import DefaultMeta
@@ -46,7 +49,7 @@ def test_every_copied_field_is_the_field_wtforms_builds(app: Flask):
                         else:
                             assert mine[key] == value, (name, key)
                     assert vars(field.flags) == vars(built.flags), name
-                    assert field._form is form
+                    assert field._form._fields is form._fields  # its form (held weakly)
                     assert field.meta is form.meta
                     copied += 1
     assert copied > 300
@@ -83,3 +86,18 @@ def test_the_csrf_token_is_each_forms_own(app: Flask):
         assert first.csrf_token is not second.csrf_token
         assert first.csrf_token.csrf_impl is first._csrf
         assert second.csrf_token.csrf_impl is second._csrf
+
+
+def test_a_form_and_its_fields_are_freed_without_the_cycle_collector(app: Flask):
+    loaded = next(iter(app.extensions["esmon_surveys"]))
+    section = loaded.survey.sections[0]
+    with app.test_request_context():
+        gc.disable()
+        try:
+            form = loaded.forms[section.id]()
+            field = next(iter(form))
+            gone = weakref.ref(form), weakref.ref(field)
+            del form, field
+            assert [ref() for ref in gone] == [None, None]
+        finally:
+            gc.enable()
