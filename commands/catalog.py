@@ -36,7 +36,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "organisations": ("commands.organisations", "group",
                       "Organizacje (gmina, ROPS, operator krajowy) i ich obszar."),
     "reports": ("commands.reports", "group",
-                "Raporty monitoringowe: zestawienia xlsx i dane surowe."),
+                "Raporty monitoringowe: zestawienia xlsx, dokumenty DOCX i PDF, dane surowe."),
     "restore": ("commands.backup", "restore_command",
                 "Przywróć kopię z pliku PATH do pustej, zmigrowanej bazy (w jednej "
                 "transakcji)."),

@@ -17,7 +17,8 @@ from flask_babel import gettext, ngettext
 from commands import collector
 from reports.kinds import KINDS, LEVELS
 
-group = AppGroup("reports", help="Raporty monitoringowe: zestawienia xlsx i dane surowe.")
+group = AppGroup("reports",
+                 help="Raporty monitoringowe: zestawienia xlsx, dokumenty DOCX i PDF, dane surowe.")
 
 
 @group.command("export")
