@@ -21,8 +21,10 @@ from forms.types import FIELD_PREFIX
 
 #: survey checksum → the part of the payload that depends on the definition alone
 _SURVEY_LOGIC: dict[str, dict[str, Any]] = {}
-#: survey checksum → that part's keys → their values written as JSON
+#: survey checksum → that part's keys → ``"key": value`` written as JSON
 _WRITTEN: dict[str, dict[str, str]] = {}
+#: a key of the payload → its name written as JSON
+_NAMES: dict[str, str] = {}
 
 
 def survey_logic(survey: Any) -> dict[str, Any]:
@@ -50,20 +52,21 @@ def survey_logic(survey: Any) -> dict[str, Any]:
 
 def logic_json(survey: Any, **values: Any) -> Markup:
     """``{**survey_logic(survey), **values}`` as ``|tojson`` writes it."""
+    policies = current_app.jinja_env.policies
+    dumps, options = policies["json.dumps_function"], policies["json.dumps_kwargs"]
+
+    def member(key: str, value: Any) -> str:
+        """``"key": value`` of a JSON object as ``tojson`` writes it (the app's JSON, sorted
+        keys, the default separators)."""
+        name = _NAMES.get(key)
+        if name is None:
+            name = _NAMES[key] = str(htmlsafe_json_dumps(key, dumps=dumps, **options))
+        return f"{name}: {htmlsafe_json_dumps(value, dumps=dumps, **options)}"
+
     written = _WRITTEN.get(survey.checksum)
     if written is None:
         written = _WRITTEN.setdefault(survey.checksum, {
-            key: _member(key, value) for key, value in survey_logic(survey).items()})
-    members = {**written, **{key: _member(key, value) for key, value in values.items()}}
+            key: member(key, value) for key, value in survey_logic(survey).items()})
+    members = {**written, **{key: member(key, value) for key, value in values.items()}}
     return Markup(  # noqa: S704  # every part written by htmlsafe_json_dumps
         "{" + ", ".join(members[key] for key in sorted(members)) + "}")
-
-
-def _member(key: str, value: Any) -> str:
-    """``"key": value`` of a JSON object as the template's ``tojson`` writes it (the app's
-    JSON, sorted keys, the default separators)."""
-    policies = current_app.jinja_env.policies
-    dumps, options = policies["json.dumps_function"], policies["json.dumps_kwargs"]
-    return (f"{htmlsafe_json_dumps(key, dumps=dumps, **options)}: "
-            f"{htmlsafe_json_dumps(value, dumps=dumps, **options)}")
-
