@@ -19,6 +19,10 @@ _GROUPED = re.compile(r"^\d{1,3}( \d{3})+$", re.ASCII)
 _DOT_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$", re.ASCII)
 _AMBIGUOUS = re.compile(r"^[1-9]\d{0,2}\.\d{3}$", re.ASCII)
 _PLAIN = re.compile(r"^\d+([.,]\d+)?$", re.ASCII)
+#: a whole number as most are typed: ``1234`` or ``1 234`` (what the checks below would
+#: read the same way, with nothing to refuse)
+_USUAL = re.compile(r"^(?:\d+|\d{1,3}(?: \d{3})+)$", re.ASCII)
+_ONE = Decimal(1)
 MAX_INPUT_LENGTH = 40
 #: the largest absolute value any numeric answer may take (a budget in złoty fits easily)
 MAX_ABS_VALUE = Decimal("1e13")
@@ -60,6 +64,39 @@ def parse_number(text: str, *, places: int | None = None, integer: bool = False)
         raw = raw[1:].strip()
     if not raw:
         raise NumberFormatError(N_("Wpisz liczbę."))
+    if _USUAL.match(raw):  # most answers: digits, grouped by spaces or not — read at once
+        candidate = raw.replace(" ", "")
+    else:
+        candidate = _checked_candidate(raw, places=places, integer=integer)
+    try:
+        value = Decimal(candidate.replace(",", "."))
+    except InvalidOperation as err:  # pragma: no cover - the patterns rule this out
+        raise NumberFormatError(N_("To nie jest liczba.")) from err
+    if negative:
+        value = -value
+    if abs(value) >= MAX_ABS_VALUE:
+        raise NumberFormatError(N_("Liczba jest za duża."))
+    exponent = value.as_tuple().exponent
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    if integer and value != value.to_integral_value():
+        raise NumberFormatError(N_("Wpisz liczbę całkowitą (bez części ułamkowej)."))
+    if integer:
+        return value.quantize(_ONE)
+    if places is not None and decimals > places:
+        if places == 0:
+            raise NumberFormatError(N_("Wpisz liczbę z dokładnością: bez miejsc po przecinku."))
+        if places == 1:
+            raise NumberFormatError(
+                N_("Wpisz liczbę z dokładnością: najwyżej 1 miejsce po przecinku."))
+        raise NumberFormatError(
+            N_("Wpisz liczbę z dokładnością: najwyżej %(places)s miejsca po przecinku.",
+               places=places))
+    return value
+
+
+def _checked_candidate(raw: str, *, places: int | None, integer: bool) -> str:
+    """Any other unsigned text as the digits ``Decimal`` reads (``1234,50``), or the message
+    saying what to type instead."""
     if _AMBIGUOUS.match(raw) and (integer or places == 0):
         # a whole number cannot be 1,234: the only reading left is thousands
         raise NumberFormatError(N_(
@@ -84,27 +121,4 @@ def parse_number(text: str, *, places: int | None = None, integer: bool = False)
     candidate = f"{integer_part},{fraction}" if "," in raw else integer_part
     if not _PLAIN.match(candidate):
         raise NumberFormatError(N_("To nie jest liczba. Wpisz cyfry, np. 1234 albo 1234,50."))
-    try:
-        value = Decimal(candidate.replace(",", "."))
-    except InvalidOperation as err:  # pragma: no cover - the pattern above rules this out
-        raise NumberFormatError(N_("To nie jest liczba.")) from err
-    if negative:
-        value = -value
-    if abs(value) >= MAX_ABS_VALUE:
-        raise NumberFormatError(N_("Liczba jest za duża."))
-    exponent = value.as_tuple().exponent
-    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    if integer and value != value.to_integral_value():
-        raise NumberFormatError(N_("Wpisz liczbę całkowitą (bez części ułamkowej)."))
-    if integer:
-        return value.quantize(Decimal(1))
-    if places is not None and decimals > places:
-        if places == 0:
-            raise NumberFormatError(N_("Wpisz liczbę z dokładnością: bez miejsc po przecinku."))
-        if places == 1:
-            raise NumberFormatError(
-                N_("Wpisz liczbę z dokładnością: najwyżej 1 miejsce po przecinku."))
-        raise NumberFormatError(
-            N_("Wpisz liczbę z dokładnością: najwyżej %(places)s miejsca po przecinku.",
-               places=places))
-    return value
+    return candidate
