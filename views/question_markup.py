@@ -14,7 +14,7 @@ every such question of every shipped questionnaire, with and without errors.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Flask, g
 from flask_babel import gettext
@@ -38,25 +38,48 @@ def fast_question(form: Any, question: Any, visible: bool, placeholders: Mapping
     """The question's block as ``question_block`` writes it, or ``None`` for the macro;
     ``errorless``: the caller knows no field of the form has a message; ``language``: the
     current one, when the caller asked for it once for the whole page."""
-    if question.widget not in FAST_WIDGETS or question.id in unexplained:
+    return _fast_question(form, question, visible, placeholders, unexplained,
+                          _Page.of(placeholders, response, errorless, language))
+
+
+class _Page(NamedTuple):
+    """What every question of a page shares, asked once for the page."""
+
+    errorless: bool
+    language: str
+    #: the response's reviewer notes by question, and the questions carried over
+    notes: Mapping[str, Any]
+    carried_over: frozenset[str]
+    #: the year's placeholders, as a part of a block's key
+    placeholders: tuple[tuple[str, Any], ...]
+
+    @classmethod
+    def of(cls, placeholders: Mapping[str, Any], response: Any, errorless: bool,
+           language: str | None) -> _Page:
+        return cls(errorless, language or current_language(),
+                   (response.question_notes or {}) if response is not None else {},
+                   frozenset(response.carried_over or ()) if response is not None else
+                   frozenset(), tuple(placeholders.items()))
+
+
+def _fast_question(form: Any, question: Any, visible: bool, placeholders: Mapping[str, Any],
+                   unexplained: Mapping[str, Any], page: _Page) -> Markup | None:
+    widget = question.widget
+    if widget not in FAST_WIDGETS or question.id in unexplained:
         return None
-    if response is not None and (
-            (response.question_notes and response.question_notes.get(question.id))
-            or question.id in (response.carried_over or [])):
+    if page.notes.get(question.id) or question.id in page.carried_over:
         return None
     name = field_name(question.id)
     try:
         field = form[name]
     except KeyError:
         return None
-    errors = [] if errorless else form.question_errors(question)
-    if question.widget == "choices":
-        return _kept_choices(field, question, name, errors, visible, placeholders,
-                             language or current_language())
+    errors = [] if page.errorless else form.question_errors(question)
+    if widget == "choices":
+        return _kept_choices(field, question, name, errors, visible, placeholders, page)
     if errors:
         return _input_block(field, question, name, errors, visible, placeholders)
-    key = _block_key(question, name, visible, placeholders, language or current_language(),
-                     tuple(vars(field.flags).items()))
+    key = _block_key(question, name, visible, page, tuple(vars(field.flags).items()))
     entry = _BLOCKS.get(key) if key is not None else None
     if entry is None or entry[0] is not question:
         block = _input_block(field, question, name, errors, visible, placeholders, _VALUE)
@@ -84,14 +107,14 @@ _BLOCKS: dict[tuple[Any, ...], tuple[Any, str, str]] = {}
 BLOCKS_LIMIT = 20_000
 
 
-def _block_key(question: Any, name: str, visible: bool, placeholders: Mapping[str, Any],
-               language: str, *rest: Any) -> tuple[Any, ...] | None:
+def _block_key(question: Any, name: str, visible: bool, page: _Page,
+               *rest: Any) -> tuple[Any, ...] | None:
     """Everything a block without messages depends on but its value: the question (its
     definition version: the entry keeps the object and is used only for that very one), whether
-    it is shown, the language (labels of units, placeholders, "(wymagane)"), the year's
+    it is shown, the page's language (labels of units, placeholders, "(wymagane)") and year's
     placeholders, and what else its kind depends on (``rest``: a field's flags — ``required``,
     ``maxlength`` …; the options and which are ticked); ``None`` when a part cannot be a key."""
-    key = (id(question), name, visible, language, tuple(placeholders.items()), *rest)
+    key = (id(question), name, visible, page.language, page.placeholders, *rest)
     try:
         hash(key)
     except TypeError:
@@ -100,7 +123,7 @@ def _block_key(question: Any, name: str, visible: bool, placeholders: Mapping[st
 
 
 def _kept_choices(field: Any, question: Any, name: str, errors: list[str], visible: bool,
-                  placeholders: Mapping[str, Any], language: str) -> Markup:
+                  placeholders: Mapping[str, Any], page: _Page) -> Markup:
     """An options block without messages from ``_BLOCKS`` (whole: the options and which are
     ticked are in the key), else written by ``_choices_block``."""
     if errors:
@@ -110,7 +133,7 @@ def _kept_choices(field: Any, question: Any, name: str, errors: list[str], visib
         ticked = frozenset(current)
     except TypeError:  # an unhashable value: written every time
         return _choices_block(field, question, name, errors, visible, placeholders)
-    same = _block_key(question, name, visible, placeholders, language,
+    same = _block_key(question, name, visible, page,
                       tuple((choice.value, choice.label) for choice in field.choices), ticked)
     key = None if same is None else ("choices", *same)  # (never a number's or a text's key)
     entry = _BLOCKS.get(key) if key is not None else None
@@ -240,18 +263,17 @@ def section_questions(form: Any, section: Any, survey: Any, placeholders: Mappin
     its own and no condition (a note).
     """
     visible = form.resolution.visible
-    errorless = not form.has_errors()
-    language = current_language()
+    page = _Page.of(placeholders, response, not form.has_errors(), None)
     blocks = []
     for question in section.questions:
         shown = question.id in visible or (not question.has_answer and question.relevant is None)
         whole = whole_of(survey, question)
-        block = fast_question(form, question, shown, placeholders, unexplained,
-                              response, errorless, language) if whole is None else None
+        block = _fast_question(form, question, shown, placeholders, unexplained,
+                               page) if whole is None else None
         if block is None:
             block = question_block(form, question, shown, placeholders, unexplained,
                                    response.answers, territory_names, response, whole)
-        blocks.append(str(block))
+        blocks.append(block)
     return Markup("\n".join(blocks))  # noqa: S704  # blocks written escaped, or by the macro
 
 
