@@ -167,6 +167,10 @@ def test_template_texts_follow_the_language_of_each_render(app):
         assert template.render() == "Spis sekcji|Sekcja 3 z 4"
     with app.app_context():  # no request (the mail worker): Polish
         assert template.render() == "Spis sekcji|Sekcja 3 z 4"
+    plain = app.jinja_env.from_string("{{ _('100%% <gotowe>') }}|{{ _('<b>') }}")
+    with app.test_request_context():  # as Jinja's new-style gettext: formatted, markup
+        assert plain.render() == "100% <gotowe>|<b>"
+        assert plain.render() == "100% <gotowe>|<b>"
 
 
 # --- the switch -------------------------------------------------------------------------------
