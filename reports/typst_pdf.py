@@ -1,12 +1,12 @@
 """The report's PDF, typeset by Typst: tagged (PDF/UA-1), its contents with real page numbers.
 
 Why Typst and not LibreOffice's print of the DOCX (what esmon did first): the national
-report's DOCX took LibreOffice over a second to open,
-lay out and export, after a start of another second with its own profile folder, and its
-contents had to be refreshed over a UNO bridge. Typst lays out the same report in-process in
-a few tenths of a second, numbers the contents from its own layout, repeats table headers
-on every page and writes a tagged PDF that conforms to PDF/UA-1 (it refuses one that would
-not, e.g. a picture without its text alternative).
+report's DOCX took LibreOffice over a second to open, lay out and export, after a start of
+another second with its own profile folder, and its contents had to be refreshed over a UNO
+bridge. Typst (a pip package, no program to install) lays out the same report in a few tenths
+of a second, numbers the contents from its own layout, repeats table headers on every page and
+writes a tagged PDF that conforms to PDF/UA-1 (it refuses one that would not, e.g. a picture
+without its text alternative). It runs in a short-lived child (``reports/typst_compile.py``).
 
 The document is not a second report: ``reports.document._write_report`` writes the same
 chapters, tables, figures and sentences through ``TypstWriter`` as through the DOCX writer;
@@ -17,9 +17,10 @@ answers are strings to the template — so nothing a respondent typed can change
 
 from __future__ import annotations
 
-import functools
 import json
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
@@ -28,9 +29,13 @@ from typing import Any
 from l10n import N_
 from reports.charts import ChartSpec
 from reports.maps import MapSpec
+from reports.typst_compile import NO_TYPST as NO_TYPST_EXIT
 from reports.writer import ReportWriter, Translate
 
 TEMPLATE = Path(__file__).with_name("typst") / "report.typ"
+#: the child that typesets (``reports/typst_compile.py``), and how long it may take
+COMPILER = Path(__file__).with_name("typst_compile.py")
+TIMEOUT_SECONDS = 240
 #: the body font: Arial's metric twin where installed (the DOCX names Arial), else DejaVu
 #: Sans; Typst's own Libertinus Serif last (every one has the Polish letters)
 FONTS = ("Liberation Sans", "Arial", "DejaVu Sans", "Libertinus Serif")
@@ -38,6 +43,7 @@ FONTS = ("Liberation Sans", "Arial", "DejaVu Sans", "Libertinus Serif")
 TEXT_WIDTH_CM = 17.0
 NO_TYPST = N_("Do zapisu PDF potrzebny jest pakiet Pythona typst; DOCX można pobrać bez niego.")
 FAILED = N_("Nie udało się złożyć PDF: %(reason)s")
+TOO_LONG = N_("Składanie PDF trwało dłużej niż %(seconds)s s i zostało przerwane.")
 
 
 class PdfError(Exception):
@@ -118,14 +124,12 @@ class TypstWriter(ReportWriter):
                               {"k": "break"}]
 
     def finish(self, target: Path, title: str, author: str) -> None:
-        """Typeset the blocks into ``target``: the PNGs and the data beside the template.
+        """Typeset the blocks into ``target``: the PNGs and the data beside the template,
+        compiled in a child (``reports/typst_compile.py`` says why).
 
-        :raise PdfError: without Typst, or when it refuses the document
+        :raise PdfError: without Typst, when it refuses the document or takes longer than
+            ``TIMEOUT_SECONDS``
         """
-        try:
-            import typst
-        except ImportError as err:
-            raise PdfError(NO_TYPST) from err
         with tempfile.TemporaryDirectory(prefix="esmon-typst-") as tmp:
             root = Path(tmp)
             self.place_pictures()  # (any left)
@@ -138,17 +142,23 @@ class TypstWriter(ReportWriter):
             (root / "data.json").write_text(json.dumps(data, ensure_ascii=False),
                                             encoding="utf-8")
             shutil.copyfile(TEMPLATE, root / "report.typ")
-            try:
-                pdf = typst.compile(str(root / "report.typ"), root=str(root), format="pdf",
-                                    font_paths=_fonts(), pdf_standards=["ua-1"])
-            except typst.TypstError as err:
-                raise PdfError(N_(FAILED, reason=str(err.message)[:200])) from err
-        Path(target).write_bytes(pdf)
+            _compile(root)
+            shutil.move(str(root / "report.pdf"), target)
 
 
-@functools.cache
-def _fonts() -> Any:
-    """The machine's fonts, looked up once per process (Typst's search takes a while)."""
-    import typst
+def _compile(root: Path) -> None:
+    """``root/report.typ`` → ``root/report.pdf`` by ``reports/typst_compile.py`` in a child.
 
-    return typst.Fonts(include_system_fonts=True, include_embedded_fonts=True)
+    :raise PdfError: it failed (its message), has no Typst, or ran out of time
+    """
+    try:
+        done = subprocess.run([sys.executable, str(COMPILER), str(root)],  # noqa: S603  # our own script and folder
+                              capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
+                              check=False)
+    except subprocess.TimeoutExpired as err:  # (the child is killed)
+        raise PdfError(N_(TOO_LONG, seconds=TIMEOUT_SECONDS)) from err
+    if done.returncode == NO_TYPST_EXIT:
+        raise PdfError(NO_TYPST)
+    if done.returncode or not (root / "report.pdf").exists():
+        reason = (done.stderr or "").strip().splitlines()[-1:] or ["?"]
+        raise PdfError(N_(FAILED, reason=reason[0][:200]))

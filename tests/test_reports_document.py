@@ -348,6 +348,28 @@ def test_docx_download_from_the_exports_page_is_audited(app, login, answered_rou
     assert "Dokument (DOCX, PDF) jest dla raportu regionalnego" in raw.text
 
 
+def test_pdf_is_typeset_in_a_child_that_is_stopped_when_too_long(tmp_path, monkeypatch):
+    """Typst never runs in the exporting process (its cache would grow a web worker by each
+    report: ``reports/typst_compile.py``), and a compilation that takes too long is stopped
+    and told in Polish."""
+    import sys
+
+    from reports import typst_pdf
+    from reports.typst_pdf import TOO_LONG, PdfError, TypstWriter
+
+    sys.modules.pop("typst", None)
+    w = TypstWriter(lambda text: text, "pl_PL")
+    w.text("Akapit")
+    w.finish(tmp_path / "raport.pdf", "tytuł", "autor")
+    assert PdfReader(str(tmp_path / "raport.pdf")).pages[0].extract_text().startswith("Akapit")
+    assert "typst" not in sys.modules
+    monkeypatch.setattr(typst_pdf, "TIMEOUT_SECONDS", 0.001)
+    with pytest.raises(PdfError) as raised:
+        w.finish(tmp_path / "za-dlugo.pdf", "tytuł", "autor")
+    assert raised.value.args[0].msgid == TOO_LONG
+    assert not (tmp_path / "za-dlugo.pdf").exists()
+
+
 def test_pdf_download_from_the_exports_page_in_english(app, login, answered_round):
     """The exports page's PDF: typeset in the coordinator's language, audited as a PDF."""
     client = login("coordinator")

@@ -1,0 +1,36 @@
+"""Typeset one report folder with Typst, in a process of its own: ``python typst_compile.py DIR``.
+
+Run by ``reports.typst_pdf`` as a child, not imported: Typst keeps what it computed for every
+document in a process-wide cache (comemo) that its Python binding never empties, so a web
+worker that typeset PDFs in-process would grow by tens of megabytes a report. A child also
+bounds a compilation in time (its parent kills it) and keeps a crash of the native library
+out of the web worker. It takes ``DIR/report.typ`` (with the data and pictures beside it) and
+writes ``DIR/report.pdf``; on failure it prints Typst's message as the last line of standard
+error and exits with ``FAILED`` (or ``NO_TYPST`` without the package). It imports nothing of
+the project, so it starts in a few hundredths of a second.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+FAILED, NO_TYPST = 1, 3
+
+
+def main(folder: Path) -> int:
+    try:
+        import typst
+    except ImportError:
+        return NO_TYPST
+    try:
+        typst.compile(str(folder / "report.typ"), output=str(folder / "report.pdf"),
+                      root=str(folder), format="pdf", pdf_standards=["ua-1"])
+    except typst.TypstError as err:
+        print(" ".join(str(err.message).split()), file=sys.stderr)
+        return FAILED
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1])))
