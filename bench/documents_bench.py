@@ -10,7 +10,7 @@ peak memory is its own:
 * xlsx: database → frame → aggregates by województwo → figures (charts, maps by województwo
   and by powiat) → the workbook with its native charts and map images;
 * docx: the same content → the document (charts and maps as PNG);
-* pdf: the same content typeset by Typst in-process (``reports.document.write_pdf``), the
+* pdf: the same content typeset by Typst in a child (``reports.document.write_pdf``), the
   contents numbered from its layout, tagged PDF/UA-1.
 
 As the export does (``services.exports.started_ahead``), the figures' drawing child starts
@@ -118,7 +118,7 @@ def _print(runs: list[dict[str, dict[str, Any]]], load: Load) -> None:
         print(f"  {phase} (mediany): {parts}")
     children = max(r["children_rss_mb"] for run in runs for r in run.values()
                    if "children_rss_mb" in r)
-    print(f"PDF: {runs[-1]['pdf'].get('pages')} stron; procesy potomne (rysowanie rycin) "
+    print(f"PDF: {runs[-1]['pdf'].get('pages')} stron; procesy potomne (rysowanie rycin, Typst) "
           f"szczyt RSS {children:.0f} MB; przebiegów: {len(runs)}")
     verdict = "OK" if all(verdicts) else "PONAD CEL"
     print(f"cel: ≤ {GOAL_RATIO}× podłogi (mediana) i ≤ {GOAL_RSS_MB} MB — {verdict}")
@@ -267,7 +267,7 @@ def document_phase(phase: str, url: str, round_id: int, out: Path) -> dict[str, 
                     write_pdf(out, content, content.figures, about)
             timings["t_write"] = time.perf_counter() - mark
         total = time.perf_counter() - started
-    # the children: the figures' drawing child
+    # the children: the figures' drawing child and Typst (reports/typst_compile.py)
     return {**timings, "total": total, "rss_mb": _rss_mb(),
             "children_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN)}
 
