@@ -179,6 +179,13 @@ def test_round_with_no_answers_gives_a_document_that_says_so(tmp_path):
     assert "Ankiety nie wypełniła jeszcze żadna z 18 gmin." in texts
     assert not any(t.startswith("2. Odpowiedzi na ankietę") for t in texts)
     assert any(t.endswith("Aneks: słownik danych") for t in texts)
+    from reports.document import write_pdf
+
+    write_pdf(tmp_path / "pusty.pdf", content, content.figures, ABOUT)  # the PDF too
+    printed = " ".join(" ".join(p.extract_text() for p in PdfReader(
+        str(tmp_path / "pusty.pdf")).pages).split())
+    assert " ".join(NO_ANSWERS.split()) in printed
+    assert "Aneks: słownik danych" in printed
 
 
 @pytest.fixture
