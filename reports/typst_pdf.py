@@ -139,11 +139,28 @@ class TypstWriter(ReportWriter):
             data = {"title": title, "author": author, "lang": self.locale[:2],
                     "fonts": list(FONTS), "page": self.t(N_("Strona")), "of": self.t(N_("z")),
                     "blocks": self.blocks}
-            (root / "data.json").write_text(json.dumps(data, ensure_ascii=False),
+            (root / "data.json").write_text(json.dumps(_printable(data), ensure_ascii=False),
                                             encoding="utf-8")
             shutil.copyfile(TEMPLATE, root / "report.typ")
             _compile(root)
             shutil.move(str(root / "report.pdf"), target)
+
+
+#: control characters (C0 but tab and line breaks, DEL, C1) and the non-characters U+FFFE/F:
+#: never text a person meant, and PDF/UA-1 refuses a document that holds one
+_NOT_PRINTABLE = dict.fromkeys([*(c for c in range(32) if c not in (9, 10, 13)),
+                                *range(0x7F, 0xA0), 0xFFFE, 0xFFFF])
+
+
+def _printable(value: Any) -> Any:
+    """``value`` (the data for the template) with ``_NOT_PRINTABLE`` taken out of its texts."""
+    if isinstance(value, str):
+        return value.translate(_NOT_PRINTABLE)
+    if isinstance(value, dict):
+        return {key: _printable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_printable(item) for item in value]
+    return value
 
 
 def _compile(root: Path) -> None:

@@ -284,6 +284,26 @@ def test_pdf_prints_what_people_typed_as_text_never_as_typesetting(tmp_path):
     assert reader.metadata.title == typed
 
 
+def test_pdf_of_answers_with_control_characters_and_letters_no_font_has(tmp_path):
+    """A control character pasted into an answer is left out; a script no installed font
+    can show (here Chinese) still gives the PDF — tagged, without the PDF/UA-1 claim that
+    Typst would refuse — rather than no PDF at all."""
+    from reports.typst_pdf import TypstWriter
+
+    w = TypstWriter(lambda text: text, "pl_PL")
+    w.text("Fundacja\x00 „Razem”\x07 — 中文 — Україна")
+    w.table("Jednostki", ["Nazwa\x1b", "liczba"], [["Spółdzielnia\x0c Ogród", "3"]])
+    target = tmp_path / "znaki.pdf"
+    w.finish(target, "Raport\x00", "ROPS")
+    reader = PdfReader(str(target))
+    text = reader.pages[0].extract_text()
+    assert "Fundacja „Razem”" in text
+    assert "Україна" in text
+    assert "Spółdzielnia Ogród" in text
+    assert reader.metadata.title == "Raport"
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+
+
 def test_pdf_that_cannot_be_typeset_is_a_pdf_error_in_polish(tmp_path):
     """A picture Typst cannot read: the export gets ``PdfError`` with its Polish message,
     and no file is left half-written."""
