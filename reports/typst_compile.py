@@ -27,9 +27,9 @@ def main(folder: Path) -> int:
         import typst
     except ImportError:
         return NO_TYPST
-    arguments = {"output": str(folder / "report.pdf"), "root": str(folder), "format": "pdf"}
+    source, output, root = str(folder / "report.typ"), str(folder / "report.pdf"), str(folder)
     try:
-        typst.compile(str(folder / "report.typ"), pdf_standards=["ua-1"], **arguments)
+        typst.compile(source, output, root=root, format="pdf", pdf_standards=["ua-1"])
     except typst.TypstError as err:
         if not str(err.message).startswith(UA_ERROR):
             print(" ".join(str(err.message).split()), file=sys.stderr)
@@ -38,7 +38,7 @@ def main(folder: Path) -> int:
         # answer): the same document, still tagged, without the claim of conformance
         print(f"{NOT_UA} {' '.join(str(err.message).split())}", flush=True)
         try:
-            typst.compile(str(folder / "report.typ"), **arguments)
+            typst.compile(source, output, root=root, format="pdf")
         except typst.TypstError as again:
             print(" ".join(str(again.message).split()), file=sys.stderr)
             return FAILED
