@@ -13,7 +13,6 @@ contact form.
 from __future__ import annotations
 
 import weakref
-from copy import copy
 from functools import lru_cache
 from typing import Any
 
@@ -60,7 +59,7 @@ def _key(key: str) -> str:
 
 #: attribute of an unbound field (of a form class) holding its bound prototypes:
 #: (name, prefix) → (translations, prototype, names of its attributes holding lists, dicts
-#: or sets)
+#: or sets, the form class that declares the field)
 PROTOTYPES = "_esmon_prototypes"
 
 
@@ -83,17 +82,19 @@ class FastInputMeta(DefaultMeta):
     def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
         name, prefix = options.get("name"), options.get("prefix", "")
         translations = options.get("translations")
+        prototypes = unbound_field.__dict__.get(PROTOTYPES)
+        entry = prototypes.get((name, prefix)) if prototypes is not None else None
+        if entry is not None and entry[0] is translations and entry[3] is type(form):
+            return _copied(entry[1], entry[2], form)  # the usual case: checked when made
         if vars(type(form)).get(name) is not unbound_field or not _labelled(unbound_field):
             return super().bind_field(form, unbound_field, options)
-        prototypes = unbound_field.__dict__.setdefault(PROTOTYPES, {})
-        entry = prototypes.get((name, prefix))
-        if entry is None or entry[0] is not translations:
-            prototype = super().bind_field(form, unbound_field, options)
-            prototype._form = None  # the prototype belongs to no form
-            mutable = tuple(key for key, value in vars(prototype).items()
-                            if isinstance(value, (list, dict, set)) and key != "validators")
-            entry = prototypes[name, prefix] = (translations, prototype, mutable)
-        return _copied(entry[1], entry[2], form)
+        prototype = super().bind_field(form, unbound_field, options)
+        prototype._form = None  # the prototype belongs to no form
+        mutable = tuple(key for key, value in vars(prototype).items()
+                        if isinstance(value, (list, dict, set)) and key != "validators")
+        unbound_field.__dict__.setdefault(PROTOTYPES, {})[name, prefix] = (
+            translations, prototype, mutable, type(form))
+        return _copied(prototype, mutable, form)
 
 
 def _labelled(unbound_field: Any) -> bool:
@@ -113,7 +114,7 @@ def _copied(prototype: Any, mutable: tuple[str, ...], form: Any) -> Any:
     attributes = field.__dict__
     attributes.update(vars(prototype))
     for key in mutable:
-        attributes[key] = copy(attributes[key])
+        attributes[key] = attributes[key].copy()  # a list, dict or set of its own
     attributes["_form"] = weakref.proxy(form)
     attributes["meta"] = form.meta
     flags = attributes["flags"] = object.__new__(Flags)
