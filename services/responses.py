@@ -191,14 +191,26 @@ def held_questions(response: Response) -> set[str]:
     return {entry["question"] for entry in (response.held_values or {}).values()}
 
 
-def _section_fields(section: Section) -> set[str]:
-    return {name for q in section.questions if q.is_input for name in q.kind.field_names(q)}
+def _section_fields(section: Section) -> dict[str, str]:
+    """The form fields of a section's answers → their question, worked out once per section
+    of a definition (``_FIELDS``: the entry keeps the section and is used for it alone)."""
+    entry = _FIELDS.get(id(section))
+    if entry is None or entry[0] is not section:
+        entry = _FIELDS[id(section)] = (section, {
+            name: q.id for q in section.questions if q.is_input
+            for name in q.kind.field_names(q)})
+    return entry[1]
+
+
+#: ``id(section)`` → (the section, its fields → their question)
+_FIELDS: dict[int, tuple[Section, dict[str, str]]] = {}
 
 
 def _unreadable_fields(form: SectionForm) -> set[str]:
     """Questions of the posted section whose value could not even be parsed."""
-    return {q.id for q in form.section.questions if q.is_input and any(
-        form[name].process_errors for name in q.kind.field_names(q) if name in form)}
+    question_of = _section_fields(form.section)
+    return {question_of[name] for name, field_ in form._fields.items()
+            if field_.process_errors and name in question_of}
 
 
 def _typed_text(field_: Any) -> list[str]:

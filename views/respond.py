@@ -431,10 +431,11 @@ def _after_save(survey, index: int, action: str, *, held: bool = False):
 def _formdata_for(loaded: Any, sec: Any, response: Response) -> dict[str, Any]:
     """Stored answers → initial field data (typed), plus warning explanations."""
     data: dict[str, Any] = {}
+    answers = response.answers
     for question in sec.questions:
-        if not question.is_input or question.id not in response.answers:
+        if not question.is_input or question.id not in answers:
             continue
-        data.update(question.kind.initial_data(response.answers[question.id], question))
+        data.update(question.kind.initial_data(answers[question.id], question))
     for qid, warning in response.warnings.items():
         if warning.get("comment"):
             data[comment_field_name(qid)] = warning["comment"]
