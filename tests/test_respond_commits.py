@@ -79,3 +79,26 @@ def _save_thrice(app, client, updates: list[str], flushes: list[int]) -> None:
     assert len(flushes) == flushed  # nothing was even marked changed
     assert save("5") == first + 1  # a change is stored, with its version
     assert len(updates) == 2
+
+
+def test_a_draft_saved_again_unchanged_commits_nothing(app, world, client, commits):
+    world.territories()
+    token = world.invite(world.round("jst-annual"), world.unit("gmina", "160402"))
+    client.get(f"/r/{token}")
+    client.get("/ankieta")
+    path = "/ankieta/sekcja/d6"
+
+    def save(value: str) -> None:
+        reply = client.post(path, data={"action": "draft", "q_pracownicy_przeszkoleni": value})
+        assert reply.status_code == 302
+
+    save("4")
+    assert commits[-1] == path  # a change: committed
+    done = len(commits)
+    save("4")
+    assert len(commits) == done  # the same draft: nothing to commit
+    save("5")
+    assert commits[-1] == path and len(commits) == done + 1
+    with app.app_context():
+        assert db.session.scalars(select(Response)).one().answers[
+            "pracownicy_przeszkoleni"] == 5

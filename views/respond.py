@@ -263,10 +263,19 @@ def _render_then_commit(template: str, **context: Any) -> str:
     without a commit that would expire every object of the page.
     """
     page = render_template(template, **context)
+    _commit_changes()
+    return page
+
+
+def _commit_changes() -> None:
+    """Commit what this request stored, if it stored anything (flushed or pending).
+
+    A commit of nothing would still expire every object the request loaded; the request's
+    read-only transaction ends with it as it is.
+    """
     session = db.session
     if session.info.get(FLUSHED_KEY) or session.new or session.dirty or session.deleted:
         session.commit()
-    return page
 
 
 def _start_context(invitation: Invitation, loaded: Any, response: Response) -> dict:
@@ -332,7 +341,7 @@ def section(section_id: str):
         response_id = response.id
         try:  # another save may win between our read and our write: at flush or at commit
             outcome = save_section(response, loaded, form, enforce_required=action == "next")
-            db.session.commit()
+            _commit_changes()  # a draft saved again unchanged has nothing to commit
         except StaleDataError:
             db.session.rollback()
             return _conflict(loaded, sec, db.session.get(Response, response_id), form,
