@@ -98,7 +98,8 @@ def test_a_draft_saved_again_unchanged_commits_nothing(app, world, client, commi
     save("4")
     assert len(commits) == done  # the same draft: nothing to commit
     save("5")
-    assert commits[-1] == path and len(commits) == done + 1
+    assert commits[-1] == path
+    assert len(commits) == done + 1
     with app.app_context():
         assert db.session.scalars(select(Response)).one().answers[
             "pracownicy_przeszkoleni"] == 5
