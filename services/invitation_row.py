@@ -33,10 +33,22 @@ _LINKS: tuple[tuple[type, str, type], ...] = (
     (Round, "organisation", Organisation), (Unit, "territory", Territory))
 
 
+#: columns no respondent page reads, left out of the row: their attributes are expired, so
+#: anything that does read one gets it from the database then (timestamps of the register's
+#: and staff's own work, a round's reminders and unit selection)
+_LEFT_OUT: dict[type, tuple[str, ...]] = {
+    Invitation: ("created_at",), Round: ("created_at", "launched_at", "reminder_days",
+                                         "selection"),
+    Questionnaire: ("loaded_at",), Organisation: ("created_at",), Unit: ("created_at",),
+    Territory: ("valid_on",)}
+
+
 def _columns(model: type) -> list[tuple[str, Any]]:
-    """(attribute, column) of a model's plain columns a query loads up front (not deferred)."""
+    """(attribute, column) of a model's plain columns the row reads: those a query loads up
+    front (not deferred), but for ``_LEFT_OUT``."""
     mapper: Mapper[Any] = inspect(model)
-    return [(prop.key, prop.columns[0]) for prop in mapper.column_attrs if not prop.deferred]
+    return [(prop.key, prop.columns[0]) for prop in mapper.column_attrs
+            if not prop.deferred and prop.key not in _LEFT_OUT.get(model, ())]
 
 
 class _Entity(NamedTuple):
@@ -50,6 +62,8 @@ class _Entity(NamedTuple):
     stop: int
     #: row positions of the primary key's columns, in the mapper's order
     identity: tuple[int, ...]
+    #: attributes left out of the row (``_LEFT_OUT``)
+    left_out: frozenset[str]
 
 
 def _statement() -> tuple[Select[Any], tuple[_Entity, ...]]:
@@ -64,7 +78,8 @@ def _statement() -> tuple[Select[Any], tuple[_Entity, ...]]:
             keys.append(key)
         identity = tuple(start + keys.index(mapper.get_property_by_column(column).key)
                          for column in mapper.primary_key)
-        layout.append(_Entity(model, mapper, tuple(keys), start, len(selected), identity))
+        layout.append(_Entity(model, mapper, tuple(keys), start, len(selected), identity,
+                              frozenset(_LEFT_OUT.get(model, ()))))
     invitations, rounds, questionnaires, organisations, units, territories, responses = (
         model.__table__ for model in _MODELS)  # type: ignore[attr-defined]
     joined = (invitations
@@ -119,5 +134,7 @@ def _persistent(session: Session, entity: _Entity, row: Row[Any]) -> tuple[Any, 
     state = instance_state(instance)
     state.key = key
     state.session_id = session.hash_key
+    if entity.left_out:  # read from the database if anything asks for one
+        state.expired_attributes.update(entity.left_out)
     session.identity_map._add_unpresent(state, key)  # noqa: SLF001  # as loading.py does
     return instance, True

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from extensions import db
 from models import Invitation, Response, Round
-from services.invitation_row import load_invitation
+from services.invitation_row import _LEFT_OUT, load_invitation
 
 
 def _invitation_id(world) -> int:
@@ -53,14 +53,16 @@ def test_the_row_gives_the_objects_the_orm_gives(app, world):
         got = [invitation, invitation.round, invitation.round.questionnaire,
                invitation.round.organisation, invitation.unit, invitation.unit.territory,
                invitation.response]
-        assert [_columns(o) for o in got] == expected
         assert len(statements) == 1  # the relationships were filled in by the row
         assert invitation.response.invitation is invitation
         assert all(inspect(o).persistent for o in got)
         assert not db.session.dirty
         assert not db.session.new
+        assert [_columns(o) for o in got] == expected  # the columns left out: read when asked
+        assert len(statements) == 1 + len(_LEFT_OUT)  # one read each of those objects
+        assert not db.session.dirty
         assert invitation.round.questionnaire.source_text  # deferred: read when asked for
-        assert len(statements) == 2
+        assert len(statements) == 2 + len(_LEFT_OUT)
 
 
 def test_a_save_of_the_loaded_response_is_version_checked(app, world):
@@ -101,3 +103,26 @@ def test_an_object_the_session_holds_is_used_as_it_is(app, world):
         assert invitation.round is round_
         assert invitation.withdrawn_reason == "zmiana tego żądania"  # not overwritten
         assert held in db.session.dirty
+
+
+def test_a_respondent_visit_never_reads_the_columns_left_out(app, world, client):
+    """Left out of the row because no respondent page reads them: a page that did would
+    read them again, object by object, on every request."""
+    world.territories()
+    token = world.invite(world.round("jst-annual"), world.unit("gmina", "160402"))
+    statements = _statements(app)
+    client.get(f"/r/{token}")
+    client.get("/ankieta")
+    for page in ("/ankieta/sekcja/d1", "/ankieta/sekcja/d6", "/ankieta/przeglad"):
+        assert client.get(page).status_code == 200
+    assert client.post("/ankieta/sekcja/d6", data={
+        "action": "draft", "q_pracownicy_przeszkoleni": "4"}).status_code == 302
+    left_out = {f"{model.__tablename__}.{key}" for model, keys in _LEFT_OUT.items()
+                for key in keys}
+
+    def reads_left_out(statement: str) -> bool:  # the load of an object's expired columns
+        columns = statement.removeprefix("SELECT ").split(" \nFROM ")[0].split(", ")
+        return statement.startswith("SELECT ") and set(columns) <= left_out
+
+    assert statements
+    assert not [s for s in statements if reads_left_out(s)]
