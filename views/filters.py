@@ -129,7 +129,7 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def endpoints() -> dict:
-        return {"url_endpoints": set(app.view_functions),
+        return {"url_endpoints": app.view_functions.keys(),  # asked "in"; not copied per page
                 "current_language": web.current_language, "languages": web.LANGUAGES,
                 "language_url": language_url}
 
