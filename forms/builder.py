@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import Form
+from wtforms.form import BaseForm
 from wtforms.validators import StopValidation, ValidationError
 
 from forms.logic import Resolution, constraint_failures
@@ -75,7 +76,12 @@ class SectionForm(Form):
         self.table_errors: dict[str, list[str]] = {}
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        # what ``Form.validate`` does, its look for ``validate_<name>`` methods made once per
+        # form class (it asked the class for each of the forty fields on every save)
+        extra = extra_validators.copy() if extra_validators is not None else {}
+        for name, inline in _inline_validators(type(self), tuple(self._fields)):
+            extra.setdefault(name, []).append(inline)
+        valid = BaseForm.validate(self, extra)
         for question in self.section.questions:
             if question.kind.composite and question.id in self.resolution.visible:
                 failures = constraint_failures(question, self.resolution)
@@ -118,6 +124,22 @@ class SectionForm(Form):
                           names[0])
             items.append((question, anchor, messages[0]))
         return items
+
+
+#: (form class, its fields' names) → ``_inline_validators``; bounded (tests make many forms)
+_INLINE: dict[tuple[type, tuple[str, ...]], tuple[tuple[str, Any], ...]] = {}
+
+
+def _inline_validators(form_class: type, names: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
+    """(field name, the form class's ``validate_<name>``) of the fields that have one."""
+    known = _INLINE.get((form_class, names))
+    if known is not None:
+        return known
+    found = ((name, getattr(form_class, f"validate_{name}", None)) for name in names)
+    known = tuple((name, inline) for name, inline in found if inline is not None)
+    if len(_INLINE) < 1024:
+        _INLINE[form_class, names] = known
+    return known
 
 
 def build_section_form(survey: Survey, section: Section,

@@ -101,3 +101,36 @@ def test_a_form_and_its_fields_are_freed_without_the_cycle_collector(app: Flask)
             assert [ref() for ref in gone] == [None, None]
         finally:
             gc.enable()
+
+
+def test_a_validate_method_of_a_section_form_still_runs(app: Flask):
+    """``SectionForm.validate`` looks ``validate_<name>`` methods up once per form class, as
+    ``Form.validate`` did for every save: the same messages as WTForms' own validation."""
+    from wtforms import Form
+    from wtforms.validators import ValidationError
+
+    from forms.logic import Situation, resolve
+    from forms.types.numbers import NumberField
+
+    loaded = next(iter(app.extensions["esmon_surveys"]))
+    section, name = next(
+        (section, name) for section in loaded.survey.sections
+        for name, unbound in vars(loaded.forms[section.id]).items()
+        if getattr(unbound, "field_class", None) is NumberField)
+    base = loaded.forms[section.id]
+
+    def refuse(form, field):
+        raise ValidationError("odmowa")
+
+    checked = type("Checked", (base,), {f"validate_{name}": refuse})
+    with app.test_request_context(method="POST", data={name: "5"}):
+        for form_class in (checked, base, checked):
+            errors = []
+            for validate in (form_class.validate, Form.validate):
+                form = form_class()
+                form.bind(resolve(loaded.survey, {}, Situation(reporting_year=2025),
+                                  form.typed_values()), enforce_required=False)
+                validate(form)
+                errors.append(form[name].errors)
+            assert errors[0] == errors[1]
+            assert ("odmowa" in errors[0]) == (form_class is checked)
