@@ -243,8 +243,10 @@ def save_section(response: Response, loaded: LoadedSurvey, form: SectionForm,
     for question in section.questions:
         for name in question.kind.field_names(question) if question.is_input else ():
             field_ = form[name]
+            if not field_.errors:
+                continue
             text = _typed_text(field_)
-            if field_.errors and any(t.strip() for t in text):
+            if any(t.strip() for t in text):
                 held[name] = {"question": question.id, "text": text,
                               "message": field_.errors[0]}
                 # what is held is not an answer: ``typed_values`` reads it as unreadable
