@@ -10,7 +10,11 @@ page of 40 questions — 30 whole numbers, 5 single choice, 5 short texts.
 
 * section: opening the section (GET) and saving it as a draft (POST) — esmon against the floor,
   a bare Flask app with the same 40 inputs rendered by a Jinja loop and the posted form stored
-  as one JSON row (one INSERT, one commit). Goal: esmon ≤ 3 × the floor.
+  as one JSON row (one INSERT, one commit). Goal: esmon ≤ 3 × the floor. Each POST carries
+  the other of two answer sets (``bench/survey_40.py``: every answer differs), on both sides:
+  esmon stores the changed draft each time (an unchanged one it does not write at all, which
+  is not what the floor is measured doing). The unchanged-draft pair (an autosave of a page
+  nobody touched) is printed beside it, for information.
 * submission: a unit's whole visit — personal link, start page, section GET, section POST
   (next), review, submit, confirmation (7 requests). Goal: ≤ 30 ms CPU.
 
@@ -49,7 +53,7 @@ class Esmon:
 
     def __init__(self, url: str, tmp: Path, units: int) -> None:
         from app import create_app
-        from bench.survey_40 import ANSWERS, KEY, write_definition
+        from bench.survey_40 import ANSWERS, KEY, OTHER_ANSWERS, write_definition
         from extensions import db
         from models import Unit
         from services.questionnaires import sync_questionnaires
@@ -84,24 +88,37 @@ class Esmon:
             self.survey = loaded.survey
         self.section_id = self.survey.sections[0].id
         self.answers = ANSWERS
+        #: the answer sets a draft alternates between (``section_pair``)
+        self._sets, self._next = (ANSWERS, OTHER_ANSWERS), 0
         self._drafting = self._open(self.tokens.pop())
+        self._unchanged = self._open(self.tokens.pop())
 
     def _open(self, token: str):
         client = self.app.test_client()
         _expect(client.get(f"/r/{token}"), 303)
         return client
 
-    def _post(self, client, page: str, action: str) -> Any:
+    def _post(self, client, page: str, action: str, answers: dict[str, Any] | None = None
+              ) -> Any:
         from tests.support.respondent import section_post
 
-        data = section_post(self.survey, self.section_id, self.answers, action=action)
+        data = section_post(self.survey, self.section_id, answers or self.answers,
+                            action=action)
         data["csrf_token"] = _CSRF.search(page).group(1)
         data["version"] = _VERSION.search(page).group(1)
         return client.post(f"/ankieta/sekcja/{self.section_id}", data=data)
 
     def section_pair(self) -> None:
-        """GET the section, POST it as a draft (the redirect is not followed)."""
+        """GET the section, POST it as a draft with the other answer set (stored: every
+        answer changed; the redirect is not followed)."""
         client = self._drafting
+        page = _expect(client.get(f"/ankieta/sekcja/{self.section_id}"), 200).text
+        self._next = 1 - self._next
+        _expect(self._post(client, page, "draft", self._sets[self._next]), 302)
+
+    def unchanged_pair(self) -> None:
+        """GET the section, POST the draft it already holds (nothing to store)."""
+        client = self._unchanged
         page = _expect(client.get(f"/ankieta/sekcja/{self.section_id}"), 200).text
         _expect(self._post(client, page, "draft"), 302)
 
@@ -166,23 +183,22 @@ class Floor:
             return redirect("/strona")
 
         self.client = app.test_client()
-        self.form = {"action": "draft", "csrf_token": "t" * 40, "version": "1"}
+        from bench.survey_40 import ANSWERS, OTHER_ANSWERS
         from tests.support.respondent import section_post
 
-        self.form.update(section_post(survey, survey.sections[0].id, _answers()))
+        #: the two answer sets posted in turn, as esmon's (``Esmon.section_pair``)
+        self.forms = [{"action": "draft", "csrf_token": "t" * 40, "version": "1",
+                       **section_post(survey, survey.sections[0].id, answers)}
+                      for answers in (ANSWERS, OTHER_ANSWERS)]
+        self._next = 0
 
     def section_pair(self) -> None:
         _expect(self.client.get("/strona"), 200)
-        _expect(self.client.post("/strona", data=self.form), 302)
+        self._next = 1 - self._next
+        _expect(self.client.post("/strona", data=self.forms[self._next]), 302)
 
 
 # --- measuring ------------------------------------------------------------------------------
-
-def _answers() -> dict[str, Any]:
-    from bench.survey_40 import ANSWERS
-
-    return ANSWERS
-
 
 def _expect(reply: Any, status: int) -> Any:
     if reply.status_code != status:
@@ -227,10 +243,11 @@ def main(argv: list[str] | None = None) -> None:
     with (tempfile.TemporaryDirectory(prefix="esmon-bench-") as tmp,
           scratch_database(args.db, Path(tmp), "esmon_bench") as url):
         runs = max(args.runs, 5)
-        esmon = Esmon(url, Path(tmp), units=runs * args.visits + args.visits + 2)
+        esmon = Esmon(url, Path(tmp), units=runs * args.visits + args.visits + 3)
         floor = Floor(url, esmon.survey)
         for _ in range(3):  # warm up: templates compiled, caches filled, connections open
             esmon.section_pair()
+            esmon.unchanged_pair()
             floor.section_pair()
         esmon.submission()
         if args.profile:
@@ -239,7 +256,8 @@ def main(argv: list[str] | None = None) -> None:
         with Load() as load:
             sections = interleaved({
                 "esmon": lambda: cpu_per_call(esmon.section_pair, args.pairs),
-                "floor": lambda: cpu_per_call(floor.section_pair, args.pairs)}, runs)
+                "floor": lambda: cpu_per_call(floor.section_pair, args.pairs),
+                "unchanged": lambda: cpu_per_call(esmon.unchanged_pair, args.pairs)}, runs)
             visits = interleaved({
                 "submission": lambda: cpu_per_call(esmon.submission, args.visits)}, runs)
         database = url.split("://")[0]
@@ -247,10 +265,14 @@ def main(argv: list[str] | None = None) -> None:
     submission = Spread.of(visits["submission"])
     print(f"Ścieżka respondenta w jednym procesie ({database}), ankieta 40 pytań na 1 stronie")
     print(load.line())
-    print(f"  sekcja GET+POST esmon:   {Spread.of(sections['esmon']).text(' ms', 1000)}")
+    print(f"  sekcja GET+POST esmon (zapis zmienionej wersji roboczej): "
+          f"{Spread.of(sections['esmon']).text(' ms', 1000)}")
     print(f"  sekcja GET+POST podłoga: {Spread.of(sections['floor']).text(' ms', 1000)}")
     print(f"  stosunek esmon ÷ podłoga: {section_ratio.text('×')} "
           f"(cel ≤ {GOAL_SECTION_RATIO:g}×: {_met(section_ratio.median <= GOAL_SECTION_RATIO)})")
+    print(f"  dla informacji — zapis niezmienionej wersji roboczej (nic do zapisania): "
+          f"{Spread.of(sections['unchanged']).text(' ms', 1000)}, "
+          f"{ratios(sections['unchanged'], sections['floor']).text('×')} podłogi")
     print(f"  całe wysłanie (7 żądań): {submission.text(' ms', 1000)} CPU "
           f"(cel ≤ {GOAL_SUBMISSION_MS:g} ms: "
           f"{_met(submission.median * 1000 <= GOAL_SUBMISSION_MS)})")
@@ -264,7 +286,7 @@ def _profile(esmon: Esmon, pairs: int, visits: int, top: int, sort: str = "totti
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(pairs):
-        esmon.section_pair()
+        esmon.section_pair()  # (a changed draft, as measured)
     for _ in range(visits):
         esmon.submission()
     profiler.disable()

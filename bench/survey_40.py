@@ -22,6 +22,13 @@ ANSWERS: dict[str, Any] = {
     **{f"tekst_{i}": f"Odpowiedź opisowa numer {i}, zażółć gęślą jaźń" for i in
        range(1, TEXTS + 1)},
 }
+#: the same page answered otherwise: every number, choice and text differs from ``ANSWERS``,
+#: so a draft saved alternately with one and the other always stores a change
+OTHER_ANSWERS: dict[str, Any] = {
+    **{f"liczba_{i:02d}": 2000 + 41 * i for i in range(1, NUMBERS + 1)},
+    **{f"wybor_{i}": OPTIONS[(i + 1) % len(OPTIONS)][0] for i in range(1, CHOICES + 1)},
+    **{f"tekst_{i}": f"Inna odpowiedź opisowa {i}, źdźbło" for i in range(1, TEXTS + 1)},
+}
 
 
 def definition_text() -> str:
