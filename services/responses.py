@@ -27,6 +27,7 @@ from models import Invitation, Questionnaire, Response, Round, Unit, User
 from models.types import utcnow
 from services.audit import record
 from services.messages import queue_confirmation
+from services.response_row import write_changes
 from services.review import add_version
 from services.territory import jst_rodzaj, territory_choices
 
@@ -255,28 +256,29 @@ def save_section(response: Response, loaded: LoadedSurvey, form: SectionForm,
         unreadable |= {entry["question"] for entry in held.values()}
         resolution = resolve(survey, response.answers, situation,
                              {**form.typed_values(), **register}, unreadable)
-    _store(response, "answers", resolution.answers)
-    _store(response, "held_values", {**{name: entry for name, entry in held_elsewhere.items()
-                                        if entry["question"] in resolution.visible}, **held})
-    _store(response, "warnings",
+    changes: dict[str, Any] = {}
+    _store(changes, response, "answers", resolution.answers)
+    _store(changes, response, "held_values", {
+        **{name: entry for name, entry in held_elsewhere.items()
+           if entry["question"] in resolution.visible}, **held})
+    _store(changes, response, "warnings",
            _updated_warnings(survey, section, resolution, response.warnings, form))
     if section.id not in response.sections_saved:
-        response.sections_saved = [*response.sections_saved, section.id]
+        changes["sections_saved"] = [*response.sections_saved, section.id]
     in_section = {q.id for q in section.questions}
     if set(response.carried_over or ()) & in_section:
-        response.carried_over = [q for q in response.carried_over if q not in in_section]
-    db.session.flush()
+        changes["carried_over"] = [q for q in response.carried_over if q not in in_section]
+    write_changes(response, changes)
     unexplained = {qid: w["messages"] for qid, w in response.warnings.items()
                    if survey.question(qid).section_id == section.id and not w.get("comment")}
     return SectionOutcome(problems=form.error_list(), unexplained=unexplained)
 
 
-def _store(response: Response, attribute: str, value: Any) -> None:
-    """Set a stored value only when it differs: a save that changes nothing (a draft saved
-    again, an autosave of the same page) leaves the response clean, and the flush has no
-    unit of work to build for it (the UPDATE it would not have sent anyway)."""
+def _store(changes: dict[str, Any], response: Response, attribute: str, value: Any) -> None:
+    """Note a stored value only when it differs: a save that changes nothing (a draft saved
+    again, an autosave of the same page) writes nothing (``write_changes``)."""
     if getattr(response, attribute) != value:
-        setattr(response, attribute, value)
+        changes[attribute] = value
 
 
 def show_held(form: SectionForm, response: Response) -> None:

@@ -47,6 +47,7 @@ from services.printouts import (
 )
 from services.progress_states import section_states
 from services.questionnaires import registry, survey_for_round
+from services.response_row import WRITTEN_KEY
 from services.responses import (
     bind_form,
     held_questions,
@@ -239,8 +240,9 @@ def _template_context(invitation: Invitation, loaded: Any, response: Response) -
     }
 
 
-#: ``Session.info`` key: the session's outermost transaction has flushed changes
-FLUSHED_KEY = "esmon_flushed"
+#: ``Session.info`` key: the session's outermost transaction has written changes (a flush,
+#: or a section's one UPDATE: ``services.response_row``)
+FLUSHED_KEY = WRITTEN_KEY
 
 
 @event.listens_for(db.session, "after_flush")
