@@ -42,7 +42,6 @@ from reports.classes import format_value
 from reports.docx_parts import (
     GENERATED_STYLE,
     TABLE_TEXT_STYLE,
-    TEXT_WIDTH_CM,
     a4,
     keep_with_next,
     page_numbers,
@@ -61,7 +60,7 @@ from reports.narrative import (
     noun_for,
     response_sentence,
 )
-from reports.writer import ReportWriter, Translate, cell_text
+from reports.writer import ReportWriter, Translate, cell_text, column_widths
 from reports.xlsx import ATTRIBUTE_LABELS, EXPLANATION_HINT, ReportContent, raw_columns
 
 __all__ = ["DocumentInfo", "cell_text", "write_document", "write_pdf"]
@@ -198,13 +197,6 @@ class _Writer(ReportWriter):
         self.doc.core_properties.author = author
         self.doc.core_properties.language = "pl-PL" if self.locale.startswith("pl") else "en"
         self.doc.save(out if not isinstance(out, Path) else str(out))
-
-
-def column_widths(columns: int, widths: Sequence[float] | None) -> list[float]:
-    """Each column's width (cm): the given ones, the text width shared evenly by the rest."""
-    even = TEXT_WIDTH_CM / columns
-    sizes = [*(widths or ())[:columns]]
-    return sizes + [even] * (columns - len(sizes))
 
 
 def write_pdf(target: Path, content: ReportContent, figures: Figures | None,

@@ -93,8 +93,6 @@ def _char(paragraph: Paragraph, kind: str) -> None:
     run._r.append(element)
 
 
-#: A4 less the 2 cm margins: the width the tables share
-TEXT_WIDTH_CM = 17.0
 
 
 def table_of_contents(paragraphs: list[Paragraph], titles: list[str]) -> None:

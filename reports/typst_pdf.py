@@ -30,7 +30,7 @@ from l10n import N_
 from reports.charts import ChartSpec
 from reports.maps import MapSpec
 from reports.typst_compile import NO_TYPST as NO_TYPST_EXIT
-from reports.writer import ReportWriter, Translate
+from reports.writer import ReportWriter, Translate, column_widths
 
 TEMPLATE = Path(__file__).with_name("typst") / "report.typ"
 #: the child that typesets (``reports/typst_compile.py``), and how long it may take
@@ -39,8 +39,6 @@ TIMEOUT_SECONDS = 240
 #: the body font: Arial's metric twin where installed (the DOCX names Arial), else DejaVu
 #: Sans; Typst's own Libertinus Serif last (every one has the Polish letters)
 FONTS = ("Liberation Sans", "Arial", "DejaVu Sans", "Libertinus Serif")
-#: A4 less the 2 cm margins, as in the DOCX (``reports.docx_parts.TEXT_WIDTH_CM``)
-TEXT_WIDTH_CM = 17.0
 NO_TYPST = N_("Do zapisu PDF potrzebny jest pakiet Pythona typst; DOCX można pobrać bez niego.")
 FAILED = N_("Nie udało się złożyć PDF: %(reason)s")
 TOO_LONG = N_("Składanie PDF trwało dłużej niż %(seconds)s s i zostało przerwane.")
@@ -95,8 +93,7 @@ class TypstWriter(ReportWriter):
               widths: Sequence[float] | None = None, notes: Sequence[str] = (),
               text_columns: Collection[int] = (0,), bold_rows: Collection[int] = ()) -> None:
         columns = len(header)
-        sizes = [*(widths or ())[:columns]]
-        sizes += [TEXT_WIDTH_CM / columns] * (columns - len(sizes))
+        sizes = column_widths(columns, widths)
         self.blocks.append({
             "k": "table", "caption": self.caption_text("table", title),
             "header": [str(name) for name in header],

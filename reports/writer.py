@@ -22,6 +22,8 @@ from reports.maps import MapSpec
 
 Translate = Callable[[str], str]
 Picture = ChartSpec | MapSpec
+#: A4 less the 2 cm margins: the width the tables share (cm), in both documents
+TEXT_WIDTH_CM = 17.0
 
 
 class ReportWriter:
@@ -135,6 +137,13 @@ class ReportWriter:
         self.picture(spec, self.t(spec.title), 15.5)
         for note in spec.notes:
             self.text(self.t(note))
+
+
+def column_widths(columns: int, widths: Sequence[float] | None) -> list[float]:
+    """Each column's width (cm): the given ones, the text width shared evenly by the rest."""
+    even = TEXT_WIDTH_CM / columns
+    sizes = [*(widths or ())[:columns]]
+    return sizes + [even] * (columns - len(sizes))
 
 
 def cell_text(value: Any, fmt: str, locale: str = "pl_PL") -> str:
