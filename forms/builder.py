@@ -79,7 +79,7 @@ class SectionForm(Form):
         # what ``Form.validate`` does, its look for ``validate_<name>`` methods made once per
         # form class (it asked the class for each of the forty fields on every save)
         extra = extra_validators.copy() if extra_validators is not None else {}
-        for name, inline in _inline_validators(type(self), tuple(self._fields)):
+        for name, inline in _inline_validators(self):
             extra.setdefault(name, []).append(inline)
         valid = BaseForm.validate(self, extra)
         for question in self.section.questions:
@@ -126,19 +126,19 @@ class SectionForm(Form):
         return items
 
 
-#: (form class, its fields' names) → ``_inline_validators``; bounded (tests make many forms)
-_INLINE: dict[tuple[type, tuple[str, ...]], tuple[tuple[str, Any], ...]] = {}
+#: attribute of a form class: its (field name, ``validate_<name>``) pairs (``_inline_validators``)
+_INLINE = "_esmon_inline_validators"
 
 
-def _inline_validators(form_class: type, names: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
-    """(field name, the form class's ``validate_<name>``) of the fields that have one."""
-    known = _INLINE.get((form_class, names))
-    if known is not None:
-        return known
-    found = ((name, getattr(form_class, f"validate_{name}", None)) for name in names)
-    known = tuple((name, inline) for name, inline in found if inline is not None)
-    if len(_INLINE) < 1024:
-        _INLINE[form_class, names] = known
+def _inline_validators(form: Form) -> tuple[tuple[str, Any], ...]:
+    """(field name, the form class's ``validate_<name>``) of the fields that have one, found
+    once per form class and kept on it (its fields are the class's)."""
+    form_class = type(form)
+    known = form_class.__dict__.get(_INLINE)
+    if known is None:
+        found = ((name, getattr(form_class, f"validate_{name}", None)) for name in form._fields)
+        known = tuple((name, inline) for name, inline in found if inline is not None)
+        setattr(form_class, _INLINE, known)
     return known
 
 

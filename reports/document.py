@@ -215,13 +215,11 @@ def write_pdf(target: Path, content: ReportContent, figures: Figures | None,
 
 def write_document(out: IO[bytes] | str | Path, content: ReportContent, figures: Figures | None,
                    about: DocumentInfo, translate: Translate = _same,
-                   locale: str = "pl_PL") -> list[str]:
-    """Write the report as DOCX to a path or a binary file object; returns the chapters'
-    headings (what the contents list)."""
+                   locale: str = "pl_PL") -> None:
+    """Write the report as DOCX to a path or a binary file object."""
     w = _Writer(translate, locale)
     _write_report(w, content, figures, about)
     w.finish(out, *_properties(content, about))
-    return list(w.chapters)
 
 
 def _properties(content: ReportContent, about: DocumentInfo) -> tuple[str, str]:

@@ -20,6 +20,8 @@ from docx.oxml.table import CT_Tbl
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from reports.writer import CONTROL_CHARACTERS
+
 #: Arial in the file (every Word has it); LibreOffice prints it with the metric-compatible
 #: Liberation Sans, which has every Polish letter
 FONT = "Arial"
@@ -139,15 +141,14 @@ def keep_with_next(paragraph: Paragraph) -> None:
 #: twentieths of a point in a centimetre (the unit of Word's table widths)
 _TWIPS_PER_CM = 1440 / 2.54
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-#: characters a run cannot hold in XML 1.0 (python-docx would refuse them too)
-_NOT_XML = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
 
 
 def _run(text: str, props: str) -> str:
     """One run: tabs and line breaks as Word's ``w:tab``/``w:br`` (as python-docx's
-    ``run.text`` does), the rest escaped, spaces at the ends kept."""
+    ``run.text`` does), the rest escaped (control characters, which XML 1.0 cannot hold, left
+    out), spaces at the ends kept."""
     parts = []
-    for i, line in enumerate(text.translate(_NOT_XML).replace("\r\n", "\n")
+    for i, line in enumerate(text.translate(CONTROL_CHARACTERS).replace("\r\n", "\n")
                              .replace("\r", "\n").split("\n")):
         if i:
             parts.append("<w:br/>")

@@ -33,14 +33,11 @@ _FORMATS = {"count": "count", "PLN": "money", "%": "pct"}
 
 
 def write_lpres_document(out: IO[bytes] | str | Path, report: LpresReport,
-                         translate: Translate = _unchanged, locale: str = "pl_PL"
-                         ) -> list[str]:
-    """Write the report as DOCX to a path or a binary file object; returns the chapters'
-    headings (what the contents list)."""
+                         translate: Translate = _unchanged, locale: str = "pl_PL") -> None:
+    """Write the report as DOCX to a path or a binary file object."""
     w = _Writer(translate, locale)
     _write_lpres(w, report)
     w.finish(out, *_properties(w, report))
-    return list(w.chapters)
 
 
 def write_lpres_pdf(target: Path, report: LpresReport, translate: Translate = _unchanged,

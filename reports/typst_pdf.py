@@ -30,7 +30,7 @@ from l10n import N_
 from reports.charts import ChartSpec
 from reports.maps import MapSpec
 from reports.typst_compile import NO_TYPST as NO_TYPST_EXIT
-from reports.writer import ReportWriter, Translate, column_widths
+from reports.writer import CONTROL_CHARACTERS, ReportWriter, Translate, column_widths
 
 TEMPLATE = Path(__file__).with_name("typst") / "report.typ"
 #: the child that typesets (``reports/typst_compile.py``), and how long it may take
@@ -143,10 +143,10 @@ class TypstWriter(ReportWriter):
             shutil.move(str(root / "report.pdf"), target)
 
 
-#: control characters (C0 but tab and line breaks, DEL, C1) and the non-characters U+FFFE/F:
-#: never text a person meant, and PDF/UA-1 refuses a document that holds one
-_NOT_PRINTABLE = dict.fromkeys([*(c for c in range(32) if c not in (9, 10, 13)),
-                                *range(0x7F, 0xA0), 0xFFFE, 0xFFFF])
+#: the control characters, and DEL, C1 and the non-characters U+FFFE/F: never text a person
+#: meant, and PDF/UA-1 refuses a document that holds one
+_NOT_PRINTABLE = {**CONTROL_CHARACTERS,
+                  **dict.fromkeys([*range(0x7F, 0xA0), 0xFFFE, 0xFFFF])}
 
 
 def _printable(value: Any) -> Any:

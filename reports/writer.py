@@ -24,6 +24,9 @@ Translate = Callable[[str], str]
 Picture = ChartSpec | MapSpec
 #: A4 less the 2 cm margins: the width the tables share (cm), in both documents
 TEXT_WIDTH_CM = 17.0
+#: control characters but tab and line breaks (C0): no text a person meant, and neither XML
+#: 1.0 (the DOCX) nor PDF/UA-1 takes them; for ``str.translate``
+CONTROL_CHARACTERS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
 
 
 class ReportWriter:

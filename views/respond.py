@@ -240,20 +240,15 @@ def _template_context(invitation: Invitation, loaded: Any, response: Response) -
     }
 
 
-#: ``Session.info`` key: the session's outermost transaction has written changes (a flush,
-#: or a section's one UPDATE: ``services.response_row``)
-FLUSHED_KEY = WRITTEN_KEY
-
-
 @event.listens_for(db.session, "after_flush")
 def _note_flush(session: Any, flush_context: Any) -> None:
-    session.info[FLUSHED_KEY] = True
+    session.info[WRITTEN_KEY] = True
 
 
 @event.listens_for(db.session, "after_transaction_end")
 def _forget_flush(session: Any, transaction: Any) -> None:
     if transaction.parent is None:  # a savepoint's end leaves the outer changes pending
-        session.info.pop(FLUSHED_KEY, None)
+        session.info.pop(WRITTEN_KEY, None)
 
 
 def _render_then_commit(template: str, **context: Any) -> str:
@@ -276,7 +271,7 @@ def _commit_changes() -> None:
     read-only transaction ends with it as it is.
     """
     session = db.session
-    if session.info.get(FLUSHED_KEY) or session.new or session.dirty or session.deleted:
+    if session.info.get(WRITTEN_KEY) or session.new or session.dirty or session.deleted:
         session.commit()
 
 
