@@ -9,6 +9,7 @@ import runpy
 import subprocess
 import sys
 
+import flask
 import pytest
 
 from app import create_app
@@ -166,6 +167,27 @@ def test_an_app_wide_limit_still_counts_the_pages_without_one_of_their_own(build
     client = app.test_client()
     page = "/deklaracja-dostepnosci"
     assert [client.get(page).status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+def test_limiter_hooks_run_only_for_the_endpoints_it_limits(build, monkeypatch):
+    from flask_limiter import Limiter
+
+    checked = []
+    original = Limiter._check_request_limit
+
+    def counting(self, *args, **kwargs):
+        checked.append(flask.request.endpoint)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Limiter, "_check_request_limit", counting)
+    app = build(RATELIMIT_ENABLED=True)
+    assert app.extensions["esmon_limiter_hooks_guarded"] == 3
+    client = app.test_client()
+    assert client.get("/deklaracja-dostepnosci").status_code == 200
+    assert checked == [], "a page with no limit never enters Flask-Limiter"
+    limited = client.post("/logowanie", data={"email": "a@example.pl", "password": "zle"})
+    assert checked and None not in checked, "a limited endpoint is still checked"
+    assert "X-RateLimit-Limit" in limited.headers, "and still gets its headers"
 
 
 def test_login_posts_are_rate_limited_but_the_form_still_opens(build):
