@@ -48,7 +48,8 @@ def defaults(environ: Mapping[str, str]) -> dict[str, Any]:
         "SECRET_KEY": env("SECRET_KEY", DEV_SECRET_KEY),
         # ``None`` means the SQLite file ``instance/esmon.sqlite`` (set in ``create_app``).
         "SQLALCHEMY_DATABASE_URI": env("DATABASE_URL"),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # ``pool_pre_ping`` added for a database server (``database.engine_options``)
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         # seconds to connect (PostgreSQL) or to wait for a writer's lock (SQLite) before the
         # request gets the 503 page; also how long unanswered packets mean a dead connection
         "ESMON_DB_CONNECT_TIMEOUT": float(env("ESMON_DB_CONNECT_TIMEOUT", "5")),

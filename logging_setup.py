@@ -124,12 +124,17 @@ def init_app(app: Flask) -> None:
     def _log_request(response: Response) -> Response:
         started = g.get("request_started")
         request_id = g.get("request_id") or uuid.uuid4().hex
-        response.headers.setdefault("X-Request-ID", request_id)
+        if "X-Request-ID" not in response.headers:  # setdefault raised and caught a KeyError
+            response.headers["X-Request-ID"] = request_id
         # health probes every few seconds would drown the real traffic
         quiet = request.endpoint == "health.healthz" and response.status_code == 200
-        request_log.log(
-            logging.DEBUG if quiet else logging.INFO, "",
-            extra={
+        level = logging.DEBUG if quiet else logging.INFO
+        if not request_log.isEnabledFor(level):
+            return response
+        # the record made directly: ``Logger.log`` walks the stack for the caller's file and
+        # line, which a request line never shows, on every request
+        request_log.handle(request_log.makeRecord(
+            REQUEST_LOGGER, level, __file__, 0, "", (), None, extra={
                 "event": "request",
                 "request_id": request_id,
                 "method": request.method,
@@ -139,5 +144,5 @@ def init_app(app: Flask) -> None:
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1)
                 if started is not None else None,
                 "remote": request.remote_addr or "-",
-            })
+            }))
         return response

@@ -291,6 +291,22 @@ def test_timeouts_reach_the_database_connection(app):
         assert parameters["tcp_user_timeout"] == "1000"
 
 
+def test_pooled_connections_are_pinged_only_where_they_can_die(app):
+    from database import engine_options
+
+    with app.app_context():
+        server = db.engine.dialect.name != "sqlite"
+        assert db.engine.pool._pre_ping is server
+    config = {"SQLALCHEMY_ENGINE_OPTIONS": {}}
+    assert engine_options({**config, "SQLALCHEMY_DATABASE_URI": "postgresql://h/d"},
+                          web=True)["pool_pre_ping"] is True
+    assert "pool_pre_ping" not in engine_options(
+        {**config, "SQLALCHEMY_DATABASE_URI": "sqlite:///x.sqlite"}, web=True)
+    chosen = {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
+              "SQLALCHEMY_DATABASE_URI": "postgresql://h/d"}
+    assert engine_options(chosen, web=True)["pool_pre_ping"] is False, "a setting is kept"
+
+
 @pytest.mark.sqlite_only
 def test_locked_sqlite_database_gives_503_with_the_posted_answers(app, world, live, tmp_path):
     """SQLite's outage: another process holds the write lock longer than the busy timeout."""
