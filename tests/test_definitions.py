@@ -218,3 +218,35 @@ def test_app_refuses_to_start_with_a_broken_definition(tmp_path, app_config):
         create_app({**app_config, "SURVEY_DEFS_DIR": str(tmp_path / "defs")},
                    read_environment=False)
     assert "test.yaml:10 [a] unknown_type" in str(error.value)
+
+
+def test_section_forms_process_data_filters_and_defaults_as_wtforms_does():
+    """``SectionForm.process`` makes WTForms' per-field lookups once; what it gives is the
+    same: posted data over given data, the object over both, ``filter_<name>``, defaults."""
+    from werkzeug.datastructures import MultiDict
+    from wtforms import StringField
+
+    survey, _ = load_survey_file(SHIPPED[0])
+    section_form = build_forms(survey)[survey.sections[0].id]
+    name = next(name for name in section_form()._fields if name.startswith("q_"))
+
+    class Filtered(section_form):
+        plain = StringField(default="stała")
+        computed = StringField(default=lambda: "wyliczona")
+
+        def filter_plain(self, value):
+            return value.upper() if value else value
+
+    given = Filtered(data={name: "z danych"})
+    assert given[name].data == "z danych"
+    assert (given.plain.data, given.computed.data) == ("STAŁA", "wyliczona")
+    posted = Filtered(MultiDict({name: "wpisane", "plain": "abc"}), data={name: "z danych"})
+    assert posted[name].raw_data == ["wpisane"]
+    assert posted.plain.data == "ABC"
+
+    class Holder:
+        pass
+
+    holder = Holder()
+    setattr(holder, name, "z obiektu")
+    assert Filtered(obj=holder, data={name: "z danych"})[name].data == "z obiektu"
