@@ -64,3 +64,11 @@ forwarded_allow_ips = "127.0.0.1,::1"
 # restarting in the same minute (none fell inside a benchmark run of ~2000 requests)
 max_requests = 5000
 max_requests_jitter = 500
+
+
+def post_worker_init(worker: object) -> None:
+    """The app is loaded in this worker: its long-lived objects out of the collector's way
+    (``serving.settle``)."""
+    from serving import settle
+
+    settle()

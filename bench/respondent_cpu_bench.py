@@ -93,6 +93,9 @@ class Esmon:
         self._bodies: dict[tuple[int, str], dict[str, Any]] = {}
         self._drafting = self._open(self.tokens.pop())
         self._unchanged = self._open(self.tokens.pop())
+        from serving import settle
+
+        settle()  # as a gunicorn worker does once the app is loaded (post_worker_init)
 
     def _open(self, token: str):
         client = self.app.test_client()

@@ -321,6 +321,25 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch):
     assert os.environ["ESMON_ENV"] == "production", "gunicorn is the production server"
 
 
+def test_a_gunicorn_worker_freezes_what_loading_the_app_left(tmp_path):
+    """``post_worker_init``: the loaded app's objects left out of every collection; in a
+    process of its own (frozen objects would stay for the rest of the test run)."""
+    code = (
+        "import gc, json, runpy\n"
+        "from app import create_app\n"
+        f"create_app({{'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path}/w.sqlite', "
+        "'ESMON_ENV': 'development'}, read_environment=False)\n"
+        "tracked = len(gc.get_objects())\n"
+        f"runpy.run_path({str(ROOT / 'gunicorn.conf.py')!r})['post_worker_init'](None)\n"
+        "print(json.dumps([tracked, gc.get_freeze_count(), len(gc.get_objects())]))\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "ESMON_ENV": "development"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    before, frozen, after = json.loads(done.stdout.strip().splitlines()[-1])
+    assert frozen > 0.8 * before, "the app's objects are frozen"
+    assert after < 0.05 * before, "and no longer walked by the collector"
+
+
 # --- health --------------------------------------------------------------------------------
 
 def test_healthz_answers_ok_without_login(client):
