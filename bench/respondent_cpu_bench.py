@@ -1,6 +1,6 @@
 """Benchmark: CPU of the respondent path in one process, against a bare Flask floor.
 
-``python -m bench.respondent_cpu_bench [--db URL] [--runs 7] [--pairs 20] [--visits 10]
+``python -m bench.respondent_cpu_bench [--db URL] [--runs 11] [--pairs 20] [--visits 10]
 [--profile N]``
 
 No network and no server: the real app (``create_app``) and the floor each answer through
@@ -240,7 +240,7 @@ def cpu_per_call(fn: Callable[[], None], calls: int) -> float:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="URL bazy (domyślnie plik SQLite w katalogu tymczasowym)")
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--pairs", type=int, default=20, help="GET+POST sekcji na przebieg")
     parser.add_argument("--visits", type=int, default=10, help="wysłań ankiety na przebieg")
     parser.add_argument("--profile", type=int, default=0,
