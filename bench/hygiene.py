@@ -22,6 +22,10 @@ from typing import Any
 #: other processes using more than this share of the machine make absolute figures unreliable
 BUSY_SHARE = 0.25
 MIN_RUNS = 5
+#: a side that runs the same code every run (a floor) and whose slowest run took more than
+#: this many times its fastest ran on an unsteady machine: a shared host's contention (its
+#: caches, its memory) slows this one without showing as other processes' load here
+UNSTEADY_SPREAD = 1.5
 
 
 def _busy_jiffies() -> int | None:
@@ -96,6 +100,15 @@ class Spread:
     @classmethod
     def of(cls, values: list[float]) -> Spread:
         return cls(statistics.median(values), min(values), max(values), len(values))
+
+    def steadiness(self, what: str) -> str:
+        """A line for the report when the runs of ``what`` (the same code every run) differ
+        by more than ``UNSTEADY_SPREAD`` (slowest ÷ fastest), else an empty string."""
+        if self.low <= 0 or self.high / self.low <= UNSTEADY_SPREAD:
+            return ""
+        return (f"maszyna niestabilna: przebiegi {what} (ten sam kod) różniły się "
+                f"{self.high / self.low:.1f}× — figury z tego uruchomienia orientacyjne, "
+                f"powtórz pomiar na spokojnej maszynie")
 
     def text(self, unit: str = "", scale: float = 1.0, digits: int = 2) -> str:
         return (f"{self.median * scale:.{digits}f}{unit} (min–max {self.low * scale:.{digits}f}"

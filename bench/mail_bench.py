@@ -165,6 +165,9 @@ def _report(count: int, sent, floor, ratio, built: float, batch_size: int) -> No
           f"{floor.median * per:.2f} ms + data i link w zapisanym MIME {built * per:.2f} ms "
           f"+ kolejka w bazie (claim, oznaczenie, commit) "
           f"{(sent.median - floor.median - built) * per:.2f} ms")
+    unsteady = floor.steadiness("podłogi")
+    if unsteady:
+        print(f"({unsteady})")
 
 
 def _check(server: SmtpProcess, count: int, who: str) -> None:

@@ -80,7 +80,7 @@ def _child(phase: str, url: str, round_id: int, out: Path) -> dict[str, Any]:
 def _print(n: int, reports: list[dict[str, Any]], floors: list[dict[str, Any]], load: Any
            ) -> None:
     """The run with the median ratio in detail; the ratio as median and range of the pairs."""
-    from bench.hygiene import ratios
+    from bench.hygiene import Spread, ratios
 
     spread = ratios([r["total"] for r in reports], [f["total"] for f in floors])
     pairs = sorted(zip(reports, floors, strict=True),
@@ -102,6 +102,9 @@ def _print(n: int, reports: list[dict[str, Any]], floors: list[dict[str, Any]], 
     verdict = "OK" if ratio <= GOAL_RATIO and report["rss_mb"] <= GOAL_RSS_MB else "PONAD CEL"
     print(f"n={n}: raport / podłoga = {spread.text('×')} (cel ≤ {GOAL_RATIO}×, "
           f"≤ {GOAL_RSS_MB} MB) — {verdict}")
+    unsteady = Spread.of([f["total"] for f in floors]).steadiness("podłogi")
+    if unsteady:
+        print(f"({unsteady})")
 
 
 def _app(url: str):

@@ -277,7 +277,8 @@ def main(argv: list[str] | None = None) -> None:
     print(load.line())
     print(f"  sekcja GET+POST esmon (zapis zmienionej wersji roboczej): "
           f"{Spread.of(sections['esmon']).text(' ms', 1000)}")
-    print(f"  sekcja GET+POST podłoga: {Spread.of(sections['floor']).text(' ms', 1000)}")
+    floor_runs = Spread.of(sections["floor"])
+    print(f"  sekcja GET+POST podłoga: {floor_runs.text(' ms', 1000)}")
     print(f"  stosunek esmon ÷ podłoga: {section_ratio.text('×')} "
           f"(cel ≤ {GOAL_SECTION_RATIO:g}×: {_met(section_ratio.median <= GOAL_SECTION_RATIO)})")
     print(f"  dla informacji — zapis niezmienionej wersji roboczej (nic do zapisania): "
@@ -286,6 +287,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  całe wysłanie (7 żądań): {submission.text(' ms', 1000)} CPU "
           f"(cel ≤ {GOAL_SUBMISSION_MS:g} ms: "
           f"{_met(submission.median * 1000 <= GOAL_SUBMISSION_MS)})")
+    unsteady = floor_runs.steadiness("podłogi")
+    if unsteady:
+        print(f"  ({unsteady})")
 
 
 def _met(ok: bool) -> str:
