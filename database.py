@@ -38,11 +38,12 @@ def engine_options(config: Mapping[str, Any], *, web: bool) -> dict[str, Any]:
     url = make_url(config["SQLALCHEMY_DATABASE_URI"])
     connect_timeout = float(config.get("ESMON_DB_CONNECT_TIMEOUT", 5))
     connect_args = dict(options.get("connect_args") or {})
-    if url.get_backend_name() != "sqlite":
+    backend = url.get_backend_name()
+    if backend != "sqlite":
         # a server's connection can die in the pool (a restart, a firewall's idle cut): test
         # it on checkout. A SQLite file's cannot, and the test was a ``SELECT 1`` per request
         options.setdefault("pool_pre_ping", True)
-    if url.get_backend_name() == "postgresql":
+    if backend == "postgresql":
         connect_args.setdefault("connect_timeout", max(1, round(connect_timeout)))
         connect_args.setdefault("tcp_user_timeout", int(connect_timeout * 1000))
         connect_args.setdefault("keepalives", 1)
@@ -56,7 +57,7 @@ def engine_options(config: Mapping[str, Any], *, web: bool) -> dict[str, Any]:
             existing = existing if isinstance(existing, str) else " ".join(existing)
             connect_args["options"] = (
                 f"{existing} -c statement_timeout={int(statement_timeout * 1000)}").strip()
-    elif url.get_backend_name() == "sqlite":
+    elif backend == "sqlite":
         connect_args.setdefault("timeout", connect_timeout)
     options["connect_args"] = connect_args
     return options

@@ -86,7 +86,7 @@ class SectionForm(Form):
         if data is not None:
             kwargs = dict(data, **kwargs)
         filters = extra_filters.copy() if extra_filters is not None else {}
-        inline_filters = dict(_inline_methods(self, "filter_"))
+        inline_filters = {name for name, _ in _inline_methods(self, "filter_")}
         for name, field in self._fields.items():
             field_filters = filters.get(name, [])
             if name in inline_filters:
