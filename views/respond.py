@@ -31,7 +31,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
 from forms.logic import Situation, resolve
-from forms.placeholders import year_placeholders
+from forms.placeholders import fill_year, year_placeholders
 from forms.types import comment_field_name, field_name
 from l10n.clock import POLAND, today_in_poland
 from l10n.web import long_date
@@ -359,7 +359,8 @@ def section(section_id: str):
             flash(gettext("Zapisano. Niektóre wartości budzą wątpliwości — dodaj krótkie "
                           "wyjaśnienie albo popraw wartość."), "warning")
             return redirect(url_for("respond.section", section_id=section_id))
-        return _after_save(survey, index, action, held=outcome.held)
+        return _after_save(survey, index, action, held=outcome.held,
+                           year=invitation.round.reporting_year)
     data = _formdata_for(loaded, sec, response)
     form = form_class(formdata=None, data=data)
     situation = situation_for(invitation, survey)
@@ -417,7 +418,7 @@ def _next_url(survey, index: int) -> str:
     return url_for("respond.review")
 
 
-def _after_save(survey, index: int, action: str, *, held: bool = False):
+def _after_save(survey, index: int, action: str, *, held: bool, year: int | None):
     section = survey.sections[index]
     if action == "draft":
         flash(gettext("Zapisano wersję roboczą."), "success")
@@ -428,7 +429,7 @@ def _after_save(survey, index: int, action: str, *, held: bool = False):
     if held:
         flash(gettext("Zapisano. W sekcji „%(section)s” są wartości do poprawienia — zapisano "
                       "je tak, jak je wpisano, tylko w wersji roboczej.",
-                      section=section.title), "warning")
+                      section=fill_year(section.title, year)), "warning")
     if action == "back" and index > 0:
         return redirect(url_for("respond.section", section_id=survey.sections[index - 1].id))
     return redirect(_next_url(survey, index))
